@@ -1,0 +1,56 @@
+"""Roles, the permissions each role carries, and the levels it may be assigned on.
+
+This table is the one place that says what a role may do; scoping (anju.core.scoping) turns a
+user's role assignments into region-code prefixes per permission."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anju.regions.choices import Level
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    MEDIATOR = "mediator", _("Mediator")
+    TOWNSHIP_OFFICER = "township_officer", _("Township political-legal officer")
+    CENTRE_OPERATOR = "centre_operator", _("Governance centre operator")
+    LEADER = "leader", _("Leader")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Perm(models.TextChoices):
+    REGION_VIEW = "region.view", _("See regions")
+    REGION_CHANGE = "region.change", _("Change regions")
+    STAFF_VIEW = "staff.view", _("See staff")
+    USER_MANAGE = "user.manage", _("Manage users and roles")
+    AUDIT_VIEW = "audit.view", _("Read the audit log")
+    CASE_VIEW = "case.view", _("See cases")
+    CASE_HANDLE = "case.handle", _("Register and handle cases")
+    CASE_DISPATCH = "case.dispatch", _("Dispatch and supervise cases")
+
+
+_CASE_WORK = {Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDLE}
+
+ROLE_PERMS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset(_CASE_WORK),
+    Role.MEDIATOR: frozenset(_CASE_WORK),
+    Role.TOWNSHIP_OFFICER: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH}),
+    Role.CENTRE_OPERATOR: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH}),
+    # Leaders read everything in their jurisdiction and change nothing.
+    Role.LEADER: frozenset({Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW}),
+    # The auditor reads the audit log and nothing else (separation of duties, 等保 level 3).
+    Role.AUDITOR: frozenset({Perm.AUDIT_VIEW}),
+    # The administrator keeps users and configuration, and sees no case content.
+    Role.ADMINISTRATOR: frozenset({Perm.REGION_VIEW, Perm.REGION_CHANGE, Perm.STAFF_VIEW, Perm.USER_MANAGE}),
+}
+
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({Level.GRID, Level.VILLAGE}),
+    Role.MEDIATOR: frozenset({Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY}),
+    Role.TOWNSHIP_OFFICER: frozenset({Level.TOWNSHIP}),
+    Role.CENTRE_OPERATOR: frozenset({Level.COUNTY, Level.TOWNSHIP}),
+    Role.LEADER: frozenset({Level.COUNTY, Level.TOWNSHIP}),
+    Role.AUDITOR: frozenset({Level.COUNTY}),
+    Role.ADMINISTRATOR: frozenset({Level.COUNTY, Level.TOWNSHIP}),
+}

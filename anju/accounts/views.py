@@ -1,0 +1,103 @@
+"""Sign-in pages and the administrators' staff pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core.scoping import get_scoped_or_404
+from anju.core.views import role_required
+from anju.regions.models import Region
+
+from . import actions
+from .forms import AssignRoleForm, LoginForm, UserCreateForm
+from .models import RoleAssignment, User
+
+MANAGE = "user.manage"
+
+
+class LoginView(auth_views.LoginView):
+    public = True
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error("password" if "password" in form.fields else None, error)
+
+
+@role_required(MANAGE)
+def user_list(request):
+    users = User.objects.visible_to(request.user, MANAGE).prefetch_related("role_assignments__region")
+    text = request.GET.get("q", "").strip()
+    if text:
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+    page = Paginator(users.order_by("username"), 50).get_page(request.GET.get("page"))
+    regions = Region.objects.visible_to(request.user, MANAGE)
+    form = UserCreateForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(
+                request.user,
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                phone=data["phone"],
+                role=data["role"],
+                region=data["region"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            return redirect("accounts:user_detail", user_id=user.pk)
+    return render(request, "accounts/user_list.html", {"page": page, "form": form, "q": text})
+
+
+@role_required(MANAGE)
+def user_detail(request, user_id: int):
+    subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)
+    regions = Region.objects.visible_to(request.user, MANAGE)
+    form = AssignRoleForm(request.POST or None, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.assign_role(request.user, subject, form.cleaned_data["role"], form.cleaned_data["region"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", user_id=subject.pk)
+    assignments = RoleAssignment.objects.filter(user=subject).select_related("region")
+    return render(
+        request, "accounts/user_detail.html", {"subject": subject, "assignments": assignments, "form": form}
+    )
+
+
+@require_POST
+@role_required(MANAGE)
+def assignment_revoke(request, user_id: int, assignment_id: int):
+    subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)
+    assignment = get_scoped_or_404(RoleAssignment, request.user, MANAGE, pk=assignment_id, user=subject)
+    actions.revoke_role(request.user, assignment)
+    messages.success(request, _("Role revoked."))
+    return redirect("accounts:user_detail", user_id=subject.pk)
+
+
+@require_POST
+@role_required(MANAGE)
+def user_set_active(request, user_id: int):
+    subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)
+    actions.set_active(request.user, subject, request.POST.get("active") == "1")
+    return redirect("accounts:user_detail", user_id=subject.pk)

@@ -1,0 +1,105 @@
+"""Writing the audit trail. Actions call `record` inside their own transaction, so the audit row
+commits or rolls back with the change; `refusals_recorded` writes the refusal after the rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from anju.core.middleware import current
+
+from .models import AccessRecord, AuditEvent, Result
+
+
+def _object_fields(obj: Any) -> dict[str, str]:
+    if obj is None:
+        return {}
+    return {
+        "object_type": obj._meta.label_lower,
+        "object_id": str(obj.pk),
+        "object_repr": str(obj)[:200],
+    }
+
+
+def record(
+    actor,
+    action: str,
+    obj: Any = None,
+    *,
+    region_code: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    result: str = Result.OK,
+    detail: str = "",
+    username: str = "",
+    object_type: str = "",
+    object_id: str = "",
+) -> AuditEvent:
+    context = current.get()
+    fields = _object_fields(obj)
+    if object_type:
+        fields.update(
+            object_type=object_type, object_id=object_id, object_repr=fields.get("object_repr", object_id)
+        )
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        # The system actor (command line, worker) has no row of its own; its name says who it was.
+        actor=actor if authenticated and actor.pk is not None else None,
+        actor_username=(actor.get_username() if authenticated else username)[:150],
+        action=action,
+        region_code=region_code,
+        before=before,
+        after=after,
+        result=result,
+        detail=detail[:500],
+        request_id=context.request_id,
+        ip=context.ip,
+        **fields,
+    )
+
+
+def record_access(actor, obj: Any, field: str, *, region_code: str = "", purpose: str = "") -> AccessRecord:
+    context = current.get()
+    return AccessRecord.objects.create(
+        actor=actor,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        field=field,
+        region_code=region_code,
+        purpose=purpose[:200],
+        request_id=context.request_id,
+        ip=context.ip,
+    )
+
+
+@contextmanager
+def refusals_recorded(
+    actor, action: str, obj: Any = None, *, region_code: str = "", **extra
+) -> Iterator[None]:
+    """Wrap an action's transaction: a refusal rolls the change back, then is itself recorded."""
+    try:
+        yield
+    except (PermissionDenied, Http404) as refusal:
+        record(
+            actor,
+            action,
+            obj,
+            region_code=region_code,
+            result=Result.REFUSED,
+            detail=str(refusal) or refusal.__class__.__name__,
+            **extra,
+        )
+        raise
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    """The before/after picture of an object for an audit row, JSON-safe."""
+    data = {}
+    for name in fields:
+        value = getattr(obj, name)
+        data[name] = value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+    return data

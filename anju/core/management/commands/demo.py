@@ -1,0 +1,54 @@
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from anju.core.seeding import DEMO_PASSWORD, seed_county
+
+
+class Command(BaseCommand):
+    help = "Run the demo: migrate, load the fictional demo county, serve the site with the background worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address and port to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
+
+    def handle(self, *args, **options):
+        self.stdout.write("migrating the database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        report = seed_county(progress=lambda m: self.stdout.write(f"  {m}"))
+        if report.logins:
+            self.stdout.write(
+                self.style.SUCCESS(f"demo county ready: {report.regions} regions, {report.users} accounts")
+            )
+            self.stdout.write(f"\nEvery demo account's password: {DEMO_PASSWORD}\n")
+            width = max(len(login[1]) for login in report.logins)
+            for role, username, region in report.logins:
+                self.stdout.write(f"  {username.ljust(width)}  {role} · {region}")
+            self.stdout.write(
+                "\nOther accounts follow the same pattern: officer-/centre-/leader-<township>, "
+                "mediator-<township+village>, grid-<township+village+grid>\n"
+                "(the region's code without the county's 6 digits).\n"
+            )
+        else:
+            self.stdout.write(
+                f"the demo county is already loaded; every demo account's password: {DEMO_PASSWORD}"
+            )
+        if options["no_serve"]:
+            return
+        worker = subprocess.Popen([sys.executable, "-m", "anju.cli", "db_worker"])
+        self.stdout.write(f"background worker started (pid {worker.pid})")
+        self.stdout.write(
+            self.style.SUCCESS(f"open http://{options['addr']}/ — Ctrl-C stops the site and the worker")
+        )
+        try:
+            call_command("runserver", options["addr"], use_reloader=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

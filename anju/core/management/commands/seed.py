@@ -1,0 +1,40 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from anju.core.seeding import DEMO_COUNTY_CODE, seed_county
+from anju.regions import codes
+
+
+class Command(BaseCommand):
+    help = "Generate deterministic synthetic data at scale: a county's regions and staff, then cases."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed; the same seed gives the same data"
+        )
+        parser.add_argument("--county", default=DEMO_COUNTY_CODE, help="6-digit county code")
+        parser.add_argument("--name", default="安居县", help="the county's name")
+        parser.add_argument("--townships", type=int, default=8, help="number of townships (1-599)")
+        parser.add_argument("--cases", type=int, default=0, help="number of synthetic cases")
+
+    def handle(self, *args, **options):
+        if not 1 <= options["townships"] <= 599:
+            raise CommandError("--townships must be between 1 and 599")
+        if options["cases"] < 0:
+            raise CommandError("--cases cannot be negative")
+        if options["cases"]:
+            raise CommandError(
+                "--cases needs the disputes module, which is not installed yet; run with --cases 0 to seed "
+                "the regions and staff."
+            )
+        try:
+            codes.validate_code(options["county"], "county")
+        except Exception as error:
+            raise CommandError(f"--county: {'; '.join(getattr(error, 'messages', [str(error)]))}") from None
+        report = seed_county(
+            seed=options["seed"],
+            county_code=options["county"],
+            county_name=options["name"],
+            townships=options["townships"],
+            progress=lambda m: self.stdout.write(m),
+        )
+        self.stdout.write(self.style.SUCCESS(f"regions: {report.regions}, accounts: {report.users}"))

@@ -1,0 +1,140 @@
+"""Jurisdiction scoping, in one place.
+
+A role assigned on a region covers that region's subtree, and a region's subtree is every code that
+starts with its code. `prefixes_for(user, perm)` turns a user's assignments into the shortest set of
+code prefixes once per request; `ScopedQuerySet.visible_to` filters on them. Out of scope is a 404,
+never a 403, so nobody learns that an object exists outside their jurisdiction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from anju.accounts.choices import ROLE_PERMS
+
+ALL = None  # prefixes_for() returns ALL for superusers: no filter at all
+
+
+class SystemActor:
+    """Who acts when the platform itself does the work: command-line imports, the worker.
+    It holds every permission; audit rows name it "system"."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    username = "system"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __str__(self) -> str:
+        return self.username
+
+
+SYSTEM = SystemActor()
+
+
+def minimal_prefixes(codes: Iterable[str]) -> list[str]:
+    """Drop every code that lies inside another one's subtree: ["620123", "620123001"] -> ["620123"]."""
+    result: list[str] = []
+    for code in sorted(set(codes), key=len):
+        if not any(code.startswith(kept) for kept in result):
+            result.append(code)
+    return sorted(result)
+
+
+def _assignments(user) -> list[tuple[str, str]]:
+    cache = getattr(user, "_anju_assignments", None)
+    if cache is None:
+        cache = list(user.role_assignments.values_list("role", "region_id"))
+        user._anju_assignments = cache
+    return cache
+
+
+def forget(user) -> None:
+    """Drop the per-request cache after the user's roles change."""
+    if hasattr(user, "_anju_assignments"):
+        del user._anju_assignments
+
+
+def prefixes_for(user, perm: str) -> list[str] | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return ALL
+    return minimal_prefixes(region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ()))
+
+
+def has_perm_anywhere(user, perm: str) -> bool:
+    prefixes = prefixes_for(user, perm)
+    return prefixes is ALL or bool(prefixes)
+
+
+def covers(user, perm: str, code: str) -> bool:
+    """Does the user hold `perm` on the region with this code (through it or an ancestor)?"""
+    prefixes = prefixes_for(user, perm)
+    return prefixes is ALL or any(code.startswith(p) for p in prefixes)
+
+
+def holds_top_level(user, perm: str) -> bool:
+    """A grant on a whole county, the widest jurisdiction an instance has."""
+    prefixes = prefixes_for(user, perm)
+    return prefixes is ALL or any(len(p) == 6 for p in prefixes)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Models declare `scope_perm` (e.g. "region") and `scope_path` (the lookup that reaches the
+    region code, e.g. "code" or "region__code"). Models whose rows can lack a region set
+    `scope_unplaced_to_top = True`: such rows are visible only to county-wide grants."""
+
+    def _scope_q(self, prefixes: list[str]) -> Q:
+        path = self.model.scope_path
+        q = Q()
+        for prefix in prefixes:
+            q |= Q(**{f"{path}__startswith": prefix})
+        return q
+
+    def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
+        perm = action if "." in action else f"{self.model.scope_perm}.{action}"
+        prefixes = prefixes_for(user, perm)
+        if prefixes is ALL:
+            return self.all()
+        if not prefixes:
+            return self.none()
+        q = self._scope_q(prefixes)
+        if getattr(self.model, "scope_unplaced_to_top", False) and any(len(p) == 6 for p in prefixes):
+            q |= Q(**{f"{self.model.scope_path}__isnull": True}) | Q(**{self.model.scope_path: ""})
+        queryset = self.filter(q)
+        if "__" in self.model.scope_path and getattr(self.model, "scope_path_is_multi", False):
+            queryset = queryset.distinct()
+        return queryset
+
+    def in_subtree(self, code: str) -> ScopedQuerySet:
+        return self.filter(**{f"{self.model.scope_path}__startswith": code})
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """The manager every model with a region must use (a system check enforces it)."""
+
+
+def get_scoped_or_404(model_or_qs, user, action: str = "view", **lookup):
+    queryset = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
+    try:
+        return queryset.visible_to(user, action).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def require_in_scope(obj, user, action: str) -> None:
+    """The re-check after a write, inside its transaction: the changed row must still be in the
+    actor's jurisdiction, so nobody moves or creates an object into a region they do not hold."""
+    model = type(obj)
+    if not model._default_manager.visible_to(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")

@@ -1,0 +1,208 @@
+"""Deterministic synthetic data: the fictional demo county and, at scale, data for benchmarks.
+
+The same seed always gives the same tree, names and accounts, so a benchmark run can be repeated.
+All names are invented; the county code 629901 lies in a prefecture (62-99) that does not exist."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from anju.accounts.choices import Role
+from anju.accounts.models import RoleAssignment, User
+from anju.audit.actions import record
+from anju.regions.choices import GridType, Level
+from anju.regions.models import Region, RegionBorder
+
+from .scoping import SYSTEM
+
+DEMO_COUNTY_CODE = "629901"
+DEMO_COUNTY_NAME = "安居县"
+DEMO_PASSWORD = "Anju-demo-2026"  # noqa: S105 (printed to the person who runs the demo)
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = "建国华明丽芳军平英秀兰强伟勇杰涛超刚辉敏静燕红玲霞峰磊亮斌波宁海鹏飞云霞林桂凤玉珍梅琴娟萍"
+PLACE_HEADS = "东西南北前后上下新老大小长清河山沟湾坪川塬滩岭坡泉"
+PLACE_TAILS = "沟湾坪川庄寨堡屯营台滩梁峪岔口湖桥源洼"
+TOWN_NAMES = ["城关", "河湾", "青石", "柳树", "红山", "草滩", "石岭", "杏花", "白杨", "金川", "龙泉", "松林"]
+DEDICATED = ["中学", "中心小学", "卫生院", "工业园", "农贸市场", "客运站"]
+
+
+@dataclass
+class SeedReport:
+    regions: int = 0
+    users: int = 0
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, region name)
+
+
+def _person(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def _place(rng: random.Random, used: set[str]) -> str:
+    while True:
+        name = rng.choice(PLACE_HEADS) + rng.choice(PLACE_TAILS)
+        if name not in used:
+            used.add(name)
+            return name
+
+
+def build_tree(rng: random.Random, *, county_code: str, county_name: str, townships: int) -> list[Region]:
+    regions = [Region(code=county_code, name=county_name, level=Level.COUNTY)]
+    used: set[str] = set()
+    # One subdistrict (the county seat), then towns, then townships, as a county's list usually runs.
+    segments = ["001"] + [str(100 + i) for i in range(max(0, townships - 1) // 2 + (townships - 1) % 2)]
+    segments += [str(200 + i) for i in range(townships - len(segments))]
+    for index, segment in enumerate(segments[:townships]):
+        code = county_code + segment
+        base = TOWN_NAMES[index % len(TOWN_NAMES)] + ("" if index < len(TOWN_NAMES) else str(index))
+        suffix = "街道" if segment < "100" else "镇" if segment < "200" else "乡"
+        regions.append(Region(code=code, name=base + suffix, level=Level.TOWNSHIP, parent_id=county_code))
+        villages = rng.randint(6, 9)
+        communities = villages if segment < "100" else (2 if segment < "200" else 0)
+        for v in range(villages):
+            v_segment = f"{v + 1:03d}" if v < communities else f"{200 + v - communities:03d}"
+            v_code = code + v_segment
+            v_name = _place(rng, used) + ("社区" if v < communities else "村")
+            regions.append(Region(code=v_code, name=v_name, level=Level.VILLAGE, parent_id=code))
+            for g in range(rng.randint(3, 7)):
+                g_code = f"{v_code}{g + 1:03d}"
+                dedicated = rng.random() < 0.05
+                households = rng.randint(40, 120) if dedicated else rng.randint(200, 480)
+                g_name = (v_name + rng.choice(DEDICATED)) if dedicated else f"{v_name}第{g + 1}网格"
+                regions.append(
+                    Region(
+                        code=g_code,
+                        name=g_name,
+                        level=Level.GRID,
+                        parent_id=v_code,
+                        grid_type=GridType.DEDICATED if dedicated else GridType.GENERAL,
+                        households=households,
+                    )
+                )
+                # A joint group is about ten households.
+                for j in range(min(99, max(1, households // 10))):
+                    regions.append(
+                        Region(
+                            code=f"{g_code}{j + 1:02d}",
+                            name=f"{g_name}{j + 1}组",
+                            level=Level.GROUP,
+                            parent_id=g_code,
+                            households=10,
+                        )
+                    )
+    return regions
+
+
+def _borders(rng: random.Random, regions: list[Region], county_code: str) -> list[RegionBorder]:
+    """Neighbouring villages across township lines, and a few on the county's edge."""
+    villages = [r for r in regions if r.level == Level.VILLAGE]
+    borders = []
+    for a, b in itertools.pairwise(villages):
+        if a.parent_id != b.parent_id:
+            borders.append(RegionBorder(region=a, neighbour_code=b.code, neighbour_name=b.name))
+            borders.append(RegionBorder(region=b, neighbour_code=a.code, neighbour_name=a.name))
+    neighbour_county = str(int(county_code) + 1)
+    for i, village in enumerate(rng.sample(villages, k=min(3, len(villages)))):
+        borders.append(
+            RegionBorder(
+                region=village,
+                neighbour_code=f"{neighbour_county}200{201 + i}",
+                neighbour_name=f"邻县{_place(rng, set())}村",
+                other_county="宁和县",
+            )
+        )
+    return borders
+
+
+def _staff_plan(regions: list[Region]) -> list[tuple[str, str, Region]]:
+    """(username, role, region) for every account: the pattern is printed to the demo's user."""
+    plan = []
+    county = regions[0]
+    for role, name in [
+        (Role.LEADER, "leader"),
+        (Role.CENTRE_OPERATOR, "centre"),
+        (Role.ADMINISTRATOR, "admin"),
+        (Role.AUDITOR, "auditor"),
+        (Role.MEDIATOR, "mediator"),
+    ]:
+        plan.append((name, role, county))
+    for region in regions[1:]:
+        segment = region.code[6:]
+        if region.level == Level.TOWNSHIP:
+            plan.append((f"officer-{segment}", Role.TOWNSHIP_OFFICER, region))
+            plan.append((f"centre-{segment}", Role.CENTRE_OPERATOR, region))
+            plan.append((f"leader-{segment}", Role.LEADER, region))
+        elif region.level == Level.VILLAGE:
+            plan.append((f"mediator-{segment}", Role.MEDIATOR, region))
+        elif region.level == Level.GRID:
+            plan.append((f"grid-{segment}", Role.GRID_WORKER, region))
+    return plan
+
+
+def seed_county(
+    *,
+    seed: int = 2026,
+    county_code: str = DEMO_COUNTY_CODE,
+    county_name: str = DEMO_COUNTY_NAME,
+    townships: int = 8,
+    password: str = DEMO_PASSWORD,
+    progress: Callable[[str], None] | None = None,
+) -> SeedReport:
+    """Create the county's tree and staff if they are not there yet. Deterministic in `seed`."""
+    say = progress or (lambda _message: None)
+    report = SeedReport()
+    rng = random.Random(seed)
+    if Region.objects.filter(code=county_code).exists():
+        say(f"county {county_code} is already there: nothing to create")
+        return report
+    regions = build_tree(rng, county_code=county_code, county_name=county_name, townships=townships)
+    plan = _staff_plan(regions)
+    encoded = make_password(password)  # one hash for every demo account: hashing hundreds takes minutes
+    with transaction.atomic():
+        say(f"creating {len(regions)} regions")
+        Region.objects.bulk_create(regions, batch_size=2000)
+        RegionBorder.objects.bulk_create(_borders(rng, regions, county_code), batch_size=2000)
+        say(f"creating {len(plan)} accounts")
+        users = User.objects.bulk_create(
+            [
+                User(username=username, full_name=_person(rng), password=encoded)
+                for username, _role, _region in plan
+            ],
+            batch_size=1000,
+        )
+        if not all(u.pk for u in users):  # backends without RETURNING on bulk insert
+            by_name = dict(
+                User.objects.filter(username__in=[p[0] for p in plan]).values_list("username", "pk")
+            )
+            for u in users:
+                u.pk = by_name[u.username]
+        RoleAssignment.objects.bulk_create(
+            [
+                RoleAssignment(user=u, role=role, region=region)
+                for u, (_n, role, region) in zip(users, plan, strict=True)
+            ],
+            batch_size=2000,
+        )
+        record(
+            SYSTEM,
+            "seed.county",
+            region_code=county_code,
+            after={"seed": seed, "regions": len(regions), "users": len(users)},
+        )
+    report.regions = len(regions)
+    report.users = len(users)
+    shown: set[tuple[str, str]] = set()
+    for user, (_name, role, region) in zip(users, plan, strict=True):
+        if (role, region.level) not in shown:
+            shown.add((role, region.level))
+            report.logins.append((str(Role(role).label), user.username, region.name))
+    return report

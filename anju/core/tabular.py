@@ -1,0 +1,112 @@
+"""Reading and writing the CSV and XLSX tables that counties exchange (region lists, ledgers).
+
+CSV arrives from Excel on Chinese Windows as UTF-8 with a BOM or as GBK/GB18030; both are read.
+Written CSV carries a BOM so Excel opens it as UTF-8."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be read: wrong type, not a table, empty."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cells as text)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(_("The CSV file is neither UTF-8 nor GBK text."))
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(data)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _read_csv(data)
+    else:
+        raise TableError(
+            _("Only .csv and .xlsx files can be imported; %(name)s is neither.") % {"name": filename}
+        )
+    try:
+        _header_row, headers = next(rows)
+    except StopIteration:
+        raise TableError(_("The file is empty.")) from None
+    headers = [h.strip() for h in headers]
+    body = [(number, cells) for number, cells in rows if any(c.strip() for c in cells)]
+    return Table(headers=headers, rows=body)
+
+
+def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    for number, cells in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        yield number, [c.strip() for c in cells]
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a file that is not a workbook
+        raise TableError(
+            _("The file is not a readable .xlsx workbook (%(error)s).") % {"error": error}
+        ) from None
+    sheet = workbook.worksheets[0]
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, [_cell_text(v) for v in values]
+    workbook.close()
+
+
+def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Iterable], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(headers)
+    for row in rows:
+        # Codes stay text, so Excel does not turn 620123001 into 6.2E+08.
+        sheet.append(["" if v is None else v for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,91 @@
+"""The fixed cast every page and endpoint is run against (STYLE.md, habit 5).
+
+Township A holds the objects under test; township B's officer and administrator hold the same roles
+one township over and must see nothing of A; the no-role user must see nothing at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from anju.accounts.choices import Role
+from anju.accounts.models import RoleAssignment, User
+from anju.regions.choices import GridType, Level
+from anju.regions.models import Region, RegionBorder
+
+COUNTY = "629902"
+TOWNSHIP_A = "629902100"
+VILLAGE_A1 = "629902100201"
+VILLAGE_A2 = "629902100202"
+GRID_A1 = "629902100201001"
+GROUP_A1 = "62990210020100101"
+TOWNSHIP_B = "629902101"
+VILLAGE_B1 = "629902101201"
+PASSWORD = "Cast-pass-2026"
+
+# Strings that appear only in township A's objects: an outsider's page must contain none of them.
+A_MARKERS = ["甲镇", "甲一村", "甲二村", "甲一网格", "甲调解员", "甲网格员", "甲镇政法委员"]
+
+REGIONS = [
+    (COUNTY, "测试县", Level.COUNTY, None),
+    (TOWNSHIP_A, "甲镇", Level.TOWNSHIP, COUNTY),
+    (VILLAGE_A1, "甲一村", Level.VILLAGE, TOWNSHIP_A),
+    (VILLAGE_A2, "甲二村", Level.VILLAGE, TOWNSHIP_A),
+    (GRID_A1, "甲一网格", Level.GRID, VILLAGE_A1),
+    (GROUP_A1, "甲一网格一组", Level.GROUP, GRID_A1),
+    (TOWNSHIP_B, "乙镇", Level.TOWNSHIP, COUNTY),
+    (VILLAGE_B1, "乙一村", Level.VILLAGE, TOWNSHIP_B),
+]
+
+MEMBERS = {
+    # name: (full name, role, region) ; role None = no role at all
+    "leader": ("县领导", Role.LEADER, COUNTY),
+    "officer_a": ("甲镇政法委员", Role.TOWNSHIP_OFFICER, TOWNSHIP_A),
+    "mediator_a1": ("甲调解员", Role.MEDIATOR, VILLAGE_A1),
+    "grid_a1": ("甲网格员", Role.GRID_WORKER, GRID_A1),
+    "officer_b": ("乙镇政法委员", Role.TOWNSHIP_OFFICER, TOWNSHIP_B),
+    "admin_b": ("乙镇管理员", Role.ADMINISTRATOR, TOWNSHIP_B),
+    "auditor": ("审计员", Role.AUDITOR, COUNTY),
+    "admin": ("县管理员", Role.ADMINISTRATOR, COUNTY),
+    "norole": ("无角色用户", None, None),
+}
+
+
+def build_cast() -> None:
+    """Create the cast's regions and accounts (once per test database)."""
+    for code, name, level, parent in REGIONS:
+        Region.objects.create(
+            code=code,
+            name=name,
+            level=level,
+            parent_id=parent,
+            grid_type=GridType.GENERAL if level == Level.GRID else "",
+            households=300 if level == Level.GRID else None,
+        )
+    RegionBorder.objects.create(region_id=VILLAGE_A1, neighbour_code=VILLAGE_A2, neighbour_name="甲二村")
+    RegionBorder.objects.create(region_id=VILLAGE_A2, neighbour_code=VILLAGE_A1, neighbour_name="甲一村")
+    RegionBorder.objects.create(
+        region_id=VILLAGE_A1, neighbour_code="629903200201", neighbour_name="邻县丙村", other_county="邻县"
+    )
+    encoded = make_password(PASSWORD)
+    for username, (full_name, role, region) in MEMBERS.items():
+        user = User.objects.create(username=username, full_name=full_name, password=encoded)
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, region_id=region)
+
+
+@dataclass
+class Cast:
+    """Fresh objects per test, so no per-request caches leak between tests."""
+
+    def user(self, name: str) -> User:
+        return User.objects.get(username=name)
+
+    def __getattr__(self, name: str) -> User:
+        if name in MEMBERS:
+            return self.user(name)
+        raise AttributeError(name)
+
+    def region(self, code: str) -> Region:
+        return Region.objects.get(code=code)

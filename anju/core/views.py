@@ -1,0 +1,64 @@
+"""Base pieces every page uses: the role gate and the home page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from anju.accounts.choices import ROLE_PERMS
+
+from .scoping import has_perm_anywhere
+
+
+def role_required(perm: str):
+    """A page for a role: signed-in users who hold `perm` nowhere get 403 (the page is not for
+    their role); objects behind it are still fetched with get_scoped_or_404."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_perm_anywhere(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_perm = perm
+        return wrapped
+
+    return decorator
+
+
+def signed_in(view):
+    """A page for every signed-in user; what it shows is still scoped."""
+    wrapped = login_required(view)
+    wrapped.required_perm = ""
+    return wrapped
+
+
+def public(view):
+    """A page anyone may open, signed in or not (sign-in, health check)."""
+    view.public = True
+    return view
+
+
+@signed_in
+def home(request):
+    assignments = request.user.role_assignments.select_related("region").order_by("region_id", "role")
+    perms = sorted({p for a in assignments for p in ROLE_PERMS.get(a.role, ())})
+    return render(request, "core/home.html", {"assignments": assignments, "perms": perms})
+
+
+@public
+def healthz(request):
+    """For the county's monitoring: the process answers and the database is reachable."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # any database failure means "not healthy", whatever its type
+        return JsonResponse({"status": "database unavailable"}, status=503)
+    return HttpResponse("ok", content_type="text/plain")

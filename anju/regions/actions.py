@@ -1,0 +1,256 @@
+"""Every write to the jurisdiction tree: permission, the change, the scope re-check and the audit
+row, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.audit.actions import record, refusals_recorded, snapshot
+from anju.core.scoping import covers, require_in_scope
+
+from . import codes
+from .importing import Parsed, RowError
+from .models import Region, RegionBorder
+
+FIELDS = ["name", "level", "parent_id", "grid_type", "households", "retired_on"]
+
+
+def _check_change(actor, code: str) -> None:
+    if not covers(actor, "region.change", code):
+        raise PermissionDenied(_("You may not change regions outside your jurisdiction."))
+
+
+def create_region(
+    actor, *, code: str, name: str, grid_type: str = "", households: int | None = None
+) -> Region:
+    code = codes.normalise(code)
+    with refusals_recorded(
+        actor, "region.create", region_code=code[:17], object_type="regions.region", object_id=code[:17]
+    ):
+        parent = codes.parent_code(code)
+        _check_change(actor, parent or code)
+        with transaction.atomic():
+            if Region.objects.filter(code=code).exists():
+                raise ValidationError({"code": _("Region %(code)s already exists.") % {"code": code}})
+            region = Region(
+                code=code,
+                name=name.strip(),
+                level=codes.level_of(code),
+                parent=Region.objects.filter(code=parent).first() if parent else None,
+                grid_type=grid_type,
+                households=households,
+            )
+            if parent and region.parent is None:
+                raise ValidationError(
+                    {"code": _("The parent region %(code)s does not exist.") % {"code": parent}}
+                )
+            region.full_clean()
+            region.save(force_insert=True)
+            require_in_scope(region, actor, "change")
+            record(actor, "region.create", region, region_code=code, after=snapshot(region, FIELDS))
+    return region
+
+
+def update_region(actor, region: Region, **changes) -> Region:
+    allowed = {"name", "grid_type", "households"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    with refusals_recorded(actor, "region.update", region, region_code=region.code):
+        _check_change(actor, region.code)
+        with transaction.atomic():
+            region = Region.objects.select_for_update().get(pk=region.pk)
+            before = snapshot(region, FIELDS)
+            for name, value in changes.items():
+                setattr(region, name, value.strip() if isinstance(value, str) else value)
+            region.full_clean()
+            region.save()
+            require_in_scope(region, actor, "change")
+            record(
+                actor,
+                "region.update",
+                region,
+                region_code=region.code,
+                before=before,
+                after=snapshot(region, FIELDS),
+            )
+    return region
+
+
+def retire_region(actor, region: Region, on: dt.date | None = None) -> Region:
+    """Retire a region and its subtree: the codes stay, resolvable, and are never reused."""
+    with refusals_recorded(actor, "region.retire", region, region_code=region.code):
+        _check_change(actor, region.code)
+        on = on or timezone.localdate()
+        with transaction.atomic():
+            count = (
+                Region.objects.in_subtree(region.code).filter(retired_on__isnull=True).update(retired_on=on)
+            )
+            region.refresh_from_db()
+            record(
+                actor,
+                "region.retire",
+                region,
+                region_code=region.code,
+                after={"retired_on": str(on), "regions": count},
+            )
+    return region
+
+
+def add_border(
+    actor, region: Region, *, neighbour_code: str, neighbour_name: str = "", other_county: str = ""
+) -> RegionBorder:
+    """Link a border region. A local neighbour gets the link back; another county's is named by hand."""
+    neighbour_code = codes.normalise(neighbour_code)
+    with refusals_recorded(actor, "region.border.add", region, region_code=region.code):
+        _check_change(actor, region.code)
+        codes.level_of(neighbour_code)
+        if neighbour_code == region.code:
+            raise ValidationError({"neighbour_code": _("A region cannot border itself.")})
+        local = Region.objects.filter(code=neighbour_code).first()
+        if local is None and not other_county:
+            raise ValidationError(
+                {
+                    "neighbour_code": _("%(code)s is not a region of this county: name the other county.")
+                    % {"code": neighbour_code}
+                }
+            )
+        with transaction.atomic():
+            border, _created = RegionBorder.objects.update_or_create(
+                region=region,
+                neighbour_code=neighbour_code,
+                defaults={
+                    "neighbour_name": local.name if local else neighbour_name.strip(),
+                    "other_county": "" if local else other_county.strip(),
+                },
+            )
+            if local is not None:
+                RegionBorder.objects.update_or_create(
+                    region=local,
+                    neighbour_code=region.code,
+                    defaults={"neighbour_name": region.name, "other_county": ""},
+                )
+            record(
+                actor,
+                "region.border.add",
+                region,
+                region_code=region.code,
+                after={"neighbour": neighbour_code, "other_county": border.other_county},
+            )
+    return border
+
+
+def remove_border(actor, border: RegionBorder) -> None:
+    region = border.region
+    with refusals_recorded(actor, "region.border.remove", region, region_code=region.code):
+        _check_change(actor, region.code)
+        with transaction.atomic():
+            RegionBorder.objects.filter(region=region, neighbour_code=border.neighbour_code).delete()
+            RegionBorder.objects.filter(region_id=border.neighbour_code, neighbour_code=region.code).delete()
+            record(
+                actor,
+                "region.border.remove",
+                region,
+                region_code=region.code,
+                before={"neighbour": border.neighbour_code},
+            )
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(Exception):
+    """Raised inside the import transaction so nothing of a file with a bad row is kept."""
+
+
+def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport:
+    """Create or update every row of a checked table, or nothing at all if any row is bad."""
+    report = ImportReport(errors=list(parsed.errors))
+    rows = sorted(parsed.rows, key=lambda r: (len(r.code), r.code))
+    for row in rows:
+        if not covers(actor, "region.change", row.code):
+            report.errors.append(
+                RowError(row.row, "code", _("%(code)s is outside your jurisdiction.") % {"code": row.code})
+            )
+    if report.errors:
+        record(
+            actor,
+            "region.import",
+            region_code="",
+            result="refused",
+            detail=f"{filename}: {len(report.errors)} bad rows",
+        )
+        return report
+    try:
+        with transaction.atomic():
+            existing = {r.code: r for r in Region.objects.filter(code__in=[r.code for r in rows])}
+            in_file = {r.code for r in rows}
+            parents = set(
+                Region.objects.filter(code__in={r.parent_code for r in rows if r.parent_code}).values_list(
+                    "code", flat=True
+                )
+            )
+            for row in rows:
+                if row.parent_code and row.parent_code not in parents and row.parent_code not in in_file:
+                    report.errors.append(
+                        RowError(
+                            row.row,
+                            "parent_code",
+                            _("The parent region %(code)s is neither in the file nor in the tree.")
+                            % {"code": row.parent_code},
+                        )
+                    )
+            if report.errors:
+                raise ImportRejected
+            for row in rows:
+                values = {
+                    "name": row.name,
+                    "level": row.level,
+                    "parent_id": row.parent_code,
+                    "grid_type": row.grid_type,
+                    "households": row.households,
+                    "retired_on": row.retired_on,
+                }
+                region = existing.get(row.code)
+                if region is None:
+                    Region.objects.create(code=row.code, **values)
+                    report.created += 1
+                elif any(getattr(region, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(region, k, v)
+                    region.save()
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            record(
+                actor,
+                "region.import",
+                region_code=min((r.code for r in rows), key=len, default=""),
+                after={
+                    "file": filename,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
+            )
+    except ImportRejected:
+        report.created = report.updated = report.unchanged = 0
+        record(actor, "region.import", result="refused", detail=f"{filename}: {len(report.errors)} bad rows")
+    return report

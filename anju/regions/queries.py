@@ -1,0 +1,70 @@
+"""Named reads of the jurisdiction tree; every one starts from visible_to."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from anju.accounts.models import RoleAssignment
+from anju.core.scoping import ALL, prefixes_for
+
+from .models import Region, RegionBorder
+
+
+def roots_for(user) -> QuerySet[Region]:
+    """The top regions of a user's jurisdiction: where the tree starts for them."""
+    prefixes = prefixes_for(user, "region.view")
+    if prefixes is ALL:
+        return Region.objects.filter(parent__isnull=True)
+    return Region.objects.filter(code__in=prefixes)
+
+
+def children_of(region: Region, user) -> QuerySet[Region]:
+    return (
+        Region.objects.visible_to(user, "view")
+        .filter(parent=region)
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+
+
+def search(user, text: str, limit: int = 50) -> QuerySet[Region]:
+    text = text.strip()
+    return (
+        Region.objects.visible_to(user, "view")
+        .filter(Q(name__icontains=text) | Q(code__startswith=text))
+        .order_by("code")[:limit]
+    )
+
+
+def staff_of(region: Region, user) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.visible_to(user, "view")
+        .filter(region=region)
+        .select_related("user")
+        .filter(user__is_active=True)
+        .order_by("role", "user__username")
+    )
+
+
+def borders_of(region: Region, user) -> QuerySet[RegionBorder]:
+    return RegionBorder.objects.visible_to(user, "view").filter(region=region)
+
+
+def subtree_for_export(user, root: Region | None) -> QuerySet[Region]:
+    regions = Region.objects.visible_to(user, "view")
+    if root is not None:
+        regions = regions.in_subtree(root.code)
+    return regions.order_by("code")
+
+
+def export_rows(regions: QuerySet[Region]):
+    for r in regions.iterator(chunk_size=2000):
+        yield [
+            r.code,
+            r.name,
+            r.level,
+            r.parent_id or "",
+            r.grid_type,
+            r.households,
+            r.retired_on.isoformat() if r.retired_on else "",
+        ]

@@ -1,0 +1,168 @@
+"""Pages of the jurisdiction tree: browse, a region's staff and neighbours, edit, import, export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.core import tabular
+from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.views import role_required
+
+from . import actions, queries
+from .forms import BorderForm, ImportForm, RegionCreateForm, RegionEditForm
+from .importing import EXPORT_HEADERS, parse_regions
+from .models import Region
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@role_required("region.view")
+def region_index(request):
+    text = request.GET.get("q", "").strip()
+    results = queries.search(request.user, text) if text else None
+    return render(
+        request,
+        "regions/index.html",
+        {"roots": queries.roots_for(request.user), "results": results, "q": text},
+    )
+
+
+@role_required("region.view")
+def region_detail(request, code: str):
+    region = get_scoped_or_404(Region, request.user, "view", code=code)
+    visible_ancestors = set(
+        Region.objects.visible_to(request.user, "view")
+        .filter(code__in=region.ancestor_codes)
+        .values_list("code", flat=True)
+    )
+    ancestors = [
+        (a, a.code in visible_ancestors) for a in Region.objects.filter(code__in=region.ancestor_codes)
+    ]
+    return render(
+        request,
+        "regions/detail.html",
+        {
+            "region": region,
+            "ancestors": ancestors,
+            "children": queries.children_of(region, request.user),
+            "staff": queries.staff_of(region, request.user),
+            "borders": queries.borders_of(region, request.user),
+            "can_change": covers(request.user, "region.change", region.code),
+            "border_form": BorderForm(),
+        },
+    )
+
+
+@role_required("region.change")
+def region_edit(request, code: str):
+    region = get_scoped_or_404(Region, request.user, "change", code=code)
+    initial = {"name": region.name, "grid_type": region.grid_type, "households": region.households}
+    form = RegionEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_region(request.user, region, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("regions:detail", code=region.code)
+    return render(request, "regions/edit.html", {"region": region, "form": form})
+
+
+@role_required("region.change")
+def region_create(request, code: str):
+    parent = get_scoped_or_404(Region, request.user, "change", code=code)
+    form = RegionCreateForm(request.POST or None, initial={"code": parent.code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            region = actions.create_region(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if region.parent_id != parent.code:
+                messages.info(request, _("The new region sits under %(parent)s.") % {"parent": region.parent})
+            return redirect("regions:detail", code=region.code)
+    return render(request, "regions/edit.html", {"region": parent, "form": form, "creating": True})
+
+
+@require_POST
+@role_required("region.change")
+def border_add(request, code: str):
+    region = get_scoped_or_404(Region, request.user, "change", code=code)
+    form = BorderForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_border(request.user, region, **form.cleaned_data)
+            messages.success(request, _("Border added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("The border was not added: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect("regions:detail", code=region.code)
+
+
+@require_POST
+@role_required("region.change")
+def border_remove(request, code: str, neighbour: str):
+    region = get_scoped_or_404(Region, request.user, "change", code=code)
+    border = region.borders.filter(neighbour_code=neighbour).first()
+    if border is None:
+        raise Http404
+    actions.remove_border(request.user, border)
+    messages.success(request, _("Border removed."))
+    return redirect("regions:detail", code=region.code)
+
+
+@role_required("region.change")
+def region_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            table = tabular.read_table(upload.read(), upload.name)
+        except tabular.TableError as error:
+            form.add_error("file", str(error))
+        else:
+            report = actions.import_regions(request.user, parse_regions(table), filename=upload.name)
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                )
+                return redirect("regions:index")
+    status = 400 if report is not None and not report.ok else 200
+    return render(request, "regions/import.html", {"form": form, "report": report}, status=status)
+
+
+@role_required("region.view")
+def region_export(request, fmt: str):
+    root = None
+    if request.GET.get("root"):
+        root = get_scoped_or_404(Region, request.user, "view", code=request.GET["root"])
+    regions = queries.subtree_for_export(request.user, root)
+    rows = queries.export_rows(regions)
+    name = f"regions-{root.code if root else 'all'}"
+    if fmt == "xlsx":
+        body = tabular.write_xlsx(EXPORT_HEADERS, rows, title="regions")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        body = tabular.write_csv(EXPORT_HEADERS, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        raise Http404
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

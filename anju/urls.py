@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from anju.accounts.views import LoginView
+from anju.api import api
+from anju.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("regions/", include("anju.regions.urls")),
+    path("staff/", include("anju.accounts.urls")),
+    path("audit/", include("anju.audit.urls")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

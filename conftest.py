@@ -1,0 +1,37 @@
+"""Test set-up shared by every app: the cast is built once per test database."""
+
+import os
+
+# The suite never needs a real key; setting one here keeps `pytest` runnable without any env.
+os.environ.setdefault("ANJU_SECRET_KEY", "test-only-secret-key-not-for-production-000000")
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from anju.core.testing import build_cast
+
+    with django_db_blocker.unblock():
+        build_cast()
+
+
+@pytest.fixture
+def cast(db):
+    from anju.core.testing import Cast
+
+    return Cast()
+
+
+@pytest.fixture
+def client_for(client, cast):
+    """client_for("officer_a") -> a test client signed in as that cast member."""
+
+    def sign_in(name: str):
+        from django.test import Client
+
+        c = Client()
+        c.force_login(cast.user(name))
+        return c
+
+    return sign_in
