@@ -1,5 +1,6 @@
 """The one NinjaAPI: wires the apps' routers together and maps errors to clear 4xx answers."""
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
@@ -20,6 +21,7 @@ api = NinjaAPI(
     auth=signed_in_auth,
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=login_required,
 )
 
 

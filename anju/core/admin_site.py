@@ -26,6 +26,23 @@ class AnjuAdminSite(admin.AdminSite):
         return redirect_to_login(request.get_full_path())
 
 
+def unregister_unscoped(site: admin.AdminSite) -> None:
+    """Django's groups are not how anju grants anything, and task results are the worker's
+    internals: neither belongs in an administrator's scoped view."""
+    from django.contrib.auth.models import Group
+
+    for model in [Group, *_task_models()]:
+        if site.is_registered(model):
+            site.unregister(model)
+
+
+def _task_models() -> list:
+    from django.apps import apps
+
+    config = apps.get_app_config("django_tasks_database") if apps.is_installed("django_tasks_db") else None
+    return list(config.get_models()) if config else []
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Lists only what the administrator's jurisdiction holds; nothing is deleted from here."""
 

@@ -18,3 +18,11 @@ class AdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "anju.core.admin_site.AnjuAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from django.contrib import admin
+
+        from .admin_site import unregister_unscoped
+
+        unregister_unscoped(admin.site)

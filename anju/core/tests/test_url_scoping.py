@@ -1,0 +1,196 @@
+"""Every URL the project defines, run against the whole cast with township A's objects.
+
+Generated from the URL list: a new page or endpoint is covered the moment it is wired, and fails
+here until it declares who it is for. Outsiders (township B's officer and administrator, the
+no-role user) must get 403/404 for A's objects and must find none of A's names in any list."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from anju.accounts.choices import ROLE_PERMS
+from anju.accounts.models import RoleAssignment
+from anju.core import testing
+from anju.core.urlwalk import MISSING, Endpoint, access_rule, endpoints
+
+ALL_ENDPOINTS = [e for e in endpoints() if e.name and not e.name.endswith(":")]
+APP_ENDPOINTS = [e for e in ALL_ENDPOINTS if not e.is_admin]
+ADMIN_ENDPOINTS = [e for e in ALL_ENDPOINTS if e.is_admin]
+OUTSIDERS = ["officer_b", "admin_b", "norole"]
+# Kwargs that name a format or a page, not an object: such URLs are lists.
+NOT_OBJECTS = {"fmt"}
+# The region that every object used to fill a URL belongs to.
+OBJECT_REGION = testing.VILLAGE_A1
+
+
+def fill(endpoint: Endpoint, cast) -> str:
+    mediator = cast.user("mediator_a1")
+    values = {
+        "code": testing.VILLAGE_A1,
+        "neighbour": testing.VILLAGE_A2,
+        "user_id": mediator.pk,
+        "assignment_id": RoleAssignment.objects.get(user=mediator).pk,
+        "fmt": "csv",
+    }
+    unknown = [k for k in endpoint.kwargs if k not in values]
+    assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
+    return reverse(endpoint.name, kwargs={k: values[k] for k in endpoint.kwargs})
+
+
+def member_perms(name: str) -> set[str]:
+    _full, role, _region = testing.MEMBERS[name]
+    return set(ROLE_PERMS.get(role, ())) if role else set()
+
+
+def member_covers(name: str, code: str) -> bool:
+    _full, role, region = testing.MEMBERS[name]
+    return bool(role) and code.startswith(region)
+
+
+def has_markers(content: bytes) -> list[str]:
+    text = content.decode("utf-8", errors="replace")
+    return [m for m in testing.A_MARKERS if m in text]
+
+
+def expected_get(endpoint: Endpoint, member: str, rule) -> set[int]:
+    # 405 is always allowed: a POST-only action answers GET with "method not allowed" before it
+    # looks at anything, which tells nobody anything; its POST is checked below.
+    if rule == "public":
+        return {200, 302, 404, 405}  # sign-in redirects signed-in users; the API root is a 404
+    if rule == "":
+        return {200, 405}
+    if rule not in member_perms(member):
+        return {403, 405}
+    is_object = any(k not in NOT_OBJECTS for k in endpoint.kwargs)
+    if is_object and not member_covers(member, OBJECT_REGION):
+        return {404, 405}
+    return {200, 405}
+
+
+@pytest.mark.parametrize("endpoint", APP_ENDPOINTS, ids=lambda e: e.name)
+def test_every_endpoint_declares_who_it_is_for(endpoint):
+    rule = access_rule(endpoint)
+    assert rule is not MISSING, (
+        f"{endpoint.name} ({endpoint.route}) declares nobody: wrap it in public, signed_in or "
+        "role_required(perm), or give the API operation auth=perm_auth(perm)"
+    )
+
+
+@pytest.mark.parametrize("endpoint", APP_ENDPOINTS, ids=lambda e: e.name)
+def test_signed_out_callers_get_nothing(client, cast, endpoint):
+    rule = access_rule(endpoint)
+    if rule == "public":
+        return
+    response = client.get(fill(endpoint, cast))
+    if endpoint.is_api and response.status_code != 302:  # the API's docs pages redirect to sign-in
+        assert response.status_code in {401, 405}, response.content[:200]
+    else:
+        assert response.status_code in {302, 405}
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/")
+    assert not has_markers(response.content)
+
+
+@pytest.mark.parametrize("member", list(testing.MEMBERS))
+@pytest.mark.parametrize("endpoint", APP_ENDPOINTS, ids=lambda e: e.name)
+def test_get_as_each_cast_member(client_for, cast, endpoint, member):
+    rule = access_rule(endpoint)
+    if rule is None:  # the URL offers no GET (a POST-only API path)
+        return
+    response = client_for(member).get(fill(endpoint, cast))
+    expected = expected_get(endpoint, member, rule)
+    assert response.status_code in expected, (
+        f"{member} GET {endpoint.name}: {response.status_code}, expected {sorted(expected)}"
+    )
+    if member in OUTSIDERS:
+        assert not has_markers(response.content), f"{member} sees township A's data on {endpoint.name}"
+
+
+@pytest.mark.parametrize("member", OUTSIDERS)
+@pytest.mark.parametrize(
+    "endpoint", [e for e in APP_ENDPOINTS if any(k not in NOT_OBJECTS for k in e.kwargs)], ids=lambda e: e.name
+)
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_outsiders_cannot_write_township_a_objects(client_for, cast, endpoint, member, method):
+    url = fill(endpoint, cast)
+    before = _state()
+    data = {"name": "改名", "active": "0", "neighbour_code": testing.VILLAGE_B1, "households": 1}
+    if endpoint.is_api:
+        response = getattr(client_for(member), method)(url, data=data, content_type="application/json")
+    elif method == "post":
+        response = client_for(member).post(url, data=data)
+    else:
+        body = urlencode(data)
+        response = client_for(member).patch(url, data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in {400, 403, 404, 405, 422}, f"{member} {method} {endpoint.name}: {response.status_code}"
+    assert _state() == before, f"{member} changed township A's data through {endpoint.name}"
+
+
+def _state():
+    from anju.accounts.models import User
+    from anju.regions.models import Region, RegionBorder
+
+    return (
+        list(Region.objects.order_by("code").values_list("code", "name", "households", "retired_on")),
+        list(RegionBorder.objects.order_by("pk").values_list("region_id", "neighbour_code")),
+        list(RoleAssignment.objects.order_by("pk").values_list("user_id", "role", "region_id")),
+        list(User.objects.order_by("pk").values_list("username", "is_active")),
+    )
+
+
+ADMIN_OBJECTS = {
+    "regions_region": lambda cast: testing.VILLAGE_A1,
+    "regions_regionborder": lambda cast: cast.region(testing.VILLAGE_A1).borders.first().pk,
+    "accounts_user": lambda cast: cast.user("mediator_a1").pk,
+    "accounts_roleassignment": lambda cast: RoleAssignment.objects.get(user=cast.user("mediator_a1")).pk,
+}
+
+
+def fill_admin(endpoint: Endpoint, cast) -> str | None:
+    kwargs = {}
+    for key in endpoint.kwargs:
+        if key == "object_id":
+            model = endpoint.name.split(":")[1].rsplit("_", 1)[0]
+            assert model in ADMIN_OBJECTS, f"{endpoint.name}: teach this test which township-A object to open"
+            kwargs[key] = ADMIN_OBJECTS[model](cast)
+        elif key == "app_label":
+            kwargs[key] = "regions"
+        else:
+            return None  # view_on_site and the catch-all take no object of ours
+    return reverse(endpoint.name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("member", list(testing.MEMBERS))
+@pytest.mark.parametrize("endpoint", ADMIN_ENDPOINTS, ids=lambda e: e.name)
+def test_admin_is_for_administrators_and_scoped(client_for, cast, endpoint, member):
+    url = fill_admin(endpoint, cast)
+    if url is None or endpoint.name in {"admin:logout", "admin:login", "admin:jsi18n"}:
+        return
+    response = client_for(member).get(url)
+    if "user.manage" not in member_perms(member):
+        assert response.status_code in {302, 403, 404}
+        if response.status_code == 302:
+            assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
+    elif member_covers(member, OBJECT_REGION):
+        allowed = {200, 403} if endpoint.name.endswith(("_add", "_delete")) else {200}
+        if endpoint.name.endswith(("_add", "_delete", "password_change", "password_change_done", "autocomplete")):
+            allowed |= {403, 302}
+        assert response.status_code in allowed, f"{member} {endpoint.name}: {response.status_code}"
+    else:
+        # Another township's administrator: A's objects are not found, lists do not show them.
+        assert response.status_code in {200, 302, 403, 404}
+    if member in OUTSIDERS:
+        assert not has_markers(response.content), f"{member} sees township A's data on {endpoint.name}"
+
+
+@pytest.mark.urls("anju.core.tests.leaky_urls")
+def test_the_walker_catches_a_view_that_forgot_visible_to(client_for, cast):
+    (endpoint,) = list(endpoints())
+    rule = access_rule(endpoint)
+    assert rule == "region.view"
+    response = client_for("officer_b").get(fill(endpoint, cast))
+    assert response.status_code not in expected_get(endpoint, "officer_b", rule)
+    assert has_markers(response.content) == ["甲一村"]
