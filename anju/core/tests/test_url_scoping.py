@@ -111,7 +111,9 @@ def test_get_as_each_cast_member(client_for, cast, endpoint, member):
 
 @pytest.mark.parametrize("member", OUTSIDERS)
 @pytest.mark.parametrize(
-    "endpoint", [e for e in APP_ENDPOINTS if any(k not in NOT_OBJECTS for k in e.kwargs)], ids=lambda e: e.name
+    "endpoint",
+    [e for e in APP_ENDPOINTS if any(k not in NOT_OBJECTS for k in e.kwargs)],
+    ids=lambda e: e.name,
 )
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_outsiders_cannot_write_township_a_objects(client_for, cast, endpoint, member, method):
@@ -125,7 +127,9 @@ def test_outsiders_cannot_write_township_a_objects(client_for, cast, endpoint, m
     else:
         body = urlencode(data)
         response = client_for(member).patch(url, data=body, content_type="application/x-www-form-urlencoded")
-    assert response.status_code in {400, 403, 404, 405, 422}, f"{member} {method} {endpoint.name}: {response.status_code}"
+    assert response.status_code in {400, 403, 404, 405, 422}, (
+        f"{member} {method} {endpoint.name}: {response.status_code}"
+    )
     assert _state() == before, f"{member} changed township A's data through {endpoint.name}"
 
 
@@ -176,7 +180,9 @@ def test_admin_is_for_administrators_and_scoped(client_for, cast, endpoint, memb
             assert response["Location"].startswith(("/accounts/login/", "/admin/login/"))
     elif member_covers(member, OBJECT_REGION):
         allowed = {200, 403} if endpoint.name.endswith(("_add", "_delete")) else {200}
-        if endpoint.name.endswith(("_add", "_delete", "password_change", "password_change_done", "autocomplete")):
+        if endpoint.name.endswith(
+            ("_add", "_delete", "password_change", "password_change_done", "autocomplete")
+        ):
             allowed |= {403, 302}
         assert response.status_code in allowed, f"{member} {endpoint.name}: {response.status_code}"
     else:
