@@ -33,7 +33,10 @@ def create_region(
     with refusals_recorded(
         actor, "region.create", region_code=code[:17], object_type="regions.region", object_id=code[:17]
     ):
-        parent = codes.parent_code(code)
+        try:
+            parent = codes.parent_code(code)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from None
         _check_change(actor, parent or code)
         with transaction.atomic():
             if Region.objects.filter(code=code).exists():
@@ -176,81 +179,56 @@ class ImportReport:
         return not self.errors
 
 
-class ImportRejected(Exception):
-    """Raised inside the import transaction so nothing of a file with a bad row is kept."""
-
-
 def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport:
-    """Create or update every row of a checked table, or nothing at all if any row is bad."""
+    """Create or update every row of a checked table, or nothing at all if any row is bad.
+    Re-importing the same file changes nothing: rows are matched on their code."""
     report = ImportReport(errors=list(parsed.errors))
     rows = sorted(parsed.rows, key=lambda r: (len(r.code), r.code))
+    in_file = {r.code for r in rows}
+    wanted_parents = {r.parent_code for r in rows if r.parent_code} - in_file
+    parents = set(Region.objects.filter(code__in=wanted_parents).values_list("code", flat=True))
     for row in rows:
         if not covers(actor, "region.change", row.code):
-            report.errors.append(
-                RowError(row.row, "code", _("%(code)s is outside your jurisdiction.") % {"code": row.code})
-            )
+            message = _("%(code)s is outside your jurisdiction.")
+            report.errors.append(RowError(row.row, "code", message % {"code": row.code}))
+        elif row.parent_code and row.parent_code not in parents and row.parent_code not in in_file:
+            message = _("The parent region %(code)s is neither in the file nor in the tree.")
+            report.errors.append(RowError(row.row, "parent_code", message % {"code": row.parent_code}))
+    report.errors.sort(key=lambda e: e.row)
     if report.errors:
+        record(actor, "region.import", result="refused", detail=f"{filename}: {len(report.errors)} bad rows")
+        return report
+    with transaction.atomic():
+        existing = {r.code: r for r in Region.objects.select_for_update().filter(code__in=in_file)}
+        for row in rows:
+            values = {
+                "name": row.name,
+                "level": row.level,
+                "parent_id": row.parent_code,
+                "grid_type": row.grid_type,
+                "households": row.households,
+                "retired_on": row.retired_on,
+            }
+            region = existing.get(row.code)
+            if region is None:
+                Region.objects.create(code=row.code, **values)
+                report.created += 1
+            elif any(getattr(region, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(region, k, v)
+                region.save()
+                report.updated += 1
+            else:
+                report.unchanged += 1
         record(
             actor,
             "region.import",
-            region_code="",
-            result="refused",
-            detail=f"{filename}: {len(report.errors)} bad rows",
+            region_code=min((r.code for r in rows), key=len, default=""),
+            after={
+                "file": filename,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
         )
-        return report
-    try:
-        with transaction.atomic():
-            existing = {r.code: r for r in Region.objects.filter(code__in=[r.code for r in rows])}
-            in_file = {r.code for r in rows}
-            parents = set(
-                Region.objects.filter(code__in={r.parent_code for r in rows if r.parent_code}).values_list(
-                    "code", flat=True
-                )
-            )
-            for row in rows:
-                if row.parent_code and row.parent_code not in parents and row.parent_code not in in_file:
-                    report.errors.append(
-                        RowError(
-                            row.row,
-                            "parent_code",
-                            _("The parent region %(code)s is neither in the file nor in the tree.")
-                            % {"code": row.parent_code},
-                        )
-                    )
-            if report.errors:
-                raise ImportRejected
-            for row in rows:
-                values = {
-                    "name": row.name,
-                    "level": row.level,
-                    "parent_id": row.parent_code,
-                    "grid_type": row.grid_type,
-                    "households": row.households,
-                    "retired_on": row.retired_on,
-                }
-                region = existing.get(row.code)
-                if region is None:
-                    Region.objects.create(code=row.code, **values)
-                    report.created += 1
-                elif any(getattr(region, k) != v for k, v in values.items()):
-                    for k, v in values.items():
-                        setattr(region, k, v)
-                    region.save()
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-            record(
-                actor,
-                "region.import",
-                region_code=min((r.code for r in rows), key=len, default=""),
-                after={
-                    "file": filename,
-                    "created": report.created,
-                    "updated": report.updated,
-                    "unchanged": report.unchanged,
-                },
-            )
-    except ImportRejected:
-        report.created = report.updated = report.unchanged = 0
-        record(actor, "region.import", result="refused", detail=f"{filename}: {len(report.errors)} bad rows")
     return report

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from ninja import Query, Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 from anju.core.api import perm_auth
@@ -44,7 +45,7 @@ def list_regions(request, filters: Query[RegionFilter]):
 
 @router.post("", response={201: RegionOut}, auth=perm_auth("region.change"))
 def create_region(request, payload: RegionCreate):
-    return 201, actions.create_region(request.auth, **payload.dict())
+    return Status(201, actions.create_region(request.auth, **payload.dict()))
 
 
 @router.get("/{code}", response=RegionOut, auth=perm_auth("region.view"))
@@ -87,4 +88,4 @@ def region_borders(request, code: str):
 @router.post("/{code}/borders", response={201: BorderOut}, auth=perm_auth("region.change"))
 def add_border(request, code: str, payload: BorderIn):
     region = get_scoped_or_404(Region, request.auth, "change", code=code)
-    return 201, actions.add_border(request.auth, region, **payload.dict())
+    return Status(201, actions.add_border(request.auth, region, **payload.dict()))

@@ -50,6 +50,15 @@ class Region(models.Model):
         return self.retired_on is not None
 
     @property
+    def kind_label(self) -> str:
+        """街道/镇/乡 for a township, 居委会/村委会 for a village, from the code's segment range."""
+        if self.level == Level.TOWNSHIP:
+            return codes.township_kind(self.code).label
+        if self.level == Level.VILLAGE:
+            return codes.village_kind(self.code).label
+        return ""
+
+    @property
     def ancestor_codes(self) -> list[str]:
         result, code = [], codes.parent_code(self.code)
         while code:
@@ -58,7 +67,10 @@ class Region(models.Model):
         return result
 
     def clean(self) -> None:
-        codes.validate_code(self.code, self.level, self.parent_id)
+        try:
+            codes.validate_code(self.code, self.level, self.parent_id)
+        except ValidationError as error:
+            raise ValidationError({"code": error.messages}) from None
         if (
             self.level != Level.GRID
             and (self.grid_type or self.households is not None)

@@ -143,7 +143,7 @@ def region_import(request):
                     % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
                 )
                 return redirect("regions:index")
-    status = 400 if report is not None and not report.ok else 200
+    status = 400 if request.method == "POST" else 200  # a successful import has redirected
     return render(request, "regions/import.html", {"form": form, "report": report}, status=status)
 
 
