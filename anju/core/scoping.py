@@ -124,7 +124,7 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
     """The manager every model with a region must use (a system check enforces it)."""
 
 
-def get_scoped_or_404(model_or_qs, user, action: str = "view", **lookup):
+def get_scoped_or_404(model_or_qs, user, action: str = "view", /, **lookup):
     queryset = model_or_qs if isinstance(model_or_qs, models.QuerySet) else model_or_qs.objects.all()
     try:
         return queryset.visible_to(user, action).get(**lookup)

@@ -123,7 +123,7 @@ def _borders(rng: random.Random, regions: list[Region], county_code: str) -> lis
     return borders
 
 
-def _staff_plan(regions: list[Region]) -> list[tuple[str, str, Region]]:
+def _staff_plan(regions: list[Region], prefix: str) -> list[tuple[str, str, Region]]:
     """(username, role, region) for every account: the pattern is printed to the demo's user."""
     plan = []
     county = regions[0]
@@ -134,17 +134,17 @@ def _staff_plan(regions: list[Region]) -> list[tuple[str, str, Region]]:
         (Role.AUDITOR, "auditor"),
         (Role.MEDIATOR, "mediator"),
     ]:
-        plan.append((name, role, county))
+        plan.append((f"{prefix}county-{name}", role, county))
     for region in regions[1:]:
         segment = region.code[6:]
         if region.level == Level.TOWNSHIP:
-            plan.append((f"officer-{segment}", Role.TOWNSHIP_OFFICER, region))
-            plan.append((f"centre-{segment}", Role.CENTRE_OPERATOR, region))
-            plan.append((f"leader-{segment}", Role.LEADER, region))
+            plan.append((f"{prefix}officer-{segment}", Role.TOWNSHIP_OFFICER, region))
+            plan.append((f"{prefix}centre-{segment}", Role.CENTRE_OPERATOR, region))
+            plan.append((f"{prefix}leader-{segment}", Role.LEADER, region))
         elif region.level == Level.VILLAGE:
-            plan.append((f"mediator-{segment}", Role.MEDIATOR, region))
+            plan.append((f"{prefix}mediator-{segment}", Role.MEDIATOR, region))
         elif region.level == Level.GRID:
-            plan.append((f"grid-{segment}", Role.GRID_WORKER, region))
+            plan.append((f"{prefix}grid-{segment}", Role.GRID_WORKER, region))
     return plan
 
 
@@ -165,7 +165,8 @@ def seed_county(
         say(f"county {county_code} is already there: nothing to create")
         return report
     regions = build_tree(rng, county_code=county_code, county_name=county_name, townships=townships)
-    plan = _staff_plan(regions)
+    # The demo county's accounts have short names; other seeded counties' carry their code.
+    plan = _staff_plan(regions, "" if county_code == DEMO_COUNTY_CODE else f"{county_code}-")
     encoded = make_password(password)  # one hash for every demo account: hashing hundreds takes minutes
     with transaction.atomic():
         say(f"creating {len(regions)} regions")

@@ -1,0 +1,69 @@
+"""Chinese is the first language and must be complete; English must work on every page."""
+
+import gettext
+from pathlib import Path
+
+import pytest
+
+import anju
+
+LOCALE = Path(anju.__file__).parent / "locale"
+PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
+MO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo"
+
+
+def read_po(path: Path) -> dict[str, str]:
+    """msgid -> msgstr (the first plural form), from a .po file; enough for a completeness check."""
+    entries: dict[str, str] = {}
+    msgid = msgstr = None
+    target = None
+    fuzzy = False
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("#,") and "fuzzy" in line:
+            fuzzy = True
+        elif line.startswith("msgid "):
+            msgid, target = line[6:].strip()[1:-1], "id"
+        elif line.startswith("msgid_plural "):
+            target = None
+        elif line.startswith(("msgstr ", "msgstr[0] ")):
+            msgstr, target = line.split(" ", 1)[1].strip()[1:-1], "str"
+        elif line.startswith('"') and target == "id":
+            msgid += line.strip()[1:-1]
+        elif line.startswith('"') and target == "str":
+            msgstr += line.strip()[1:-1]
+        elif not line.strip():
+            if msgid:
+                entries[msgid] = "FUZZY" if fuzzy else msgstr
+            msgid = msgstr = target = None
+            fuzzy = False
+    return entries
+
+
+def test_every_chinese_translation_is_there_and_not_fuzzy():
+    entries = read_po(PO)
+    assert len(entries) > 150
+    missing = [k for k, v in entries.items() if not v or v == "FUZZY"]
+    assert missing == []
+
+
+def test_compiled_catalogue_matches_the_po_file():
+    catalogue = gettext.GNUTranslations(MO.open("rb"))
+    stale = [
+        k for k, v in read_po(PO).items() if catalogue.gettext(k.encode().decode("unicode_escape")) == k and v
+    ]
+    assert stale == [], "run `anju compilemessages` after editing the .po file"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/regions/", "/staff/", f"/regions/{'629902100201'}/"])
+def test_pages_render_in_english(client_for, url):
+    client = client_for("admin")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(url).content.decode()
+    assert 'lang="en"' in page and "Sign out" in page
+
+
+@pytest.mark.django_db
+def test_pages_are_chinese_by_default(client_for):
+    page = client_for("admin").get("/regions/").content.decode()
+    assert 'lang="zh-hans"' in page and "退出" in page and "我的辖区" in page

@@ -1,0 +1,93 @@
+"""The demo county and the seed command: deterministic, complete, with an account for every role."""
+
+import io
+import random
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from anju.accounts.choices import Role
+from anju.accounts.models import RoleAssignment
+from anju.core.seeding import DEMO_PASSWORD, build_tree
+from anju.regions import codes
+from anju.regions.choices import Level
+from anju.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_same_seed_gives_the_same_tree():
+    one = [
+        (r.code, r.name)
+        for r in build_tree(random.Random(7), county_code="629901", county_name="安居县", townships=8)
+    ]
+    two = [
+        (r.code, r.name)
+        for r in build_tree(random.Random(7), county_code="629901", county_name="安居县", townships=8)
+    ]
+    other = [
+        (r.code, r.name)
+        for r in build_tree(random.Random(8), county_code="629901", county_name="安居县", townships=8)
+    ]
+    assert one == two and one != other
+
+
+def test_demo_county_has_the_promised_shape_and_valid_codes():
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    levels = {
+        level: Region.objects.filter(code__startswith="629901", level=level).count() for level in Level.values
+    }
+    assert levels["county"] == 1 and levels["township"] == 8
+    assert 50 <= levels["village"] <= 75 and 200 <= levels["grid"] <= 400 and levels["group"] > levels["grid"]
+    for region in Region.objects.filter(code__startswith="629901"):
+        codes.validate_code(region.code, region.level, region.parent_id)
+    roles = set(
+        RoleAssignment.objects.filter(region__code__startswith="629901").values_list("role", flat=True)
+    )
+    assert roles == set(Role.values)
+    printed = out.getvalue()
+    assert DEMO_PASSWORD in printed
+    for login in ("county-leader", "county-centre", "county-admin", "county-auditor", "officer-001"):
+        assert login in printed
+
+
+def test_every_printed_demo_login_works():
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    logins = [
+        line.split()[0] for line in out.getvalue().splitlines() if line.startswith("  ") and "·" in line
+    ]
+    assert len(logins) >= 8
+    for username in logins:
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+
+
+def test_demo_twice_changes_nothing():
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    count = Region.objects.count()
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert Region.objects.count() == count
+
+
+def test_seed_builds_a_county_of_the_asked_size():
+    call_command("seed", "--county", "629903", "--townships", "3", "--seed", "1", stdout=io.StringIO())
+    assert Region.objects.filter(code__startswith="629903", level="township").count() == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--townships", "0"], "--townships"),
+        (["--county", "629900"], "--county"),
+        (["--cases", "10"], "disputes module"),
+    ],
+)
+def test_seed_refuses_bad_arguments(args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("seed", *args, stdout=io.StringIO())

@@ -1,0 +1,99 @@
+"""Settings come from ANJU_* variables; a bad value stops the start and names the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from anju import settings as s
+
+
+def run_anju(*args, env=None, cwd=None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ANJU_", "DJANGO_"))}
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "anju.cli", *args],
+        capture_output=True,
+        text=True,
+        env=base,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("ANJU_LOCKOUT_ATTEMPTS", "five", "not a whole number"),
+        ("ANJU_LOCKOUT_ATTEMPTS", "0", "at least 1"),
+        ("ANJU_DEBUG", "maybe", "not a boolean"),
+        ("ANJU_DATABASE_URL", "mysql://x/y", "only sqlite"),
+        ("ANJU_DATABASE_URL", "postgres://host:port/anju", "port"),
+        ("ANJU_SECRET_KEY", "short", "shorter than 32"),
+    ],
+)
+def test_a_bad_value_stops_the_start_naming_the_variable(tmp_path, variable, value, words):
+    env = {"ANJU_SECRET_KEY": "k" * 40, "ANJU_VAR_DIR": str(tmp_path), variable: value}
+    result = run_anju("check", env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert variable in result.stderr and words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_no_key_and_debug_off_refuses_to_start(tmp_path):
+    result = run_anju("check", env={"ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 2 and "ANJU_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_debug_generates_a_key_into_var_once(tmp_path):
+    env = {"ANJU_VAR_DIR": str(tmp_path), "ANJU_DEBUG": "true"}
+    assert run_anju("check", env=env, cwd=tmp_path).returncode == 0
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50 and oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    assert run_anju("check", env=env, cwd=tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_database_urls_parse():
+    pg = s.database_from_url("X", "postgres://anju:p%40ss@db.local:5433/anju?sslmode=require")
+    assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
+        "anju",
+        "p@ss",
+        "db.local",
+        "5433",
+        "anju",
+    )
+    assert pg["OPTIONS"] == {"sslmode": "require"}
+    lite = s.database_from_url("X", "sqlite:////tmp/anju-test/x.sqlite3")
+    assert lite["NAME"] == "/tmp/anju-test/x.sqlite3"
+    assert "journal_mode=WAL" in lite["OPTIONS"]["init_command"]
+    with pytest.raises(ImproperlyConfigured, match="X="):
+        s.database_from_url("X", "postgres://host/")
+
+
+def test_defaults_are_the_documented_ones():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "zh-hans" and settings.TIME_ZONE == "Asia/Shanghai"
+    assert (
+        settings.ANJU_LOCKOUT_ATTEMPTS,
+        settings.ANJU_LOCKOUT_MINUTES,
+        settings.ANJU_SESSION_IDLE_MINUTES,
+    ) == (5, 15, 30)
+    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_sqlite_runs_in_wal_mode(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+    # the in-memory test database reports "memory"; a file database reports "wal"
+    assert mode in {"wal", "memory"}
