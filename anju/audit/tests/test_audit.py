@@ -92,9 +92,9 @@ def test_rows_cannot_be_changed_or_removed_through_the_code(events):
 
 def test_the_database_refuses_to_change_a_row(events):
     event = AuditEvent.objects.first()
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE audit_auditevent SET detail = 'tampered' WHERE id = %s", [event.pk])
+    refused = (IntegrityError, InternalError, OperationalError)
+    with pytest.raises(refused), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET detail = 'tampered' WHERE id = %s", [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).detail != "tampered"
 
 
