@@ -9,7 +9,7 @@ TABLES = ["audit_auditevent", "audit_accessrecord"]
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION anju_audit_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'audit rows are append-only (%)', TG_TABLE_NAME;
+    RAISE EXCEPTION 'audit rows are append-only (%)', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';
 END;
 $$ LANGUAGE plpgsql;
 """
