@@ -59,6 +59,12 @@ def patch_region(request, code: str, payload: RegionPatch):
     return actions.update_region(request.auth, region, **payload.dict(exclude_unset=True))
 
 
+@router.post("/{code}/retire", response=RegionOut, auth=perm_auth("region.change"))
+def retire_region(request, code: str):
+    region = get_scoped_or_404(Region, request.auth, "change", code=code)
+    return region if region.is_retired else actions.retire_region(request.auth, region)
+
+
 @router.get("/{code}/children", response=list[RegionOut], auth=perm_auth("region.view"))
 def region_children(request, code: str):
     region = get_scoped_or_404(Region, request.auth, "view", code=code)

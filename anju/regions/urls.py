@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:code>/", views.region_detail, name="detail"),
     path("<str:code>/edit/", views.region_edit, name="edit"),
     path("<str:code>/new/", views.region_create, name="create"),
+    path("<str:code>/retire/", views.region_retire, name="retire"),
     path("<str:code>/borders/", views.border_add, name="border_add"),
     path("<str:code>/borders/<str:neighbour>/remove/", views.border_remove, name="border_remove"),
 ]

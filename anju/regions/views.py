@@ -124,6 +124,18 @@ def border_remove(request, code: str, neighbour: str):
     return redirect("regions:detail", code=region.code)
 
 
+@require_POST
+@role_required("region.change")
+def region_retire(request, code: str):
+    region = get_scoped_or_404(Region, request.user, "change", code=code)
+    if region.is_retired:
+        messages.info(request, _("%(region)s was already retired.") % {"region": region})
+    else:
+        actions.retire_region(request.user, region)
+        messages.success(request, _("%(region)s and the regions below it are retired.") % {"region": region})
+    return redirect("regions:detail", code=region.code)
+
+
 @role_required("region.change")
 def region_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)

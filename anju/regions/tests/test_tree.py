@@ -154,3 +154,31 @@ def test_retired_regions_stay_resolvable(client_for, cast):
     assert page.status_code == 200
     assert "撤销日期" in page.content.decode()
     assert client_for("leader").get(f"/api/regions/{testing.VILLAGE_A2}").json()["retired_on"] is not None
+
+
+def test_administrator_retires_a_subtree_on_its_page(client_for):
+    client = client_for("admin")
+    assert client.post(f"/regions/{testing.VILLAGE_A1}/retire/").status_code == 302
+    retired = set(Region.objects.filter(retired_on__isnull=False).values_list("code", flat=True))
+    assert retired == {testing.VILLAGE_A1, testing.GRID_A1, testing.GROUP_A1}
+    assert AuditEvent.objects.get(action="region.retire").after["regions"] == 3
+    # a retired region takes no new roles
+    response = client.post("/staff/", {**NEW_MEDIATOR, "region": testing.VILLAGE_A1})
+    assert "已撤销" in response.content.decode()
+
+
+def test_retire_through_the_api_is_idempotent(client_for):
+    client = client_for("admin")
+    first = client.post(f"/api/regions/{testing.VILLAGE_A2}/retire").json()["retired_on"]
+    second = client.post(f"/api/regions/{testing.VILLAGE_A2}/retire").json()["retired_on"]
+    assert first == second
+    assert AuditEvent.objects.filter(action="region.retire").count() == 1
+
+
+NEW_MEDIATOR = {
+    "username": "m2",
+    "full_name": "新调解员",
+    "phone": "",
+    "password": "Strong-pass-2026",
+    "role": "mediator",
+}

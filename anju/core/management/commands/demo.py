@@ -1,8 +1,10 @@
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from anju.core.seeding import DEMO_PASSWORD, seed_county
 
@@ -15,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="prepare the database and stop")
 
     def handle(self, *args, **options):
+        translation.activate(settings.LANGUAGE_CODE)  # role names print in the interface's language
         self.stdout.write("migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
         report = seed_county(progress=lambda m: self.stdout.write(f"  {m}"))
