@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "anju.regions",
     "anju.accounts",
     "anju.audit",
+    "anju.worktime",
     "anju.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
