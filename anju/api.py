@@ -9,7 +9,10 @@ from ninja.errors import AuthenticationError
 from anju.accounts.api import router as accounts_router
 from anju.audit.api import router as audit_router
 from anju.core.api import signed_in_auth
+from anju.disputes.actions import StaleVersion
+from anju.disputes.api import router as disputes_router
 from anju.regions.api import router as regions_router
+from anju.worktime.api import router as calendar_router
 
 api = NinjaAPI(
     title="anju API",
@@ -47,6 +50,11 @@ def unauthenticated(request, exc):
     return _error(request, 401, "sign in first")
 
 
+@api.exception_handler(StaleVersion)
+def stale(request, exc):
+    return _error(request, 409, " ".join(exc.messages))
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -56,3 +64,5 @@ def invalid(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
+api.add_router("/disputes", disputes_router)
+api.add_router("/calendar", calendar_router)

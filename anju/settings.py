@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.audit",
     "anju.worktime",
+    "anju.disputes",
     "anju.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -217,6 +218,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ANJU_LOCKOUT_ATTEMPTS = env_int("ANJU_LOCKOUT_ATTEMPTS", 5, minimum=1, maximum=100)
 ANJU_LOCKOUT_MINUTES = env_int("ANJU_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
 ANJU_SESSION_IDLE_MINUTES = env_int("ANJU_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+# Office hours for deadlines counted in working hours (grid events): comma-separated periods.
+ANJU_WORKING_HOURS = env_str("ANJU_WORKING_HOURS", "08:30-12:00,14:00-17:30")
 ANJU_TRUST_X_FORWARDED_FOR = env_bool("ANJU_TRUST_X_FORWARDED_FOR", False)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True

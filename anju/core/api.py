@@ -15,20 +15,81 @@ from .scoping import has_perm_anywhere
 
 
 class PermSessionAuth(SessionAuth):
-    """The signed-in browser session (CSRF-checked for writes). Device tokens come with the apps
-    that need them, as a second auth class beside this one."""
+    """A device token (`Authorization: Bearer anju_…`) or the signed-in browser session
+    (CSRF-checked for writes), then the role gate."""
 
     def __init__(self, perm: str | None):
         super().__init__()
         self.perm = perm
 
+    def __call__(self, request):
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            from anju.accounts.tokens import user_for_token
+
+            user = user_for_token(header[7:].strip())
+            if user is None:
+                return None
+            request.user = user
+            return self._gate(user)
+        return super().__call__(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is None or not user.is_active:
             return None
+        return self._gate(user)
+
+    def _gate(self, user):
         if self.perm and not has_perm_anywhere(user, self.perm):
             raise PermissionDenied
         return user
+
+
+def idempotent(request, payload: dict, create):
+    """Run `create()` -> (status, body) once per Idempotency-Key and caller; a retry with the same
+    key gets the first answer, a reuse of the key for a different request gets 422.
+
+    The key is claimed in its own transaction before the work starts, so two copies of a request
+    arriving together never both create; the claim is released if the work fails."""
+    import hashlib
+    import json
+
+    from django.db import IntegrityError, transaction
+
+    from anju.accounts.models import IdempotencyRecord
+
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return create()
+    if len(key) > 100:
+        return 400, {"code": 400, "description": "Idempotency-Key is longer than 100 characters"}
+    digest = hashlib.sha256(
+        (request.path + json.dumps(payload, sort_keys=True, default=str)).encode()
+    ).hexdigest()
+    user = request.auth
+    try:
+        with transaction.atomic():
+            claim = IdempotencyRecord.objects.create(
+                user=user, key=key, request_hash=digest, status=0, body={}
+            )
+    except IntegrityError:
+        previous = IdempotencyRecord.objects.get(user=user, key=key)
+        if previous.request_hash != digest:
+            return 422, {"code": 422, "description": "this Idempotency-Key was used for a different request"}
+        if previous.status == 0:
+            return 409, {
+                "code": 409,
+                "description": "the first request with this Idempotency-Key is still running",
+            }
+        return previous.status, previous.body
+    try:
+        status, body = create()
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=claim.pk).delete()
+        raise
+    IdempotencyRecord.objects.filter(pk=claim.pk).update(status=status, body=body)
+    return status, body
 
 
 @cache

@@ -25,7 +25,19 @@ VILLAGE_B1 = "629902101201"
 PASSWORD = "Cast-pass-2026"
 
 # Strings that appear only in township A's objects: an outsider's page must contain none of them.
-A_MARKERS = ["甲镇", "甲一村", "甲二村", "甲一网格", "甲调解员", "甲网格员", "甲镇政法委员"]
+A_MARKERS = [
+    "甲镇",
+    "甲一村",
+    "甲二村",
+    "甲一网格",
+    "甲调解员",
+    "甲网格员",
+    "甲镇政法委员",
+    "宅基地边界之争",
+    "甲当事人",
+]
+DISPUTE_TITLE = "宅基地边界之争"
+PARTY_PHONE = "13800000001"
 
 REGIONS = [
     (COUNTY, "测试县", Level.COUNTY, None),
@@ -73,6 +85,34 @@ def build_cast() -> None:
         user = User.objects.create(username=username, full_name=full_name, password=encoded)
         if role:
             RoleAssignment.objects.create(user=user, role=role, region_id=region)
+    register_cast_dispute()
+
+
+def register_cast_dispute():
+    """Township A's dispute, registered by the village mediator: the object every case page and
+    endpoint is opened with."""
+    from anju.disputes.actions import register_dispute
+    from anju.disputes.models import Alert
+
+    dispute = register_dispute(
+        User.objects.get(username="mediator_a1"),
+        region=Region.objects.get(code=VILLAGE_A1),
+        channel="walk_in",
+        category="housing_homestead",
+        title=DISPUTE_TITLE,
+        description="两户因宅基地边界的院墙位置发生争执。",
+        parties=[
+            {
+                "role": "applicant",
+                "name": "甲当事人一",
+                "phone": PARTY_PHONE,
+                "id_number": "11010519491231002X",
+            },
+            {"role": "respondent", "name": "甲当事人二", "phone": "13800000002"},
+        ],
+    )
+    Alert.objects.create(dispute=dispute, unit_id=VILLAGE_A1, reason="甲一村提示")
+    return dispute
 
 
 @dataclass
@@ -89,3 +129,8 @@ class Cast:
 
     def region(self, code: str) -> Region:
         return Region.objects.get(code=code)
+
+    def dispute(self):
+        from anju.disputes.models import Dispute
+
+        return Dispute.objects.get(title=DISPUTE_TITLE)

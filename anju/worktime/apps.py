@@ -6,3 +6,6 @@ class WorktimeConfig(AppConfig):
     name = "anju.worktime"
     label = "worktime"
     verbose_name = _("Working calendar")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system check)

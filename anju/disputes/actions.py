@@ -1,0 +1,478 @@
+"""Every write to a dispute. Each transition: permission on the handling unit, the row lock, the
+version check, the change, a timeline row and an audit row, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.audit.actions import record, refusals_recorded
+from anju.core.personal import validate_id_number, validate_phone
+from anju.core.scoping import covers, require_in_scope
+from anju.regions.models import Region
+
+from . import deadlines
+from .choices import (
+    HANDLING_CODE_LENGTH,
+    LEVEL_RANK,
+    REGION_LEVEL_TO_HANDLING,
+    REOPEN_WITHIN_DAYS,
+    TRANSITIONS,
+    HandlingLevel,
+    PartyKind,
+    Remedy,
+    Risk,
+    Status,
+    TransferBody,
+)
+from .models import (
+    Agreement,
+    Alert,
+    CaseCounter,
+    Dispute,
+    FailureNotice,
+    FollowUpVisit,
+    MediationSession,
+    Party,
+    TimelineEntry,
+    Transfer,
+)
+
+AUDITED = ["status", "handling_level", "handling_unit_id", "risk", "due_at", "version"]
+
+
+class StaleVersion(ValidationError):
+    """Someone else changed the case since this person opened it."""
+
+
+def _snapshot(dispute: Dispute) -> dict[str, Any]:
+    return {f: (str(getattr(dispute, f)) if getattr(dispute, f) is not None else None) for f in AUDITED}
+
+
+def next_number(county_code: str, year: int) -> str:
+    """620123-2026-000123: a readable number per county and year, never reused. Must be called
+    inside the registering transaction; the counter row is locked until it commits."""
+    counter = CaseCounter.objects.select_for_update().filter(county_code=county_code, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                counter = CaseCounter.objects.create(county_code=county_code, year=year)
+        except IntegrityError:  # another registration created it first
+            pass
+        counter = CaseCounter.objects.select_for_update().get(county_code=county_code, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{county_code}-{year}-{counter.last:06d}"
+
+
+def handling_unit_for(region: Region, level: str) -> str:
+    return region.code[: HANDLING_CODE_LENGTH[level]]
+
+
+def clean_parties(parties: list[dict]) -> list[dict]:
+    """Check the parties a dispute needs: at least two sides, names, valid phones and ID numbers."""
+    errors: dict[str, list[str]] = {}
+    cleaned = []
+    for index, raw in enumerate(parties):
+        party = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+        prefix = f"parties.{index}."
+        if not party.get("name"):
+            errors.setdefault(prefix + "name", []).append(_("The name is empty."))
+        if party.get("phone"):
+            try:
+                party["phone"] = validate_phone(party["phone"])
+            except ValidationError as error:
+                errors.setdefault(prefix + "phone", []).extend(error.messages)
+        if party.get("id_number"):
+            if party.get("kind", PartyKind.PERSON) != PartyKind.PERSON:
+                errors.setdefault(prefix + "id_number", []).append(_("Only a person has an identity number."))
+            else:
+                try:
+                    party["id_number"] = validate_id_number(party["id_number"])
+                except ValidationError as error:
+                    errors.setdefault(prefix + "id_number", []).extend(error.messages)
+        cleaned.append(party)
+    if not cleaned:
+        errors["parties"] = [_("A dispute needs at least one party.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def register_dispute(actor, *, region: Region, parties: list[dict], **fields) -> Dispute:
+    """Register a dispute where it arose. Grid workers, mediators and centre operators may, for
+    regions in their jurisdiction; the handling unit starts at the level where it arose."""
+    with refusals_recorded(actor, "dispute.register", region_code=region.code):
+        if not covers(actor, "case.handle", region.code):
+            raise PermissionDenied(_("You may not register disputes in %(region)s.") % {"region": region})
+        if region.is_retired:
+            raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
+        parties = clean_parties(parties)
+        level = REGION_LEVEL_TO_HANDLING[region.level]
+        now = timezone.now()
+        with transaction.atomic():
+            dispute = Dispute(
+                region=region,
+                origin_level=level,
+                handling_level=level,
+                handling_unit_id=handling_unit_for(region, level),
+                registered_by=actor,
+                registered_at=now,
+                **fields,
+            )
+            dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
+            dispute.full_clean(exclude=["mediators"])
+            dispute.save()
+            Party.objects.bulk_create(
+                [Party(dispute=dispute, **{k: v for k, v in p.items() if k in PARTY_FIELDS}) for p in parties]
+            )
+            _timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
+            _alerts_on_register(dispute)
+            require_in_scope(dispute, actor, "case.view")
+            record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
+    return dispute
+
+
+PARTY_FIELDS = {"kind", "role", "name", "phone", "id_number", "address"}
+
+
+def _alerts_on_register(dispute: Dispute) -> None:
+    """Art. 25: a dispute that may turn criminal is reported; the township and county centre hear
+    of it at once, as they do of a major-risk dispute."""
+    reasons = []
+    if dispute.may_turn_criminal:
+        reasons.append(_("may turn into a public-order or criminal case"))
+    if dispute.risk == Risk.MAJOR:
+        reasons.append(_("major risk"))
+    if not reasons:
+        return
+    reason = "; ".join(str(r) for r in reasons)
+    for code in {dispute.region_id[:9], dispute.region_id[:6]}:
+        if len(code) <= len(dispute.region_id):
+            Alert.objects.create(dispute=dispute, unit_id=code, reason=reason)
+
+
+def _timeline(dispute: Dispute, actor, name: str, before: str, after: str, note: str = "") -> None:
+    TimelineEntry.objects.create(
+        dispute=dispute,
+        actor=actor if getattr(actor, "pk", None) else None,
+        transition=name,
+        from_status=before,
+        to_status=after,
+        handling_unit_id=dispute.handling_unit_id,
+        note=note,
+    )
+
+
+def _apply(
+    actor,
+    dispute: Dispute,
+    name: str,
+    *,
+    version: int | None,
+    note: str = "",
+    change: Callable[[Dispute], None] | None = None,
+) -> Dispute:
+    transition = TRANSITIONS[name]
+    # The refusal is recorded after the transaction has rolled back (exits run inner first).
+    with (
+        refusals_recorded(actor, f"dispute.{name}", dispute, region_code=dispute.region_id),
+        transaction.atomic(),
+    ):
+        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+        if not covers(actor, transition.perm, locked.handling_unit_id):
+            raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": locked.handling_unit})
+        if locked.status not in transition.sources:
+            raise ValidationError(
+                _("A case that is “%(status)s” cannot be changed this way (%(action)s).")
+                % {"status": locked.get_status_display(), "action": transition.label},
+                code="invalid_transition",
+            )
+        if version is not None and version != locked.version:
+            raise StaleVersion(
+                _("Someone else changed this case since you opened it. Reload it and try again."),
+                code="stale",
+            )
+        before = _snapshot(locked)
+        from_status = locked.status
+        if change is not None:
+            change(locked)
+        if transition.target is not None:
+            locked.status = transition.target
+        locked.version += 1
+        locked.save()
+        _timeline(locked, actor, name, from_status, locked.status, note)
+        require_in_scope(locked, actor, "case.view")
+        record(
+            actor,
+            f"dispute.{name}",
+            locked,
+            region_code=locked.region_id,
+            before=before,
+            after=_snapshot(locked),
+        )
+    return locked
+
+
+def accept(
+    actor, dispute: Dispute, *, mediators: list, version: int | None = None, note: str = ""
+) -> Dispute:
+    def change(d: Dispute) -> None:
+        if not mediators:
+            raise ValidationError({"mediators": _("Name at least one mediator.")})
+        for mediator in mediators:
+            if not covers(mediator, "case.handle", d.handling_unit_id):
+                message = _("%(name)s does not work in %(unit)s.")
+                raise ValidationError({"mediators": message % {"name": mediator, "unit": d.handling_unit}})
+        now = timezone.now()
+        d.accepted_at = now
+        d.due_at = deadlines.due_for(d, now)
+        d.save()
+        d.mediators.set(mediators)
+
+    return _apply(actor, dispute, "accept", version=version, note=note, change=change)
+
+
+def record_session(
+    actor,
+    dispute: Dispute,
+    *,
+    held_on: dt.date,
+    place: str,
+    participants: str,
+    record_text: str,
+    outcome: str = "",
+    version: int | None = None,
+) -> Dispute:
+    _not_future(held_on, "held_on")
+
+    def change(d: Dispute) -> None:
+        MediationSession.objects.create(
+            dispute=d,
+            held_on=held_on,
+            place=place,
+            participants=participants,
+            record=record_text,
+            outcome=outcome,
+            recorded_by=actor,
+        )
+
+    return _apply(actor, dispute, "record_session", version=version, note=outcome, change=change)
+
+
+def record_agreement(
+    actor,
+    dispute: Dispute,
+    *,
+    kind: str,
+    facts: str,
+    terms: str,
+    performance: str,
+    signed_on: dt.date,
+    perform_by: dt.date | None = None,
+    version: int | None = None,
+) -> Dispute:
+    _not_future(signed_on, "signed_on")
+    if perform_by is not None and perform_by < signed_on:
+        raise ValidationError({"perform_by": _("The performance date is before the agreement took effect.")})
+
+    def change(d: Dispute) -> None:
+        agreement = Agreement(
+            dispute=d,
+            kind=kind,
+            facts=facts,
+            terms=terms,
+            performance=performance,
+            signed_on=signed_on,
+            perform_by=perform_by,
+            mediator=actor,
+        )
+        agreement.full_clean(exclude=["dispute", "mediator"])
+        agreement.save()
+
+    return _apply(actor, dispute, "record_agreement", version=version, note=terms[:200], change=change)
+
+
+def record_failure(
+    actor,
+    dispute: Dispute,
+    *,
+    reason: str,
+    remedies: list[str],
+    notified_on: dt.date,
+    version: int | None = None,
+) -> Dispute:
+    unknown = [r for r in remedies if r not in Remedy.values]
+    if not remedies or unknown:
+        raise ValidationError({"remedies": _("Name the remedies the parties were told of (Art. 26).")})
+    _not_future(notified_on, "notified_on")
+
+    def change(d: Dispute) -> None:
+        FailureNotice.objects.create(dispute=d, remedies=remedies, reason=reason, notified_on=notified_on)
+        d.closed_at = timezone.now()
+
+    return _apply(actor, dispute, "record_failure", version=version, note=reason, change=change)
+
+
+def _close(name: str):
+    def close(actor, dispute: Dispute, *, reason: str, version: int | None = None) -> Dispute:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why.")})
+
+        def change(d: Dispute) -> None:
+            d.closed_at = timezone.now()
+
+        return _apply(actor, dispute, name, version=version, note=reason, change=change)
+
+    close.__name__ = name
+    close.__doc__ = f"Close the case: {TRANSITIONS[name].label}."
+    return close
+
+
+# Mediation is voluntary: a party's clear refusal ends it, as does a party's request (Art. 23).
+record_refusal = _close("record_refusal")
+end_at_request = _close("end_at_request")
+
+
+def record_visit(
+    actor,
+    dispute: Dispute,
+    *,
+    visited_on: dt.date,
+    performance: str,
+    note: str = "",
+    version: int | None = None,
+) -> Dispute:
+    _not_future(visited_on, "visited_on")
+
+    def change(d: Dispute) -> None:
+        visit = FollowUpVisit(
+            dispute=d, visited_on=visited_on, performance=performance, note=note, visitor=actor
+        )
+        visit.full_clean(exclude=["dispute", "visitor"])
+        visit.save()
+
+    return _apply(actor, dispute, "record_visit", version=version, note=note, change=change)
+
+
+def resolve(actor, dispute: Dispute, *, version: int | None = None, note: str = "") -> Dispute:
+    def change(d: Dispute) -> None:
+        if not d.visits.exists():
+            raise ValidationError(
+                _("Visit the parties at least once to check the agreement is performed."), code="no_visit"
+            )
+        now = timezone.now()
+        d.resolved_at = now
+        d.closed_at = now
+        d.resolved_level = d.handling_level
+
+    return _apply(actor, dispute, "resolve", version=version, note=note, change=change)
+
+
+def escalate(actor, dispute: Dispute, *, reason: str, version: int | None = None) -> Dispute:
+    """Pass the case to the next level up (village > township > county), with a reason."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case goes up a level.")})
+
+    def change(d: Dispute) -> None:
+        rank = LEVEL_RANK[d.handling_level]
+        if rank == LEVEL_RANK[HandlingLevel.COUNTY]:
+            raise ValidationError(_("The case is already handled by the county."), code="top")
+        level = next(level for level, r in LEVEL_RANK.items() if r == rank + 1)
+        _move(d, level, reason)
+
+    return _apply(actor, dispute, "escalate", version=version, note=reason, change=change)
+
+
+def assign_down(
+    actor, dispute: Dispute, *, level: str, note: str = "", version: int | None = None
+) -> Dispute:
+    """交办: hand the case to a lower level on the path to where it arose."""
+
+    def change(d: Dispute) -> None:
+        if level not in LEVEL_RANK or LEVEL_RANK[level] >= LEVEL_RANK[d.handling_level]:
+            raise ValidationError({"level": _("Choose a level below the one handling the case now.")})
+        if LEVEL_RANK[level] < LEVEL_RANK[d.origin_level]:
+            raise ValidationError({"level": _("The case cannot go below the level where it arose.")})
+        _move(d, level, note)
+
+    return _apply(actor, dispute, "assign_down", version=version, note=note, change=change)
+
+
+def _move(d: Dispute, level: str, reason: str) -> None:
+    d.handling_level = level
+    d.handling_unit_id = handling_unit_for(d.region, level)
+    d.accepted_at = None
+    d.due_at = None
+    d.save()
+    d.mediators.clear()
+    Alert.objects.create(dispute=d, unit_id=d.handling_unit_id, reason=reason[:200])
+
+
+def transfer_out(
+    actor,
+    dispute: Dispute,
+    *,
+    body: str,
+    body_name: str,
+    receipt_number: str,
+    received_on: dt.date,
+    version: int | None = None,
+) -> Dispute:
+    if body not in TransferBody.values:
+        raise ValidationError({"body": _("Choose the body the case goes to.")})
+    if not receipt_number.strip():
+        raise ValidationError({"receipt_number": _("A transfer needs the receiving body's receipt number.")})
+    _not_future(received_on, "received_on")
+
+    def change(d: Dispute) -> None:
+        Transfer.objects.create(
+            dispute=d, body=body, body_name=body_name, receipt_number=receipt_number, received_on=received_on
+        )
+        d.closed_at = timezone.now()
+
+    return _apply(actor, dispute, "transfer_out", version=version, note=body_name, change=change)
+
+
+def reopen(actor, dispute: Dispute, *, reason: str, version: int | None = None) -> Dispute:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what of the agreement is not performed.")})
+
+    def change(d: Dispute) -> None:
+        if d.resolved_at is None or timezone.now() - d.resolved_at > dt.timedelta(days=REOPEN_WITHIN_DAYS):
+            raise ValidationError(
+                _("A case can be reopened within %(days)d days of its resolution.")
+                % {"days": REOPEN_WITHIN_DAYS},
+                code="too_late",
+            )
+        d.resolved_at = None
+        d.resolved_level = ""
+        d.closed_at = None
+
+    return _apply(actor, dispute, "reopen", version=version, note=reason, change=change)
+
+
+def merge(actor, dispute: Dispute, *, into: Dispute, version: int | None = None) -> Dispute:
+    """A confirmed duplicate is merged into the case that goes on; both histories stay."""
+    if into.pk == dispute.pk:
+        raise ValidationError({"into": _("A case cannot be merged into itself.")})
+    if not into.is_open or into.merged_into_id:
+        raise ValidationError({"into": _("Merge into an open case.")})
+
+    def change(d: Dispute) -> None:
+        d.merged_into = into
+        d.closed_at = timezone.now()
+        _timeline(into, actor, "merged_in", into.status, into.status, d.number)
+
+    return _apply(actor, dispute, "merge", version=version, note=into.number, change=change)
+
+
+def _not_future(day: dt.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date is in the future.")})

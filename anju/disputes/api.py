@@ -1,0 +1,299 @@
+"""The disputes API: intake (idempotent), lists with keyset pages, the case file, and one endpoint
+per workflow transition."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.responses import Status, codes_4xx
+from pydantic import Field
+
+from anju.accounts.models import User
+from anju.audit.actions import record_access
+from anju.core.api import idempotent, perm_auth
+from anju.core.scoping import covers, get_scoped_or_404
+from anju.regions.models import Region
+
+from . import actions, deadlines, queries
+from .choices import TRANSITIONS, Category, Channel, HandlingLevel, Risk
+from .choices import Status as DisputeStatus
+from .models import Dispute, Party, Subtype
+from .schemas import (
+    AcceptIn,
+    AgreementIn,
+    AssignDownIn,
+    DisputeIn,
+    DisputeOut,
+    DisputePage,
+    FailureIn,
+    MergeIn,
+    NoteIn,
+    ReasonIn,
+    RevealIn,
+    RevealOut,
+    SessionIn,
+    TransferIn,
+    VisitIn,
+)
+
+router = Router(tags=["disputes"])
+VIEW = perm_auth("case.view")
+HANDLE = perm_auth("case.handle")
+DISPATCH = perm_auth("case.dispatch")
+
+
+def allowed_actions(dispute: Dispute, user) -> list[str]:
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if dispute.status in t.sources and covers(user, t.perm, dispute.handling_unit_id)
+    ]
+
+
+def case_file(dispute: Dispute, user) -> dict:
+    dispute = (
+        Dispute.objects.select_related("region", "handling_unit")
+        .prefetch_related("parties", "timeline__actor")
+        .get(pk=dispute.pk)
+    )
+    dispute.deadline_colour = deadlines.colour(dispute)
+    dispute.allowed_actions = allowed_actions(dispute, user)
+    return DisputeOut.from_orm(dispute).model_dump(mode="json")
+
+
+class DisputeFilter(Schema):
+    region: str | None = Field(None, max_length=17)
+    status: DisputeStatus | None = None
+    category: Category | None = None
+    handling_level: HandlingLevel | None = None
+    risk: Risk | None = None
+    channel: Channel | None = None
+    overdue: bool = False
+    date_from: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    q: str | None = Field(None, max_length=50)
+    cursor: str | None = Field(None, max_length=40)
+    limit: int = Field(50, ge=1, le=500)
+
+
+@router.get("", response=DisputePage, auth=VIEW)
+def list_disputes(request, f: Query[DisputeFilter]):
+    import datetime as dt
+
+    try:
+        filters = queries.Filters(
+            region=f.region or "",
+            status=f.status or "",
+            category=f.category or "",
+            handling_level=f.handling_level or "",
+            risk=f.risk or "",
+            channel=f.channel or "",
+            overdue=f.overdue,
+            date_from=dt.date.fromisoformat(f.date_from) if f.date_from else None,
+            date_to=dt.date.fromisoformat(f.date_to) if f.date_to else None,
+            q=f.q or "",
+        )
+        after = queries.decode_cursor(f.cursor)
+    except ValueError as error:
+        raise ValidationError({"query": [str(error)]}) from None
+    rows, cursor = queries.page(queries.filtered(request.auth, filters), after=after, size=f.limit)
+    return {"items": rows, "next_cursor": queries.encode_cursor(cursor)}
+
+
+def _party_values(payload: DisputeIn) -> list[dict]:
+    return [p.model_dump() for p in payload.parties]
+
+
+@router.post("", response={201: DisputeOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
+def create_dispute(request, payload: DisputeIn):
+    region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
+    subtype = None
+    if payload.subtype:
+        subtype = Subtype.objects.filter(code=payload.subtype, active=True).first()
+        if subtype is None:
+            raise ValidationError({"subtype": ["unknown local subtype"]})
+
+    def create():
+        parties = actions.clean_parties(_party_values(payload))
+        if payload.check_duplicates:
+            duplicates = queries.possible_duplicates(
+                request.auth,
+                region_code=region.code,
+                category=payload.category,
+                description=payload.description,
+                phones=[p["phone"] for p in parties],
+                id_numbers=[p["id_number"] for p in parties],
+            )
+            if duplicates:
+                return 409, {
+                    "code": 409,
+                    "description": "possible duplicates: send check_duplicates=false to register anyway",
+                    "duplicates": [{"id": d.pk, "number": d.number, "title": d.title} for d in duplicates],
+                }
+        fields = payload.model_dump(exclude={"region", "parties", "check_duplicates", "subtype"})
+        dispute = actions.register_dispute(
+            request.auth, region=region, parties=parties, subtype=subtype, **fields
+        )
+        return 201, case_file(dispute, request.auth)
+
+    status, body = idempotent(request, payload.model_dump(mode="json"), create)
+    return Status(status, body)
+
+
+@router.get("/{dispute_id}", response=DisputeOut, auth=VIEW)
+def get_dispute(request, dispute_id: int):
+    return case_file(get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id), request.auth)
+
+
+@router.post("/{dispute_id}/parties/{party_id}/reveal", response=RevealOut, auth=HANDLE)
+def reveal(request, dispute_id: int, party_id: int, payload: RevealIn):
+    """The full phone or ID number, for handlers who need to reach the party; every reveal is logged."""
+    dispute = get_scoped_or_404(Dispute, request.auth, "handle", pk=dispute_id)
+    party = get_object_or_404(Party, pk=party_id, dispute=dispute)
+    with transaction.atomic():
+        record_access(
+            request.auth, party, payload.field, region_code=dispute.region_id, purpose=payload.purpose
+        )
+    return {"value": getattr(party, payload.field)}
+
+
+def _transition(request, dispute_id: int, run):
+    """Find the case in the caller's jurisdiction (404 outside it); the action then checks the
+    transition's permission on the case's handling unit."""
+    dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
+    return case_file(run(dispute), request.auth)
+
+
+@router.post("/{dispute_id}/accept", response=DisputeOut, auth=HANDLE)
+def accept(request, dispute_id: int, payload: AcceptIn):
+    users = list(User.objects.filter(username__in=payload.mediators, is_active=True))
+    missing = set(payload.mediators) - {u.username for u in users}
+    if missing:
+        raise ValidationError({"mediators": [f"no active account {name}" for name in sorted(missing)]})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.accept(
+            request.auth, d, mediators=users, version=payload.version, note=payload.note
+        ),
+    )
+
+
+@router.post("/{dispute_id}/sessions", response=DisputeOut, auth=HANDLE)
+def record_session(request, dispute_id: int, payload: SessionIn):
+    data = payload.model_dump(exclude={"version", "record"})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.record_session(
+            request.auth, d, record_text=payload.record, version=payload.version, **data
+        ),
+    )
+
+
+@router.post("/{dispute_id}/agreement", response=DisputeOut, auth=HANDLE)
+def record_agreement(request, dispute_id: int, payload: AgreementIn):
+    data = payload.model_dump(exclude={"version"})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.record_agreement(request.auth, d, version=payload.version, **data),
+    )
+
+
+@router.post("/{dispute_id}/failure", response=DisputeOut, auth=HANDLE)
+def record_failure(request, dispute_id: int, payload: FailureIn):
+    data = payload.model_dump(exclude={"version"})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.record_failure(request.auth, d, version=payload.version, **data),
+    )
+
+
+@router.post("/{dispute_id}/refusal", response=DisputeOut, auth=HANDLE)
+def record_refusal(request, dispute_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.record_refusal(request.auth, d, reason=payload.reason, version=payload.version),
+    )
+
+
+@router.post("/{dispute_id}/end", response=DisputeOut, auth=HANDLE)
+def end_at_request(request, dispute_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.end_at_request(request.auth, d, reason=payload.reason, version=payload.version),
+    )
+
+
+@router.post("/{dispute_id}/visits", response=DisputeOut, auth=HANDLE)
+def record_visit(request, dispute_id: int, payload: VisitIn):
+    data = payload.model_dump(exclude={"version"})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.record_visit(request.auth, d, version=payload.version, **data),
+    )
+
+
+@router.post("/{dispute_id}/resolve", response=DisputeOut, auth=HANDLE)
+def resolve(request, dispute_id: int, payload: NoteIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.resolve(request.auth, d, version=payload.version, note=payload.note),
+    )
+
+
+@router.post("/{dispute_id}/escalate", response=DisputeOut, auth=HANDLE)
+def escalate(request, dispute_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.escalate(request.auth, d, reason=payload.reason, version=payload.version),
+    )
+
+
+@router.post("/{dispute_id}/assign-down", response=DisputeOut, auth=DISPATCH)
+def assign_down(request, dispute_id: int, payload: AssignDownIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.assign_down(
+            request.auth, d, level=payload.level, note=payload.note, version=payload.version
+        ),
+    )
+
+
+@router.post("/{dispute_id}/transfer", response=DisputeOut, auth=HANDLE)
+def transfer_out(request, dispute_id: int, payload: TransferIn):
+    data = payload.model_dump(exclude={"version"})
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.transfer_out(request.auth, d, version=payload.version, **data),
+    )
+
+
+@router.post("/{dispute_id}/reopen", response=DisputeOut, auth=HANDLE)
+def reopen(request, dispute_id: int, payload: ReasonIn):
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.reopen(request.auth, d, reason=payload.reason, version=payload.version),
+    )
+
+
+@router.post("/{dispute_id}/merge", response=DisputeOut, auth=HANDLE)
+def merge(request, dispute_id: int, payload: MergeIn):
+    into = get_scoped_or_404(Dispute, request.auth, "view", number=payload.into)
+    return _transition(
+        request,
+        dispute_id,
+        lambda d: actions.merge(request.auth, d, into=into, version=payload.version),
+    )

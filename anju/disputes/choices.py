@@ -1,0 +1,196 @@
+"""The vocabulary of disputes and the one table of their workflow.
+
+Every change of status is a named transition below: where it may start, where it ends, and which
+permission it needs. anju.disputes.actions applies them; nothing else sets a status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """The 15 statistical categories, in the order the judicial administration reports them."""
+
+    MARRIAGE_FAMILY = "marriage_family", _("Marriage and family")
+    NEIGHBOUR = "neighbour", _("Neighbours")
+    HOUSING_HOMESTEAD = "housing_homestead", _("Housing and homestead")
+    CONTRACT = "contract", _("Contract")
+    BUSINESS = "business", _("Production and business")
+    DAMAGES = "damages", _("Damages")
+    FOREST_LAND = "forest_land", _("Forest and land")
+    LAND_REQUISITION = "land_requisition", _("Land requisition and demolition")
+    POLLUTION = "pollution", _("Environmental pollution")
+    LABOUR = "labour", _("Labour")
+    CONSUMER = "consumer", _("Consumer")
+    MEDICAL = "medical", _("Medical")
+    TRAFFIC = "traffic", _("Road traffic accident")
+    PROPERTY_MANAGEMENT = "property_management", _("Property management")
+    OTHER = "other", _("Other")
+
+
+class Channel(models.TextChoices):
+    GRID_VISIT = "grid_visit", _("Grid visit")
+    WALK_IN = "walk_in", _("Walk-in")
+    HOTLINE = "hotline", _("Hotline")
+    LETTER = "letter", _("Letter")
+    COURT = "court", _("Referred by a court")
+    POLICE = "police", _("Referred by the police")
+    PETITION = "petition", _("Referred by the petition office")
+    PARTNER_COUNTY = "partner_county", _("From a partner county")
+    GRID_EVENT = "grid_event", _("Converted from a grid event")
+
+
+class Risk(models.TextChoices):
+    GENERAL = "general", _("General")
+    SERIOUS = "serious", _("Serious")
+    MAJOR = "major", _("Major")
+
+
+class HandlingLevel(models.TextChoices):
+    """小事不出村、大事不出乡、难事不出县: the three levels a dispute is handled at."""
+
+    VILLAGE = "village", _("Village")
+    TOWNSHIP = "township", _("Township")
+    COUNTY = "county", _("County")
+
+
+LEVEL_RANK = {HandlingLevel.VILLAGE: 1, HandlingLevel.TOWNSHIP: 2, HandlingLevel.COUNTY: 3}
+# The handling level of a region: grids and joint groups are handled by their village.
+REGION_LEVEL_TO_HANDLING = {
+    "county": HandlingLevel.COUNTY,
+    "township": HandlingLevel.TOWNSHIP,
+    "village": HandlingLevel.VILLAGE,
+    "grid": HandlingLevel.VILLAGE,
+    "group": HandlingLevel.VILLAGE,
+}
+# Code length of the handling unit at each level.
+HANDLING_CODE_LENGTH = {HandlingLevel.VILLAGE: 12, HandlingLevel.TOWNSHIP: 9, HandlingLevel.COUNTY: 6}
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    ACCEPTED = "accepted", _("Accepted")
+    MEDIATING = "mediating", _("Mediating")
+    AGREED = "agreed", _("Agreement reached")
+    FAILED = "failed", _("Mediation failed")
+    REFUSED = "refused", _("Refused by a party")
+    ENDED = "ended", _("Ended at a party's request")
+    RESOLVED = "resolved", _("Resolved")
+    TRANSFERRED = "transferred", _("Transferred out")
+    MERGED = "merged", _("Merged into another case")
+
+
+OPEN_STATUSES = frozenset({Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.AGREED})
+CLOSED_STATUSES = frozenset(set(Status.values) - OPEN_STATUSES)
+
+
+class PartyRole(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    RESPONDENT = "respondent", _("Respondent")
+    THIRD_PARTY = "third_party", _("Third party")
+
+
+class PartyKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class AgreementKind(models.TextChoices):
+    WRITTEN = "written", _("Written agreement")
+    ORAL = "oral", _("Oral agreement recorded by the mediator")
+
+
+class Performance(models.TextChoices):
+    PERFORMED = "performed", _("Performed")
+    PARTLY = "partly", _("Partly performed")
+    NOT_PERFORMED = "not_performed", _("Not performed")
+
+
+class TransferBody(models.TextChoices):
+    COURT = "court", _("Court")
+    POLICE = "police", _("Police")
+    PETITION = "petition", _("Petition office")
+    LABOUR_ARBITRATION = "labour_arbitration", _("Labour arbitration")
+
+
+class Remedy(models.TextChoices):
+    """People's Mediation Law Art. 26: a failed mediation ends with a notice of other remedies."""
+
+    ARBITRATION = "arbitration", _("Arbitration")
+    ADMINISTRATIVE = "administrative", _("Administrative channels")
+    COURT = "court", _("Lawsuit in court")
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str | None  # None: the status stays (escalation, assignment), only the level or unit moves
+    perm: str
+    label: object
+
+
+def _t(name, sources, target, perm, label) -> Transition:
+    return Transition(name, frozenset(sources), target, perm, label)
+
+
+HANDLE = "case.handle"
+DISPATCH = "case.dispatch"
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        _t("accept", {Status.REGISTERED}, Status.ACCEPTED, HANDLE, _("Accept")),
+        _t(
+            "record_session",
+            {Status.ACCEPTED, Status.MEDIATING},
+            Status.MEDIATING,
+            HANDLE,
+            _("Record a session"),
+        ),
+        _t("record_agreement", {Status.MEDIATING}, Status.AGREED, HANDLE, _("Record the agreement")),
+        _t("record_failure", {Status.MEDIATING}, Status.FAILED, HANDLE, _("Mediation failed")),
+        _t(
+            "record_refusal",
+            {Status.ACCEPTED, Status.MEDIATING},
+            Status.REFUSED,
+            HANDLE,
+            _("A party refuses"),
+        ),
+        _t(
+            "end_at_request",
+            {Status.ACCEPTED, Status.MEDIATING},
+            Status.ENDED,
+            HANDLE,
+            _("End at a party's request"),
+        ),
+        _t("record_visit", {Status.AGREED}, None, HANDLE, _("Record a follow-up visit")),
+        _t("resolve", {Status.AGREED}, Status.RESOLVED, HANDLE, _("Close as resolved")),
+        _t(
+            "escalate",
+            {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING},
+            Status.REGISTERED,
+            HANDLE,
+            _("Escalate to the next level"),
+        ),
+        _t(
+            "assign_down", {Status.REGISTERED, Status.ACCEPTED}, Status.REGISTERED, DISPATCH, _("Assign down")
+        ),
+        _t(
+            "transfer_out",
+            {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.FAILED},
+            Status.TRANSFERRED,
+            HANDLE,
+            _("Transfer to another body"),
+        ),
+        _t(
+            "reopen", {Status.RESOLVED}, Status.MEDIATING, HANDLE, _("Reopen: the agreement is not performed")
+        ),
+        _t("merge", {Status.REGISTERED, Status.ACCEPTED}, Status.MERGED, HANDLE, _("Merge into a duplicate")),
+    ]
+}
+
+REOPEN_WITHIN_DAYS = 90

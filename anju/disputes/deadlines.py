@@ -1,0 +1,60 @@
+"""Time limits of mediation, counted on the county's working calendar.
+
+Defaults: village 7, township 15, county 30 working days, shorter for serious and major risks,
+and never past the general one-month rule (2002 rules) counted from acceptance. A county changes
+them with ANJU_DISPUTE_LIMITS (JSON: {"village": {"general": 7, ...}, ...})."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from anju.worktime.calendar import add_working_days
+
+from .choices import HandlingLevel, Risk
+
+DEFAULT_LIMITS: dict[str, dict[str, int]] = {
+    HandlingLevel.VILLAGE: {Risk.GENERAL: 7, Risk.SERIOUS: 5, Risk.MAJOR: 3},
+    HandlingLevel.TOWNSHIP: {Risk.GENERAL: 15, Risk.SERIOUS: 10, Risk.MAJOR: 7},
+    HandlingLevel.COUNTY: {Risk.GENERAL: 30, Risk.SERIOUS: 20, Risk.MAJOR: 15},
+}
+OUTER_LIMIT = dt.timedelta(days=30)
+# Yellow card: this many working days before the limit.
+WARN_WORKING_DAYS = 2
+
+
+def limits() -> dict[str, dict[str, int]]:
+    raw = os.environ.get("ANJU_DISPUTE_LIMITS", "").strip()
+    if not raw:
+        return DEFAULT_LIMITS
+    try:
+        custom = json.loads(raw)
+        merged = {level: {**DEFAULT_LIMITS[level], **custom.get(level, {})} for level in DEFAULT_LIMITS}
+        if any(not isinstance(v, int) or v < 1 for days in merged.values() for v in days.values()):
+            raise ValueError
+    except (ValueError, AttributeError, TypeError):
+        raise ImproperlyConfigured(
+            'ANJU_DISPUTE_LIMITS must be JSON like {"village": {"general": 7}}'
+        ) from None
+    return merged
+
+
+def due_for(dispute, accepted_at: dt.datetime) -> dt.datetime:
+    days = limits()[dispute.handling_level][dispute.risk]
+    return min(add_working_days(accepted_at, days), accepted_at + OUTER_LIMIT)
+
+
+def colour(dispute, now: dt.datetime | None = None) -> str:
+    """'red' when overdue, 'yellow' in the last working days before the limit, else 'green'."""
+    if dispute.due_at is None or not dispute.is_open:
+        return ""
+    now = now or timezone.now()
+    if now > dispute.due_at:
+        return "red"
+    if add_working_days(now, WARN_WORKING_DAYS) >= dispute.due_at:
+        return "yellow"
+    return "green"

@@ -1,0 +1,168 @@
+"""A mediator takes a dispute from registration to resolution in the browser."""
+
+import pytest
+from django.utils import timezone
+
+from anju.audit.models import AccessRecord
+from anju.core import testing
+from anju.disputes.models import Dispute
+
+pytestmark = pytest.mark.django_db
+
+
+def registration(**extra) -> dict:
+    data = {
+        "region": testing.GRID_A1,
+        "channel": "walk_in",
+        "category": "labour",
+        "title": "工地拖欠工资",
+        "description": "某工地拖欠六名工人三个月工资。",
+        "people_involved": 6,
+        "risk": "serious",
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "1",
+        "parties-MAX_NUM_FORMS": "20",
+        "parties-0-role": "applicant",
+        "parties-0-kind": "person",
+        "parties-0-name": "王工人",
+        "parties-0-phone": "13700001111",
+        "parties-1-role": "respondent",
+        "parties-1-kind": "organisation",
+        "parties-1-name": "某建筑公司",
+    }
+    data.update(extra)
+    return data
+
+
+def act(client, dispute, action, data):
+    dispute.refresh_from_db()
+    payload = {f"{action}-{k}": v for k, v in {"version": dispute.version, **data}.items()}
+    return client.post(f"/disputes/{dispute.pk}/act/{action}/", payload)
+
+
+def test_register_in_the_browser(client_for):
+    client = client_for("mediator_a1")
+    form = client.get("/disputes/new/")
+    assert form.status_code == 200 and "甲一网格" in form.content.decode()
+    response = client.post("/disputes/new/", registration())
+    assert response.status_code == 302
+    dispute = Dispute.objects.get(title="工地拖欠工资")
+    assert response["Location"] == f"/disputes/{dispute.pk}/"
+    assert dispute.parties.count() == 2 and dispute.risk == "serious"
+
+
+def test_a_possible_duplicate_asks_before_saving(client_for):
+    client = client_for("mediator_a1")
+    client.post("/disputes/new/", registration())
+    again = client.post("/disputes/new/", registration(title="再次反映拖欠工资"))
+    assert again.status_code == 200 and "可能重复" in again.content.decode()
+    assert Dispute.objects.filter(title="再次反映拖欠工资").count() == 0
+    confirmed = client.post("/disputes/new/", registration(title="再次反映拖欠工资", confirm_new="on"))
+    assert confirmed.status_code == 302
+
+
+def test_bad_registration_is_a_400_with_reasons(client_for):
+    response = client_for("mediator_a1").post("/disputes/new/", registration(**{"parties-0-phone": "123"}))
+    assert response.status_code == 400
+    assert "不是有效的电话号码" in response.content.decode()
+
+
+def test_the_case_file_masks_and_reveals_with_a_reason(client_for, cast):
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    page = client.get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "138****0001" in page and testing.PARTY_PHONE not in page
+    assert "110105********002X" in page
+    party = dispute.parties.get(name="甲当事人一")
+    shown = client.post(
+        f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/", {"field": "phone", "purpose": "约调解时间"}
+    )
+    assert testing.PARTY_PHONE in shown.content.decode()
+    assert AccessRecord.objects.filter(field="phone", actor__username="mediator_a1").count() == 1
+    leader_page = client_for("leader").get(f"/disputes/{dispute.pk}/").content.decode()
+    assert "138****0001" in leader_page and "reveal" not in leader_page
+
+
+def test_mediate_to_resolution_in_the_browser(client_for, cast):
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    today = timezone.localdate().isoformat()
+    assert act(client, dispute, "accept", {"mediators": [cast.mediator_a1.pk]}).status_code == 302
+    assert (
+        act(
+            client,
+            dispute,
+            "record_session",
+            {
+                "held_on": today,
+                "place": "村委会",
+                "participants": "双方",
+                "record_text": "各自陈述",
+                "outcome": "同意退让",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        act(
+            client,
+            dispute,
+            "record_agreement",
+            {
+                "kind": "written",
+                "facts": "院墙越界",
+                "terms": "拆除越界部分",
+                "performance": "自行拆除",
+                "signed_on": today,
+            },
+        ).status_code
+        == 302
+    )
+    early = act(client, dispute, "resolve", {})
+    assert early.status_code == 400 and "至少回访一次" in early.content.decode()
+    act(client, dispute, "record_visit", {"visited_on": today, "performance": "performed"})
+    assert act(client, dispute, "resolve", {}).status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.status == "resolved" and dispute.resolved_level == "village"
+    for document in ("registration", "record", "agreement"):
+        printed = client.get(f"/disputes/{dispute.pk}/print/{document}/")
+        assert printed.status_code == 200 and "@page" in printed.content.decode()
+    assert "司法确认" in client.get(f"/disputes/{dispute.pk}/print/agreement/").content.decode()
+
+
+def test_two_mediators_do_not_overwrite_each_other(client_for, cast):
+    dispute = cast.dispute()
+    first = client_for("mediator_a1")
+    second = client_for("officer_a")
+    stale_version = dispute.version
+    act(first, dispute, "accept", {"mediators": [cast.mediator_a1.pk]})
+    response = second.post(
+        f"/disputes/{dispute.pk}/act/escalate/",
+        {"escalate-version": stale_version, "escalate-reason": "上报"},
+    )
+    assert response.status_code == 409
+    assert "已被他人修改" in response.content.decode()
+    dispute.refresh_from_db()
+    assert dispute.handling_level == "village"
+
+
+def test_unknown_action_is_a_404(client_for, cast):
+    response = client_for("mediator_a1").post(f"/disputes/{cast.dispute().pk}/act/explode/", {})
+    assert response.status_code == 404
+
+
+def test_my_work_lists_what_to_accept_and_alerts(client_for, cast):
+    page = client_for("mediator_a1").get("/disputes/work/").content.decode()
+    assert testing.DISPUTE_TITLE in page and "甲一村提示" in page
+    assert testing.DISPUTE_TITLE not in client_for("officer_b").get("/disputes/work/").content.decode()
+
+
+def test_list_filters_and_colours(client_for, cast):
+    client = client_for("leader")
+    assert (
+        testing.DISPUTE_TITLE in client.get("/disputes/", {"category": "housing_homestead"}).content.decode()
+    )
+    assert testing.DISPUTE_TITLE not in client.get("/disputes/", {"category": "labour"}).content.decode()
+    assert client.get("/disputes/", {"date_from": "not-a-date"}).status_code == 400
+    assert client.get("/disputes/", {"cursor": "x"}).status_code == 400

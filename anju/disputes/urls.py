@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "disputes"
+urlpatterns = [
+    path("", views.dispute_list, name="list"),
+    path("new/", views.dispute_create, name="create"),
+    path("work/", views.my_work, name="work"),
+    path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("<int:dispute_id>/", views.dispute_detail, name="detail"),
+    path("<int:dispute_id>/act/<str:action>/", views.dispute_act, name="act"),
+    path("<int:dispute_id>/parties/<int:party_id>/reveal/", views.party_reveal, name="reveal"),
+    path("<int:dispute_id>/print/<str:document>/", views.dispute_print, name="print"),
+]

@@ -1,0 +1,277 @@
+"""Pages for disputes: the list, registration, the case file with its actions, printing, my work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anju.accounts.models import User
+from anju.audit.actions import record_access
+from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.views import role_required
+from anju.regions.models import Region
+
+from . import actions, deadlines, forms, queries
+from .choices import TRANSITIONS
+from .models import Dispute, Party
+
+PAGE_SIZE = 50
+
+
+def _errors_into(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error)
+
+
+@role_required("case.view")
+def dispute_list(request):
+    form = forms.FilterForm(request.GET or None)
+    filters = queries.Filters()
+    status = 200
+    if request.GET and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        filters = queries.Filters(**data)
+    elif request.GET and not form.is_valid():
+        status = 400
+    try:
+        after = queries.decode_cursor(request.GET.get("cursor"))
+    except ValueError:
+        after, status = None, 400
+    rows, cursor = queries.page(queries.filtered(request.user, filters), after=after, size=PAGE_SIZE)
+    for row in rows:
+        row.colour = deadlines.colour(row)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "disputes/list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_cursor": queries.encode_cursor(cursor),
+            "query": query.urlencode(),
+        },
+        status=status,
+    )
+
+
+def _register_regions(user):
+    return Region.objects.visible_to(user, "case.handle").filter(
+        level__in=["village", "grid", "township"], retired_on__isnull=True
+    )[:2000]
+
+
+@role_required("case.handle")
+def dispute_create(request):
+    regions = _register_regions(request.user)
+    form = forms.DisputeForm(request.POST or None, regions=regions)
+    parties = forms.PartyFormSet(request.POST or None, prefix="parties")
+    duplicates = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and parties.is_valid():
+            data = form.cleaned_data
+            party_rows = [p for p in parties.cleaned_data if p and p.get("name")]
+            region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
+            try:
+                cleaned = actions.clean_parties(party_rows)
+                if not data["confirm_new"]:
+                    duplicates = queries.possible_duplicates(
+                        request.user,
+                        region_code=region.code,
+                        category=data["category"],
+                        description=data["description"],
+                        phones=[p.get("phone", "") for p in cleaned],
+                        id_numbers=[p.get("id_number", "") for p in cleaned],
+                    )
+                if not duplicates:
+                    fields = {k: v for k, v in data.items() if k not in {"region", "confirm_new"}}
+                    dispute = actions.register_dispute(request.user, region=region, parties=cleaned, **fields)
+                    messages.success(request, _("Registered as %(number)s.") % {"number": dispute.number})
+                    return redirect("disputes:detail", dispute_id=dispute.pk)
+                form.data = form.data.copy()
+                form.data["confirm_new"] = "on"
+                status = 200
+            except ValidationError as error:
+                _errors_into(form, error)
+    return render(
+        request,
+        "disputes/create.html",
+        {"form": form, "parties": parties, "duplicates": duplicates},
+        status=status,
+    )
+
+
+ACTION_FORMS = {
+    "accept": forms.AcceptForm,
+    "record_session": forms.SessionForm,
+    "record_agreement": forms.AgreementForm,
+    "record_failure": forms.FailureForm,
+    "record_refusal": forms.ReasonForm,
+    "end_at_request": forms.ReasonForm,
+    "record_visit": forms.VisitForm,
+    "resolve": forms.NoteForm,
+    "escalate": forms.ReasonForm,
+    "assign_down": forms.AssignDownForm,
+    "transfer_out": forms.TransferForm,
+    "reopen": forms.ReasonForm,
+    "merge": forms.MergeForm,
+}
+
+
+def _mediators_for(dispute: Dispute):
+    """Staff who can handle cases at the handling unit: the choices for acceptance."""
+    ancestors = [dispute.handling_unit_id[:n] for n in (6, 9, 12) if n <= len(dispute.handling_unit_id)]
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__region__code__in=ancestors,
+            role_assignments__role__in=["mediator", "township_officer", "centre_operator"],
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _action_form(name: str, dispute: Dispute, data=None):
+    form_class = ACTION_FORMS[name]
+    initial = {"version": dispute.version}
+    if form_class is forms.AcceptForm:
+        return form_class(data, initial=initial, mediators=_mediators_for(dispute), prefix=name)
+    return form_class(data, initial=initial, prefix=name)
+
+
+def _detail(
+    request, dispute: Dispute, *, bound: dict | None = None, revealed: dict | None = None, status: int = 200
+):
+    dispute = (
+        Dispute.objects.select_related("region", "handling_unit", "registered_by", "merged_into")
+        .prefetch_related(
+            "parties", "sessions", "agreements", "visits", "transfers", "timeline__actor", "mediators"
+        )
+        .get(pk=dispute.pk)
+    )
+    allowed = [
+        name
+        for name, t in TRANSITIONS.items()
+        if dispute.status in t.sources and covers(request.user, t.perm, dispute.handling_unit_id)
+    ]
+    action_forms = [
+        (name, TRANSITIONS[name].label, (bound or {}).get(name) or _action_form(name, dispute))
+        for name in allowed
+    ]
+    return render(
+        request,
+        "disputes/detail.html",
+        {
+            "dispute": dispute,
+            "colour": deadlines.colour(dispute),
+            "action_forms": action_forms,
+            "can_reveal": covers(request.user, "case.handle", dispute.region_id),
+            "reveal_form": forms.RevealForm(),
+            "revealed": revealed or {},
+        },
+        status=status,
+    )
+
+
+@role_required("case.view")
+def dispute_detail(request, dispute_id: int):
+    return _detail(request, get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id))
+
+
+@require_POST
+@role_required("case.view")
+def dispute_act(request, dispute_id: int, action: str):
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = _action_form(action, dispute, request.POST)
+    if not form.is_valid():
+        return _detail(request, dispute, bound={action: form}, status=400)
+    data = dict(form.cleaned_data)
+    try:
+        if action == "accept":
+            data["mediators"] = list(_mediators_for(dispute).filter(pk__in=data["mediators"]))
+        if action == "merge":
+            data["into"] = get_scoped_or_404(Dispute, request.user, "view", number=data["into"].strip())
+        getattr(actions, action)(request.user, dispute, **data)
+    except ValidationError as error:
+        _errors_into(form, error)
+        return _detail(
+            request,
+            dispute,
+            bound={action: form},
+            status=400 if not isinstance(error, actions.StaleVersion) else 409,
+        )
+    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
+    return redirect("disputes:detail", dispute_id=dispute.pk)
+
+
+@require_POST
+@role_required("case.handle")
+def party_reveal(request, dispute_id: int, party_id: int):
+    """Show one full phone or ID number once, to a handler who says why; the read is logged."""
+    dispute = get_scoped_or_404(Dispute, request.user, "handle", pk=dispute_id)
+    party = get_object_or_404(Party, pk=party_id, dispute=dispute)
+    form = forms.RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need the full number."))
+        return _detail(request, dispute, status=400)
+    field = form.cleaned_data["field"]
+    with transaction.atomic():
+        record_access(
+            request.user, party, field, region_code=dispute.region_id, purpose=form.cleaned_data["purpose"]
+        )
+    return _detail(request, dispute, revealed={(party.pk, field): getattr(party, field)})
+
+
+@role_required("case.view")
+def dispute_print(request, dispute_id: int, document: str):
+    """Printable A4 documents of the file: the registration form, the mediation record, the agreement."""
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    templates = {
+        "registration": "disputes/print_registration.html",
+        "record": "disputes/print_record.html",
+        "agreement": "disputes/print_agreement.html",
+    }
+    if document not in templates:
+        raise Http404
+    if document == "agreement" and not dispute.agreements.exists():
+        raise Http404
+    return render(request, templates[document], {"dispute": dispute, "agreement": dispute.agreements.first()})
+
+
+@role_required("case.view")
+def my_work(request):
+    queue = queries.work_queue(request.user)
+    for key in ("to_accept", "to_mediate", "to_visit"):
+        rows = list(queue[key][:100])
+        for row in rows:
+            row.colour = deadlines.colour(row)
+        queue[key] = rows
+    queue["alerts"] = list(queue["alerts"][:100])
+    return render(request, "disputes/work.html", queue)
+
+
+@require_POST
+@role_required("case.view")
+def alert_acknowledge(request, alert_id: int):
+    from django.utils import timezone
+
+    from .models import Alert
+
+    alert = get_scoped_or_404(Alert, request.user, "view", pk=alert_id)
+    Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+        acknowledged_by=request.user, acknowledged_at=timezone.now()
+    )
+    return redirect("disputes:work")

@@ -1,0 +1,122 @@
+"""Turning a calendar table (CSV/XLSX) into checked days, with a reason for every bad row.
+
+Columns: date, kind, name. Kinds and headers are understood as county staff write them, in
+Chinese too: 休/节假日/放假 for a day off, 班/调休上班/上班 for a make-up working day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from anju.core.tabular import Table
+
+from .choices import DayKind
+
+HEADER_ALIASES = {
+    "day": {"date", "day", "日期"},
+    "kind": {"kind", "type", "类型", "类别"},
+    "name": {"name", "名称", "节日", "节日名称", "说明"},
+}
+KIND_ALIASES = {
+    DayKind.HOLIDAY: {"holiday", "休", "节假日", "放假", "法定节假日", "休息"},
+    DayKind.WORKDAY: {"workday", "班", "调休上班", "上班", "补班"},
+}
+NAME_MAX = 50
+# 2026-02-15, 2026/2/15, 2026.2.15, 2026年2月15日; a midnight time (Excel date cells) is allowed.
+DATE_PATTERN = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?$"
+)
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ParsedDay:
+    row: int
+    day: dt.date
+    kind: str
+    name: str
+
+
+@dataclass
+class Parsed:
+    rows: list[ParsedDay] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _lookup(aliases: dict, value: str) -> str | None:
+    lowered = value.strip().lower()
+    for key, names in aliases.items():
+        if lowered in {n.lower() for n in names}:
+            return key
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    match = DATE_PATTERN.match(text.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_days(table: Table) -> Parsed:
+    result = Parsed()
+    columns: dict[str, int] = {}
+    for index, header in enumerate(table.headers):
+        key = _lookup(HEADER_ALIASES, header)
+        if key and key not in columns:
+            columns[key] = index
+    missing = [c for c in ("day", "kind") if c not in columns]
+    if missing:
+        names = ", ".join("date" if c == "day" else c for c in missing)
+        result.errors.append(RowError(1, names, _("Missing column(s): %(columns)s.") % {"columns": names}))
+        return result
+    if not table.rows:
+        result.errors.append(RowError(1, "date", _("The file lists no days.")))
+        return result
+
+    seen: dict[dt.date, int] = {}
+    for number, cells in table.rows:
+
+        def cell(key: str, cells=cells) -> str:
+            index = columns.get(key)
+            return cells[index].strip() if index is not None and index < len(cells) else ""
+
+        errors_before = len(result.errors)
+        day = parse_date(cell("day"))
+        if day is None:
+            result.errors.append(
+                RowError(number, "date", _("%(value)s is not a date (YYYY-MM-DD).") % {"value": cell("day")})
+            )
+        elif day in seen:
+            message = _("%(day)s appears again (first on row %(row)d).")
+            result.errors.append(
+                RowError(number, "date", message % {"day": day.isoformat(), "row": seen[day]})
+            )
+        else:
+            seen[day] = number
+        kind = _lookup(KIND_ALIASES, cell("kind"))
+        if kind is None:
+            message = _("Unknown kind %(value)s: write holiday (休) or workday (班).")
+            result.errors.append(RowError(number, "kind", message % {"value": cell("kind")}))
+        elif kind == DayKind.WORKDAY and day is not None and day.weekday() < 5:
+            message = _("%(day)s is a weekday: only a Saturday or Sunday can be a make-up working day.")
+            result.errors.append(RowError(number, "kind", message % {"day": day.isoformat()}))
+        name = cell("name")
+        if len(name) > NAME_MAX:
+            message = _("The name is longer than %(max)d characters.")
+            result.errors.append(RowError(number, "name", message % {"max": NAME_MAX}))
+        if len(result.errors) == errors_before:
+            result.rows.append(ParsedDay(row=number, day=day, kind=kind, name=name))
+    return result

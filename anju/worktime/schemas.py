@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import Field, model_validator
+
+from .choices import DayKind
+from .importing import NAME_MAX
+
+# The widest span one list request may ask for.
+MAX_LIST_DAYS = 3660
+# Limits far beyond any deadline a locality sets, so a typo cannot make the server count for minutes.
+MAX_WORKING_DAYS = 2000
+MAX_WORKING_HOURS = 20000
+
+
+class DayOut(Schema):
+    day: dt.date
+    kind: DayKind
+    name: str
+
+
+class DayIn(Schema):
+    kind: DayKind
+    name: str = Field("", max_length=NAME_MAX)
+
+
+class DayRange(Schema):
+    start: dt.date | None = Field(None, description="first day (default: 1 January of this year)")
+    end: dt.date | None = Field(None, description="last day (default: 31 December of the start's year)")
+
+    @model_validator(mode="after")
+    def check_span(self):
+        if self.start and self.end:
+            if self.end < self.start:
+                raise ValueError("end is before start")
+            if (self.end - self.start).days > MAX_LIST_DAYS:
+                raise ValueError(f"ask for at most {MAX_LIST_DAYS} days at a time")
+        return self
+
+
+class DeadlineQuery(Schema):
+    start: dt.datetime = Field(..., description="ISO 8601; without an offset it is county time")
+    working_days: int | None = Field(None, ge=0, le=MAX_WORKING_DAYS)
+    working_hours: float | None = Field(None, ge=0, le=MAX_WORKING_HOURS, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def one_limit(self):
+        if (self.working_days is None) == (self.working_hours is None):
+            raise ValueError("give exactly one of working_days and working_hours")
+        return self
+
+
+class DeadlineOut(Schema):
+    start: dt.datetime
+    due: dt.datetime
