@@ -4,6 +4,9 @@ can move up (escalation) and down (assignment) the path above that region."""
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -130,6 +133,11 @@ class Dispute(models.Model):
     )
     # Optimistic lock: a form or API call sends the version it read; a stale one is refused.
     version = models.PositiveIntegerField(default=1)
+    # The row's key in a county ledger (台账) it was imported from: re-importing creates nothing new.
+    external_ref = models.CharField(_("ledger reference"), max_length=64, blank=True)
+    # Set once by the deadline worker, so a warning or an overdue escalation happens exactly once.
+    warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_perm = "case"
@@ -139,8 +147,16 @@ class Dispute(models.Model):
         verbose_name = _("dispute")
         verbose_name_plural = _("disputes")
         ordering = ["-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="dispute_external_ref_unique",
+            )
+        ]
         indexes = [
             models.Index(fields=["region", "registered_at"], name="dispute_region_time"),
+            models.Index(fields=["registered_at", "id"], name="dispute_time_id"),
             models.Index(fields=["status", "due_at"], name="dispute_status_due"),
             models.Index(fields=["handling_unit", "status"], name="dispute_unit_status"),
         ]
@@ -222,6 +238,8 @@ class Agreement(models.Model):
     signed_on = models.DateField(_("in effect from (all signed)"))
     mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Art. 33: the parties are reminded before the 30-day window for judicial confirmation closes.
+    confirmation_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("agreement")
@@ -348,3 +366,71 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id} → {self.unit_id}: {self.reason}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"disputes/{instance.dispute.number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A photo, scan or PDF in the case file. Files live under MEDIA_ROOT on the county's server
+    and are served only through the scoped view, never as public static files."""
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("dispute")
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ExtensionRequest(models.Model):
+    """Extending a time limit needs a reason and the approval of the level above."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    dispute = models.ForeignKey(
+        Dispute, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("dispute")
+    )
+    working_days = models.PositiveSmallIntegerField(_("extra working days"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    approver_unit = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by the unit")
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = ScopedManager()
+    scope_perm = "case"
+    scope_path = "approver_unit__code"
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} +{self.working_days}"
