@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "anju.audit",
     "anju.worktime",
     "anju.disputes",
+    "anju.reports",
     "anju.core.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

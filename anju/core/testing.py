@@ -112,6 +112,16 @@ def register_cast_dispute():
         ],
     )
     Alert.objects.create(dispute=dispute, unit_id=VILLAGE_A1, reason="甲一村提示")
+    # An extension request waiting for township A; created directly, as the cast case has no limit yet.
+    from anju.disputes.models import ExtensionRequest
+
+    ExtensionRequest.objects.create(
+        dispute=dispute,
+        working_days=3,
+        reason="当事人外出务工",
+        requested_by=dispute.registered_by,
+        approver_unit_id=TOWNSHIP_A,
+    )
     return dispute
 
 

@@ -16,6 +16,7 @@ from anju.audit.actions import record, refusals_recorded
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.scoping import covers, require_in_scope
 from anju.regions.models import Region
+from anju.worktime.calendar import add_working_days
 
 from . import deadlines
 from .choices import (
@@ -36,6 +37,7 @@ from .models import (
     Alert,
     CaseCounter,
     Dispute,
+    ExtensionRequest,
     FailureNotice,
     FollowUpVisit,
     MediationSession,
@@ -44,6 +46,7 @@ from .models import (
     Transfer,
 )
 
+DISPATCH_PERM = "case.dispatch"
 AUDITED = ["status", "handling_level", "handling_unit_id", "risk", "due_at", "version"]
 
 
@@ -233,6 +236,7 @@ def accept(
         now = timezone.now()
         d.accepted_at = now
         d.due_at = deadlines.due_for(d, now)
+        d.warned_at = d.overdue_at = None  # a new time limit gets its own yellow and red card
         d.save()
         d.mediators.set(mediators)
 
@@ -476,3 +480,85 @@ def merge(actor, dispute: Dispute, *, into: Dispute, version: int | None = None)
 def _not_future(day: dt.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date is in the future.")})
+
+
+def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str) -> ExtensionRequest:
+    """Ask the level above for more time; only the case's handlers may ask, while it has a limit."""
+    with refusals_recorded(actor, "dispute.extension.request", dispute, region_code=dispute.region_id):
+        if not covers(actor, "case.handle", dispute.handling_unit_id):
+            raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": dispute.handling_unit})
+        if not 1 <= working_days <= 30:
+            raise ValidationError({"working_days": _("Ask for 1 to 30 working days.")})
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why more time is needed.")})
+        if dispute.due_at is None or not dispute.is_open:
+            raise ValidationError(_("Only an accepted, open case has a time limit to extend."))
+        if dispute.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+            raise ValidationError(_("A request for more time is already waiting for a decision."))
+        unit = dispute.handling_unit_id
+        approver = unit[:9] if len(unit) == 12 else unit[:6]
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                dispute=dispute,
+                working_days=working_days,
+                reason=reason.strip(),
+                requested_by=actor,
+                approver_unit_id=approver,
+            )
+            Alert.objects.create(
+                dispute=dispute,
+                unit_id=approver,
+                reason=_("Asks for more time: %(reason)s") % {"reason": reason[:150]},
+            )
+            _timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
+            record(
+                actor,
+                "dispute.extension.request",
+                dispute,
+                region_code=dispute.region_id,
+                after={"working_days": working_days},
+            )
+    return request
+
+
+def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:
+    """The level above approves or rejects; an approval moves the time limit on."""
+    dispute = request.dispute
+    with refusals_recorded(actor, "dispute.extension.decide", dispute, region_code=dispute.region_id):
+        if not covers(actor, DISPATCH_PERM, request.approver_unit_id):
+            raise PermissionDenied(
+                _("Extensions are approved by %(unit)s.") % {"unit": request.approver_unit}
+            )
+        with transaction.atomic():
+            locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+            if locked.decision != ExtensionRequest.Decision.PENDING:
+                raise ValidationError(_("This request has been decided already."))
+            locked.decision = (
+                ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
+            )
+            locked.decided_by = actor
+            locked.decided_at = timezone.now()
+            locked.decision_note = note[:500]
+            locked.save()
+            case = Dispute.objects.select_for_update().get(pk=dispute.pk)
+            if approve and case.due_at is not None:
+                case.due_at = add_working_days(case.due_at, locked.working_days)
+                case.warned_at = case.overdue_at = None
+                case.version += 1
+                case.save()
+            _timeline(
+                case,
+                actor,
+                "extension_approved" if approve else "extension_rejected",
+                case.status,
+                case.status,
+                note,
+            )
+            record(
+                actor,
+                "dispute.extension.decide",
+                case,
+                region_code=case.region_id,
+                after={"approved": approve, "due_at": str(case.due_at)},
+            )
+    return locked

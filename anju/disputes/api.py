@@ -19,7 +19,7 @@ from anju.regions.models import Region
 from . import actions, deadlines, queries
 from .choices import TRANSITIONS, Category, Channel, HandlingLevel, Risk
 from .choices import Status as DisputeStatus
-from .models import Dispute, Party, Subtype
+from .models import Dispute, ExtensionRequest, Party, Subtype
 from .schemas import (
     AcceptIn,
     AgreementIn,
@@ -297,3 +297,34 @@ def merge(request, dispute_id: int, payload: MergeIn):
         dispute_id,
         lambda d: actions.merge(request.auth, d, into=into, version=payload.version),
     )
+
+
+class ExtensionIn(Schema):
+    working_days: int = Field(..., ge=1, le=30)
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=500)
+
+
+class ExtensionOut(Schema):
+    id: int
+    dispute: int = Field(..., alias="dispute_id")
+    working_days: int
+    reason: str
+    approver_unit: str = Field(..., alias="approver_unit_id")
+    decision: str
+
+
+@router.post("/{dispute_id}/extensions", response={201: ExtensionOut}, auth=HANDLE)
+def request_extension(request, dispute_id: int, payload: ExtensionIn):
+    dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
+    return Status(201, actions.request_extension(request.auth, dispute, **payload.model_dump()))
+
+
+@router.post("/extensions/{extension_id}/decide", response=ExtensionOut, auth=DISPATCH)
+def decide_extension(request, extension_id: int, payload: DecisionIn):
+    extension = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=extension_id)
+    return actions.decide_extension(request.auth, extension, approve=payload.approve, note=payload.note)

@@ -140,6 +140,11 @@ class MergeForm(Versioned):
     into = forms.CharField(label=_("case number of the case that goes on"), max_length=20)
 
 
+class ExtensionForm(forms.Form):
+    working_days = forms.IntegerField(label=_("extra working days"), min_value=1, max_value=30)
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[("phone", "phone"), ("id_number", "id_number")])
     purpose = forms.CharField(label=_("why you need it"), min_length=2, max_length=200)

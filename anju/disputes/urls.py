@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:dispute_id>/act/<str:action>/", views.dispute_act, name="act"),
     path("<int:dispute_id>/parties/<int:party_id>/reveal/", views.party_reveal, name="reveal"),
     path("<int:dispute_id>/print/<str:document>/", views.dispute_print, name="print"),
+    path("<int:dispute_id>/extensions/", views.extension_request, name="extension_request"),
+    path("extensions/<int:extension_id>/decide/", views.extension_decide, name="extension_decide"),
 ]

@@ -151,12 +151,25 @@ def _action_form(name: str, dispute: Dispute, data=None):
 
 
 def _detail(
-    request, dispute: Dispute, *, bound: dict | None = None, revealed: dict | None = None, status: int = 200
+    request,
+    dispute: Dispute,
+    *,
+    bound: dict | None = None,
+    revealed: dict | None = None,
+    extension_form=None,
+    status: int = 200,
 ):
     dispute = (
         Dispute.objects.select_related("region", "handling_unit", "registered_by", "merged_into")
         .prefetch_related(
-            "parties", "sessions", "agreements", "visits", "transfers", "timeline__actor", "mediators"
+            "parties",
+            "sessions",
+            "agreements",
+            "visits",
+            "transfers",
+            "timeline__actor",
+            "mediators",
+            "extensions",
         )
         .get(pk=dispute.pk)
     )
@@ -178,6 +191,14 @@ def _detail(
             "action_forms": action_forms,
             "can_reveal": covers(request.user, "case.handle", dispute.region_id),
             "reveal_form": forms.RevealForm(),
+            "can_ask_extension": dispute.is_open
+            and dispute.due_at is not None
+            and covers(request.user, "case.handle", dispute.handling_unit_id),
+            "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
+            "extensions": [
+                (e, covers(request.user, "case.dispatch", e.approver_unit_id))
+                for e in dispute.extensions.all()
+            ],
             "revealed": revealed or {},
         },
         status=status,
@@ -275,3 +296,37 @@ def alert_acknowledge(request, alert_id: int):
         acknowledged_by=request.user, acknowledged_at=timezone.now()
     )
     return redirect("disputes:work")
+
+
+@require_POST
+@role_required("case.handle")
+def extension_request(request, dispute_id: int):
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    form = forms.ExtensionForm(request.POST, prefix="extension")
+    if form.is_valid():
+        try:
+            actions.request_extension(request.user, dispute, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_into(form, error)
+    if form.errors:
+        return _detail(request, dispute, extension_form=form, status=400)
+    messages.success(
+        request, _("The request for more time has gone to %(unit)s.") % {"unit": dispute.handling_unit}
+    )
+    return redirect("disputes:detail", dispute_id=dispute.pk)
+
+
+@require_POST
+@role_required("case.dispatch")
+def extension_decide(request, extension_id: int):
+    from .models import ExtensionRequest
+
+    extension = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=extension_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        actions.decide_extension(request.user, extension, approve=approve, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _detail(request, extension.dispute, status=400)
+    messages.success(request, _("Approved.") if approve else _("Rejected."))
+    return redirect("disputes:detail", dispute_id=extension.dispute_id)

@@ -33,6 +33,7 @@ def fill(endpoint: Endpoint, cast) -> str:
         "dispute_id": dispute.pk,
         "party_id": dispute.parties.first().pk,
         "alert_id": dispute.alerts.first().pk,
+        "extension_id": dispute.extensions.first().pk,
         "action": "accept",
         "document": "registration",
         "day": "2030-02-04",

@@ -40,8 +40,14 @@ class Command(BaseCommand):
             )
         if options["no_serve"]:
             return
-        worker = subprocess.Popen([sys.executable, "-m", "anju.cli", "db_worker"])
-        self.stdout.write(f"background worker started (pid {worker.pid})")
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "anju.cli", "db_worker"]),
+            # The deadline sweep: yellow and red cards, overdue escalation, confirmation reminders.
+            subprocess.Popen([sys.executable, "-m", "anju.cli", "sweep_deadlines", "--loop", "300"]),
+        ]
+        self.stdout.write(
+            f"background worker and deadline sweep started (pids {', '.join(str(w.pid) for w in workers)})"
+        )
         self.stdout.write(
             self.style.SUCCESS(f"open http://{options['addr']}/ — Ctrl-C stops the site and the worker")
         )
@@ -50,8 +56,10 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            try:
-                worker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

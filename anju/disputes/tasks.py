@@ -1,0 +1,147 @@
+"""Background work on disputes: the deadline sweep (yellow card, red card, escalation of overdue
+cases) and the judicial-confirmation reminder (Art. 33).
+
+Each case is flagged in its own short transaction with a conditional update, so the sweep can run
+in several workers, be stopped and restarted at any point, and still warn or escalate a case
+exactly once per time limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from anju.audit.actions import record
+from anju.core.scoping import SYSTEM
+from anju.worktime.calendar import WorkingCalendar
+
+from . import actions, deadlines
+from .choices import LEVEL_RANK, OPEN_STATUSES, HandlingLevel, Status
+from .models import Agreement, Alert, Dispute, TimelineEntry
+
+CONFIRMATION_WINDOW_DAYS = 30  # People's Mediation Law Art. 33
+REMIND_DAYS_BEFORE = 7
+
+
+def overdue_action() -> str:
+    """What happens to an overdue case: "escalate" (default) or "flag" (alert the level above)."""
+    value = os.environ.get("ANJU_OVERDUE_ACTION", "escalate").strip() or "escalate"
+    if value not in {"escalate", "flag"}:
+        raise ImproperlyConfigured("ANJU_OVERDUE_ACTION must be escalate or flag")
+    return value
+
+
+@dataclass
+class SweepReport:
+    warned: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    reminded: int = 0
+
+
+def _parent_unit(code: str) -> str:
+    return code[:9] if len(code) == 12 else code[:6]
+
+
+def sweep(now: dt.datetime | None = None) -> SweepReport:
+    now = now or timezone.now()
+    report = SweepReport()
+    calendar = WorkingCalendar.from_database(
+        now.date() - dt.timedelta(days=1), now.date() + dt.timedelta(days=60)
+    )
+    warn_before = calendar.add_working_days(now, deadlines.WARN_WORKING_DAYS)
+    open_cases = Dispute.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
+
+    for pk in open_cases.filter(warned_at__isnull=True, due_at__gte=now, due_at__lte=warn_before).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            if Dispute.objects.filter(pk=pk, warned_at__isnull=True).update(warned_at=now) == 1:
+                dispute = Dispute.objects.get(pk=pk)
+                reason = _("Yellow card: the time limit ends %(due)s.") % {
+                    "due": timezone.localtime(dispute.due_at).strftime("%Y-%m-%d %H:%M")
+                }
+                Alert.objects.create(dispute=dispute, unit_id=dispute.handling_unit_id, reason=reason)
+                _timeline(dispute, "warn", reason)
+                report.warned += 1
+
+    action = overdue_action()
+    for pk in open_cases.filter(overdue_at__isnull=True, due_at__lt=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            if Dispute.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=now) != 1:
+                continue  # another worker took it
+            dispute = Dispute.objects.get(pk=pk)
+            report.overdue += 1
+            reason = _("Red card: the time limit ended %(due)s.") % {
+                "due": timezone.localtime(dispute.due_at).strftime("%Y-%m-%d %H:%M")
+            }
+            _timeline(dispute, "overdue", reason)
+            at_top = LEVEL_RANK[dispute.handling_level] == LEVEL_RANK[HandlingLevel.COUNTY]
+            if action == "escalate" and not at_top:
+                try:
+                    actions.escalate(SYSTEM, dispute, reason=reason)
+                    report.escalated += 1
+                except ValidationError:  # the case moved on meanwhile; the red card stands
+                    pass
+            else:
+                unit = dispute.handling_unit_id if at_top else _parent_unit(dispute.handling_unit_id)
+                Alert.objects.create(dispute=dispute, unit_id=unit, reason=reason)
+
+    report.reminded = remind_confirmation(now)
+    if report.warned or report.overdue or report.reminded:
+        record(SYSTEM, "dispute.sweep", after=report.__dict__)
+    return report
+
+
+def remind_confirmation(now: dt.datetime) -> int:
+    """Parties with an agreement may jointly ask a court to confirm it within 30 days of it taking
+    effect: the handling unit is reminded a week before the window closes, once."""
+    today = timezone.localdate(now)
+    earliest = today - dt.timedelta(days=CONFIRMATION_WINDOW_DAYS)
+    latest = today - dt.timedelta(days=CONFIRMATION_WINDOW_DAYS - REMIND_DAYS_BEFORE)
+    due = Agreement.objects.filter(
+        confirmation_reminded_at__isnull=True,
+        signed_on__gt=earliest,
+        signed_on__lte=latest,
+        dispute__status__in=[Status.AGREED, Status.RESOLVED],
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in due:
+        with transaction.atomic():
+            if Agreement.objects.filter(pk=pk, confirmation_reminded_at__isnull=True).update(
+                confirmation_reminded_at=now
+            ):
+                agreement = Agreement.objects.select_related("dispute").get(pk=pk)
+                closes = agreement.signed_on + dt.timedelta(days=CONFIRMATION_WINDOW_DAYS)
+                reason = _("Judicial confirmation can be asked for until %(day)s (Art. 33).") % {
+                    "day": closes.isoformat()
+                }
+                Alert.objects.create(
+                    dispute=agreement.dispute, unit_id=agreement.dispute.handling_unit_id, reason=reason
+                )
+                _timeline(agreement.dispute, "confirmation_reminder", reason)
+                count += 1
+    return count
+
+
+def _timeline(dispute: Dispute, name: str, note: str) -> None:
+    TimelineEntry.objects.create(
+        dispute=dispute,
+        actor=None,
+        transition=name,
+        from_status=dispute.status,
+        to_status=dispute.status,
+        handling_unit_id=dispute.handling_unit_id,
+        note=note,
+    )
+
+
+@task()
+def sweep_task() -> dict:
+    return sweep().__dict__
