@@ -1,9 +1,12 @@
 """Test set-up shared by every app: the cast is built once per test database."""
 
 import os
+import tempfile
 
 # The suite never needs a real key; setting one here keeps `pytest` runnable without any env.
 os.environ.setdefault("ANJU_SECRET_KEY", "test-only-secret-key-not-for-production-000000")
+# Uploads made by the tests go to a throwaway folder, not the developer's var/.
+os.environ.setdefault("ANJU_VAR_DIR", tempfile.mkdtemp(prefix="anju-test-"))
 
 import pytest
 

@@ -244,6 +244,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+ANJU_ATTACHMENT_MAX_BYTES = env_int("ANJU_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 ANJU_IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1, maximum=1024) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

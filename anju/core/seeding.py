@@ -5,6 +5,7 @@ All names are invented; the county code 629901 lies in a prefecture (62-99) that
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 from collections.abc import Callable
@@ -207,3 +208,163 @@ def seed_county(
             shown.add((role, region.level))
             report.logins.append((str(Role(role).label), user.username, region.name))
     return report
+
+
+# Share of generated cases by final status: most disputes a county finds are resolved.
+STATUS_WEIGHTS = {
+    "resolved": 70,
+    "mediating": 8,
+    "accepted": 5,
+    "registered": 5,
+    "agreed": 3,
+    "failed": 5,
+    "transferred": 2,
+    "refused": 1,
+    "ended": 1,
+}
+CATEGORY_WEIGHTS = {
+    "marriage_family": 18,
+    "neighbour": 22,
+    "housing_homestead": 12,
+    "contract": 6,
+    "business": 4,
+    "damages": 8,
+    "forest_land": 9,
+    "land_requisition": 3,
+    "pollution": 2,
+    "labour": 6,
+    "consumer": 2,
+    "medical": 1,
+    "traffic": 4,
+    "property_management": 1,
+    "other": 2,
+}
+TITLES = [
+    "宅基地边界争执",
+    "邻里噪音纠纷",
+    "婚姻家庭矛盾",
+    "拖欠工资",
+    "草场边界争议",
+    "买卖合同纠纷",
+    "交通事故赔偿",
+    "山林权属争议",
+]
+
+
+def seed_disputes(
+    *,
+    cases: int,
+    seed: int = 2026,
+    county_code: str = DEMO_COUNTY_CODE,
+    years: int = 3,
+    batch: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Generate `cases` synthetic disputes in the seeded county, deterministically, in bulk.
+
+    Not a substitute for the workflow (no per-case actions): it fills a database to measure lists,
+    filters and statistics at a county's real volume."""
+    from django.utils import timezone
+
+    from anju.disputes.choices import HANDLING_CODE_LENGTH, LEVEL_RANK, REGION_LEVEL_TO_HANDLING
+    from anju.disputes.models import CaseCounter, Dispute, Party, TimelineEntry
+
+    rng = random.Random(seed * 7919 + cases)
+    grids = list(
+        Region.objects.filter(code__startswith=county_code, level=Level.GRID).values_list("code", flat=True)
+    )
+    if not grids:
+        raise ValueError(f"county {county_code} has no grids: seed the county first")
+    handlers = dict(
+        RoleAssignment.objects.filter(region__code__startswith=county_code, role=Role.MEDIATOR).values_list(
+            "region_id", "user_id"
+        )
+    )
+    fallback_user = next(iter(handlers.values()))
+    statuses, status_w = zip(*STATUS_WEIGHTS.items(), strict=True)
+    categories, category_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
+    now = timezone.now()
+    span = dt.timedelta(days=365 * years)
+    counters = {c.year: c.last for c in CaseCounter.objects.filter(county_code=county_code)}
+    done = 0
+    while done < cases:
+        size = min(batch, cases - done)
+        disputes = []
+        for _ in range(size):
+            grid = rng.choice(grids)
+            registered = now - span * rng.random()
+            year = timezone.localtime(registered).year
+            counters[year] = counters.get(year, 0) + 1
+            status = rng.choices(statuses, status_w)[0]
+            origin = REGION_LEVEL_TO_HANDLING["grid"]
+            level = rng.choices(["village", "township", "county"], [80, 17, 3])[0]
+            resolved = status == "resolved"
+            resolved_at = registered + dt.timedelta(days=rng.uniform(0.5, 40)) if resolved else None
+            if resolved_at and resolved_at > now:
+                resolved_at = now
+            accepted = status not in {"registered"}
+            due = registered + dt.timedelta(days=rng.choice([7, 15, 30]) * 1.4) if accepted else None
+            disputes.append(
+                Dispute(
+                    number=f"{county_code}-{year}-{counters[year]:06d}",
+                    region_id=grid,
+                    origin_level=origin,
+                    handling_level=level,
+                    handling_unit_id=grid[: HANDLING_CODE_LENGTH[level]],
+                    status=status,
+                    channel=rng.choice(["grid_visit", "walk_in", "hotline", "letter", "police", "court"]),
+                    category=rng.choices(categories, category_w)[0],
+                    title=rng.choice(TITLES),
+                    description="合成数据，用于性能测试。",
+                    people_involved=rng.randint(2, 12),
+                    risk=rng.choices(["general", "serious", "major"], [90, 8, 2])[0],
+                    registered_by_id=handlers.get(grid[:12], fallback_user),
+                    registered_at=registered,
+                    accepted_at=registered + dt.timedelta(hours=rng.randint(1, 48)) if accepted else None,
+                    due_at=due,
+                    resolved_at=resolved_at,
+                    resolved_level=level if resolved else "",
+                    closed_at=resolved_at if resolved else None,
+                )
+            )
+        assert all(LEVEL_RANK[d.handling_level] >= LEVEL_RANK[d.origin_level] for d in disputes)
+        with transaction.atomic():
+            created = Dispute.objects.bulk_create(disputes, batch_size=batch)
+            if not all(d.pk for d in created):
+                ids = dict(
+                    Dispute.objects.filter(number__in=[d.number for d in created]).values_list("number", "pk")
+                )
+                for d in created:
+                    d.pk = ids[d.number]
+            Party.objects.bulk_create(
+                [
+                    Party(
+                        dispute_id=d.pk,
+                        role=role,
+                        name=_person(rng),
+                        phone=f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}",
+                    )
+                    for d in created
+                    for role in ("applicant", "respondent")
+                ],
+                batch_size=batch * 2,
+            )
+            TimelineEntry.objects.bulk_create(
+                [
+                    TimelineEntry(
+                        dispute_id=d.pk,
+                        transition="register",
+                        to_status="registered",
+                        handling_unit_id=d.handling_unit_id,
+                    )
+                    for d in created
+                ],
+                batch_size=batch,
+            )
+        done += size
+        if progress:
+            progress(done, cases)
+    with transaction.atomic():
+        for year, last in counters.items():
+            CaseCounter.objects.update_or_create(county_code=county_code, year=year, defaults={"last": last})
+    return done

@@ -37,6 +37,11 @@ A_MARKERS = [
     "甲当事人",
 ]
 DISPUTE_TITLE = "宅基地边界之争"
+# The smallest valid PNG: one transparent pixel.
+TINY_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001"
+    "e221bc330000000049454e44ae426082"
+)
 PARTY_PHONE = "13800000001"
 
 REGIONS = [
@@ -113,8 +118,17 @@ def register_cast_dispute():
     )
     Alert.objects.create(dispute=dispute, unit_id=VILLAGE_A1, reason="甲一村提示")
     # An extension request waiting for township A; created directly, as the cast case has no limit yet.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.disputes.actions import add_attachment
     from anju.disputes.models import ExtensionRequest
 
+    add_attachment(
+        User.objects.get(username="mediator_a1"),
+        dispute,
+        SimpleUploadedFile("现场照片.png", TINY_PNG),
+        description="甲一村现场",
+    )
     ExtensionRequest.objects.create(
         dispute=dispute,
         working_days=3,

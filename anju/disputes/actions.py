@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,6 +36,7 @@ from .choices import (
 from .models import (
     Agreement,
     Alert,
+    Attachment,
     CaseCounter,
     Dispute,
     ExtensionRequest,
@@ -562,3 +564,62 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
                 after={"approved": approve, "due_at": str(case.due_at)},
             )
     return locked
+
+
+# What a case file accepts, recognised by the file's first bytes rather than its name.
+ATTACHMENT_SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+    b"%PDF-": ("application/pdf", ".pdf"),
+}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, kind in ATTACHMENT_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ("image/webp", ".webp")
+    return None
+
+
+def add_attachment(actor, dispute: Dispute, upload, *, description: str = "") -> Attachment:
+    """A photo, scan or PDF for the case file: JPEG, PNG, WebP or PDF, up to ANJU_ATTACHMENT_MAX_MB."""
+    with refusals_recorded(actor, "dispute.attach", dispute, region_code=dispute.region_id):
+        if not (
+            covers(actor, "case.handle", dispute.region_id)
+            or covers(actor, "case.handle", dispute.handling_unit_id)
+        ):
+            raise PermissionDenied(_("You may not add files to this case."))
+        if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
+            raise ValidationError(
+                {
+                    "file": _("The file is larger than %(mb)d MB.")
+                    % {"mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
+                }
+            )
+        head = upload.read(16)
+        upload.seek(0)
+        kind = sniff(head)
+        if kind is None:
+            raise ValidationError({"file": _("Only photos (JPEG, PNG, WebP) and PDF files can be attached.")})
+        with transaction.atomic():
+            attachment = Attachment(
+                dispute=dispute,
+                original_name=upload.name[:200],
+                content_type=kind[0],
+                size=upload.size,
+                description=description[:200],
+                uploaded_by=actor,
+            )
+            attachment.file.save(f"upload{kind[1]}", upload, save=False)
+            attachment.save()
+            _timeline(dispute, actor, "attach", dispute.status, dispute.status, upload.name[:200])
+            record(
+                actor,
+                "dispute.attach",
+                dispute,
+                region_code=dispute.region_id,
+                after={"file": upload.name[:200], "size": upload.size},
+            )
+    return attachment

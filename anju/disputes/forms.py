@@ -140,6 +140,11 @@ class MergeForm(Versioned):
     into = forms.CharField(label=_("case number of the case that goes on"), max_length=20)
 
 
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("file"))
+    description = forms.CharField(label=_("description"), max_length=200, required=False)
+
+
 class ExtensionForm(forms.Form):
     working_days = forms.IntegerField(label=_("extra working days"), min_value=1, max_value=30)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))

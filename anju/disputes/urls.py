@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:dispute_id>/parties/<int:party_id>/reveal/", views.party_reveal, name="reveal"),
     path("<int:dispute_id>/print/<str:document>/", views.dispute_print, name="print"),
     path("<int:dispute_id>/extensions/", views.extension_request, name="extension_request"),
+    path("<int:dispute_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:dispute_id>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
     path("extensions/<int:extension_id>/decide/", views.extension_decide, name="extension_decide"),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -191,6 +193,9 @@ def _detail(
             "action_forms": action_forms,
             "can_reveal": covers(request.user, "case.handle", dispute.region_id),
             "reveal_form": forms.RevealForm(),
+            "attachment_form": forms.AttachmentForm(),
+            "can_attach": covers(request.user, "case.handle", dispute.region_id)
+            or covers(request.user, "case.handle", dispute.handling_unit_id),
             "can_ask_extension": dispute.is_open
             and dispute.due_at is not None
             and covers(request.user, "case.handle", dispute.handling_unit_id),
@@ -330,3 +335,39 @@ def extension_decide(request, extension_id: int):
         return _detail(request, extension.dispute, status=400)
     messages.success(request, _("Approved.") if approve else _("Rejected."))
     return redirect("disputes:detail", dispute_id=extension.dispute_id)
+
+
+@require_POST
+@role_required("case.handle")
+def attachment_add(request, dispute_id: int):
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_attachment(
+                request.user, dispute, form.cleaned_data["file"], description=form.cleaned_data["description"]
+            )
+        except ValidationError as error:
+            _errors_into(form, error)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _detail(request, dispute, status=400)
+    messages.success(request, _("File added."))
+    return redirect("disputes:detail", dispute_id=dispute.pk)
+
+
+@role_required("case.view")
+def attachment_download(request, dispute_id: int, attachment_id: int):
+    """Files are served only through here, inside the jurisdiction; every download is logged."""
+    from django.http import FileResponse
+
+    from .models import Attachment
+
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, dispute=dispute)
+    with transaction.atomic():
+        record_access(request.user, attachment, "file", region_code=dispute.region_id, purpose="download")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -85,9 +85,41 @@ def test_seed_builds_a_county_of_the_asked_size():
     [
         (["--townships", "0"], "--townships"),
         (["--county", "629900"], "--county"),
-        (["--cases", "10"], "disputes module"),
+        (["--cases", "-1"], "negative"),
     ],
 )
 def test_seed_refuses_bad_arguments(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("seed", *args, stdout=io.StringIO())
+
+
+def test_seed_cases_makes_a_deterministic_valid_load():
+    call_command(
+        "seed",
+        "--county",
+        "629903",
+        "--townships",
+        "2",
+        "--seed",
+        "5",
+        "--cases",
+        "300",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+    from anju.disputes.models import Dispute
+
+    disputes = Dispute.objects.filter(region__code__startswith="629903")
+    assert disputes.count() == 300
+    assert disputes.filter(status="resolved").count() > 150
+    numbers = list(disputes.values_list("number", flat=True))
+    assert len(set(numbers)) == 300 and all(n.startswith("629903-") for n in numbers)
+    first = sorted(disputes.values_list("region_id", "category", "status"))
+    Dispute.objects.filter(region__code__startswith="629903").delete()
+    from anju.disputes.models import CaseCounter
+
+    CaseCounter.objects.filter(county_code="629903").delete()
+    from anju.core.seeding import seed_disputes
+
+    seed_disputes(cases=300, seed=5, county_code="629903")
+    assert sorted(disputes.values_list("region_id", "category", "status")) == first

@@ -34,6 +34,7 @@ def fill(endpoint: Endpoint, cast) -> str:
         "party_id": dispute.parties.first().pk,
         "alert_id": dispute.alerts.first().pk,
         "extension_id": dispute.extensions.first().pk,
+        "attachment_id": dispute.attachments.first().pk,
         "action": "accept",
         "document": "registration",
         "day": "2030-02-04",

@@ -166,3 +166,44 @@ def test_list_filters_and_colours(client_for, cast):
     assert testing.DISPUTE_TITLE not in client.get("/disputes/", {"category": "labour"}).content.decode()
     assert client.get("/disputes/", {"date_from": "not-a-date"}).status_code == 400
     assert client.get("/disputes/", {"cursor": "x"}).status_code == 400
+
+
+def test_attach_a_photo_and_download_it_with_a_logged_read(client_for, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    photo = SimpleUploadedFile("院墙.png", testing.TINY_PNG, content_type="image/png")
+    assert client.post(f"/disputes/{dispute.pk}/attachments/", {"file": photo}).status_code == 302
+    attachment = dispute.attachments.get(original_name="院墙.png")
+    download = client_for("leader").get(f"/disputes/{dispute.pk}/attachments/{attachment.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == testing.TINY_PNG
+    assert AccessRecord.objects.filter(actor__username="leader", field="file").exists()
+    assert (
+        client_for("officer_b").get(f"/disputes/{dispute.pk}/attachments/{attachment.pk}/").status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("伪装.png", b"MZ\x90\x00 not an image"), ("note.txt", b"hello")],
+)
+def test_files_that_are_not_photos_or_pdfs_are_refused(client_for, cast, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dispute = cast.dispute()
+    response = client_for("mediator_a1").post(
+        f"/disputes/{dispute.pk}/attachments/", {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code == 400 and "只能上传" in response.content.decode()
+    assert not dispute.attachments.filter(original_name=name).exists()
+
+
+def test_oversized_files_are_refused(client_for, cast, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.ANJU_ATTACHMENT_MAX_BYTES = 100
+    dispute = cast.dispute()
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 200)
+    response = client_for("mediator_a1").post(f"/disputes/{dispute.pk}/attachments/", {"file": big})
+    assert response.status_code == 400 and "超过" in response.content.decode()

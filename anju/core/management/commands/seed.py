@@ -1,6 +1,8 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
-from anju.core.seeding import DEMO_COUNTY_CODE, seed_county
+from anju.core.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes
 from anju.regions import codes
 
 
@@ -14,18 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--county", default=DEMO_COUNTY_CODE, help="6-digit county code")
         parser.add_argument("--name", default="安居县", help="the county's name")
         parser.add_argument("--townships", type=int, default=8, help="number of townships (1-599)")
-        parser.add_argument("--cases", type=int, default=0, help="number of synthetic cases")
+        parser.add_argument("--cases", type=int, default=0, help="number of synthetic disputes to add")
 
     def handle(self, *args, **options):
         if not 1 <= options["townships"] <= 599:
             raise CommandError("--townships must be between 1 and 599")
         if options["cases"] < 0:
             raise CommandError("--cases cannot be negative")
-        if options["cases"]:
-            raise CommandError(
-                "--cases needs the disputes module, which is not installed yet; run with --cases 0 to seed "
-                "the regions and staff."
-            )
         try:
             codes.validate_code(options["county"], "county")
         except Exception as error:
@@ -38,3 +35,17 @@ class Command(BaseCommand):
             progress=lambda m: self.stdout.write(m),
         )
         self.stdout.write(self.style.SUCCESS(f"regions: {report.regions}, accounts: {report.users}"))
+        if options["cases"]:
+            started = time.monotonic()
+
+            def progress(done, total):
+                rate = done / max(time.monotonic() - started, 1e-6)
+                self.stderr.write(
+                    f"\r  cases {done:,}/{total:,} ({100 * done // total}%) {rate:,.0f}/s", ending=""
+                )
+
+            made = seed_disputes(
+                cases=options["cases"], seed=options["seed"], county_code=options["county"], progress=progress
+            )
+            self.stderr.write("")
+            self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))

@@ -1,0 +1,104 @@
+"""How fast is the dispute list at a county's real volume? Prints the page's median and p95 render
+time beside the floor: the same SQL run raw through the driver, in the same run.
+
+Usage (PostgreSQL with the seeded county; the seed step takes a few minutes once):
+    ANJU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anju_bench anju migrate
+    ANJU_DATABASE_URL=... anju seed --cases 1000000
+    ANJU_DATABASE_URL=... python bench/disputes_list.py [--runs 50]
+
+Target (issue 3): a filtered list page renders in under 50 ms at the median with 1,000,000 disputes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+from anju.accounts.models import User  # noqa: E402
+from anju.disputes import queries  # noqa: E402
+from anju.disputes.models import Dispute  # noqa: E402
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm the caches the way a running server has them warm
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    setup_test_environment()  # lets the test client render pages outside a test run
+    total = Dispute.objects.count()
+    print(f"database: {connection.vendor}, disputes: {total:,}")
+    if total < 1000:
+        print("seed first: anju seed --cases 1000000", file=sys.stderr)
+        return 2
+    township = User.objects.filter(username__startswith="officer-").order_by("username").first()
+    cases = [
+        ("county leader, no filter", "county-leader", {}),
+        ("leader, category + status", "county-leader", {"category": "neighbour", "status": "accepted"}),
+        ("township officer, no filter", township.username, {}),
+        ("county leader, overdue", "county-leader", {"overdue": "on"}),
+        ("county leader, one village", "county-leader", {"region": "629901100201"}),
+    ]
+    print(f"{'list page (50 rows)':42} {'page through Django':36} {'raw SQL floor':36}")
+    for label, username, params in cases:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+
+        def page(client=client, params=params):
+            response = client.get("/disputes/", params)
+            assert response.status_code == 200, response.status_code
+
+        form_filters = {k: v for k, v in params.items() if k != "overdue"}
+        filters = queries.Filters(**form_filters, overdue="overdue" in params)
+        queryset = (
+            queries.filtered(user, filters)
+            .order_by("-registered_at", "-id")
+            .select_related("region", "handling_unit")[: queries_page_size() + 1]
+        )
+        sql, sql_params = queryset.query.sql_with_params()
+
+        def raw(sql=sql, sql_params=sql_params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, sql_params)
+                cursor.fetchall()
+
+        print(f"{label:42} {summary(timed(page, args.runs)):36} {summary(timed(raw, args.runs)):36}")
+    return 0
+
+
+def queries_page_size() -> int:
+    from anju.disputes.views import PAGE_SIZE
+
+    return PAGE_SIZE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
