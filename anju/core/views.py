@@ -50,7 +50,12 @@ def public(view):
 def home(request):
     assignments = request.user.role_assignments.select_related("region").order_by("region_id", "role")
     perms = sorted({p for a in assignments for p in ROLE_PERMS.get(a.role, ())})
-    return render(request, "core/home.html", {"assignments": assignments, "perms": perms})
+    work = None
+    if has_perm_anywhere(request.user, "case.view"):
+        from anju.disputes.queries import work_queue
+
+        work = {name: queryset.count() for name, queryset in work_queue(request.user).items()}
+    return render(request, "core/home.html", {"assignments": assignments, "perms": perms, "work": work})
 
 
 @public

@@ -114,6 +114,8 @@ def create_dispute(request, payload: DisputeIn):
         subtype = Subtype.objects.filter(code=payload.subtype, active=True).first()
         if subtype is None:
             raise ValidationError({"subtype": ["unknown local subtype"]})
+        if subtype.category != payload.category:
+            raise ValidationError({"subtype": [f"{subtype.code} counts under {subtype.category}"]})
 
     def create():
         parties = actions.clean_parties(_party_values(payload))
@@ -140,6 +142,18 @@ def create_dispute(request, payload: DisputeIn):
 
     status, body = idempotent(request, payload.model_dump(mode="json"), create)
     return Status(status, body)
+
+
+class SubtypeOut(Schema):
+    code: str
+    name: str
+    category: str
+
+
+@router.get("/subtypes", response=list[SubtypeOut], auth=VIEW)
+def list_subtypes(request):
+    """The county's local subtypes in use, for the intake forms of devices."""
+    return list(Subtype.objects.filter(active=True))
 
 
 @router.get("/{dispute_id}", response=DisputeOut, auth=VIEW)

@@ -25,6 +25,7 @@ class DisputeForm(forms.Form):
     region = forms.ChoiceField(label=_("where it arose"))
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
+    subtype = forms.ModelChoiceField(label=_("subtype"), queryset=None, required=False)
     title = forms.CharField(label=_("summary"), max_length=100)
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
     location = forms.CharField(label=_("location"), max_length=200, required=False)
@@ -41,6 +42,20 @@ class DisputeForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name} {r.code}") for r in regions]
+        from .models import Subtype
+
+        self.fields["subtype"].queryset = Subtype.objects.filter(active=True)
+
+    def clean(self):
+        data = super().clean()
+        subtype = data.get("subtype")
+        if subtype is not None and data.get("category") and subtype.category != data["category"]:
+            self.add_error(
+                "subtype",
+                _("%(subtype)s counts under %(category)s.")
+                % {"subtype": subtype.name, "category": subtype.get_category_display()},
+            )
+        return data
 
 
 class PartyForm(forms.Form):

@@ -161,7 +161,14 @@ ADMIN_OBJECTS = {
     "regions_regionborder": lambda cast: cast.region(testing.VILLAGE_A1).borders.first().pk,
     "accounts_user": lambda cast: cast.user("mediator_a1").pk,
     "accounts_roleassignment": lambda cast: RoleAssignment.objects.get(user=cast.user("mediator_a1")).pk,
+    "disputes_subtype": lambda cast: _subtype_pk(),
 }
+
+
+def _subtype_pk() -> int:
+    from anju.disputes.models import Subtype
+
+    return Subtype.objects.order_by("pk").first().pk
 
 
 def fill_admin(endpoint: Endpoint, cast) -> str | None:

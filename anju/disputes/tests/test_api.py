@@ -320,3 +320,18 @@ def test_device_tokens_work_and_can_be_revoked(client, cast):
     assert client.get("/api/disputes", headers={"Authorization": "Bearer anju_wrong"}).status_code == 401
     revoke_token(SYSTEM, ApiToken.objects.get())
     assert client.get("/api/disputes", headers=headers).status_code == 401
+
+
+def test_local_subtypes_count_under_their_category(client_for):
+    client = client_for("mediator_a1")
+    subtypes = {s["code"]: s["category"] for s in client.get("/api/disputes/subtypes").json()}
+    assert subtypes["pasture_boundary"] == "forest_land" and subtypes["wage_arrears"] == "labour"
+    wrong = post(client, "/api/disputes", new_case(subtype="pasture_boundary", category="labour"))
+    assert wrong.status_code == 400 and "subtype" in wrong.json()["errors"]
+    ok = post(
+        client,
+        "/api/disputes",
+        new_case(subtype="pasture_boundary", category="forest_land", check_duplicates=False),
+    )
+    assert ok.status_code == 201
+    assert Dispute.objects.get(pk=ok.json()["id"]).subtype.name == "草场边界"
