@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("anju.regions.urls")),
+    path("disputes/ledger/", include("anju.disputes.ledger_urls")),
     path("disputes/", include("anju.disputes.urls")),
     path("calendar/", include("anju.worktime.urls")),
     path("staff/", include("anju.accounts.urls")),

@@ -25,7 +25,6 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes import queries  # noqa: E402
@@ -52,7 +51,6 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args()
-    setup_test_environment()  # lets the test client render pages outside a test run
     total = Dispute.objects.count()
     print(f"database: {connection.vendor}, disputes: {total:,}")
     if total < 1000:

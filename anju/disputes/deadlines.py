@@ -48,13 +48,26 @@ def due_for(dispute, accepted_at: dt.datetime) -> dt.datetime:
     return min(add_working_days(accepted_at, days), accepted_at + OUTER_LIMIT)
 
 
-def colour(dispute, now: dt.datetime | None = None) -> str:
-    """'red' when overdue, 'yellow' in the last working days before the limit, else 'green'."""
+def colour(dispute, now: dt.datetime | None = None, *, warn_from: dt.datetime | None = None) -> str:
+    """'red' when overdue, 'yellow' in the last working days before the limit, else 'green'.
+    A list passes `warn_from` (from `warning_threshold`) so the calendar is read once, not per row."""
     if dispute.due_at is None or not dispute.is_open:
         return ""
     now = now or timezone.now()
     if now > dispute.due_at:
         return "red"
-    if add_working_days(now, WARN_WORKING_DAYS) >= dispute.due_at:
+    if (warn_from or warning_threshold(now)) >= dispute.due_at:
         return "yellow"
     return "green"
+
+
+def warning_threshold(now: dt.datetime | None = None) -> dt.datetime:
+    """Limits ending before this instant are in their yellow-card days."""
+    return add_working_days(now or timezone.now(), WARN_WORKING_DAYS)
+
+
+def colour_rows(rows) -> None:
+    now = timezone.now()
+    warn_from = warning_threshold(now)
+    for row in rows:
+        row.colour = colour(row, now, warn_from=warn_from)

@@ -48,15 +48,20 @@ def dispute_list(request):
     except ValueError:
         after, status = None, 400
     rows, cursor = queries.page(queries.filtered(request.user, filters), after=after, size=PAGE_SIZE)
-    for row in rows:
-        row.colour = deadlines.colour(row)
+    deadlines.colour_rows(rows)
     query = request.GET.copy()
     query.pop("cursor", None)
+    selects = [
+        (name, form.fields[name].label, form.fields[name].choices)
+        for name in ("status", "category", "handling_level", "risk", "channel")
+    ]
     return render(
         request,
         "disputes/list.html",
         {
             "form": form,
+            "selects": selects,
+            "current": request.GET.dict(),
             "rows": rows,
             "next_cursor": queries.encode_cursor(cursor),
             "query": query.urlencode(),
@@ -282,8 +287,7 @@ def my_work(request):
     queue = queries.work_queue(request.user)
     for key in ("to_accept", "to_mediate", "to_visit"):
         rows = list(queue[key][:100])
-        for row in rows:
-            row.colour = deadlines.colour(row)
+        deadlines.colour_rows(rows)
         queue[key] = rows
     queue["alerts"] = list(queue["alerts"][:100])
     return render(request, "disputes/work.html", queue)

@@ -7,3 +7,9 @@ register = template.Library()
 def revealed_value(revealed: dict, party_id: int, field: str) -> str:
     """The full value shown once after an audited reveal, or an empty string."""
     return (revealed or {}).get((party_id, field), "")
+
+
+@register.filter
+def get(mapping: dict, key: str):
+    """{{ current|get:name }}: a value from a dict by a key held in a variable."""
+    return (mapping or {}).get(key, "")

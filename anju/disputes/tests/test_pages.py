@@ -207,3 +207,10 @@ def test_oversized_files_are_refused(client_for, cast, settings):
     big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * 200)
     response = client_for("mediator_a1").post(f"/disputes/{dispute.pk}/attachments/", {"file": big})
     assert response.status_code == 400 and "超过" in response.content.decode()
+
+
+def test_filters_keep_what_was_chosen(client_for, cast):
+    response = client_for("leader").get("/disputes/", {"category": "housing_homestead", "q": "宅基地"})
+    page = response.content.decode()
+    assert '<option value="housing_homestead" selected>房屋宅基地</option>' in page
+    assert 'value="宅基地"' in page

@@ -1,0 +1,174 @@
+"""How many disputes per second can phones register through the API? Serves the site with gunicorn
+(2 workers), drives POST /api/disputes with wrk for a fixed time, and prints requests/s and latency
+beside a floor: the same rows inserted with raw SQL, one transaction per case, in the same run.
+
+Usage (PostgreSQL with the seeded county, see bench/disputes_list.py; wrk from Debian's packages):
+    ANJU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anju_bench python bench/create_api.py [--seconds 15]
+
+Target (issue 3): at least 500 requests/s with 2 workers on 2 cores."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
+
+import django
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from anju.accounts.models import User  # noqa: E402
+from anju.accounts.tokens import create_token  # noqa: E402
+from anju.core.scoping import SYSTEM  # noqa: E402
+
+PORT = 8765
+LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer %(token)s"
+wrk.body = '%(body)s'
+"""
+
+
+def raw_floor(grid: str, user_id: int, seconds: float) -> float:
+    """The same rows a registration writes (case, two parties, timeline, audit), as plain INSERTs."""
+    started, done = time.perf_counter(), 0
+    with connection.cursor() as cursor:
+        while time.perf_counter() - started < seconds:
+            with transaction.atomic():
+                now = timezone.now()
+                cursor.execute(
+                    "INSERT INTO disputes_dispute (number, region_id, origin_level, handling_unit_id,"
+                    " handling_level, status, channel, category, title, description, location,"
+                    " people_involved, risk, may_turn_criminal, registered_by_id, registered_at,"
+                    " resolved_level, version, external_ref) VALUES (%s, %s, 'village', %s, 'village',"
+                    " 'registered', 'grid_visit', 'neighbour', 'x', 'x', '', 2, 'general', false, %s, %s,"
+                    " '', 1, '') RETURNING id",
+                    [f"floor-{os.getpid()}-{done}", grid, grid[:12], user_id, now],
+                )
+                dispute_id = cursor.fetchone()[0]
+                for role in ("applicant", "respondent"):
+                    cursor.execute(
+                        "INSERT INTO disputes_party (dispute_id, kind, role, name, phone, id_number, address)"
+                        " VALUES (%s, 'person', %s, 'x', '13900000000', '', '')",
+                        [dispute_id, role],
+                    )
+                cursor.execute(
+                    "INSERT INTO disputes_timelineentry (dispute_id, at, transition, from_status, to_status,"
+                    " handling_unit_id, note) VALUES (%s, %s, 'register', '', 'registered', %s, '')",
+                    [dispute_id, now, grid[:12]],
+                )
+                cursor.execute(
+                    "INSERT INTO audit_auditevent (at, actor_username, action, object_type, object_id,"
+                    " object_repr, region_code, result, detail, request_id)"
+                    " VALUES (%s, 'bench', 'dispute.register', 'disputes.dispute', %s, '', %s, 'ok', '', '')",
+                    [now, str(dispute_id), grid],
+                )
+            done += 1
+    return done / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        print("run against PostgreSQL: set ANJU_DATABASE_URL", file=sys.stderr)
+        return 2
+    if not shutil.which("wrk"):
+        print("wrk is needed: apt-get install wrk", file=sys.stderr)
+        return 2
+    worker = User.objects.filter(username__startswith="grid-").order_by("username").first()
+    if worker is None:
+        print("seed first: anju seed", file=sys.stderr)
+        return 2
+    grid = worker.role_assignments.first().region_id
+    token = create_token(SYSTEM, worker, "bench")
+    body = {
+        "region": grid,
+        "channel": "grid_visit",
+        "category": "neighbour",
+        "title": "压测纠纷",
+        "description": "性能测试用的纠纷登记。",
+        "check_duplicates": False,
+        "parties": [
+            {"role": "applicant", "name": "甲", "phone": "13900000001"},
+            {"role": "respondent", "name": "乙"},
+        ],
+    }
+    env = {**os.environ, "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "anju.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "post.lua"
+            script.write_text(
+                LUA % {"token": token, "body": json.dumps(body, ensure_ascii=False).replace("'", "\\'")}
+            )
+            result = subprocess.run(  # noqa: S603
+                [
+                    shutil.which("wrk"),
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    f"http://127.0.0.1:{PORT}/api/disputes",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    out = result.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p50 = re.search(r"50%\s+(\S+)", out).group(1)
+    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    floor = raw_floor(grid, worker.pk, min(args.seconds, 10))
+    print(f"POST /api/disputes, gunicorn 2 workers, wrk {args.connections} connections, {args.seconds} s")
+    failed = errors.group(1) if errors else 0
+    print(f"  through the API: {rps:8.1f} requests/s   p50 {p50}   p99 {p99}   non-2xx {failed}")
+    print(f"  raw SQL floor:   {floor:8.1f} cases/s (same rows, one connection, no Python between)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
