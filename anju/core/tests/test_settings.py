@@ -97,3 +97,22 @@ def test_sqlite_runs_in_wal_mode(db):
         mode = cursor.fetchone()[0]
     # the in-memory test database reports "memory"; a file database reports "wal"
     assert mode in {"wal", "memory"}
+
+
+def test_serve_refuses_nonsense_before_starting_anything():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("serve", "--workers", "0")
+
+
+def test_serve_command_starts_gunicorn_with_the_wsgi_app(monkeypatch):
+    from django.core.management import call_command
+
+    seen = {}
+    monkeypatch.setattr(os, "execv", lambda path, argv: seen.update(argv=argv))
+    call_command("serve", "--bind", "127.0.0.1:9999", "--workers", "3")
+    argv = seen["argv"]
+    assert argv[1:4] == ["-m", "gunicorn", "anju.wsgi:application"]
+    assert argv[argv.index("--workers") + 1] == "3" and argv[argv.index("--bind") + 1] == "127.0.0.1:9999"
