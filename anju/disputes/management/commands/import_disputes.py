@@ -1,12 +1,9 @@
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from anju.accounts.models import User
-from anju.core import tabular
+from anju.core.commands import acting_user, read_import_file
 from anju.disputes import ledger
 
 SHOWN_ERRORS = 200
@@ -61,24 +58,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > settings.ANJU_IMPORT_MAX_BYTES:
-            raise CommandError(f"{path}: larger than ANJU_IMPORT_MAX_MB")
-        actor = User.objects.filter(username=options["username"], is_active=True).first()
-        if actor is None:
-            raise CommandError(f"no active account {options['username']}")
+        actor = acting_user(options["username"], system_allowed=False)
         overrides = {}
         for item in options["map"]:
             key, sep, header = item.partition("=")
             if not sep:
                 raise CommandError(f"--map {item}: write it as FIELD=HEADER")
             overrides[key.strip()] = header.strip()
-        try:
-            table = tabular.read_table(path.read_bytes(), path.name)
-        except tabular.TableError as error:
-            raise CommandError(f"{path}: {error}") from None
+        path, table = read_import_file(options["file"])
         try:
             mapping = ledger.resolve_mapping(table.headers, overrides)
         except ValidationError as error:

@@ -1,11 +1,6 @@
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from anju.accounts.models import User
-from anju.core import tabular
-from anju.core.scoping import SYSTEM
+from anju.core.commands import acting_user, read_import_file
 from anju.regions.actions import import_regions
 from anju.regions.importing import parse_regions
 
@@ -18,20 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="act as this account (default: the system itself)")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        if path.stat().st_size > settings.ANJU_IMPORT_MAX_BYTES:
-            raise CommandError(f"{path}: larger than ANJU_IMPORT_MAX_MB")
-        actor = SYSTEM
-        if options["username"]:
-            actor = User.objects.filter(username=options["username"], is_active=True).first()
-            if actor is None:
-                raise CommandError(f"no active account {options['username']}")
-        try:
-            table = tabular.read_table(path.read_bytes(), path.name)
-        except tabular.TableError as error:
-            raise CommandError(f"{path}: {error}") from None
+        path, table = read_import_file(options["file"])
+        actor = acting_user(options["username"])
         self.stdout.write(f"{path.name}: {len(table.rows)} rows")
         report = import_regions(actor, parse_regions(table), filename=path.name)
         if not report.ok:
