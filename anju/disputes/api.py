@@ -52,12 +52,14 @@ def allowed_actions(dispute: Dispute, user) -> list[str]:
     ]
 
 
-def case_file(dispute: Dispute, user) -> dict:
-    dispute = (
-        Dispute.objects.select_related("region", "handling_unit")
-        .prefetch_related("parties", "timeline__actor")
-        .get(pk=dispute.pk)
-    )
+def case_file(dispute: Dispute, user, *, fresh: bool = False) -> dict:
+    """The case as the API shows it; `fresh` for a case just registered, whose file is in memory."""
+    if not fresh:
+        dispute = (
+            Dispute.objects.select_related("region", "handling_unit")
+            .prefetch_related("parties", "timeline__actor")
+            .get(pk=dispute.pk)
+        )
     dispute.deadline_colour = deadlines.colour(dispute)
     dispute.allowed_actions = allowed_actions(dispute, user)
     return DisputeOut.from_orm(dispute).model_dump(mode="json")
@@ -138,7 +140,7 @@ def create_dispute(request, payload: DisputeIn):
         dispute = actions.register_dispute(
             request.auth, region=region, parties=parties, subtype=subtype, **fields
         )
-        return 201, case_file(dispute, request.auth)
+        return 201, case_file(dispute, request.auth, fresh=True)
 
     status, body = idempotent(request, payload.model_dump(mode="json"), create)
     return Status(status, body)
