@@ -12,6 +12,7 @@ from anju.core.api import signed_in_auth
 from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
 from anju.regions.api import router as regions_router
+from anju.reports.api import router as reports_router
 from anju.worktime.api import router as calendar_router
 
 api = NinjaAPI(
@@ -66,3 +67,4 @@ api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/disputes", disputes_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/reports", reports_router)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("disputes/ledger/", include("anju.disputes.ledger_urls")),
     path("disputes/", include("anju.disputes.urls")),
     path("calendar/", include("anju.worktime.urls")),
+    path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),
     path("audit/", include("anju.audit.urls")),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,19 +62,25 @@ def _snapshot(dispute: Dispute) -> dict[str, Any]:
 
 
 def next_number(county_code: str, year: int) -> str:
-    """620123-2026-000123: a readable number per county and year, never reused. Must be called
-    inside the registering transaction; the counter row is locked until it commits."""
-    counter = CaseCounter.objects.select_for_update().filter(county_code=county_code, year=year).first()
-    if counter is None:
-        try:
-            with transaction.atomic():
-                counter = CaseCounter.objects.create(county_code=county_code, year=year)
-        except IntegrityError:  # another registration created it first
-            pass
-        counter = CaseCounter.objects.select_for_update().get(county_code=county_code, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{county_code}-{year}-{counter.last:06d}"
+    """620123-2026-000123: a readable number per county and year, never reused.
+
+    Taken in its own short transaction before the case is written, like a database sequence: the
+    counter row is locked for one statement, not for the whole registration, so registrations in a
+    county do not queue behind each other. A registration that fails afterwards leaves a gap."""
+    with transaction.atomic():
+        updated = CaseCounter.objects.filter(county_code=county_code, year=year).update(last=F("last") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    CaseCounter.objects.create(county_code=county_code, year=year, last=1)
+            except IntegrityError:  # another registration created it first
+                CaseCounter.objects.filter(county_code=county_code, year=year).update(last=F("last") + 1)
+        last = (
+            CaseCounter.objects.filter(county_code=county_code, year=year)
+            .values_list("last", flat=True)
+            .get()
+        )
+    return f"{county_code}-{year}-{last:06d}"
 
 
 def handling_unit_for(region: Region, level: str) -> str:
@@ -121,24 +128,24 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
         parties = clean_parties(parties)
         level = REGION_LEVEL_TO_HANDLING[region.level]
         now = timezone.now()
+        dispute = Dispute(
+            region=region,
+            origin_level=level,
+            handling_level=level,
+            handling_unit_id=handling_unit_for(region, level),
+            registered_by=actor,
+            registered_at=now,
+            **fields,
+        )
+        # The field values are checked before a number is taken; the foreign keys and the number
+        # are ours already (scoped region, the actor, the counter), so no query re-checks them.
+        dispute.full_clean(
+            exclude=["number", "mediators", "region", "handling_unit", "registered_by", "subtype"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
         with transaction.atomic():
-            dispute = Dispute(
-                region=region,
-                origin_level=level,
-                handling_level=level,
-                handling_unit_id=handling_unit_for(region, level),
-                registered_by=actor,
-                registered_at=now,
-                **fields,
-            )
-            dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
-            # The field values are checked here; the foreign keys and the number are ours already
-            # (scoped region, the actor, a locked counter), so no query is spent re-checking them.
-            dispute.full_clean(
-                exclude=["mediators", "region", "handling_unit", "registered_by", "subtype"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
             dispute.save()
             party_rows = Party.objects.bulk_create(
                 [Party(dispute=dispute, **{k: v for k, v in p.items() if k in PARTY_FIELDS}) for p in parties]

@@ -1,0 +1,95 @@
+"""The statistics API: the same figures as the statistics page, from anju.reports.metrics."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Query, Router, Schema
+from pydantic import Field, model_validator
+
+from anju.core.api import perm_auth
+from anju.core.scoping import get_scoped_or_404
+from anju.disputes.choices import Category
+from anju.regions.models import Region
+
+from . import metrics
+
+router = Router(tags=["reports"])
+VIEW = perm_auth("case.view")
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class FiguresQuery(Schema):
+    region: str | None = Field(None, pattern=r"^(\d{6}(\d{3}){0,3}|\d{17})$", description="a region code")
+    date_from: str | None = Field(None, pattern=ISO_DATE, description="first day, default 1 January")
+    date_to: str | None = Field(None, pattern=ISO_DATE, description="last day (included), default today")
+    category: Category | None = None
+
+    @model_validator(mode="after")
+    def period_is_usable(self):
+        period(self.date_from, self.date_to)  # a ValueError here is a 422 with its message
+        return self
+
+
+def period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date]:
+    """[start, end) from the inclusive days of the query, each defaulting to this year so far."""
+    default_start, default_end = metrics.default_period()
+    start = dt.date.fromisoformat(date_from) if date_from else default_start
+    last_day = dt.date.fromisoformat(date_to) if date_to else default_end - dt.timedelta(days=1)
+    try:
+        end = last_day + dt.timedelta(days=1)
+    except OverflowError:
+        raise ValueError("date_to is the last day there is") from None
+    metrics.check_period(start, end)
+    return start, end
+
+
+class LevelOut(Schema):
+    level: str
+    label: str
+    resolved: int
+    share: float | None
+    share_display: str
+
+
+class RowOut(Schema):
+    key: str
+    label: str
+    found: int
+    resolved: int
+    resolution_rate: float | None
+    resolution_rate_display: str
+
+
+class FiguresOut(Schema):
+    region_code: str | None
+    region_name: str
+    category: str | None
+    date_from: dt.date
+    date_to: dt.date = Field(description="last day included")
+    found: int
+    resolved: int
+    resolution_rate: float | None
+    resolution_rate_display: str
+    resolved_by_level: list[LevelOut]
+    not_passed_upward: int
+    not_passed_upward_share: float | None
+    not_passed_upward_display: str
+    escalated: int
+    overdue_now: int
+    average_days_to_resolve: float | None
+    by_category: list[RowOut]
+    by_region: list[RowOut]
+    by_month: list[RowOut]
+
+
+@router.get("/disputes", response=FiguresOut, auth=VIEW, url_name="reports_disputes")
+def reports_disputes(request, q: Query[FiguresQuery]):
+    """Disputes found, resolved, the resolution rate and the level of resolution, with breakdowns
+    by category, child region and month, for the caller's jurisdiction."""
+    if q.region:
+        get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
+    start, end = period(q.date_from, q.date_to)
+    category = q.category.value if q.category else None
+    figures = metrics.dispute_figures(request.auth, start=start, end=end, region=q.region, category=category)
+    return figures.as_dict()

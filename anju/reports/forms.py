@@ -1,0 +1,62 @@
+"""The filter of the statistics page: region, period (both days included) and category."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anju.disputes.choices import Category
+from anju.regions.choices import CODE_LENGTH
+
+from . import metrics
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def is_region_code(value: str) -> bool:
+    return value.isdigit() and len(value) in CODE_LENGTH.values()
+
+
+class FiguresForm(forms.Form):
+    region = forms.CharField(
+        label=_("region code"),
+        max_length=17,
+        required=False,
+        help_text=_("Empty: your whole jurisdiction."),
+    )
+    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("to (inclusive)"), required=False, widget=DATE)
+    category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *Category.choices], required=False)
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        start, end = metrics.default_period(self.today)
+        self.fields["date_from"].initial = start
+        self.fields["date_to"].initial = end - dt.timedelta(days=1)
+
+    def clean_region(self) -> str:
+        value = self.cleaned_data["region"].strip()
+        if value and not is_region_code(value):
+            raise forms.ValidationError(_("A region code has 6, 9, 12, 15 or 17 digits."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if "date_from" in self.errors or "date_to" in self.errors:
+            return data
+        default_start, default_end = metrics.default_period(self.today)
+        start = data.get("date_from") or default_start
+        last_day = data.get("date_to") or default_end - dt.timedelta(days=1)
+        try:
+            end = last_day + dt.timedelta(days=1)
+            metrics.check_period(start, end)
+        except OverflowError:
+            raise forms.ValidationError(_("Choose a period of at most ten years.")) from None
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        data["start"], data["end"] = start, end
+        return data

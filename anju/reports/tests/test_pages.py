@@ -1,0 +1,110 @@
+"""The statistics page, opened by the cast: each sees the figures of their own jurisdiction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from anju.core import testing
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("anju.reports.tests.urls")]
+
+QUARTER = {"date_from": "2024-01-01", "date_to": "2024-03-31"}
+
+
+def url() -> str:
+    return reverse("reports:disputes")
+
+
+def markers(response) -> list[str]:
+    text = response.content.decode()
+    return [m for m in testing.A_MARKERS if m in text]
+
+
+def test_the_county_leader_sees_both_townships(client_for, quarter):
+    response = client_for("leader").get(url(), QUARTER)
+    assert response.status_code == 200
+    f = response.context["figures"]
+    assert (f.found, f.resolved, f.resolution_rate_display) == (10, 5, "50.0%")
+    text = response.content.decode()
+    for shown in ["甲镇", "乙镇", "57.1%", "33.3%", "2024-03", "50.0%", "8.5"]:
+        assert shown in text
+    # each township links to its own figures, with the same period
+    assert f"date_from=2024-01-01&amp;date_to=2024-03-31&amp;region={testing.TOWNSHIP_A}" in text
+
+
+def test_township_b_sees_no_figures_of_township_a(client_for, quarter):
+    response = client_for("officer_b").get(url(), QUARTER)
+    assert response.status_code == 200
+    f = response.context["figures"]
+    assert (f.region_code, f.found, f.resolved) == (testing.TOWNSHIP_B, 3, 1)
+    assert not markers(response)
+    assert "乙一村" in response.content.decode()
+
+
+def test_the_default_period_is_this_year_to_today(client_for):
+    response = client_for("mediator_a1").get(url())
+    assert response.status_code == 200
+    f = response.context["figures"]
+    today = timezone.localdate()
+    assert (f.start, f.last_day) == (dt.date(today.year, 1, 1), today)
+    assert f.region_code == testing.VILLAGE_A1
+    assert f.found == 1  # the cast's dispute, registered today
+
+
+def test_a_drill_down_into_a_township(client_for, quarter):
+    response = client_for("leader").get(
+        url(), {**QUARTER, "region": testing.TOWNSHIP_A, "category": "neighbour"}
+    )
+    assert response.status_code == 200
+    f = response.context["figures"]
+    # neighbours in township A: d1 d2 d5 d12, of which d1 d2 resolved
+    assert (f.region_code, f.category, f.found, f.resolved) == (testing.TOWNSHIP_A, "neighbour", 4, 2)
+    assert [(r.key, r.found) for r in f.by_region] == [(testing.VILLAGE_A1, 3), (testing.VILLAGE_A2, 1)]
+
+
+@pytest.mark.parametrize("member", ["officer_b", "mediator_a1"])
+def test_a_region_outside_the_jurisdiction_is_not_found(client_for, member):
+    region = testing.TOWNSHIP_A if member == "officer_b" else testing.VILLAGE_A2
+    assert client_for(member).get(url(), {"region": region}).status_code == 404
+
+
+def test_an_unknown_region_is_not_found(client_for):
+    assert client_for("leader").get(url(), {"region": "629902199"}).status_code == 404
+
+
+@pytest.mark.parametrize("member", ["norole", "auditor", "admin", "admin_b"])
+def test_roles_without_cases_are_refused(client_for, member):
+    response = client_for(member).get(url())
+    assert response.status_code == 403
+    assert not markers(response)
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get(url())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"date_from": "2024-13-01"}, "date_from"),
+        ({"date_to": "yesterday"}, "date_to"),
+        ({"date_from": "2024-03-01", "date_to": "2024-02-01"}, "__all__"),
+        ({"date_from": "1990-01-01", "date_to": "2024-02-01"}, "__all__"),
+        ({"date_to": "9999-12-31"}, "__all__"),
+        ({"region": "62990"}, "region"),
+        ({"region": "abcdefghi"}, "region"),
+        ({"category": "gossip"}, "category"),
+    ],
+)
+def test_bad_filters_are_a_400_with_the_errors(client_for, query, field):
+    response = client_for("leader").get(url(), query)
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+    assert response.context["figures"] is None
+    assert 'class="errorlist' in response.content.decode()
