@@ -25,7 +25,7 @@ from anju.core.urlwalk import MISSING, access_rule, endpoints
 from anju.disputes import ledger
 from anju.disputes.models import Alert, CaseCounter, Dispute, Party, TimelineEntry
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("anju.disputes.tests.ledger_urls")]
+pytestmark = pytest.mark.django_db
 
 IMPORT = "/disputes/ledger/import/"
 RUN = "/disputes/ledger/import/run/"

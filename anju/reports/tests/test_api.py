@@ -6,7 +6,7 @@ import pytest
 
 from anju.core import testing
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("anju.reports.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/api/reports/disputes"
 QUARTER = {"date_from": "2024-01-01", "date_to": "2024-03-31"}

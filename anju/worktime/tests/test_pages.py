@@ -15,7 +15,7 @@ from anju.worktime.models import CalendarDay
 from .factories import store
 from .test_actions import FESTIVAL_CSV
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("anju.worktime.tests.urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/calendar/"
 READERS = ["admin", "leader", "officer_a", "mediator_a1", "grid_a1", "officer_b", "admin_b"]
