@@ -239,16 +239,23 @@ CATEGORY_WEIGHTS = {
     "property_management": 1,
     "other": 2,
 }
-TITLES = [
-    "宅基地边界争执",
-    "邻里噪音纠纷",
-    "婚姻家庭矛盾",
-    "拖欠工资",
-    "草场边界争议",
-    "买卖合同纠纷",
-    "交通事故赔偿",
-    "山林权属争议",
-]
+TITLES = {
+    "marriage_family": ["赡养老人纠纷", "离婚财产分割矛盾"],
+    "neighbour": ["邻里噪音纠纷", "排水沟堵塞争吵"],
+    "housing_homestead": ["宅基地边界争执", "房屋漏水纠纷"],
+    "contract": ["买卖合同纠纷"],
+    "business": ["合伙经营分红争议"],
+    "damages": ["牲畜毁坏庄稼赔偿"],
+    "forest_land": ["草场边界争议", "山林权属争议"],
+    "land_requisition": ["征地补偿争议"],
+    "pollution": ["养殖场异味扰民"],
+    "labour": ["拖欠工资"],
+    "consumer": ["农资质量纠纷"],
+    "medical": ["诊所医疗纠纷"],
+    "traffic": ["交通事故赔偿"],
+    "property_management": ["物业费纠纷"],
+    "other": ["其他纠纷"],
+}
 
 
 def seed_disputes(
@@ -313,8 +320,8 @@ def seed_disputes(
                     handling_unit_id=grid[: HANDLING_CODE_LENGTH[level]],
                     status=status,
                     channel=rng.choice(["grid_visit", "walk_in", "hotline", "letter", "police", "court"]),
-                    category=rng.choices(categories, category_w)[0],
-                    title=rng.choice(TITLES),
+                    category=(category := rng.choices(categories, category_w)[0]),
+                    title=rng.choice(TITLES[category]),
                     description="合成数据，用于性能测试。",
                     people_involved=rng.randint(2, 12),
                     risk=rng.choices(["general", "serious", "major"], [90, 8, 2])[0],

@@ -50,6 +50,9 @@ def test_demo_county_has_the_promised_shape_and_valid_codes():
     assert roles == set(Role.values)
     printed = out.getvalue()
     assert DEMO_PASSWORD in printed
+    from anju.disputes.models import Dispute
+
+    assert Dispute.objects.filter(region__code__startswith="629901").count() == 3000
     for login in ("county-leader", "county-centre", "county-admin", "county-auditor", "officer-001"):
         assert login in printed
 

@@ -6,7 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.core.seeding import DEMO_PASSWORD, seed_county
+from anju.core.seeding import DEMO_PASSWORD, seed_county, seed_disputes
+
+DEMO_CASES = 3000
 
 
 class Command(BaseCommand):
@@ -22,6 +24,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         report = seed_county(progress=lambda m: self.stdout.write(f"  {m}"))
         if report.logins:
+            # Three years of a county's disputes, so lists, work queues and statistics have content.
+            made = seed_disputes(cases=DEMO_CASES)
+            self.stdout.write(f"  {made:,} synthetic disputes over the last three years")
             self.stdout.write(
                 self.style.SUCCESS(f"demo county ready: {report.regions} regions, {report.users} accounts")
             )
