@@ -175,143 +175,63 @@ def reveal(request, dispute_id: int, party_id: int, payload: RevealIn):
     return {"value": getattr(party, payload.field)}
 
 
-def _transition(request, dispute_id: int, run):
-    """Find the case in the caller's jurisdiction (404 outside it); the action then checks the
-    transition's permission on the case's handling unit."""
-    dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
-    return case_file(run(dispute), request.auth)
-
-
-@router.post("/{dispute_id}/accept", response=DisputeOut, auth=HANDLE)
-def accept(request, dispute_id: int, payload: AcceptIn):
+def _accept_kwargs(request, payload: AcceptIn) -> dict:
     users = list(User.objects.filter(username__in=payload.mediators, is_active=True))
     missing = set(payload.mediators) - {u.username for u in users}
     if missing:
         raise ValidationError({"mediators": [f"no active account {name}" for name in sorted(missing)]})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.accept(
-            request.auth, d, mediators=users, version=payload.version, note=payload.note
-        ),
-    )
+    return {"mediators": users, "note": payload.note}
 
 
-@router.post("/{dispute_id}/sessions", response=DisputeOut, auth=HANDLE)
-def record_session(request, dispute_id: int, payload: SessionIn):
-    data = payload.model_dump(exclude={"version", "record"})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.record_session(
-            request.auth, d, record_text=payload.record, version=payload.version, **data
-        ),
-    )
+def _session_kwargs(request, payload: SessionIn) -> dict:
+    return {**payload.model_dump(exclude={"version", "record"}), "record_text": payload.record}
 
 
-@router.post("/{dispute_id}/agreement", response=DisputeOut, auth=HANDLE)
-def record_agreement(request, dispute_id: int, payload: AgreementIn):
-    data = payload.model_dump(exclude={"version"})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.record_agreement(request.auth, d, version=payload.version, **data),
-    )
+def _merge_kwargs(request, payload: MergeIn) -> dict:
+    return {"into": get_scoped_or_404(Dispute, request.auth, "view", number=payload.into)}
 
 
-@router.post("/{dispute_id}/failure", response=DisputeOut, auth=HANDLE)
-def record_failure(request, dispute_id: int, payload: FailureIn):
-    data = payload.model_dump(exclude={"version"})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.record_failure(request.auth, d, version=payload.version, **data),
-    )
+def _fields(request, payload) -> dict:
+    return payload.model_dump(exclude={"version"})
 
 
-@router.post("/{dispute_id}/refusal", response=DisputeOut, auth=HANDLE)
-def record_refusal(request, dispute_id: int, payload: ReasonIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.record_refusal(request.auth, d, reason=payload.reason, version=payload.version),
-    )
+# One endpoint per transition of the workflow table: (action, path, input, permission, kwargs).
+TRANSITION_ENDPOINTS = [
+    ("accept", "accept", AcceptIn, HANDLE, _accept_kwargs),
+    ("record_session", "sessions", SessionIn, HANDLE, _session_kwargs),
+    ("record_agreement", "agreement", AgreementIn, HANDLE, _fields),
+    ("record_failure", "failure", FailureIn, HANDLE, _fields),
+    ("record_refusal", "refusal", ReasonIn, HANDLE, _fields),
+    ("end_at_request", "end", ReasonIn, HANDLE, _fields),
+    ("record_visit", "visits", VisitIn, HANDLE, _fields),
+    ("resolve", "resolve", NoteIn, HANDLE, _fields),
+    ("escalate", "escalate", ReasonIn, HANDLE, _fields),
+    ("assign_down", "assign-down", AssignDownIn, DISPATCH, _fields),
+    ("transfer_out", "transfer", TransferIn, HANDLE, _fields),
+    ("reopen", "reopen", ReasonIn, HANDLE, _fields),
+    ("merge", "merge", MergeIn, HANDLE, _merge_kwargs),
+]
 
 
-@router.post("/{dispute_id}/end", response=DisputeOut, auth=HANDLE)
-def end_at_request(request, dispute_id: int, payload: ReasonIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.end_at_request(request.auth, d, reason=payload.reason, version=payload.version),
-    )
+def _transition_endpoint(name: str, schema, kwargs_for):
+    action = getattr(actions, name)
+
+    def endpoint(request, dispute_id: int, payload):
+        # Find the case in the caller's jurisdiction (404 outside it); the action then checks the
+        # transition's permission on the case's handling unit.
+        dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
+        changed = action(request.auth, dispute, version=payload.version, **kwargs_for(request, payload))
+        return case_file(changed, request.auth)
+
+    endpoint.__name__ = name
+    endpoint.__doc__ = str(TRANSITIONS[name].label)
+    endpoint.__annotations__ = {"dispute_id": int, "payload": schema}
+    return endpoint
 
 
-@router.post("/{dispute_id}/visits", response=DisputeOut, auth=HANDLE)
-def record_visit(request, dispute_id: int, payload: VisitIn):
-    data = payload.model_dump(exclude={"version"})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.record_visit(request.auth, d, version=payload.version, **data),
-    )
-
-
-@router.post("/{dispute_id}/resolve", response=DisputeOut, auth=HANDLE)
-def resolve(request, dispute_id: int, payload: NoteIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.resolve(request.auth, d, version=payload.version, note=payload.note),
-    )
-
-
-@router.post("/{dispute_id}/escalate", response=DisputeOut, auth=HANDLE)
-def escalate(request, dispute_id: int, payload: ReasonIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.escalate(request.auth, d, reason=payload.reason, version=payload.version),
-    )
-
-
-@router.post("/{dispute_id}/assign-down", response=DisputeOut, auth=DISPATCH)
-def assign_down(request, dispute_id: int, payload: AssignDownIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.assign_down(
-            request.auth, d, level=payload.level, note=payload.note, version=payload.version
-        ),
-    )
-
-
-@router.post("/{dispute_id}/transfer", response=DisputeOut, auth=HANDLE)
-def transfer_out(request, dispute_id: int, payload: TransferIn):
-    data = payload.model_dump(exclude={"version"})
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.transfer_out(request.auth, d, version=payload.version, **data),
-    )
-
-
-@router.post("/{dispute_id}/reopen", response=DisputeOut, auth=HANDLE)
-def reopen(request, dispute_id: int, payload: ReasonIn):
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.reopen(request.auth, d, reason=payload.reason, version=payload.version),
-    )
-
-
-@router.post("/{dispute_id}/merge", response=DisputeOut, auth=HANDLE)
-def merge(request, dispute_id: int, payload: MergeIn):
-    into = get_scoped_or_404(Dispute, request.auth, "view", number=payload.into)
-    return _transition(
-        request,
-        dispute_id,
-        lambda d: actions.merge(request.auth, d, into=into, version=payload.version),
+for _name, _path, _schema, _auth, _kwargs in TRANSITION_ENDPOINTS:
+    router.post(f"/{{dispute_id}}/{_path}", response=DisputeOut, auth=_auth)(
+        _transition_endpoint(_name, _schema, _kwargs)
     )
 
 

@@ -335,3 +335,12 @@ def test_local_subtypes_count_under_their_category(client_for):
     )
     assert ok.status_code == 201
     assert Dispute.objects.get(pk=ok.json()["id"]).subtype.name == "草场边界"
+
+
+def test_the_schema_documents_every_transition(client_for):
+    from anju.disputes.api import TRANSITION_ENDPOINTS
+
+    schema = client_for("mediator_a1").get("/api/openapi.json").json()
+    for _name, path, *_rest in TRANSITION_ENDPOINTS:
+        operation = schema["paths"][f"/api/disputes/{{dispute_id}}/{path}"]["post"]
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
