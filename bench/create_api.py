@@ -86,7 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (the target names 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (the target: 2)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("run against PostgreSQL: set ANJU_DATABASE_URL", file=sys.stderr)
@@ -164,7 +164,8 @@ def main() -> int:
     p50 = re.search(r"50%\s+(\S+)", out).group(1)
     p99 = re.search(r"99%\s+(\S+)", out).group(1)
     floor = raw_floor(grid, worker.pk, min(args.seconds, 10))
-    print(f"POST /api/disputes, gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s")
+    setup = f"gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s"
+    print(f"POST /api/disputes, {setup}")
     failed = errors.group(1) if errors else 0
     print(f"  through the API: {rps:8.1f} requests/s   p50 {p50}   p99 {p99}   non-2xx {failed}")
     print(f"  raw SQL floor:   {floor:8.1f} cases/s (same rows, one connection, no Python between)")

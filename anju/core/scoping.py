@@ -136,5 +136,13 @@ def require_in_scope(obj, user, action: str) -> None:
     """The re-check after a write, inside its transaction: the changed row must still be in the
     actor's jurisdiction, so nobody moves or creates an object into a region they do not hold."""
     model = type(obj)
+    path = model.scope_path
+    if path.count("__") == 1 and path.endswith("__code"):
+        # The region's code is the foreign key's value: check the saved row's own field, no query.
+        code = getattr(obj, path.split("__")[0] + "_id")
+        perm = action if "." in action else f"{model.scope_perm}.{action}"
+        if covers(user, perm, code):
+            return
+        raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")
     if not model._default_manager.visible_to(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")

@@ -9,8 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,20 +66,20 @@ def next_number(county_code: str, year: int) -> str:
     Taken in its own short transaction before the case is written, like a database sequence: the
     counter row is locked for one statement, not for the whole registration, so registrations in a
     county do not queue behind each other. A registration that fails afterwards leaves a gap."""
-    with transaction.atomic():
-        updated = CaseCounter.objects.filter(county_code=county_code, year=year).update(last=F("last") + 1)
-        if not updated:
+    table = CaseCounter._meta.db_table
+    sql = f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [county_code, year])
+        row = cursor.fetchone()
+        if row is None:  # the first case of this county and year
             try:
                 with transaction.atomic():
                     CaseCounter.objects.create(county_code=county_code, year=year, last=1)
+                row = (1,)
             except IntegrityError:  # another registration created it first
-                CaseCounter.objects.filter(county_code=county_code, year=year).update(last=F("last") + 1)
-        last = (
-            CaseCounter.objects.filter(county_code=county_code, year=year)
-            .values_list("last", flat=True)
-            .get()
-        )
-    return f"{county_code}-{year}-{last:06d}"
+                cursor.execute(sql, [county_code, year])
+                row = cursor.fetchone()
+    return f"{county_code}-{year}-{row[0]:06d}"
 
 
 def handling_unit_for(region: Region, level: str) -> str:
