@@ -5,8 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anju.regions.models import Region
-
 from .backends import locked_until
 from .choices import Role
 
@@ -61,7 +59,3 @@ class AssignRoleForm(forms.Form):
         self.regions = regions
 
     clean_region = UserCreateForm.clean_region
-
-
-def region_choices(queryset) -> list[Region]:
-    return list(queryset.order_by("code")[:500])

@@ -11,8 +11,6 @@ from anju.disputes.models import Alert, Dispute
 
 pytestmark = pytest.mark.django_db
 
-TODAY = None
-
 
 def today() -> str:
     return timezone.localdate().isoformat()
