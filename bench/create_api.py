@@ -86,6 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (each takes CPU from the server)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (the target: 2)")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -143,7 +144,7 @@ def main() -> int:
             result = subprocess.run(  # noqa: S603
                 [
                     shutil.which("wrk"),
-                    "-t2",
+                    f"-t{args.threads}",
                     f"-c{args.connections}",
                     f"-d{args.seconds}s",
                     "--latency",
@@ -161,8 +162,8 @@ def main() -> int:
     out = result.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    p50 = re.search(r"50%\s+(\S+)", out).group(1)
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
     floor = raw_floor(grid, worker.pk, min(args.seconds, 10))
     setup = f"gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s"
     print(f"POST /api/disputes, {setup}")
