@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import QuerySet
-from django.utils import timezone
+
+from anju.core.dates import after_day, local_midnight
 
 from .models import AccessRecord, AuditEvent
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def search_events(
@@ -29,9 +24,9 @@ def search_events(
     if result:
         events = events.filter(result=result)
     if date_from:
-        events = events.filter(at__gte=_day_start(date_from))
+        events = events.filter(at__gte=local_midnight(date_from))
     if date_to:
-        events = events.filter(at__lt=_day_start(date_to + dt.timedelta(days=1)))
+        events = events.filter(at__lt=after_day(date_to))
     return events.order_by("-at", "-id")
 
 

@@ -14,6 +14,24 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 
+@dataclass
+class RowError:
+    """One bad row of an import, as the import report shows it."""
+
+    row: int
+    column: str
+    message: str
+
+
+def lookup_alias(aliases: dict, value: str) -> str | None:
+    """The key whose names (Chinese or English, any case) include `value`."""
+    lowered = value.strip().lower()
+    for key, names in aliases.items():
+        if lowered in {n.lower() for n in names}:
+            return key
+    return None
+
+
 class TableError(ValueError):
     """The file as a whole cannot be read: wrong type, not a table, empty."""
 

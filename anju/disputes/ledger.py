@@ -40,7 +40,7 @@ from anju.core.personal import (
     validate_phone,
 )
 from anju.core.scoping import covers
-from anju.core.tabular import Table
+from anju.core.tabular import RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 
@@ -410,13 +410,6 @@ def parse_parties(text: str) -> list[dict]:
 
 
 # --- reading a ledger --------------------------------------------------------------------------
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
 
 
 @dataclass

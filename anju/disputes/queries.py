@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from anju.core.dates import after_day, local_midnight
+
 from .choices import OPEN_STATUSES, Status
 from .models import Alert, Dispute
 
@@ -28,10 +30,6 @@ class Filters:
     q: str = ""
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def visible(user) -> QuerySet[Dispute]:
     return Dispute.objects.visible_to(user, "view")
 
@@ -47,9 +45,9 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
     if f.overdue:
         disputes = disputes.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
     if f.date_from:
-        disputes = disputes.filter(registered_at__gte=_day_start(f.date_from))
+        disputes = disputes.filter(registered_at__gte=local_midnight(f.date_from))
     if f.date_to:
-        disputes = disputes.filter(registered_at__lt=_day_start(f.date_to + dt.timedelta(days=1)))
+        disputes = disputes.filter(registered_at__lt=after_day(f.date_to))
     if f.q:
         disputes = disputes.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
     return disputes

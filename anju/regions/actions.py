@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded, snapshot
 from anju.core.scoping import covers, require_in_scope
+from anju.core.tabular import RowError
 
 from . import codes
-from .importing import Parsed, RowError
+from .importing import Parsed
 from .models import Region, RegionBorder
 
 FIELDS = ["name", "level", "parent_id", "grid_type", "households", "retired_on"]

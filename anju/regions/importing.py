@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from anju.core.tabular import Table
+from anju.core.tabular import RowError, Table, lookup_alias
 
 from . import codes
 from .choices import GridType, Level
@@ -40,13 +40,6 @@ EXPORT_HEADERS = ["code", "name", "level", "parent_code", "grid_type", "househol
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
 class ParsedRow:
     row: int
     code: str
@@ -64,14 +57,6 @@ class Parsed:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _lookup(aliases: dict, value: str) -> str | None:
-    lowered = value.strip().lower()
-    for key, names in aliases.items():
-        if lowered in {n.lower() for n in names}:
-            return key
-    return None
-
-
 def _message(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
@@ -80,7 +65,7 @@ def parse_regions(table: Table) -> Parsed:
     result = Parsed()
     columns: dict[str, int] = {}
     for index, header in enumerate(table.headers):
-        key = _lookup(HEADER_ALIASES, header)
+        key = lookup_alias(HEADER_ALIASES, header)
         if key and key not in columns:
             columns[key] = index
     missing = [c for c in ("code", "name") if c not in columns]
@@ -107,7 +92,7 @@ def parse_regions(table: Table) -> Parsed:
         if not name:
             result.errors.append(RowError(number, "name", _("The name is empty.")))
         level_text = cell("level")
-        level = _lookup(LEVEL_ALIASES, level_text) if level_text else None
+        level = lookup_alias(LEVEL_ALIASES, level_text) if level_text else None
         if level_text and level is None:
             result.errors.append(
                 RowError(number, "level", _("Unknown level %(level)s.") % {"level": level_text})
@@ -130,7 +115,7 @@ def parse_regions(table: Table) -> Parsed:
 
         grid_type = ""
         if cell("grid_type"):
-            grid_type = _lookup(GRID_TYPE_ALIASES, cell("grid_type")) or ""
+            grid_type = lookup_alias(GRID_TYPE_ALIASES, cell("grid_type")) or ""
             if not grid_type:
                 result.errors.append(
                     RowError(

@@ -39,6 +39,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.core.dates import local_midnight
 from anju.core.scoping import ALL, prefixes_for
 from anju.disputes.choices import OPEN_STATUSES, Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
@@ -52,11 +53,6 @@ SECONDS_PER_DAY = Decimal(86_400)
 
 
 # --- periods -----------------------------------------------------------------------------------
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """The aware instant at which `day` begins in the platform's time zone."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
 
 
 def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:

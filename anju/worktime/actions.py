@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from anju.audit.actions import record, refusals_recorded, snapshot
 from anju.audit.models import Result
 from anju.core.scoping import holds_top_level
-from anju.core.tabular import Table
+from anju.core.tabular import RowError, Table
 
 from .choices import DayKind
-from .importing import RowError, parse_days
+from .importing import parse_days
 from .models import CalendarDay
 
 FIELDS = ["day", "kind", "name"]

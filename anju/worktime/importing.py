@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from anju.core.tabular import Table
+from anju.core.tabular import RowError, Table, lookup_alias
 
 from .choices import DayKind
 
@@ -32,13 +32,6 @@ DATE_PATTERN = re.compile(
 
 
 @dataclass
-class RowError:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass
 class ParsedDay:
     row: int
     day: dt.date
@@ -50,14 +43,6 @@ class ParsedDay:
 class Parsed:
     rows: list[ParsedDay] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-
-
-def _lookup(aliases: dict, value: str) -> str | None:
-    lowered = value.strip().lower()
-    for key, names in aliases.items():
-        if lowered in {n.lower() for n in names}:
-            return key
-    return None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -74,7 +59,7 @@ def parse_days(table: Table) -> Parsed:
     result = Parsed()
     columns: dict[str, int] = {}
     for index, header in enumerate(table.headers):
-        key = _lookup(HEADER_ALIASES, header)
+        key = lookup_alias(HEADER_ALIASES, header)
         if key and key not in columns:
             columns[key] = index
     missing = [c for c in ("day", "kind") if c not in columns]
@@ -106,7 +91,7 @@ def parse_days(table: Table) -> Parsed:
             )
         else:
             seen[day] = number
-        kind = _lookup(KIND_ALIASES, cell("kind"))
+        kind = lookup_alias(KIND_ALIASES, cell("kind"))
         if kind is None:
             message = _("Unknown kind %(value)s: write holiday (休) or workday (班).")
             result.errors.append(RowError(number, "kind", message % {"value": cell("kind")}))
