@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core.scoping import get_scoped_or_404
-from anju.core.views import role_required
+from anju.core.views import role_required, show_errors
 from anju.regions.models import Region
 
 from . import actions
@@ -27,14 +27,6 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error("password" if "password" in form.fields else None, error)
 
 
 @role_required(MANAGE)
@@ -59,7 +51,7 @@ def user_list(request):
                 region=data["region"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error, default_field="password")
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -75,7 +67,7 @@ def user_detail(request, user_id: int):
         try:
             actions.assign_role(request.user, subject, form.cleaned_data["role"], form.cleaned_data["region"])
         except ValidationError as error:
-            _add_errors(form, error)
+            show_errors(form, error, default_field="password")
         else:
             messages.success(request, _("Role granted."))
             return redirect("accounts:user_detail", user_id=subject.pk)

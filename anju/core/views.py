@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -31,6 +31,16 @@ def role_required(perm: str):
         return wrapped
 
     return decorator
+
+
+def show_errors(form, error: ValidationError, *, default_field: str | None = None) -> None:
+    """Put an action's ValidationError on the form: field errors beside their fields, the rest
+    on `default_field` (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(default_field if default_field in form.fields else None, error)
 
 
 def signed_in(view):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from anju.accounts.models import User
 from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404
-from anju.core.views import role_required
+from anju.core.views import role_required, show_errors
 from anju.regions.models import Region
 
 from . import actions, deadlines, forms, queries
@@ -23,14 +23,6 @@ from .choices import TRANSITIONS
 from .models import Dispute, Party
 
 PAGE_SIZE = 50
-
-
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @role_required("case.view")
@@ -109,7 +101,7 @@ def dispute_create(request):
                 form.data["confirm_new"] = "on"
                 status = 200
             except ValidationError as error:
-                _errors_into(form, error)
+                show_errors(form, error)
     return render(
         request,
         "disputes/create.html",
@@ -237,7 +229,7 @@ def dispute_act(request, dispute_id: int, action: str):
             data["into"] = get_scoped_or_404(Dispute, request.user, "view", number=data["into"].strip())
         getattr(actions, action)(request.user, dispute, **data)
     except ValidationError as error:
-        _errors_into(form, error)
+        show_errors(form, error)
         return _detail(
             request,
             dispute,
@@ -316,7 +308,7 @@ def extension_request(request, dispute_id: int):
         try:
             actions.request_extension(request.user, dispute, **form.cleaned_data)
         except ValidationError as error:
-            _errors_into(form, error)
+            show_errors(form, error)
     if form.errors:
         return _detail(request, dispute, extension_form=form, status=400)
     messages.success(
@@ -352,7 +344,7 @@ def attachment_add(request, dispute_id: int):
                 request.user, dispute, form.cleaned_data["file"], description=form.cleaned_data["description"]
             )
         except ValidationError as error:
-            _errors_into(form, error)
+            show_errors(form, error)
     if form.errors:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return _detail(request, dispute, status=400)

@@ -11,20 +11,12 @@ from django.views.decorators.http import require_POST
 
 from anju.core import tabular
 from anju.core.scoping import covers, get_scoped_or_404
-from anju.core.views import role_required
+from anju.core.views import role_required, show_errors
 
 from . import actions, queries
 from .forms import BorderForm, ImportForm, RegionCreateForm, RegionEditForm
 from .importing import EXPORT_HEADERS, parse_regions
 from .models import Region
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
 
 
 @role_required("region.view")
@@ -73,7 +65,7 @@ def region_edit(request, code: str):
         try:
             actions.update_region(request.user, region, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("regions:detail", code=region.code)
@@ -88,7 +80,7 @@ def region_create(request, code: str):
         try:
             region = actions.create_region(request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            show_errors(form, error)
         else:
             if region.parent_id != parent.code:
                 messages.info(request, _("The new region sits under %(parent)s.") % {"parent": region.parent})

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anju.core import tabular
-from anju.core.views import role_required
+from anju.core.views import role_required, show_errors
 
 from . import actions, queries
 from .calendar import WorkingCalendar, working_hours
@@ -85,11 +85,7 @@ def calendar_day_set(request):
         try:
             entry = actions.set_day(request.user, data["day"], data["kind"], data["name"])
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            show_errors(form, error)
         else:
             message = _("Saved: %(day)s, %(kind)s.")
             messages.success(
