@@ -82,6 +82,27 @@ def next_number(county_code: str, year: int) -> str:
     return f"{county_code}-{year}-{row[0]:06d}"
 
 
+def allowed_transitions(dispute: Dispute, user) -> list[str]:
+    """The transitions this user may apply to the case now: what the page and the API offer."""
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if dispute.status in t.sources and covers(user, t.perm, dispute.handling_unit_id)
+    ]
+
+
+def may_attach(user, dispute: Dispute) -> bool:
+    """Those who handle cases where it arose (the grid worker on site) or where it is handled."""
+    return covers(user, "case.handle", dispute.region_id) or covers(
+        user, "case.handle", dispute.handling_unit_id
+    )
+
+
+def unit_above(code: str) -> str:
+    """The unit one level up from a handling unit (village > township > county; the county itself)."""
+    return code[:9] if len(code) == 12 else code[:6]
+
+
 def handling_unit_for(region: Region, level: str) -> str:
     return region.code[: HANDLING_CODE_LENGTH[level]]
 
@@ -512,7 +533,7 @@ def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str
         if dispute.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
             raise ValidationError(_("A request for more time is already waiting for a decision."))
         unit = dispute.handling_unit_id
-        approver = unit[:9] if len(unit) == 12 else unit[:6]
+        approver = unit_above(unit)
         with transaction.atomic():
             request = ExtensionRequest.objects.create(
                 dispute=dispute,
@@ -600,10 +621,7 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 def add_attachment(actor, dispute: Dispute, upload, *, description: str = "") -> Attachment:
     """A photo, scan or PDF for the case file: JPEG, PNG, WebP or PDF, up to ANJU_ATTACHMENT_MAX_MB."""
     with refusals_recorded(actor, "dispute.attach", dispute, region_code=dispute.region_id):
-        if not (
-            covers(actor, "case.handle", dispute.region_id)
-            or covers(actor, "case.handle", dispute.handling_unit_id)
-        ):
+        if not may_attach(actor, dispute):
             raise PermissionDenied(_("You may not add files to this case."))
         if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
             raise ValidationError(

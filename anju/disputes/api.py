@@ -13,7 +13,7 @@ from pydantic import Field
 from anju.accounts.models import User
 from anju.audit.actions import record_access
 from anju.core.api import idempotent, perm_auth
-from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
 
 from . import actions, deadlines, queries
@@ -44,14 +44,6 @@ HANDLE = perm_auth("case.handle")
 DISPATCH = perm_auth("case.dispatch")
 
 
-def allowed_actions(dispute: Dispute, user) -> list[str]:
-    return [
-        name
-        for name, t in TRANSITIONS.items()
-        if dispute.status in t.sources and covers(user, t.perm, dispute.handling_unit_id)
-    ]
-
-
 def case_file(dispute: Dispute, user, *, fresh: bool = False) -> dict:
     """The case as the API shows it; `fresh` for a case just registered, whose file is in memory."""
     if not fresh:
@@ -61,7 +53,7 @@ def case_file(dispute: Dispute, user, *, fresh: bool = False) -> dict:
             .get(pk=dispute.pk)
         )
     dispute.deadline_colour = deadlines.colour(dispute)
-    dispute.allowed_actions = allowed_actions(dispute, user)
+    dispute.allowed_actions = actions.allowed_transitions(dispute, user)
     return DisputeOut.from_orm(dispute).model_dump(mode="json")
 
 

@@ -45,10 +45,6 @@ class SweepReport:
     reminded: int = 0
 
 
-def _parent_unit(code: str) -> str:
-    return code[:9] if len(code) == 12 else code[:6]
-
-
 def sweep(now: dt.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
@@ -90,7 +86,7 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
                 except ValidationError:  # the case moved on meanwhile; the red card stands
                     pass
             else:
-                unit = dispute.handling_unit_id if at_top else _parent_unit(dispute.handling_unit_id)
+                unit = dispute.handling_unit_id if at_top else actions.unit_above(dispute.handling_unit_id)
                 Alert.objects.create(dispute=dispute, unit_id=unit, reason=reason)
 
     report.reminded = remind_confirmation(now)

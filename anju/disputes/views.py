@@ -169,17 +169,13 @@ def _detail(
             "timeline__actor",
             "mediators",
             "extensions",
+            "attachments",
         )
         .get(pk=dispute.pk)
     )
-    allowed = [
-        name
-        for name, t in TRANSITIONS.items()
-        if dispute.status in t.sources and covers(request.user, t.perm, dispute.handling_unit_id)
-    ]
     action_forms = [
         (name, TRANSITIONS[name].label, (bound or {}).get(name) or _action_form(name, dispute))
-        for name in allowed
+        for name in actions.allowed_transitions(dispute, request.user)
     ]
     return render(
         request,
@@ -191,8 +187,7 @@ def _detail(
             "can_reveal": covers(request.user, "case.handle", dispute.region_id),
             "reveal_form": forms.RevealForm(),
             "attachment_form": forms.AttachmentForm(),
-            "can_attach": covers(request.user, "case.handle", dispute.region_id)
-            or covers(request.user, "case.handle", dispute.handling_unit_id),
+            "can_attach": actions.may_attach(request.user, dispute),
             "can_ask_extension": dispute.is_open
             and dispute.due_at is not None
             and covers(request.user, "case.handle", dispute.handling_unit_id),
