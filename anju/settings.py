@@ -89,7 +89,14 @@ def database_from_url(name: str, url: str) -> dict:
             port = parsed.port
         except ValueError:
             raise ImproperlyConfigured(f"{name}={url!r} has a port that is not a number.") from None
-        options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        options: dict[str, object] = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+        # Server-side parameters let psycopg prepare the statements a worker repeats, so PostgreSQL
+        # parses and plans a registration's INSERTs once per connection, not once per request.
+        # `?server_side_binding=off` turns it off, e.g. behind a pooler that cannot keep them.
+        binding = str(options.get("server_side_binding", "on")).lower()
+        if binding not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+            raise ImproperlyConfigured(f"{name}: server_side_binding={binding!r} is not on or off.")
+        options["server_side_binding"] = binding in {"on", "true", "1", "yes"}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.strip("/")),

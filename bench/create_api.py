@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -82,12 +83,28 @@ def raw_floor(grid: str, user_id: int, seconds: float) -> float:
     return done / (time.perf_counter() - started)
 
 
+def cpu_seconds(match) -> float:
+    """User + system CPU of the processes whose command line `match` accepts, from /proc (Linux)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if match(cmdline):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (each takes CPU from the server)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (the target: 2)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per gthread worker")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("run against PostgreSQL: set ANJU_DATABASE_URL", file=sys.stderr)
@@ -124,6 +141,10 @@ def main() -> int:
             f"127.0.0.1:{PORT}",
             "--workers",
             str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.server_threads),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -141,6 +162,18 @@ def main() -> int:
             script.write_text(
                 LUA % {"token": token, "body": json.dumps(body, ensure_ascii=False).replace("'", "\\'")}
             )
+
+            def is_server(cmdline: str) -> bool:
+                return "gunicorn" in cmdline and f"127.0.0.1:{PORT}" in cmdline
+
+            def is_database(cmdline: str) -> bool:
+                return cmdline.startswith("postgres:")
+
+            def readings():
+                children = resource.getrusage(resource.RUSAGE_CHILDREN)
+                return cpu_seconds(is_server), cpu_seconds(is_database), children.ru_utime + children.ru_stime
+
+            before = readings()
             result = subprocess.run(  # noqa: S603
                 [
                     shutil.which("wrk"),
@@ -156,6 +189,7 @@ def main() -> int:
                 text=True,
                 check=True,
             )
+            after = readings()
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -169,6 +203,14 @@ def main() -> int:
     print(f"POST /api/disputes, {setup}")
     failed = errors.group(1) if errors else 0
     print(f"  through the API: {rps:8.1f} requests/s   p50 {p50}   p99 {p99}   non-2xx {failed}")
+    requests = rps * args.seconds
+    app_cpu = (after[0] - before[0]) / requests * 1000
+    db_cpu = (after[1] - before[1]) / requests * 1000
+    load_cpu = (after[2] - before[2]) / requests * 1000
+    print(
+        f"  CPU per request:   app {app_cpu:.2f} ms, PostgreSQL {db_cpu:.2f} ms, wrk {load_cpu:.2f} ms"
+        f" -> 2 cores for the app alone would serve {2000 / app_cpu:.0f} requests/s"
+    )
     print(f"  raw SQL floor:   {floor:8.1f} cases/s (same rows, one connection, no Python between)")
     return 0
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
 
@@ -53,9 +53,22 @@ def minimal_prefixes(codes: Iterable[str]) -> list[str]:
 def _assignments(user) -> list[tuple[str, str]]:
     cache = getattr(user, "_anju_assignments", None)
     if cache is None:
-        cache = list(user.role_assignments.values_list("role", "region_id"))
+        # Plain SQL: this runs on every signed-in request, and compiling the ORM query cost more
+        # than the query itself.
+        from anju.accounts.models import RoleAssignment
+
+        table = connection.ops.quote_name(RoleAssignment._meta.db_table)
+        sql = f"SELECT role, region_id FROM {table} WHERE user_id = %s ORDER BY region_id, role"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user.pk])
+            cache = [tuple(row) for row in cursor.fetchall()]
         user._anju_assignments = cache
     return cache
+
+
+def remember_assignments(user, assignments: Iterable[tuple[str, str]]) -> None:
+    """Roles read together with the user (device-token sign-in), so no second query is needed."""
+    user._anju_assignments = list(assignments)
 
 
 def forget(user) -> None:

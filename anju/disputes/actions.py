@@ -68,15 +68,18 @@ def next_number(county_code: str, year: int) -> str:
     county do not queue behind each other. A registration that fails afterwards leaves a gap."""
     table = CaseCounter._meta.db_table
     sql = f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
-    with transaction.atomic(), connection.cursor() as cursor:
+    # One statement is atomic by itself: outside a transaction it runs in autocommit, without the
+    # round trips of BEGIN and COMMIT; inside one (an import) it joins it.
+    with connection.cursor() as cursor:
         cursor.execute(sql, [county_code, year])
         row = cursor.fetchone()
-        if row is None:  # the first case of this county and year
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(county_code=county_code, year=year, last=1)
-                row = (1,)
-            except IntegrityError:  # another registration created it first
+    if row is None:  # the first case of this county and year
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(county_code=county_code, year=year, last=1)
+            row = (1,)
+        except IntegrityError:  # another registration created it first
+            with connection.cursor() as cursor:
                 cursor.execute(sql, [county_code, year])
                 row = cursor.fetchone()
     return f"{county_code}-{year}-{row[0]:06d}"

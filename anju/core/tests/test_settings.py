@@ -67,7 +67,11 @@ def test_database_urls_parse():
         "5433",
         "anju",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require"}
+    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
+    off = s.database_from_url("X", "postgres://db.local/anju?server_side_binding=off")
+    assert off["OPTIONS"] == {"server_side_binding": False}
+    with pytest.raises(ImproperlyConfigured, match="server_side_binding"):
+        s.database_from_url("X", "postgres://db.local/anju?server_side_binding=perhaps")
     lite = s.database_from_url("X", "sqlite:////tmp/anju-test/x.sqlite3")
     assert lite["NAME"] == "/tmp/anju-test/x.sqlite3"
     assert "journal_mode=WAL" in lite["OPTIONS"]["init_command"]
