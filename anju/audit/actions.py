@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from anju.core.inserts import insert
 from anju.core.middleware import current
 
 from .models import AccessRecord, AuditEvent, Result
@@ -46,7 +47,7 @@ def record(
             object_type=object_type, object_id=object_id, object_repr=fields.get("object_repr", object_id)
         )
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         # The system actor (command line, worker) has no row of its own; its name says who it was.
         actor=actor if authenticated and actor.pk is not None else None,
         actor_username=(actor.get_username() if authenticated else username)[:150],
@@ -60,6 +61,8 @@ def record(
         ip=context.ip,
         **fields,
     )
+    insert(event)  # every action writes one: the INSERT is built once, not per row
+    return event
 
 
 def record_access(actor, obj: Any, field: str, *, region_code: str = "", purpose: str = "") -> AccessRecord:

@@ -10,6 +10,7 @@ from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from ninja.security import SessionAuth
+from pydantic import BaseModel
 
 from .scoping import has_perm_anywhere
 
@@ -88,7 +89,8 @@ def idempotent(request, payload: dict, create):
     except BaseException:
         IdempotencyRecord.objects.filter(pk=claim.pk).delete()
         raise
-    IdempotencyRecord.objects.filter(pk=claim.pk).update(status=status, body=body)
+    stored = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+    IdempotencyRecord.objects.filter(pk=claim.pk).update(status=status, body=stored)
     return status, body
 
 

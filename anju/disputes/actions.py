@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
+from anju.core.inserts import insert
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.scoping import covers, require_in_scope
 from anju.regions.models import Region
@@ -169,10 +170,11 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
         )
         dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
         with transaction.atomic():
-            dispute.save()
-            party_rows = Party.objects.bulk_create(
-                [Party(dispute=dispute, **{k: v for k, v in p.items() if k in PARTY_FIELDS}) for p in parties]
-            )
+            insert(dispute)
+            party_rows = [
+                Party(dispute=dispute, **{k: v for k, v in p.items() if k in PARTY_FIELDS}) for p in parties
+            ]
+            insert(*party_rows)
             entry = _timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
             # The new case's file is all in memory: answering with it needs no second read.
             dispute._prefetched_objects_cache = {"parties": party_rows, "timeline": [entry]}
@@ -202,7 +204,7 @@ def _alerts_on_register(dispute: Dispute) -> None:
 
 
 def _timeline(dispute: Dispute, actor, name: str, before: str, after: str, note: str = "") -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry(
         dispute=dispute,
         actor=actor if getattr(actor, "pk", None) else None,
         transition=name,
@@ -211,6 +213,8 @@ def _timeline(dispute: Dispute, actor, name: str, before: str, after: str, note:
         handling_unit_id=dispute.handling_unit_id,
         note=note,
     )
+    insert(entry)
+    return entry
 
 
 def _apply(

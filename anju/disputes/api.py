@@ -44,8 +44,9 @@ HANDLE = perm_auth("case.handle")
 DISPATCH = perm_auth("case.dispatch")
 
 
-def case_file(dispute: Dispute, user, *, fresh: bool = False) -> dict:
-    """The case as the API shows it; `fresh` for a case just registered, whose file is in memory."""
+def case_file(dispute: Dispute, user, *, fresh: bool = False) -> DisputeOut:
+    """The case as the API shows it; `fresh` for a case just registered, whose file is in memory.
+    Returned as the schema object, which the response accepts as it is, so it is built only once."""
     if not fresh:
         dispute = (
             Dispute.objects.select_related("region", "handling_unit")
@@ -54,7 +55,7 @@ def case_file(dispute: Dispute, user, *, fresh: bool = False) -> dict:
         )
     dispute.deadline_colour = deadlines.colour(dispute)
     dispute.allowed_actions = actions.allowed_transitions(dispute, user)
-    return DisputeOut.from_orm(dispute).model_dump(mode="json")
+    return DisputeOut.from_orm(dispute)
 
 
 class DisputeFilter(Schema):

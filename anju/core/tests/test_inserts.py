@@ -1,0 +1,87 @@
+"""`insert` must store exactly what Model.save stores: same values, defaults, timestamps and JSON."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from anju.audit.models import AuditEvent
+from anju.core import testing
+from anju.core.inserts import insert
+from anju.disputes.models import Dispute, Party
+from anju.regions.models import Level, Region
+
+
+def a_case(number: str, by=None) -> Dispute:
+    return Dispute(
+        registered_by=by,
+        number=number,
+        region_id=testing.GRID_A1,
+        origin_level="village",
+        handling_level="village",
+        handling_unit_id=testing.VILLAGE_A1,
+        channel="hotline",
+        category="neighbour",
+        title="排水沟",
+        description="雨水流入邻居院内。",
+        amount=Decimal("1234.50"),
+        people_involved=3,
+        registered_at=timezone.now(),
+    )
+
+
+def stored(obj) -> dict:
+    row = type(obj).objects.get(pk=obj.pk)
+    return {k: v for k, v in model_to_dict(row).items() if k not in {"id", "number", "mediators"}}
+
+
+def test_a_case_inserted_reads_back_as_a_saved_one(cast):
+    saved, inserted = a_case("T-1", cast.grid_a1), a_case("T-2", cast.grid_a1)
+    inserted.registered_at = saved.registered_at
+    saved.save()
+    insert(inserted)
+    assert inserted.pk is not None and inserted.pk != saved.pk and not inserted._state.adding
+    assert stored(inserted) == stored(saved)
+    assert Dispute.objects.get(pk=inserted.pk).amount == Decimal("1234.50")
+
+
+def test_defaults_timestamps_and_json_are_filled_as_save_fills_them(cast):
+    before = timezone.now()
+    event = AuditEvent(actor_username="t", action="test.insert", after={"标题": "排水沟", "n": 2})
+    insert(event)
+    row = AuditEvent.objects.get(pk=event.pk)
+    assert row.after == {"标题": "排水沟", "n": 2} and row.before is None
+    assert before <= row.at <= timezone.now() and row.at == event.at
+    assert row.result == "ok"
+
+
+def test_many_rows_in_one_statement_get_their_own_keys_in_order(cast):
+    case = Dispute.objects.get(title=testing.DISPUTE_TITLE)
+    people = [Party(dispute=case, role="applicant", name=f"当事人{i}") for i in range(3)]
+    insert(*people)
+    assert [Party.objects.get(pk=p.pk).name for p in people] == ["当事人0", "当事人1", "当事人2"]
+    assert all(Party.objects.get(pk=p.pk).kind == "person" for p in people)
+
+
+def test_a_model_keyed_by_its_own_value(cast):
+    insert(Region(code="629902102", name="丙镇", level=Level.TOWNSHIP, parent_id=testing.COUNTY))
+    assert Region.objects.get(code="629902102").name == "丙镇"
+
+
+def test_only_new_objects_of_one_model(cast):
+    case = Dispute.objects.get(title=testing.DISPUTE_TITLE)
+    with pytest.raises(ValueError, match="new objects"):
+        insert(case)
+    with pytest.raises(ValueError, match="one model"):
+        insert(Party(dispute=case, role="applicant", name="甲"), a_case("T-3"))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="only SQLite before 3.35 lacks RETURNING")
+def test_without_returning_the_keys_are_read_one_row_at_a_time(cast, monkeypatch):
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    case = Dispute.objects.get(title=testing.DISPUTE_TITLE)
+    people = [Party(dispute=case, role="respondent", name=f"对方{i}") for i in range(2)]
+    insert(*people)
+    assert [Party.objects.get(pk=p.pk).name for p in people] == ["对方0", "对方1"]
