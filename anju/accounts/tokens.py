@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anju.audit.actions import record
+from anju.core import rows
 from anju.core.scoping import remember_assignments
 
 from .models import ApiToken, RoleAssignment, User
@@ -32,14 +33,11 @@ def create_token(actor, user: User, name: str) -> str:
 
 @cache
 def _token_sql() -> str:
-    """The device, its user and the user's roles in one query: a phone's every request starts here,
-    and compiling the equivalent ORM query cost more than running it."""
+    """The device, its user and the user's roles in one query: a phone's every request starts here."""
     quote = connection.ops.quote_name
-    columns = ", ".join(f"u.{quote(f.column)}" for f in User._meta.concrete_fields)
     # Table and column names come from the models; the key is a parameter.
     return (
-        f"SELECT {columns}, t.id AS token_id, t.last_used_at AS token_used_at,"  # noqa: S608
-        " r.role AS assigned_role, r.region_id AS assigned_region"
+        f"SELECT t.id, t.last_used_at, r.role, r.region_id, {rows.columns(User, 'u')}"  # noqa: S608
         f" FROM {quote(ApiToken._meta.db_table)} t"
         f" JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id"
         f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = u.id"
@@ -49,17 +47,19 @@ def _token_sql() -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    rows = list(User.objects.raw(_token_sql(), [_hash(token)]))
-    if not rows:
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [_hash(token)])
+        found = cursor.fetchall()
+    if not found:
         return None
-    user = rows[0]
-    remember_assignments(user, [(r.assigned_role, r.assigned_region) for r in rows if r.assigned_role])
-    used = user.token_used_at
-    if used is not None and timezone.is_naive(used):  # stored in UTC without an offset
+    token_id, used = found[0][0], found[0][1]
+    user = rows.load(User, found[0][4:])
+    remember_assignments(user, [(row[2], row[3]) for row in found if row[2] is not None])
+    if used is not None and timezone.is_naive(used):  # SQLite keeps UTC without an offset
         used = timezone.make_aware(used, dt.UTC)
     now = timezone.now()
     if used is None or (now - used).total_seconds() > 300:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user
 
 

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from anju.core.inserts import insert
 from anju.core.middleware import current
+from anju.core.rows import insert
 
 from .models import AccessRecord, AuditEvent, Result
 

@@ -17,6 +17,8 @@ from django.http import Http404
 
 from anju.accounts.choices import ROLE_PERMS
 
+from . import rows
+
 ALL = None  # prefixes_for() returns ALL for superusers: no filter at all
 
 
@@ -167,15 +169,9 @@ def _own_scope_column(model) -> str:
     return ""
 
 
-@cache
-def _select_by_key(model) -> str:
-    quote = connection.ops.quote_name
-    return f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s"  # noqa: S608
-
-
 def _by_key_in_scope(model, column: str, user, action: str, value):
     """get_scoped_or_404 by primary key for models scoped on a column of their own: the row is read
-    with SQL prepared once per model and checked with `covers`, the rule visible_to filters with.
+    with SQL built once per model (core/rows.py) and checked with `covers`, the rule visible_to filters with.
     (On the pages and the API this lookup runs on nearly every request; building the ORM query cost
     more than reading the row.)"""
     try:
@@ -188,10 +184,9 @@ def _by_key_in_scope(model, column: str, user, action: str, value):
         low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
         if (low is not None and key < low) or (high is not None and key > high):
             raise Http404
-    rows = list(model._default_manager.raw(_select_by_key(model), [key]))
-    if not rows:
+    obj = rows.by_key(model, key)
+    if obj is None:
         raise Http404
-    obj = rows[0]
     code = getattr(obj, column)
     if not code:  # a row without a region: the general rule decides (county-wide grants only)
         return get_scoped_or_404(model._default_manager.all(), user, action, pk=key)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
-from anju.core.inserts import insert
 from anju.core.personal import validate_id_number, validate_phone
+from anju.core.rows import insert
 from anju.core.scoping import covers, require_in_scope
 from anju.regions.models import Region
 from anju.worktime.calendar import add_working_days

@@ -1,4 +1,4 @@
-"""`insert` must store exactly what Model.save stores: same values, defaults, timestamps and JSON."""
+"""`insert` stores and `load` reads exactly what Model.save stores and a queryset reads."""
 
 from decimal import Decimal
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anju.audit.models import AuditEvent
 from anju.core import testing
-from anju.core.inserts import insert
+from anju.core.rows import by_key, insert
 from anju.disputes.models import Dispute, Party
 from anju.regions.models import Level, Region
 
@@ -85,3 +85,17 @@ def test_without_returning_the_keys_are_read_one_row_at_a_time(cast, monkeypatch
     people = [Party(dispute=case, role="respondent", name=f"对方{i}") for i in range(2)]
     insert(*people)
     assert [Party.objects.get(pk=p.pk).name for p in people] == ["对方0", "对方1"]
+
+
+def test_a_row_read_by_key_equals_the_querysets_object(cast):
+    case = a_case("T-4", cast.grid_a1)
+    case.may_turn_criminal = True
+    case.save()
+    loaded, fetched = by_key(Dispute, case.pk), Dispute.objects.get(pk=case.pk)
+    for field in Dispute._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(fetched, field.attname), field.name
+    assert loaded.may_turn_criminal is True and loaded.amount == Decimal("1234.50")
+    assert timezone.is_aware(loaded.registered_at) and not loaded._state.adding
+    event = AuditEvent.objects.create(actor_username="t", action="test.load", after={"k": ["v"]})
+    assert by_key(AuditEvent, event.pk).after == {"k": ["v"]}
+    assert by_key(Dispute, case.pk + 10_000) is None

@@ -1,0 +1,107 @@
+"""Reading and adding single rows on the busiest paths with SQL built once per model.
+
+A registration through the API reads the device's user, the region and then writes a case, its
+parties, a timeline row and an audit row; building each of those queries afresh in Django's ORM cost
+more than running them. These helpers keep the ORM's meaning: `insert` prepares every value as
+Model.save does (`pre_save`, then `get_db_prep_save`), so defaults, auto_now_add and JSON encoding
+behave the same, and `load` turns a row into an object through the same converters a queryset
+applies. They send no model signals (the platform listens to none) and refuse models that
+customise their placeholders.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import connection, models
+
+
+@cache
+def _statement(model: type[models.Model], rows: int, returns: bool) -> tuple[str, tuple[models.Field, ...]]:
+    meta = model._meta
+    fields = tuple(f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning))
+    if any(hasattr(f, "get_placeholder") or f.generated for f in fields):
+        raise TypeError(f"{meta.label} has fields that need Django's own INSERT")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join("%s" for _ in fields) + ")"
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+    if returns:
+        sql += f" RETURNING {quote(meta.pk.column)}"
+    return sql, fields
+
+
+def _returns_key(model: type[models.Model]) -> bool:
+    return model._meta.pk.db_returning and connection.features.can_return_columns_from_insert
+
+
+def insert(*objs: models.Model) -> None:
+    """Add new objects of one model as rows, in one statement, and give them their primary keys,
+    like `obj.save()` for each."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if any(type(obj) is not model or not obj._state.adding for obj in objs):
+        raise ValueError("insert() adds new objects of one model")
+    returns = _returns_key(model)
+    if not returns and model._meta.pk.db_returning and len(objs) > 1:
+        for obj in objs:  # without RETURNING only the last key of a statement can be read
+            insert(obj)
+        return
+    sql, fields = _statement(model, len(objs), returns)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returns:
+            for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+                setattr(obj, model._meta.pk.attname, key)
+        elif model._meta.pk.db_returning:
+            key = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            setattr(objs[0], model._meta.pk.attname, key)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
+@cache
+def _loaders(model: type[models.Model]) -> tuple[list[str], list[tuple[Any, list]]]:
+    table = model._meta.db_table
+    converters = []
+    for field in model._meta.concrete_fields:
+        col = field.get_col(table)
+        converters.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+    return [f.attname for f in model._meta.concrete_fields], converters
+
+
+def columns(model: type[models.Model], alias: str = "") -> str:
+    """The model's columns in the order `load` expects them, for a SELECT written by hand."""
+    quote = connection.ops.quote_name
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + quote(f.column) for f in model._meta.concrete_fields)
+
+
+def load(model: type[models.Model], values) -> models.Model:
+    """The object for a row read with `columns(model)`, converted as a queryset converts it."""
+    names, converters = _loaders(model)
+    converted = []
+    for value, (col, functions) in zip(values, converters, strict=True):
+        for function in functions:
+            value = function(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, names, converted)
+
+
+@cache
+def _select_by_key(model: type[models.Model]) -> str:
+    quote = connection.ops.quote_name
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return f"SELECT {columns(model)} FROM {table} WHERE {key} = %s"  # noqa: S608
+
+
+def by_key(model: type[models.Model], key) -> models.Model | None:
+    """The row with this primary key (already converted with the key field's to_python), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_select_by_key(model), [key])
+        row = cursor.fetchone()
+    return None if row is None else load(model, row)
