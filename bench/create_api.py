@@ -44,13 +44,35 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer %(token)s"
 wrk.body = '%(body)s'
 """
+# A phone sends a fresh Idempotency-Key with every new case (and the same one on a retry).
+LUA_KEYS = """
+local threads, counter = 0, 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function request()
+  counter = counter + 1
+  wrk.headers["Idempotency-Key"] = string.format("bench-%(run)s-%%d-%%d", id, counter)
+  return wrk.format()
+end
+"""
 
 
-def raw_floor(grid: str, user_id: int, seconds: float) -> float:
-    """The same rows a registration writes (case, two parties, timeline, audit), as plain INSERTs."""
+def raw_floor(grid: str, user_id: int, seconds: float, keyed: bool) -> float:
+    """The same rows a registration writes (case, two parties, timeline, audit, and with a key the
+    claim committed before and the answer after), as plain SQL."""
     started, done = time.perf_counter(), 0
+    run = int(time.time())
     with connection.cursor() as cursor:
         while time.perf_counter() - started < seconds:
+            if keyed:
+                cursor.execute(
+                    "INSERT INTO accounts_idempotencyrecord (user_id, key, request_hash, status, body,"
+                    " created_at) VALUES (%s, %s, 'x', 0, '{}', now()) RETURNING id",
+                    [user_id, f"floor-{run}-{done}"],
+                )
+                claim = cursor.fetchone()[0]
             with transaction.atomic():
                 now = timezone.now()
                 cursor.execute(
@@ -79,6 +101,11 @@ def raw_floor(grid: str, user_id: int, seconds: float) -> float:
                     " object_repr, region_code, result, detail, request_id)"
                     " VALUES (%s, 'bench', 'dispute.register', 'disputes.dispute', %s, '', %s, 'ok', '', '')",
                     [now, str(dispute_id), grid],
+                )
+            if keyed:
+                cursor.execute(
+                    "UPDATE accounts_idempotencyrecord SET status = 201, body = %s WHERE id = %s",
+                    [json.dumps({"id": dispute_id}), claim],
                 )
             done += 1
     return done / (time.perf_counter() - started)
@@ -113,6 +140,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (each takes CPU from the server)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (the target: 2)")
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (sync, gthread)")
+    parser.add_argument("--no-key", action="store_true", help="send no Idempotency-Key (phones send one)")
     parser.add_argument("--server-threads", type=int, default=1, help="threads per gthread worker")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -171,6 +199,7 @@ def main() -> int:
             script = Path(folder) / "post.lua"
             script.write_text(
                 LUA % {"token": token, "body": json.dumps(body, ensure_ascii=False).replace("'", "\\'")}
+                + ("" if args.no_key else LUA_KEYS % {"run": int(time.time())})
             )
 
             def is_server(cmdline: str) -> bool:
@@ -208,9 +237,10 @@ def main() -> int:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
     p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
-    floor = raw_floor(grid, worker.pk, min(args.seconds, 10))
+    floor = raw_floor(grid, worker.pk, min(args.seconds, 10), keyed=not args.no_key)
     removed = remove_cases_from(first_new)
     setup = f"gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s"
+    setup += ", no Idempotency-Key" if args.no_key else ", a new Idempotency-Key on each request"
     print(f"POST /api/disputes, {setup}")
     failed = errors.group(1) if errors else 0
     print(f"  through the API: {rps:8.1f} requests/s   p50 {p50}   p99 {p99}   non-2xx {failed}")

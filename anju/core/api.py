@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
 from ninja.security import SessionAuth
 from pydantic import BaseModel
 
@@ -56,9 +57,10 @@ def idempotent(request, payload: dict, create):
     import hashlib
     import json
 
-    from django.db import IntegrityError, transaction
+    from django.db import connection
 
     from anju.accounts.models import IdempotencyRecord
+    from anju.core import rows
 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
@@ -69,11 +71,14 @@ def idempotent(request, payload: dict, create):
         (request.path + json.dumps(payload, sort_keys=True, default=str)).encode()
     ).hexdigest()
     user = request.auth
+    claim = IdempotencyRecord(user=user, key=key, request_hash=digest, status=0, body={})
     try:
-        with transaction.atomic():
-            claim = IdempotencyRecord.objects.create(
-                user=user, key=key, request_hash=digest, status=0, body={}
-            )
+        # One INSERT is atomic by itself; only inside a transaction does it need a savepoint.
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                rows.insert(claim)
+        else:
+            rows.insert(claim)
     except IntegrityError:
         previous = IdempotencyRecord.objects.get(user=user, key=key)
         if previous.request_hash != digest:
@@ -90,8 +95,17 @@ def idempotent(request, payload: dict, create):
         IdempotencyRecord.objects.filter(pk=claim.pk).delete()
         raise
     stored = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    IdempotencyRecord.objects.filter(pk=claim.pk).update(status=status, body=stored)
+    _keep_answer(claim, status, stored)
     return status, body
+
+
+def _keep_answer(claim, status: int, body) -> None:
+    """Store the answer on the claim; a plain UPDATE, as this runs after every keyed create."""
+    meta = type(claim)._meta
+    quote = connection.ops.quote_name
+    sql = f"UPDATE {quote(meta.db_table)} SET status = %s, body = %s WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [status, meta.get_field("body").get_db_prep_save(body, connection), claim.pk])
 
 
 @cache

@@ -1,0 +1,47 @@
+"""A phone that loses its connection sends the same request again with the same Idempotency-Key:
+it must get the first answer, and never a second case."""
+
+from anju.accounts.models import IdempotencyRecord
+from anju.disputes.models import Dispute
+from anju.disputes.tests.test_api import new_case, post
+
+KEY = {"Idempotency-Key": "phone-7-0002"}
+
+
+def test_the_retry_gets_the_first_answer_whole(client_for):
+    client = client_for("grid_a1")
+    first = post(client, "/api/disputes", new_case(), **KEY)
+    again = post(client, "/api/disputes", new_case(), **KEY)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert IdempotencyRecord.objects.get(key=KEY["Idempotency-Key"]).status == 201
+
+
+def test_a_refused_request_frees_its_key_for_the_corrected_one(client_for):
+    client = client_for("grid_a1")
+    wrong_id = [{"role": "applicant", "name": "李某", "id_number": "110105194912310022"}]
+    bad = post(client, "/api/disputes", new_case(parties=wrong_id), **KEY)
+    assert bad.status_code == 400 and "parties.0.id_number" in bad.json()["errors"]
+    assert not IdempotencyRecord.objects.filter(key=KEY["Idempotency-Key"]).exists()
+    good = post(client, "/api/disputes", new_case(), **KEY)
+    assert good.status_code == 201
+
+
+def test_a_copy_arriving_while_the_first_runs_is_told_to_wait(client_for):
+    client = client_for("grid_a1")
+    assert post(client, "/api/disputes", new_case(), **KEY).status_code == 201
+    # As the claim looks while the first copy is still working.
+    claim = IdempotencyRecord.objects.get(key=KEY["Idempotency-Key"])
+    IdempotencyRecord.objects.filter(pk=claim.pk).update(status=0, body={})
+    response = post(client, "/api/disputes", new_case(), **KEY)
+    assert response.status_code == 409 and "still running" in response.json()["description"]
+    assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
+
+
+def test_keys_belong_to_their_caller_and_have_a_length_limit(client_for):
+    assert post(client_for("grid_a1"), "/api/disputes", new_case(), **KEY).status_code == 201
+    other = post(client_for("mediator_a1"), "/api/disputes", new_case(check_duplicates=False), **KEY)
+    assert other.status_code == 201
+    assert Dispute.objects.filter(title=new_case()["title"]).count() == 2
+    long_key = post(client_for("grid_a1"), "/api/disputes", new_case(), **{"Idempotency-Key": "k" * 101})
+    assert long_key.status_code == 400 and "longer than 100" in long_key.json()["description"]
