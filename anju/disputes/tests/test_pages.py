@@ -214,3 +214,21 @@ def test_filters_keep_what_was_chosen(client_for, cast):
     page = response.content.decode()
     assert '<option value="housing_homestead" selected>房屋宅基地</option>' in page
     assert 'value="宅基地"' in page
+
+
+@pytest.mark.parametrize(("language", "risk_word"), [("zh-hans", "重大"), ("en", "Major")])
+def test_list_rows_and_my_work_name_status_category_and_risk_in_the_readers_language(
+    client_for, cast, language, risk_word
+):
+    from django.utils import translation
+
+    dispute = cast.dispute()
+    Dispute.objects.filter(pk=dispute.pk).update(risk="major")
+    client = client_for("mediator_a1")
+    page = client.get("/disputes/", headers={"accept-language": language}).content.decode()
+    with translation.override(language):
+        status, category = str(dispute.get_status_display()), str(dispute.get_category_display())
+    assert f"<td>{status}</td><td>{category}</td>" in page
+    assert f'<span class="tag risk-major">{risk_word}</span>' in page
+    work = client.get("/disputes/work/", headers={"accept-language": language}).content.decode()
+    assert f"{testing.DISPUTE_TITLE} · {status}" in work
