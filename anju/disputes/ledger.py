@@ -786,7 +786,10 @@ def _existing(rows: list[ParsedRow]) -> dict[str, str]:
     found: dict[str, str] = {}
     refs = [r.external_ref for r in rows]
     for chunk in _chunks(refs, 900):
-        found.update(Dispute.objects.filter(external_ref__in=chunk).values_list("external_ref", "region_id"))
+        # The unique index on external_ref is partial (WHERE external_ref <> ''); PostgreSQL proves
+        # an IN list of more than 100 values implies that only when the query says so itself.
+        chunk_rows = Dispute.objects.filter(external_ref__in=chunk).exclude(external_ref="")
+        found.update(chunk_rows.values_list("external_ref", "region_id"))
     numbers = {r.ledger_ref: r.external_ref for r in rows if r.ledger_ref}
     for chunk in _chunks(list(numbers), 900):
         for number, region in Dispute.objects.filter(number__in=chunk).values_list("number", "region_id"):

@@ -67,9 +67,9 @@ def test_database_urls_parse():
         "5433",
         "anju",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": True}
-    off = s.database_from_url("X", "postgres://db.local/anju?server_side_binding=off")
-    assert off["OPTIONS"] == {"server_side_binding": False}
+    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": False}
+    on = s.database_from_url("X", "postgres://db.local/anju?server_side_binding=on")
+    assert on["OPTIONS"] == {"server_side_binding": True}
     with pytest.raises(ImproperlyConfigured, match="server_side_binding"):
         s.database_from_url("X", "postgres://db.local/anju?server_side_binding=perhaps")
     lite = s.database_from_url("X", "sqlite:////tmp/anju-test/x.sqlite3")
