@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from ninja.security import SessionAuth
 from pydantic import BaseModel
 
+from . import rows
 from .scoping import has_perm_anywhere
 
 
@@ -52,15 +53,12 @@ def idempotent(request, payload: dict, create):
     """Run `create()` -> (status, body) once per Idempotency-Key and caller; a retry with the same
     key gets the first answer, a reuse of the key for a different request gets 422.
 
-    The key is claimed in its own transaction before the work starts, so two copies of a request
+    The key is claimed (one INSERT, committed) before the work starts, so two copies of a request
     arriving together never both create; the claim is released if the work fails."""
     import hashlib
     import json
 
-    from django.db import connection
-
     from anju.accounts.models import IdempotencyRecord
-    from anju.core import rows
 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
