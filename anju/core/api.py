@@ -6,14 +6,17 @@ fetched with get_scoped_or_404 (404 outside the caller's jurisdiction)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from ninja.security import SessionAuth
 from pydantic import BaseModel
 
 from . import rows
+from .middleware import current
 from .scoping import has_perm_anywhere
 
 
@@ -49,12 +52,21 @@ class PermSessionAuth(SessionAuth):
         return user
 
 
-def idempotent(request, payload: dict, create):
+# Longer than any request may run (`anju serve` stops a worker after 60 s): a claim still
+# unanswered after this belongs to a request that died.
+STALE_AFTER = dt.timedelta(minutes=5)
+UNKNOWN = object()
+
+
+def idempotent(request, payload: dict, create, *, answer_for=None):
     """Run `create()` -> (status, body) once per Idempotency-Key and caller; a retry with the same
     key gets the first answer, a reuse of the key for a different request gets 422.
 
     The key is claimed (one INSERT, committed) before the work starts, so two copies of a request
-    arriving together never both create; the claim is released if the work fails."""
+    arriving together never both create; the claim is released if the work fails. A claim left
+    unanswered for STALE_AFTER belongs to a request whose worker was killed: if the audit trail
+    shows its work committed, `answer_for(object_id)` answers again; if it shows none, the retry
+    takes the claim over and does the work."""
     import hashlib
     import json
 
@@ -69,7 +81,10 @@ def idempotent(request, payload: dict, create):
         (request.path + json.dumps(payload, sort_keys=True, default=str)).encode()
     ).hexdigest()
     user = request.auth
-    claim = IdempotencyRecord(user=user, key=key, request_hash=digest, status=0, body={})
+    request_id = current.get().request_id
+    claim = IdempotencyRecord(
+        user=user, key=key, request_hash=digest, status=0, body={}, request_id=request_id
+    )
     try:
         # One INSERT is atomic by itself; only inside a transaction does it need a savepoint.
         if connection.in_atomic_block:
@@ -78,23 +93,67 @@ def idempotent(request, payload: dict, create):
         else:
             rows.insert(claim)
     except IntegrityError:
-        previous = IdempotencyRecord.objects.get(user=user, key=key)
-        if previous.request_hash != digest:
+        claim = IdempotencyRecord.objects.get(user=user, key=key)
+        if claim.request_hash != digest:
             return 422, {"code": 422, "description": "this Idempotency-Key was used for a different request"}
-        if previous.status == 0:
+        if claim.status:
+            return claim.status, claim.body
+        still_running = {
+            "code": 409,
+            "description": "the first request with this Idempotency-Key is still running",
+        }
+        if timezone.now() - claim.created_at < STALE_AFTER:
+            return 409, still_running
+        done = _work_of(claim)
+        if done is None:
+            taken = IdempotencyRecord.objects.filter(
+                pk=claim.pk, status=0, created_at=claim.created_at
+            ).update(created_at=timezone.now(), request_id=request_id)
+            if not taken:  # another retry took it over first
+                return 409, still_running
+        elif done is UNKNOWN or answer_for is None:
             return 409, {
                 "code": 409,
-                "description": "the first request with this Idempotency-Key is still running",
+                "description": "the first request with this Idempotency-Key stopped unanswered and "
+                "may have finished; look for its result before sending it again with a new key",
             }
-        return previous.status, previous.body
+        else:
+            status, body = answer_for(done)
+            _keep_answer(claim, status, _stored(body))
+            return status, body
     try:
         status, body = create()
     except BaseException:
         IdempotencyRecord.objects.filter(pk=claim.pk).delete()
         raise
-    stored = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-    _keep_answer(claim, status, stored)
+    _keep_answer(claim, status, _stored(body))
     return status, body
+
+
+def _stored(body):
+    return body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+
+
+def _work_of(claim):
+    """What the audit trail says an unanswered claim's request did: None (nothing committed), the
+    id of the one object it wrote, or UNKNOWN (no request id kept, or more than one object)."""
+    from anju.audit.models import AuditEvent, Result
+
+    if not claim.request_id:
+        return UNKNOWN
+    objects = set(
+        AuditEvent.objects.filter(
+            actor_id=claim.user_id,
+            request_id=claim.request_id,
+            result=Result.OK,
+            at__gte=claim.created_at,
+        )
+        .exclude(object_id="")
+        .values_list("object_id", flat=True)[:2]
+    )
+    if not objects:
+        return None
+    return objects.pop() if len(objects) == 1 else UNKNOWN
 
 
 def _keep_answer(claim, status: int, body) -> None:

@@ -135,7 +135,10 @@ def create_dispute(request, payload: DisputeIn):
         )
         return 201, case_file(dispute, request.auth, fresh=True)
 
-    status, body = idempotent(request, payload.model_dump(mode="json"), create)
+    def answer_for(dispute_id):
+        return 201, case_file(get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id), request.auth)
+
+    status, body = idempotent(request, payload.model_dump(mode="json"), create, answer_for=answer_for)
     return Status(status, body)
 
 

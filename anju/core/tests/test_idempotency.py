@@ -1,6 +1,8 @@
 """A phone that loses its connection sends the same request again with the same Idempotency-Key:
 it must get the first answer, and never a second case."""
 
+import datetime as dt
+
 from anju.accounts.models import IdempotencyRecord
 from anju.disputes.models import Dispute
 from anju.disputes.tests.test_api import new_case, post
@@ -45,3 +47,59 @@ def test_keys_belong_to_their_caller_and_have_a_length_limit(client_for):
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 2
     long_key = post(client_for("grid_a1"), "/api/disputes", new_case(), **{"Idempotency-Key": "k" * 101})
     assert long_key.status_code == 400 and "longer than 100" in long_key.json()["description"]
+
+
+def stale(monkeypatch, **fields):
+    """Make the one claim look like a request whose worker was killed before it answered."""
+    from anju.core import api
+
+    monkeypatch.setattr(api, "STALE_AFTER", dt.timedelta(0))
+    IdempotencyRecord.objects.filter(key=KEY["Idempotency-Key"]).update(status=0, body={}, **fields)
+
+
+def test_a_request_killed_after_its_work_committed_is_answered_from_the_audit_trail(client_for, monkeypatch):
+    client = client_for("grid_a1")
+    first = post(client, "/api/disputes", new_case(), **KEY)
+    stale(monkeypatch)
+    again = post(client, "/api/disputes", new_case(), **KEY)
+    assert again.status_code == 201 and again.json()["number"] == first.json()["number"]
+    assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
+    assert IdempotencyRecord.objects.get(key=KEY["Idempotency-Key"]).status == 201
+
+
+def test_a_request_killed_before_its_work_committed_is_taken_over(client_for, monkeypatch):
+    client = client_for("grid_a1")
+    post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
+    stale(monkeypatch, request_id="killed-before-commit")  # no audit row names this request
+    again = post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
+    assert again.status_code == 201
+    claim = IdempotencyRecord.objects.get(key=KEY["Idempotency-Key"])
+    assert claim.status == 201 and claim.request_id not in {"", "killed-before-commit"}
+    assert post(client, "/api/disputes", new_case(check_duplicates=False), **KEY).json() == again.json()
+
+
+def test_a_killed_request_with_no_trail_is_not_done_twice(client_for, monkeypatch):
+    client = client_for("grid_a1")
+    post(client, "/api/disputes", new_case(), **KEY)
+    stale(monkeypatch, request_id="")  # a claim kept before request ids were
+    again = post(client, "/api/disputes", new_case(), **KEY)
+    assert again.status_code == 409 and "may have finished" in again.json()["description"]
+    assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
+
+
+def test_of_two_retries_taking_over_a_killed_request_one_does_the_work(client_for, monkeypatch):
+    from django.utils import timezone
+
+    from anju.core import api
+
+    client = client_for("grid_a1")
+    post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
+    stale(monkeypatch, request_id="killed-before-commit")
+
+    def other_retry_first(claim):  # the other retry takes the claim between our read and our update
+        IdempotencyRecord.objects.filter(pk=claim.pk).update(created_at=timezone.now(), request_id="other")
+
+    monkeypatch.setattr(api, "_work_of", other_retry_first)
+    again = post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
+    assert again.status_code == 409 and "still running" in again.json()["description"]
+    assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
