@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 @cache
@@ -50,18 +50,21 @@ def insert(*objs: models.Model) -> None:
             insert(obj)
         return
     sql, fields = _statement(model, len(objs), returns)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    with connection.cursor() as cursor:
+    # The connection itself, not the `connection` proxy: each attribute read through the proxy
+    # looks the connection up again, and the fields read it many times per row.
+    conn = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(obj, True), conn) for obj in objs for f in fields]
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         if returns:
             for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
                 setattr(obj, model._meta.pk.attname, key)
         elif model._meta.pk.db_returning:
-            key = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+            key = conn.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
             setattr(objs[0], model._meta.pk.attname, key)
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = conn.alias
 
 
 @cache
@@ -84,12 +87,13 @@ def columns(model: type[models.Model], alias: str = "") -> str:
 def load(model: type[models.Model], values) -> models.Model:
     """The object for a row read with `columns(model)`, converted as a queryset converts it."""
     names, converters = _loaders(model)
+    conn = connections[DEFAULT_DB_ALIAS]
     converted = []
     for value, (col, functions) in zip(values, converters, strict=True):
         for function in functions:
-            value = function(value, col, connection)
+            value = function(value, col, conn)
         converted.append(value)
-    return model.from_db(connection.alias, names, converted)
+    return model.from_db(conn.alias, names, converted)
 
 
 @cache
