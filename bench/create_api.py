@@ -69,7 +69,7 @@ def raw_floor(grid: str, user_id: int, seconds: float, keyed: bool) -> float:
             if keyed:
                 cursor.execute(
                     "INSERT INTO accounts_idempotencyrecord (user_id, key, request_hash, status, body,"
-                    " created_at) VALUES (%s, %s, 'x', 0, '{}', now()) RETURNING id",
+                    " created_at, request_id) VALUES (%s, %s, 'x', 0, '{}', now(), 'x') RETURNING id",
                     [user_id, f"floor-{run}-{done}"],
                 )
                 claim = cursor.fetchone()[0]
