@@ -120,3 +120,11 @@ def test_serve_command_starts_gunicorn_with_the_wsgi_app(monkeypatch):
     argv = seen["argv"]
     assert argv[1:4] == ["-m", "gunicorn", "anju.wsgi:application"]
     assert argv[argv.index("--workers") + 1] == "3" and argv[argv.index("--bind") + 1] == "127.0.0.1:9999"
+
+
+@pytest.mark.parametrize("timeout", ["0", "300", "900"])
+def test_serve_refuses_a_timeout_a_stale_idempotency_claim_could_overtake(timeout):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--timeout must be between 1 and 299 seconds"):
+        call_command("serve", "--timeout", timeout)

@@ -4,6 +4,8 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from anju.core.api import STALE_AFTER
+
 
 class Command(BaseCommand):
     help = "Serve the site in production with gunicorn (static files are the reverse proxy's job)."
@@ -20,6 +22,11 @@ class Command(BaseCommand):
             self.stderr.write("warning: ANJU_DEBUG is on; do not serve the public like this")
         if options["workers"] < 1:
             raise CommandError("--workers must be at least 1")
+        limit = int(STALE_AFTER.total_seconds())
+        if not 1 <= options["timeout"] < limit:
+            # A request still running then would look killed, and a retry would take its
+            # Idempotency-Key over and do the work a second time.
+            raise CommandError(f"--timeout must be between 1 and {limit - 1} seconds")
         argv = [
             sys.executable,
             "-m",
