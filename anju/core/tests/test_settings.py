@@ -49,6 +49,15 @@ def test_no_key_and_debug_off_refuses_to_start(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
+def test_migrations_can_be_checked_on_a_fresh_clone_without_a_key(tmp_path):
+    result = run_anju(
+        "makemigrations", "--check", "--dry-run", env={"ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+    assert not (tmp_path / "secret_key").exists()
+
+
 def test_debug_generates_a_key_into_var_once(tmp_path):
     env = {"ANJU_VAR_DIR": str(tmp_path), "ANJU_DEBUG": "true"}
     assert run_anju("check", env=env, cwd=tmp_path).returncode == 0
