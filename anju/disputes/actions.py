@@ -22,6 +22,7 @@ from anju.worktime.calendar import add_working_days
 
 from . import deadlines
 from .choices import (
+    DISPATCH,
     HANDLING_CODE_LENGTH,
     LEVEL_RANK,
     REGION_LEVEL_TO_HANDLING,
@@ -49,7 +50,6 @@ from .models import (
     Transfer,
 )
 
-DISPATCH_PERM = "case.dispatch"
 AUDITED = ["status", "handling_level", "handling_unit_id", "risk", "due_at", "version"]
 
 
@@ -100,6 +100,20 @@ def may_attach(user, dispute: Dispute) -> bool:
     return covers(user, "case.handle", dispute.region_id) or covers(
         user, "case.handle", dispute.handling_unit_id
     )
+
+
+def may_ask_extension(user, dispute: Dispute) -> bool:
+    """The case's handlers, while it is open and has a time limit."""
+    return (
+        dispute.is_open
+        and dispute.due_at is not None
+        and covers(user, "case.handle", dispute.handling_unit_id)
+    )
+
+
+def may_decide_extension(user, request: ExtensionRequest) -> bool:
+    """The unit one level above the handlers, which the request names."""
+    return covers(user, DISPATCH, request.approver_unit_id)
 
 
 def unit_above(code: str) -> str:
@@ -175,10 +189,10 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
                 Party(dispute=dispute, **{k: v for k, v in p.items() if k in PARTY_FIELDS}) for p in parties
             ]
             insert(*party_rows)
-            entry = _timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
+            entry = timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
             # The new case's file is all in memory: answering with it needs no second read.
             dispute._prefetched_objects_cache = {"parties": party_rows, "timeline": [entry]}
-            _alerts_on_register(dispute)
+            insert(*alerts_on_register(dispute))
             require_in_scope(dispute, actor, "case.view")
             record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
     return dispute
@@ -187,23 +201,25 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
 PARTY_FIELDS = {"kind", "role", "name", "phone", "id_number", "address"}
 
 
-def _alerts_on_register(dispute: Dispute) -> None:
+def alerts_on_register(dispute: Dispute) -> list[Alert]:
     """Art. 25: a dispute that may turn criminal is reported; the township and county centre hear
-    of it at once, as they do of a major-risk dispute."""
+    of it at once, as they do of a major-risk dispute. Unsaved: registration and ledger imports
+    write them their own way."""
     reasons = []
     if dispute.may_turn_criminal:
         reasons.append(_("may turn into a public-order or criminal case"))
     if dispute.risk == Risk.MAJOR:
         reasons.append(_("major risk"))
     if not reasons:
-        return
+        return []
     reason = "; ".join(str(r) for r in reasons)
-    for code in {dispute.region_id[:9], dispute.region_id[:6]}:
-        if len(code) <= len(dispute.region_id):
-            Alert.objects.create(dispute=dispute, unit_id=code, reason=reason)
+    return [
+        Alert(dispute=dispute, unit_id=code, reason=reason)
+        for code in sorted({dispute.region_id[:9], dispute.region_id[:6]})
+    ]
 
 
-def _timeline(dispute: Dispute, actor, name: str, before: str, after: str, note: str = "") -> TimelineEntry:
+def timeline(dispute: Dispute, actor, name: str, before: str, after: str, note: str = "") -> TimelineEntry:
     entry = TimelineEntry(
         dispute=dispute,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -254,7 +270,7 @@ def _apply(
             locked.status = transition.target
         locked.version += 1
         locked.save()
-        _timeline(locked, actor, name, from_status, locked.status, note)
+        timeline(locked, actor, name, from_status, locked.status, note)
         require_in_scope(locked, actor, "case.view")
         record(
             actor,
@@ -516,7 +532,7 @@ def merge(actor, dispute: Dispute, *, into: Dispute, version: int | None = None)
     def change(d: Dispute) -> None:
         d.merged_into = into
         d.closed_at = timezone.now()
-        _timeline(into, actor, "merged_in", into.status, into.status, d.number)
+        timeline(into, actor, "merged_in", into.status, into.status, d.number)
 
     return _apply(actor, dispute, "merge", version=version, note=into.number, change=change)
 
@@ -554,7 +570,7 @@ def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str
                 unit_id=approver,
                 reason=_("Asks for more time: %(reason)s") % {"reason": reason[:150]},
             )
-            _timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
+            timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
             record(
                 actor,
                 "dispute.extension.request",
@@ -569,7 +585,7 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
     """The level above approves or rejects; an approval moves the time limit on."""
     dispute = request.dispute
     with refusals_recorded(actor, "dispute.extension.decide", dispute, region_code=dispute.region_id):
-        if not covers(actor, DISPATCH_PERM, request.approver_unit_id):
+        if not may_decide_extension(actor, request):
             raise PermissionDenied(
                 _("Extensions are approved by %(unit)s.") % {"unit": request.approver_unit}
             )
@@ -590,7 +606,7 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
                 case.warned_at = case.overdue_at = None
                 case.version += 1
                 case.save()
-            _timeline(
+            timeline(
                 case,
                 actor,
                 "extension_approved" if approve else "extension_rejected",
@@ -653,7 +669,7 @@ def add_attachment(actor, dispute: Dispute, upload, *, description: str = "") ->
             )
             attachment.file.save(f"upload{kind[1]}", upload, save=False)
             attachment.save()
-            _timeline(dispute, actor, "attach", dispute.status, dispute.status, upload.name[:200])
+            timeline(dispute, actor, "attach", dispute.status, dispute.status, upload.name[:200])
             record(
                 actor,
                 "dispute.attach",

@@ -17,6 +17,7 @@ from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
 
 from . import actions, deadlines, queries
+from .choices import DISPATCH as DISPATCH_PERM
 from .choices import TRANSITIONS, Category, Channel, HandlingLevel, Risk
 from .choices import Status as DisputeStatus
 from .models import Dispute, ExtensionRequest, Party, Subtype
@@ -41,7 +42,7 @@ from .schemas import (
 router = Router(tags=["disputes"])
 VIEW = perm_auth("case.view")
 HANDLE = perm_auth("case.handle")
-DISPATCH = perm_auth("case.dispatch")
+DISPATCH = perm_auth(DISPATCH_PERM)
 
 
 def case_file(dispute: Dispute, user, *, fresh: bool = False) -> DisputeOut:
@@ -191,21 +192,22 @@ def _fields(request, payload) -> dict:
     return payload.model_dump(exclude={"version"})
 
 
-# One endpoint per transition of the workflow table: (action, path, input, permission, kwargs).
+# One endpoint per transition of the workflow table: (action, path, input, kwargs). The permission
+# each needs is the transition's own, from TRANSITIONS.
 TRANSITION_ENDPOINTS = [
-    ("accept", "accept", AcceptIn, HANDLE, _accept_kwargs),
-    ("record_session", "sessions", SessionIn, HANDLE, _session_kwargs),
-    ("record_agreement", "agreement", AgreementIn, HANDLE, _fields),
-    ("record_failure", "failure", FailureIn, HANDLE, _fields),
-    ("record_refusal", "refusal", ReasonIn, HANDLE, _fields),
-    ("end_at_request", "end", ReasonIn, HANDLE, _fields),
-    ("record_visit", "visits", VisitIn, HANDLE, _fields),
-    ("resolve", "resolve", NoteIn, HANDLE, _fields),
-    ("escalate", "escalate", ReasonIn, HANDLE, _fields),
-    ("assign_down", "assign-down", AssignDownIn, DISPATCH, _fields),
-    ("transfer_out", "transfer", TransferIn, HANDLE, _fields),
-    ("reopen", "reopen", ReasonIn, HANDLE, _fields),
-    ("merge", "merge", MergeIn, HANDLE, _merge_kwargs),
+    ("accept", "accept", AcceptIn, _accept_kwargs),
+    ("record_session", "sessions", SessionIn, _session_kwargs),
+    ("record_agreement", "agreement", AgreementIn, _fields),
+    ("record_failure", "failure", FailureIn, _fields),
+    ("record_refusal", "refusal", ReasonIn, _fields),
+    ("end_at_request", "end", ReasonIn, _fields),
+    ("record_visit", "visits", VisitIn, _fields),
+    ("resolve", "resolve", NoteIn, _fields),
+    ("escalate", "escalate", ReasonIn, _fields),
+    ("assign_down", "assign-down", AssignDownIn, _fields),
+    ("transfer_out", "transfer", TransferIn, _fields),
+    ("reopen", "reopen", ReasonIn, _fields),
+    ("merge", "merge", MergeIn, _merge_kwargs),
 ]
 
 
@@ -225,8 +227,8 @@ def _transition_endpoint(name: str, schema, kwargs_for):
     return endpoint
 
 
-for _name, _path, _schema, _auth, _kwargs in TRANSITION_ENDPOINTS:
-    router.post(f"/{{dispute_id}}/{_path}", response=DisputeOut, auth=_auth)(
+for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
+    router.post(f"/{{dispute_id}}/{_path}", response=DisputeOut, auth=perm_auth(TRANSITIONS[_name].perm))(
         _transition_endpoint(_name, _schema, _kwargs)
     )
 

@@ -84,7 +84,6 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.AGREED})
-CLOSED_STATUSES = frozenset(set(Status.values) - OPEN_STATUSES)
 
 
 class PartyRole(models.TextChoices):

@@ -11,11 +11,12 @@ import json
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 from django.utils import timezone
 
 from anju.worktime.calendar import add_working_days
 
-from .choices import HandlingLevel, Risk
+from .choices import OPEN_STATUSES, HandlingLevel, Risk
 
 DEFAULT_LIMITS: dict[str, dict[str, int]] = {
     HandlingLevel.VILLAGE: {Risk.GENERAL: 7, Risk.SERIOUS: 5, Risk.MAJOR: 3},
@@ -64,6 +65,17 @@ def colour(dispute, now: dt.datetime | None = None, *, warn_from: dt.datetime | 
 def warning_threshold(now: dt.datetime | None = None) -> dt.datetime:
     """Limits ending before this instant are in their yellow-card days."""
     return add_working_days(now or timezone.now(), WARN_WORKING_DAYS)
+
+
+def overdue(now: dt.datetime | None = None) -> Q:
+    """Open cases past their limit (red card): for lists, the sweep and the figures alike."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def due_soon(now: dt.datetime | None = None) -> Q:
+    """Open cases in their yellow-card days: the limit not passed, but ending within the warning."""
+    now = now or timezone.now()
+    return Q(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=warning_threshold(now))
 
 
 def colour_rows(rows) -> None:

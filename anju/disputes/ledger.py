@@ -44,7 +44,7 @@ from anju.core.tabular import RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 
-from .actions import handling_unit_for
+from .actions import alerts_on_register, handling_unit_for
 from .choices import (
     LEVEL_RANK,
     OPEN_STATUSES,
@@ -972,7 +972,6 @@ def _write_batch(
         for d in disputes:
             d.pk = d.id = keys[d.number]
     parties, timeline, alerts = [], [], []
-    major = str(_("major risk"))
     for row, dispute in zip(batch, disputes, strict=True):
         for p in row.parties:
             parties.append(
@@ -996,10 +995,9 @@ def _write_batch(
                 note=_("%(file)s, row %(row)d") % {"file": filename, "row": row.row},
             )
         )
-        # As at registration: the township and the county centre hear of an open major-risk case.
-        if dispute.risk == Risk.MAJOR and dispute.status in OPEN_STATUSES:
-            for code in sorted({dispute.region_id[:9], dispute.region_id[:6]}):
-                alerts.append(Alert(dispute_id=dispute.pk, unit_id=code, reason=major))
+        # As at registration, for the cases still open.
+        if dispute.status in OPEN_STATUSES:
+            alerts.extend(alerts_on_register(dispute))
     Party.objects.bulk_create(parties, batch_size=BATCH)
     TimelineEntry.objects.bulk_create(timeline, batch_size=BATCH)
     Alert.objects.bulk_create(alerts, batch_size=BATCH)

@@ -192,7 +192,7 @@ def ledger_export(request):
     if params:
         if not form.is_valid():
             return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-        filters = queries.Filters(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+        filters = queries.Filters.from_form(form)
     body, count = ledger.export_file(queries.filtered(request.user, filters), fmt)
     record(
         request.user,

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
 
-from .choices import OPEN_STATUSES, Status
+from . import deadlines
+from .choices import Status
 from .models import Alert, Dispute
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -29,6 +30,11 @@ class Filters:
     date_to: dt.date | None = None
     q: str = ""
 
+    @classmethod
+    def from_form(cls, form) -> Filters:
+        """The filters a valid FilterForm names; blank fields filter nothing."""
+        return cls(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+
 
 def visible(user) -> QuerySet[Dispute]:
     return Dispute.objects.visible_to(user, "view")
@@ -43,7 +49,7 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
         if value:
             disputes = disputes.filter(**{field: value})
     if f.overdue:
-        disputes = disputes.filter(status__in=OPEN_STATUSES, due_at__lt=timezone.now())
+        disputes = disputes.filter(deadlines.overdue())
     if f.date_from:
         disputes = disputes.filter(registered_at__gte=local_midnight(f.date_from))
     if f.date_to:
@@ -91,14 +97,11 @@ def possible_duplicates(
     description: str,
     phones: list[str],
     id_numbers: list[str],
-    exclude: int | None = None,
 ) -> list[Dispute]:
     """Same party (phone or ID) in the last 30 days, or same village and category with an
     overlapping description: shown before saving so nobody registers one quarrel twice."""
     since = timezone.now() - DUPLICATE_WINDOW
     recent = visible(user).filter(registered_at__gte=since).exclude(status=Status.MERGED)
-    if exclude:
-        recent = recent.exclude(pk=exclude)
     by_party = Q()
     phones = [p for p in phones if p]
     ids = [i for i in id_numbers if i]

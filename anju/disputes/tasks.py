@@ -15,15 +15,13 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
 from anju.audit.actions import record
 from anju.core.scoping import SYSTEM
-from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, deadlines
-from .choices import LEVEL_RANK, OPEN_STATUSES, HandlingLevel, Status
-from .models import Agreement, Alert, Dispute, TimelineEntry
+from .choices import LEVEL_RANK, HandlingLevel, Status
+from .models import Agreement, Alert, Dispute
 
 CONFIRMATION_WINDOW_DAYS = 30  # People's Mediation Law Art. 33
 REMIND_DAYS_BEFORE = 7
@@ -48,15 +46,8 @@ class SweepReport:
 def sweep(now: dt.datetime | None = None) -> SweepReport:
     now = now or timezone.now()
     report = SweepReport()
-    calendar = WorkingCalendar.from_database(
-        now.date() - dt.timedelta(days=1), now.date() + dt.timedelta(days=60)
-    )
-    warn_before = calendar.add_working_days(now, deadlines.WARN_WORKING_DAYS)
-    open_cases = Dispute.objects.filter(status__in=OPEN_STATUSES, due_at__isnull=False)
-
-    for pk in open_cases.filter(warned_at__isnull=True, due_at__gte=now, due_at__lte=warn_before).values_list(
-        "pk", flat=True
-    ):
+    yellow = Dispute.objects.filter(deadlines.due_soon(now), warned_at__isnull=True)
+    for pk in yellow.values_list("pk", flat=True):
         with transaction.atomic():
             if Dispute.objects.filter(pk=pk, warned_at__isnull=True).update(warned_at=now) == 1:
                 dispute = Dispute.objects.get(pk=pk)
@@ -68,7 +59,8 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
                 report.warned += 1
 
     action = overdue_action()
-    for pk in open_cases.filter(overdue_at__isnull=True, due_at__lt=now).values_list("pk", flat=True):
+    red = Dispute.objects.filter(deadlines.overdue(now), overdue_at__isnull=True)
+    for pk in red.values_list("pk", flat=True):
         with transaction.atomic():
             if Dispute.objects.filter(pk=pk, overdue_at__isnull=True).update(overdue_at=now) != 1:
                 continue  # another worker took it
@@ -127,17 +119,5 @@ def remind_confirmation(now: dt.datetime) -> int:
 
 
 def _timeline(dispute: Dispute, name: str, note: str) -> None:
-    TimelineEntry.objects.create(
-        dispute=dispute,
-        actor=None,
-        transition=name,
-        from_status=dispute.status,
-        to_status=dispute.status,
-        handling_unit_id=dispute.handling_unit_id,
-        note=note,
-    )
-
-
-@task()
-def sweep_task() -> dict:
-    return sweep().__dict__
+    """A row on the case's timeline that changes nothing: a card or a reminder from the worker."""
+    actions.timeline(dispute, None, name, dispute.status, dispute.status, note)

@@ -46,8 +46,7 @@ def dispute_list(request):
     filters = queries.Filters()
     status = 200
     if request.GET and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        filters = queries.Filters(**data)
+        filters = queries.Filters.from_form(form)
     elif request.GET and not form.is_valid():
         status = 400
     try:
@@ -204,13 +203,10 @@ def _detail(
             "reveal_form": forms.RevealForm(),
             "attachment_form": forms.AttachmentForm(),
             "can_attach": actions.may_attach(request.user, dispute),
-            "can_ask_extension": dispute.is_open
-            and dispute.due_at is not None
-            and covers(request.user, "case.handle", dispute.handling_unit_id),
+            "can_ask_extension": actions.may_ask_extension(request.user, dispute),
             "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
             "extensions": [
-                (e, covers(request.user, "case.dispatch", e.approver_unit_id))
-                for e in dispute.extensions.all()
+                (e, actions.may_decide_extension(request.user, e)) for e in dispute.extensions.all()
             ],
             "revealed": revealed or {},
         },

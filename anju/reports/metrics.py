@@ -41,7 +41,8 @@ from django.utils.translation import gettext as _
 
 from anju.core.dates import local_midnight
 from anju.core.scoping import ALL, prefixes_for
-from anju.disputes.choices import OPEN_STATUSES, Category, HandlingLevel, Status
+from anju.disputes import deadlines
+from anju.disputes.choices import Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
 
@@ -228,7 +229,7 @@ def dispute_figures(
     escalations = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition="escalate", at__lt=end_at)
     escalated = found.filter(Exists(escalations)).count()
     # Driven by the (status, due_at) index: overdue cases are few, the region's cases are many.
-    overdue = Dispute.objects.filter(status__in=OPEN_STATUSES, due_at__lt=now).values("pk")
+    overdue = Dispute.objects.filter(deadlines.overdue(now)).values("pk")
     overdue_now = scope.filter(pk__in=overdue).count()
 
     resolved = totals["resolved"]
