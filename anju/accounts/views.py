@@ -51,7 +51,7 @@ def user_list(request):
                 region=data["region"],
             )
         except ValidationError as error:
-            show_errors(form, error, default_field="password")
+            show_errors(form, error)
         else:
             messages.success(request, _("Account %(name)s created.") % {"name": user.username})
             return redirect("accounts:user_detail", user_id=user.pk)
@@ -67,7 +67,7 @@ def user_detail(request, user_id: int):
         try:
             actions.assign_role(request.user, subject, form.cleaned_data["role"], form.cleaned_data["region"])
         except ValidationError as error:
-            show_errors(form, error, default_field="password")
+            show_errors(form, error)
         else:
             messages.success(request, _("Role granted."))
             return redirect("accounts:user_detail", user_id=subject.pk)

@@ -273,6 +273,7 @@ def seed_disputes(
     filters and statistics at a county's real volume."""
     from django.utils import timezone
 
+    from anju.disputes.actions import case_number
     from anju.disputes.choices import HANDLING_CODE_LENGTH, LEVEL_RANK, REGION_LEVEL_TO_HANDLING
     from anju.disputes.models import CaseCounter, Dispute, Party, TimelineEntry
 
@@ -313,7 +314,7 @@ def seed_disputes(
             due = registered + dt.timedelta(days=rng.choice([7, 15, 30]) * 1.4) if accepted else None
             disputes.append(
                 Dispute(
-                    number=f"{county_code}-{year}-{counters[year]:06d}",
+                    number=case_number(county_code, year, counters[year]),
                     region_id=grid,
                     origin_level=origin,
                     handling_level=level,

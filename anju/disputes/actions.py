@@ -61,29 +61,38 @@ def _snapshot(dispute: Dispute) -> dict[str, Any]:
     return {f: (str(getattr(dispute, f)) if getattr(dispute, f) is not None else None) for f in AUDITED}
 
 
-def next_number(county_code: str, year: int) -> str:
-    """620123-2026-000123: a readable number per county and year, never reused.
+def case_number(county_code: str, year: int, n: int) -> str:
+    """620123-2026-000123: the county, the year and the count within them."""
+    return f"{county_code}-{year}-{n:06d}"
 
-    Taken in its own short transaction before the case is written, like a database sequence: the
-    counter row is locked for one statement, not for the whole registration, so registrations in a
-    county do not queue behind each other. A registration that fails afterwards leaves a gap."""
-    table = CaseCounter._meta.db_table
-    sql = f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
-    # One statement is atomic by itself: outside a transaction it runs in autocommit, without the
-    # round trips of BEGIN and COMMIT; inside one (an import) it joins it.
+
+def next_numbers(county_code: str, year: int, count: int = 1) -> list[str]:
+    """The next `count` case numbers of a county and year, never reused.
+
+    Taken with one statement, like a database sequence: outside a transaction it runs in autocommit
+    (no BEGIN and COMMIT round trips) and locks the counter row for that statement only, so
+    registrations in a county do not queue behind each other; inside one (a ledger import) it joins
+    it. A registration that fails afterwards leaves a gap."""
+    table = connection.ops.quote_name(CaseCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + %s WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [county_code, year])
+        cursor.execute(sql, [count, county_code, year])
         row = cursor.fetchone()
     if row is None:  # the first case of this county and year
         try:
             with transaction.atomic():
-                CaseCounter.objects.create(county_code=county_code, year=year, last=1)
-            row = (1,)
+                CaseCounter.objects.create(county_code=county_code, year=year, last=count)
+            row = (count,)
         except IntegrityError:  # another registration created it first
             with connection.cursor() as cursor:
-                cursor.execute(sql, [county_code, year])
+                cursor.execute(sql, [count, county_code, year])
                 row = cursor.fetchone()
-    return f"{county_code}-{year}-{row[0]:06d}"
+    last = row[0]
+    return [case_number(county_code, year, n) for n in range(last - count + 1, last + 1)]
+
+
+def next_number(county_code: str, year: int) -> str:
+    return next_numbers(county_code, year)[0]
 
 
 def allowed_transitions(dispute: Dispute, user) -> list[str]:

@@ -44,7 +44,7 @@ from anju.core.tabular import RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 
-from .actions import alerts_on_register, handling_unit_for
+from .actions import alerts_on_register, handling_unit_for, next_numbers
 from .choices import (
     LEVEL_RANK,
     OPEN_STATUSES,
@@ -57,7 +57,7 @@ from .choices import (
     Risk,
     Status,
 )
-from .models import Alert, CaseCounter, Dispute, Party, Subtype, TimelineEntry
+from .models import Alert, Dispute, Party, Subtype, TimelineEntry
 
 # Rows written per INSERT batch: big enough that 100,000 rows take minutes, small enough that a
 # batch's parties and timeline rows stay a modest amount of memory.
@@ -811,27 +811,16 @@ def _common_code(region_codes: Iterable[str]) -> str:
 
 
 def _take_numbers(rows: list[ParsedRow]) -> dict[int, str]:
-    """Case numbers for new rows: each (county, year) counter is locked once and a block taken,
-    given out in the order the disputes were registered."""
+    """Case numbers for new rows: a block from each (county, year) counter, held until the import
+    commits, given out in the order the disputes were registered."""
     groups: dict[tuple[str, int], list[ParsedRow]] = defaultdict(list)
     for row in rows:
         groups[(row.region_code[:6], row.registered_on.year)].append(row)
     numbers: dict[int, str] = {}
     for (county, year), members in sorted(groups.items()):
-        counter = CaseCounter.objects.select_for_update().filter(county_code=county, year=year).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    CaseCounter.objects.create(county_code=county, year=year)
-            except IntegrityError:  # a registration created it first
-                pass
-            counter = CaseCounter.objects.select_for_update().get(county_code=county, year=year)
-        first = counter.last + 1
-        counter.last += len(members)
-        counter.save(update_fields=["last"])
         ordered = sorted(members, key=lambda r: (r.registered_on, r.row))
-        for offset, row in enumerate(ordered):
-            numbers[row.row] = f"{county}-{year}-{first + offset:06d}"
+        for row, number in zip(ordered, next_numbers(county, year, len(ordered)), strict=True):
+            numbers[row.row] = number
     return numbers
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from anju.audit.actions import record
 from anju.core import tabular
+from anju.core.forms import ImportForm
 from anju.core.views import role_required
-from anju.regions.forms import ImportForm
 
 from . import ledger, queries
 from .forms import FilterForm

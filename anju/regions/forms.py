@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .choices import GridType
@@ -26,15 +25,3 @@ class BorderForm(forms.Form):
         required=False,
         help_text=_("Only for a region of another county."),
     )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("file (.csv or .xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.ANJU_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than the import limit."))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        return upload

@@ -10,9 +10,9 @@ from anju.core.scoping import ALL, prefixes_for
 from .models import Region, RegionBorder
 
 
-def roots_for(user) -> QuerySet[Region]:
-    """The top regions of a user's jurisdiction: where the tree starts for them."""
-    prefixes = prefixes_for(user, "region.view")
+def roots_for(user, perm: str = "region.view") -> QuerySet[Region]:
+    """The top regions of a user's jurisdiction for `perm`: where the tree starts for them."""
+    prefixes = prefixes_for(user, perm)
     if prefixes is ALL:
         return Region.objects.filter(parent__isnull=True)
     return Region.objects.filter(code__in=prefixes)

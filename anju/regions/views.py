@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anju.core import tabular
+from anju.core.forms import ImportForm
 from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import role_required, show_errors
 
 from . import actions, queries
-from .forms import BorderForm, ImportForm, RegionCreateForm, RegionEditForm
+from .forms import BorderForm, RegionCreateForm, RegionEditForm
 from .importing import EXPORT_HEADERS, parse_regions
 from .models import Region
 

@@ -9,15 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.disputes.choices import Category
-from anju.regions.choices import CODE_LENGTH
+from anju.regions import codes
 
 from . import metrics
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def is_region_code(value: str) -> bool:
-    return value.isdigit() and len(value) in CODE_LENGTH.values()
 
 
 class FiguresForm(forms.Form):
@@ -40,8 +36,11 @@ class FiguresForm(forms.Form):
 
     def clean_region(self) -> str:
         value = self.cleaned_data["region"].strip()
-        if value and not is_region_code(value):
-            raise forms.ValidationError(_("A region code has 6, 9, 12, 15 or 17 digits."))
+        if value:
+            try:
+                codes.level_of(value)
+            except forms.ValidationError:
+                raise forms.ValidationError(_("A region code has 6, 9, 12, 15 or 17 digits.")) from None
         return value
 
     def clean(self):

@@ -40,11 +40,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.dates import local_midnight
-from anju.core.scoping import ALL, prefixes_for
 from anju.disputes import deadlines
 from anju.disputes.choices import Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
+from anju.regions.queries import roots_for
 
 # Longest period a figure is computed for: the month table stays a readable size.
 MAX_PERIOD_DAYS = 3700  # ten years and change
@@ -318,11 +318,7 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
     region (the usual case), that region and its children, else each region the user holds."""
     regions = Region.objects.visible_to(user, "case.view")
     if not region:
-        prefixes = prefixes_for(user, "case.view")
-        if prefixes is ALL:
-            tops = list(Region.objects.filter(parent__isnull=True).order_by("code"))
-        else:
-            tops = list(regions.filter(code__in=prefixes).order_by("code"))
+        tops = list(roots_for(user, "case.view").order_by("code"))
         if len(tops) != 1:
             return None, tops
         region = tops[0].code

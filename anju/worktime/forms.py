@@ -1,9 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DayKind
-from .importing import NAME_MAX
+from .choices import NAME_MAX, DayKind
 
 # The years the pages offer; a calendar day outside them is a typing mistake.
 YEAR_MIN, YEAR_MAX = 1949, 2199
@@ -23,15 +21,3 @@ class DayForm(forms.Form):
             message = _("Choose a date between %(min)d and %(max)d.")
             raise forms.ValidationError(message % {"min": YEAR_MIN, "max": YEAR_MAX})
         return day
-
-
-class CalendarImportForm(forms.Form):
-    file = forms.FileField(label=_("file (.csv or .xlsx)"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.ANJU_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than the import limit."))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
-        return upload

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from anju.core.tabular import RowError, Table, lookup_alias
 
-from .choices import DayKind
+from .choices import NAME_MAX, WEEKDAY_WORKDAY, DayKind, is_weekday_workday
 
 HEADER_ALIASES = {
     "day": {"date", "day", "日期"},
@@ -24,7 +24,6 @@ KIND_ALIASES = {
     DayKind.HOLIDAY: {"holiday", "休", "节假日", "放假", "法定节假日", "休息"},
     DayKind.WORKDAY: {"workday", "班", "调休上班", "上班", "补班"},
 }
-NAME_MAX = 50
 # 2026-02-15, 2026/2/15, 2026.2.15, 2026年2月15日; a midnight time (Excel date cells) is allowed.
 DATE_PATTERN = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?$"
@@ -95,9 +94,8 @@ def parse_days(table: Table) -> Parsed:
         if kind is None:
             message = _("Unknown kind %(value)s: write holiday (休) or workday (班).")
             result.errors.append(RowError(number, "kind", message % {"value": cell("kind")}))
-        elif kind == DayKind.WORKDAY and day is not None and day.weekday() < 5:
-            message = _("%(day)s is a weekday: only a Saturday or Sunday can be a make-up working day.")
-            result.errors.append(RowError(number, "kind", message % {"day": day.isoformat()}))
+        elif is_weekday_workday(kind, day):
+            result.errors.append(RowError(number, "kind", WEEKDAY_WORKDAY % {"day": day.isoformat()}))
         name = cell("name")
         if len(name) > NAME_MAX:
             message = _("The name is longer than %(max)d characters.")

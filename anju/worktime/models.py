@@ -7,13 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DayKind
+from .choices import NAME_MAX, WEEKDAY_WORKDAY, DayKind, is_weekday_workday
 
 
 class CalendarDay(models.Model):
     day = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -29,7 +29,5 @@ class CalendarDay(models.Model):
         return self.kind == DayKind.WORKDAY
 
     def clean(self) -> None:
-        # A make-up working day on a weekday changes nothing: it is almost always a mistyped date.
-        if self.kind == DayKind.WORKDAY and self.day is not None and self.day.weekday() < 5:
-            message = _("%(day)s is a weekday: only a Saturday or Sunday can be a make-up working day.")
-            raise ValidationError({"day": message % {"day": self.day.isoformat()}})
+        if is_weekday_workday(self.kind, self.day):
+            raise ValidationError({"day": WEEKDAY_WORKDAY % {"day": self.day.isoformat()}})

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anju.core import tabular
+from anju.core.forms import ImportForm
 from anju.core.views import role_required, show_errors
 
 from . import actions, queries
 from .calendar import WorkingCalendar, working_hours
-from .forms import YEAR_MAX, YEAR_MIN, CalendarImportForm, DayForm
+from .forms import YEAR_MAX, YEAR_MIN, DayForm
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -51,7 +52,7 @@ def _render_year(request, year: int, *, day_form=None, import_form=None, status:
             "periods": working_hours(),
             "can_change": can_change,
             "day_form": day_form or (DayForm(initial={"day": _default_day(year)}) if can_change else None),
-            "import_form": import_form or (CalendarImportForm() if can_change else None),
+            "import_form": import_form or (ImportForm() if can_change else None),
         },
         status=status,
     )
@@ -116,7 +117,7 @@ def calendar_day_delete(request, day: str):
 
 @role_required("region.change")
 def calendar_import(request):
-    form = CalendarImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

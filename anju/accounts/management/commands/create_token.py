@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from anju.accounts.models import User
 from anju.accounts.tokens import create_token
+from anju.core.commands import acting_user
 from anju.core.scoping import SYSTEM
 
 
@@ -13,7 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--device", default="device", help="a name for the device, e.g. a phone's number")
 
     def handle(self, *args, **options):
-        user = User.objects.filter(username=options["username"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active account {options['username']}")
+        user = acting_user(options["username"], system_allowed=False)
         self.stdout.write(create_token(SYSTEM, user, options["device"]))

@@ -1,0 +1,19 @@
+"""Forms every app's pages share."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportForm(forms.Form):
+    """The upload step of every import (regions, the working calendar, ledgers)."""
+
+    file = forms.FileField(label=_("file (.csv or .xlsx)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ANJU_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than the import limit."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Only .csv and .xlsx files can be imported."))
+        return upload
