@@ -157,12 +157,9 @@ def _work_of(claim):
 
 
 def _keep_answer(claim, status: int, body) -> None:
-    """Store the answer on the claim; a plain UPDATE, as this runs after every keyed create."""
-    meta = type(claim)._meta
-    quote = connection.ops.quote_name
-    sql = f"UPDATE {quote(meta.db_table)} SET status = %s, body = %s WHERE id = %s"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [status, meta.get_field("body").get_db_prep_save(body, connection), claim.pk])
+    """Store the answer on the claim; one UPDATE, as this runs after every keyed create."""
+    claim.status, claim.body = status, body
+    rows.update(claim, "status", "body")
 
 
 @cache

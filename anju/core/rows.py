@@ -68,6 +68,24 @@ def insert(*objs: models.Model) -> None:
 
 
 @cache
+def _update_statement(model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[models.Field]]:
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+    return f"UPDATE {table} SET {columns} WHERE {key} = %s", fields  # noqa: S608
+
+
+def update(obj: models.Model, *names: str) -> None:
+    """Write the named fields of a saved object, like `obj.save(update_fields=names)`."""
+    sql, fields = _update_statement(type(obj), names)
+    conn = connections[DEFAULT_DB_ALIAS]
+    params = [f.get_db_prep_save(f.pre_save(obj, False), conn) for f in fields]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+
+
+@cache
 def _loaders(model: type[models.Model]) -> tuple[list[str], list[tuple[Any, list]]]:
     table = model._meta.db_table
     converters = []

@@ -53,17 +53,21 @@ def minimal_prefixes(codes: Iterable[str]) -> list[str]:
     return sorted(result)
 
 
+@cache
+def _assignments_sql() -> str:
+    from anju.accounts.models import RoleAssignment
+
+    table = connection.ops.quote_name(RoleAssignment._meta.db_table)
+    return f"SELECT role, region_id FROM {table} WHERE user_id = %s ORDER BY region_id, role"  # noqa: S608
+
+
 def _assignments(user) -> list[tuple[str, str]]:
     cache = getattr(user, "_anju_assignments", None)
     if cache is None:
         # Plain SQL: this runs on every signed-in request, and compiling the ORM query cost more
         # than the query itself.
-        from anju.accounts.models import RoleAssignment
-
-        table = connection.ops.quote_name(RoleAssignment._meta.db_table)
-        sql = f"SELECT role, region_id FROM {table} WHERE user_id = %s ORDER BY region_id, role"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [user.pk])
+            cursor.execute(_assignments_sql(), [user.pk])
             cache = [tuple(row) for row in cursor.fetchall()]
         user._anju_assignments = cache
     return cache
@@ -86,6 +90,11 @@ def prefixes_for(user, perm: str) -> list[str] | None:
     if user.is_superuser:
         return ALL
     return minimal_prefixes(region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ()))
+
+
+def perm_for(model, action: str) -> str:
+    """ "view" on a case is "case.view"; a full name ("case.handle") stays as it is."""
+    return action if "." in action else f"{model.scope_perm}.{action}"
 
 
 def has_perm_anywhere(user, perm: str) -> bool:
@@ -118,8 +127,7 @@ class ScopedQuerySet(models.QuerySet):
         return q
 
     def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
-        perm = action if "." in action else f"{self.model.scope_perm}.{action}"
-        prefixes = prefixes_for(user, perm)
+        prefixes = prefixes_for(user, perm_for(self.model, action))
         if prefixes is ALL:
             return self.all()
         if not prefixes:
@@ -190,8 +198,7 @@ def _by_key_in_scope(model, column: str, user, action: str, value):
     code = getattr(obj, column)
     if not code:  # a row without a region: the general rule decides (county-wide grants only)
         return get_scoped_or_404(model._default_manager.all(), user, action, pk=key)
-    perm = action if "." in action else f"{model.scope_perm}.{action}"
-    if not covers(user, perm, code):
+    if not covers(user, perm_for(model, action), code):
         raise Http404
     return obj
 
@@ -200,12 +207,11 @@ def require_in_scope(obj, user, action: str) -> None:
     """The re-check after a write, inside its transaction: the changed row must still be in the
     actor's jurisdiction, so nobody moves or creates an object into a region they do not hold."""
     model = type(obj)
-    path = model.scope_path
-    if path.count("__") == 1 and path.endswith("__code"):
-        # The region's code is the foreign key's value: check the saved row's own field, no query.
-        code = getattr(obj, path.split("__")[0] + "_id")
-        perm = action if "." in action else f"{model.scope_perm}.{action}"
-        if covers(user, perm, code):
+    column = _own_scope_column(model)
+    code = getattr(obj, column) if column else ""
+    if code:
+        # The region code is on the saved row itself: check it with the rule visible_to filters with.
+        if covers(user, perm_for(model, action), code):
             return
         raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")
     if not model._default_manager.visible_to(user, action).filter(pk=obj.pk).exists():

@@ -99,3 +99,14 @@ def test_a_row_read_by_key_equals_the_querysets_object(cast):
     event = AuditEvent.objects.create(actor_username="t", action="test.load", after={"k": ["v"]})
     assert by_key(AuditEvent, event.pk).after == {"k": ["v"]}
     assert by_key(Dispute, case.pk + 10_000) is None
+
+
+def test_update_writes_only_the_named_fields_as_save_would(cast):
+    from anju.accounts.models import IdempotencyRecord
+    from anju.core.rows import update
+
+    claim = IdempotencyRecord.objects.create(user=cast.grid_a1, key="k", request_hash="h", status=0, body={})
+    claim.status, claim.body, claim.key = 201, {"标题": "排水沟", "n": [1, 2]}, "not written"
+    update(claim, "status", "body")
+    row = IdempotencyRecord.objects.get(pk=claim.pk)
+    assert (row.status, row.body, row.key) == (201, {"标题": "排水沟", "n": [1, 2]}, "k")
