@@ -105,12 +105,14 @@ def test_signed_out_callers_get_nothing(client, cast, endpoint):
     assert not has_markers(response.content)
 
 
+# A URL that offers no GET (a POST-only API path) has its POST checked below instead.
+GET_ENDPOINTS = [e for e in APP_ENDPOINTS if access_rule(e) is not None]
+
+
 @pytest.mark.parametrize("member", list(testing.MEMBERS))
-@pytest.mark.parametrize("endpoint", APP_ENDPOINTS, ids=lambda e: e.name)
+@pytest.mark.parametrize("endpoint", GET_ENDPOINTS, ids=lambda e: e.name)
 def test_get_as_each_cast_member(client_for, cast, endpoint, member):
     rule = access_rule(endpoint)
-    if rule is None:  # the URL offers no GET (a POST-only API path)
-        return
     response = client_for(member).get(fill(endpoint, cast))
     expected = expected_get(endpoint, member, rule)
     assert response.status_code in expected, (

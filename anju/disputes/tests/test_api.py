@@ -204,7 +204,7 @@ def test_a_stale_version_is_refused_with_a_clear_message(client_for):
     url = f"/api/disputes/{case['id']}"
     post(mediator, f"{url}/accept", {"mediators": ["mediator_a1"], "version": case["version"]})
     stale = post(mediator, f"{url}/escalate", {"reason": "x", "version": case["version"]})
-    assert stale.status_code == 409 and "Reload" not in stale.json()["description"]
+    assert stale.status_code == 409 and "已被他人修改" in stale.json()["description"]
     assert Dispute.objects.get(pk=case["id"]).handling_level == "village"
 
 

@@ -1,5 +1,7 @@
 """A mediator takes a dispute from registration to resolution in the browser."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -80,6 +82,9 @@ def test_the_case_file_masks_and_reveals_with_a_reason(client_for, cast):
     )
     assert testing.PARTY_PHONE in shown.content.decode()
     assert AccessRecord.objects.filter(field="phone", actor__username="mediator_a1").count() == 1
+    # The auditor reads who saw the number and why.
+    trail = " ".join(client_for("auditor").get("/audit/access/").content.decode().split())
+    assert "mediator_a1" in trail and "约调解时间" in trail
     leader_page = client_for("leader").get(f"/disputes/{dispute.pk}/").content.decode()
     assert "138****0001" in leader_page and "reveal" not in leader_page
 
@@ -232,3 +237,19 @@ def test_list_rows_and_my_work_name_status_category_and_risk_in_the_readers_lang
     assert f'<span class="tag risk-major">{risk_word}</span>' in page
     work = client.get("/disputes/work/", headers={"accept-language": language}).content.decode()
     assert f"{testing.DISPUTE_TITLE} · {status}" in work
+
+
+@pytest.mark.parametrize(
+    ("due_in", "colour"), [(dt.timedelta(hours=-1), "red"), (dt.timedelta(hours=1), "yellow")]
+)
+def test_lists_and_my_work_show_the_deadline_colour(client_for, cast, due_in, colour):
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    client.post(
+        f"/disputes/{dispute.pk}/act/accept/", {"mediators": ["mediator_a1"], "version": dispute.version}
+    )
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() + due_in)
+    listed = client.get("/disputes/").content.decode()
+    assert f'<tr class="deadline-{colour}"><td><a href="/disputes/{dispute.pk}/">' in listed
+    work = client.get("/disputes/work/").content.decode()
+    assert f'<li class="deadline-{colour}"><a href="/disputes/{dispute.pk}/">' in work

@@ -15,7 +15,7 @@ def test_a_township_officer_browses_only_their_subtree(client_for):
     assert "甲镇" in index and "乙镇" not in index and "测试县" not in index
     detail = client.get(f"/regions/{testing.TOWNSHIP_A}/").content.decode()
     assert "甲一村" in detail and "甲二村" in detail
-    assert "镇" in detail  # the township's kind, from its code segment (100-199: town)
+    assert "· 镇</dd>" in detail  # the township's kind, from its code segment (100-199: town)
     assert client.get(f"/regions/{testing.TOWNSHIP_B}/").status_code == 404
     assert client.get(f"/regions/{testing.COUNTY}/").status_code == 404
 

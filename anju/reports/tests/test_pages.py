@@ -29,9 +29,20 @@ def test_the_county_leader_sees_both_townships(client_for, quarter):
     assert response.status_code == 200
     f = response.context["figures"]
     assert (f.found, f.resolved, f.resolution_rate_display) == (10, 5, "50.0%")
-    text = response.content.decode()
-    for shown in ["甲镇", "乙镇", "57.1%", "33.3%", "2024-03", "50.0%", "8.5"]:
-        assert shown in text
+    text = " ".join(response.content.decode().split())
+    # What the reader sees: the headline figures and each township's row, in that row.
+    for headline in [
+        "<dt>摸排受理数</dt><dd>10</dd>",
+        "<dt>化解率</dt><dd>50.0%</dd>",
+        "<dt>平均化解天数</dt><dd>8.5</dd>",
+    ]:
+        assert headline in text
+    for township, found, resolved, rate in [("甲镇", 7, 4, "57.1%"), ("乙镇", 3, 1, "33.3%")]:
+        row = (
+            f'{township}</a></td> <td class="n" data-label="受理">{found}</td>'
+            f'<td class="n" data-label="化解">{resolved}</td><td class="n" data-label="化解率">{rate}</td>'
+        )
+        assert row in text
     # each township links to its own figures, with the same period
     assert f"date_from=2024-01-01&amp;date_to=2024-03-31&amp;region={testing.TOWNSHIP_A}" in text
 
