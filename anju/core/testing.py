@@ -5,7 +5,9 @@ one township over and must see nothing of A; the no-role user must see nothing a
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 
@@ -37,6 +39,23 @@ A_MARKERS = [
     "甲当事人",
 ]
 DISPUTE_TITLE = "宅基地边界之争"
+
+
+# The test county's time zone (the settings' default), for instants written as local times.
+COUNTY_TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local(*args) -> dt.datetime:
+    """local(2024, 3, 5, 9) is 09:00 on 5 March 2024 in the county."""
+    return dt.datetime(*args, tzinfo=COUNTY_TZ)
+
+
+def a_markers_in(content: bytes | str) -> list[str]:
+    """Township A's names found in a page or an API answer: an outsider must see none of them."""
+    text = content.decode("utf-8", errors="replace") if isinstance(content, bytes) else content
+    return [m for m in A_MARKERS if m in text]
+
+
 # The smallest valid PNG: one transparent pixel.
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001"

@@ -59,11 +59,6 @@ def member_covers(name: str, code: str) -> bool:
     return bool(role) and code.startswith(region)
 
 
-def has_markers(content: bytes) -> list[str]:
-    text = content.decode("utf-8", errors="replace")
-    return [m for m in testing.A_MARKERS if m in text]
-
-
 def expected_get(endpoint: Endpoint, member: str, rule) -> set[int]:
     # 405 is always allowed: a POST-only action answers GET with "method not allowed" before it
     # looks at anything, which tells nobody anything; its POST is checked below.
@@ -102,7 +97,7 @@ def test_signed_out_callers_get_nothing(client, cast, endpoint):
         assert response.status_code in {302, 405}
         if response.status_code == 302:
             assert response["Location"].startswith("/accounts/login/")
-    assert not has_markers(response.content)
+    assert not testing.a_markers_in(response.content)
 
 
 # A URL that offers no GET (a POST-only API path) has its POST checked below instead.
@@ -119,7 +114,9 @@ def test_get_as_each_cast_member(client_for, cast, endpoint, member):
         f"{member} GET {endpoint.name}: {response.status_code}, expected {sorted(expected)}"
     )
     if member in OUTSIDERS:
-        assert not has_markers(response.content), f"{member} sees township A's data on {endpoint.name}"
+        assert not testing.a_markers_in(response.content), (
+            f"{member} sees township A's data on {endpoint.name}"
+        )
 
 
 @pytest.mark.parametrize("member", OUTSIDERS)
@@ -209,7 +206,9 @@ def test_admin_is_for_administrators_and_scoped(client_for, cast, endpoint, memb
         # Another township's administrator: A's objects are not found, lists do not show them.
         assert response.status_code in {200, 302, 403, 404}
     if member in OUTSIDERS:
-        assert not has_markers(response.content), f"{member} sees township A's data on {endpoint.name}"
+        assert not testing.a_markers_in(response.content), (
+            f"{member} sees township A's data on {endpoint.name}"
+        )
 
 
 @pytest.mark.urls("anju.core.tests.leaky_urls")
@@ -219,4 +218,4 @@ def test_the_walker_catches_a_view_that_forgot_visible_to(client_for, cast):
     assert rule == "region.view"
     response = client_for("officer_b").get(fill(endpoint, cast))
     assert response.status_code not in expected_get(endpoint, "officer_b", rule)
-    assert has_markers(response.content) == ["甲一村"]
+    assert testing.a_markers_in(response.content) == ["甲一村"]

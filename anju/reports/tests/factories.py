@@ -8,23 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from anju.accounts.models import User
 from anju.core import testing
+from anju.core.testing import local
 from anju.disputes.choices import HANDLING_CODE_LENGTH
 from anju.disputes.models import Dispute, TimelineEntry
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = dt.date(2024, 1, 1)
 END = dt.date(2024, 4, 1)  # exclusive: the period is January to March 2024
 _numbers = itertools.count(1)
-
-
-def local(year, month, day, hour=0, minute=0, second=0) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 def make_dispute(

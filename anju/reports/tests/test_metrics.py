@@ -14,12 +14,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from anju.core import testing
+from anju.core.testing import local
 from anju.disputes import actions
 from anju.disputes.choices import Category
 from anju.disputes.models import Dispute
 from anju.reports import metrics
 
-from .factories import END, START, local, make_dispute
+from .factories import END, START, make_dispute
 
 pytestmark = pytest.mark.django_db
 

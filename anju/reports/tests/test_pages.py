@@ -19,11 +19,6 @@ def url() -> str:
     return reverse("reports:disputes")
 
 
-def markers(response) -> list[str]:
-    text = response.content.decode()
-    return [m for m in testing.A_MARKERS if m in text]
-
-
 def test_the_county_leader_sees_both_townships(client_for, quarter):
     response = client_for("leader").get(url(), QUARTER)
     assert response.status_code == 200
@@ -52,7 +47,7 @@ def test_township_b_sees_no_figures_of_township_a(client_for, quarter):
     assert response.status_code == 200
     f = response.context["figures"]
     assert (f.region_code, f.found, f.resolved) == (testing.TOWNSHIP_B, 3, 1)
-    assert not markers(response)
+    assert not testing.a_markers_in(response.content)
     assert "乙一村" in response.content.decode()
 
 
@@ -91,7 +86,7 @@ def test_an_unknown_region_is_not_found(client_for):
 def test_roles_without_cases_are_refused(client_for, member):
     response = client_for(member).get(url())
     assert response.status_code == 403
-    assert not markers(response)
+    assert not testing.a_markers_in(response.content)
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):

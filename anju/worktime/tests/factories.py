@@ -5,11 +5,10 @@ test data, not the real 2030 calendar."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from anju.core.testing import COUNTY_TZ
 from anju.worktime.choices import DayKind
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
 
 # 2030: New Year's Day is a Tuesday; the block runs Saturday 2 Feb to Sunday 10 Feb; Sunday 27 Jan
@@ -27,12 +26,8 @@ def overrides(days=SPRING_FESTIVAL_2030) -> dict[dt.date, str]:
     return {day: kind for day, (kind, _name) in days.items()}
 
 
-def local(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
-
-
 def end_of(year: int, month: int, day: int) -> dt.datetime:
-    return dt.datetime(year, month, day, 23, 59, 59, 999999, tzinfo=SHANGHAI)
+    return dt.datetime(year, month, day, 23, 59, 59, 999999, tzinfo=COUNTY_TZ)
 
 
 def store(days=SPRING_FESTIVAL_2030) -> None:

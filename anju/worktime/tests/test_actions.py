@@ -16,11 +16,12 @@ from openpyxl import Workbook
 from anju.audit.models import AuditEvent
 from anju.core.scoping import SYSTEM
 from anju.core.tabular import read_table
+from anju.core.testing import local
 from anju.worktime import actions
 from anju.worktime import calendar as wc
 from anju.worktime.models import CalendarDay
 
-from .factories import end_of, local
+from .factories import end_of
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,12 @@ import random
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from anju.core.testing import COUNTY_TZ, local
 from anju.worktime import calendar as wc
 from anju.worktime.calendar import WorkingCalendar
 from anju.worktime.checks import check_working_hours
 
-from .factories import SHANGHAI, UTC, end_of, local, overrides, store
+from .factories import UTC, end_of, overrides, store
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +173,7 @@ def test_working_hours_are_county_hours_whatever_the_zone_of_the_start():
     # 01:00 UTC is 09:00 in the county; one hour later is 10:00 there, 02:00 UTC.
     due = PLAIN.add_working_hours(dt.datetime(2030, 3, 4, 1, 0, tzinfo=UTC), 1)
     assert due == dt.datetime(2030, 3, 4, 2, 0, tzinfo=UTC)
-    assert due.tzinfo == SHANGHAI
+    assert due.tzinfo == COUNTY_TZ
 
 
 def test_working_hours_are_configurable(settings):
