@@ -119,12 +119,22 @@ class ScopedQuerySet(models.QuerySet):
     region code, e.g. "code" or "region__code"). Models whose rows can lack a region set
     `scope_unplaced_to_top = True`: such rows are visible only to county-wide grants."""
 
-    def _scope_q(self, prefixes: list[str]) -> Q:
-        path = self.model.scope_path
+    def _scope_q(self, prefixes: list[str], path: str = "") -> Q:
+        path = path or self.model.scope_path
         q = Q()
         for prefix in prefixes:
             q |= Q(**{f"{path}__startswith": prefix})
         return q
+
+    def within(self, user, perm: str, path: str) -> ScopedQuerySet:
+        """Rows whose region at `path` lies in the user's jurisdiction for `perm`: the rule of
+        visible_to, applied to another region of the row (a case's handling unit, say)."""
+        prefixes = prefixes_for(user, perm)
+        if prefixes is ALL:
+            return self.all()
+        if not prefixes:
+            return self.none()
+        return self.filter(self._scope_q(prefixes, path))
 
     def visible_to(self, user, action: str = "view") -> ScopedQuerySet:
         prefixes = prefixes_for(user, perm_for(self.model, action))

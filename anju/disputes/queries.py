@@ -128,15 +128,7 @@ def _bigrams(text: str) -> set[str]:
 
 def work_queue(user) -> dict[str, QuerySet]:
     """ "My work": what this person must accept, mediate, visit or acknowledge, by deadline."""
-    from anju.core.scoping import prefixes_for
-
-    handle = prefixes_for(user, "case.handle")
-    mine = visible(user)
-    if handle is not None:
-        unit_q = Q()
-        for prefix in handle:
-            unit_q |= Q(handling_unit__code__startswith=prefix)
-        mine = mine.filter(unit_q) if handle else mine.none()
+    mine = visible(user).within(user, "case.handle", "handling_unit__code")
     return {
         "to_accept": mine.filter(status=Status.REGISTERED).order_by("registered_at"),
         "to_mediate": mine.filter(status__in=[Status.ACCEPTED, Status.MEDIATING], mediators=user).order_by(
