@@ -30,6 +30,7 @@ import django
 
 django.setup()
 
+from cleanup import remove_cases_from  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -147,9 +148,7 @@ def main() -> int:
             floor = raw_floor(args.rows, places, user.pk, run)
             print(f"  raw SQL floor:   {args.rows / floor:7.1f} s  {floor:8,.0f} rows/s   (same rows, SQL)")
         finally:
-            with transaction.atomic():
-                _, removed = Dispute.objects.filter(id__gte=first_new).delete()
-            print(f"  removed the {removed.get(Dispute._meta.label, 0):,} cases this run added")
+            print(f"  removed the {remove_cases_from(first_new):,} cases this run added")
     return 0
 
 
