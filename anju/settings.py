@@ -90,13 +90,15 @@ def database_from_url(name: str, url: str) -> dict:
         except ValueError:
             raise ImproperlyConfigured(f"{name}={url!r} has a port that is not a number.") from None
         options: dict[str, object] = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-        # Off unless asked for (`?server_side_binding=on`): prepared statements measured no faster
-        # here, and with them a query may carry at most 65,535 parameters, which Django 5.2 does not
+        # Server-side binding for every query is off unless asked for (`?server_side_binding=on`):
+        # a query bound on the server may carry at most 65,535 parameters, which Django 5.2 does not
         # split for (a cascade delete or a prefetch over 100,000 cases failed).
-        binding = str(options.get("server_side_binding", "off")).lower()
-        if binding not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
-            raise ImproperlyConfigured(f"{name}: server_side_binding={binding!r} is not on or off.")
-        options["server_side_binding"] = binding in {"on", "true", "1", "yes"}
+        options["server_side_binding"] = _switch(name, options, "server_side_binding", "off")
+        # The busiest paths' fixed statements are prepared (`anju.core.rows.cursor`) unless
+        # `?prepared=off`, for a pooler that cannot keep prepared statements (PgBouncer before 1.21
+        # in transaction mode). Django leaves psycopg's preparing off unless a threshold is given.
+        options["prepare_threshold"] = 2 if _switch(name, options, "prepared", "on") else None
+        options.pop("prepared", None)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parsed.path.strip("/")),
@@ -111,6 +113,13 @@ def database_from_url(name: str, url: str) -> dict:
     raise ImproperlyConfigured(
         f"{name}={url!r}: only sqlite:///path and postgres://user:password@host:port/name are supported."
     )
+
+
+def _switch(name: str, options: dict, option: str, default: str) -> bool:
+    value = str(options.get(option, default)).lower()
+    if value not in {"on", "off", "true", "false", "1", "0", "yes", "no"}:
+        raise ImproperlyConfigured(f"{name}: {option}={value!r} is not on or off.")
+    return value in {"on", "true", "1", "yes"}
 
 
 VAR_DIR = Path(env_str("ANJU_VAR_DIR", str(Path.cwd() / "var"))).resolve()

@@ -10,6 +10,7 @@ Target (issue 3): at least 500 requests/s with 2 workers on 2 cores."""
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from django.utils import timezone  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.accounts.tokens import create_token  # noqa: E402
+from anju.core import rows  # noqa: E402
 from anju.core.scoping import SYSTEM  # noqa: E402
 from anju.disputes.models import Dispute  # noqa: E402
 
@@ -65,7 +67,8 @@ def raw_floor(grid: str, user_id: int, seconds: float, keyed: bool) -> float:
     claim committed before and the answer after), as plain SQL."""
     started, done = time.perf_counter(), 0
     run = int(time.time())
-    with connection.cursor() as cursor:
+    # Prepared, as the app's own statements are (anju.core.rows.cursor).
+    with rows.cursor() as cursor:
         while time.perf_counter() - started < seconds:
             if keyed:
                 cursor.execute(
@@ -112,8 +115,84 @@ def raw_floor(grid: str, user_id: int, seconds: float, keyed: bool) -> float:
     return done / (time.perf_counter() - started)
 
 
+# Every statement one keyed registration sends, in order (see `anju/disputes/actions.py`), for
+# pgbench: PostgreSQL's own share of a registration with no Python anywhere.
+PGBENCH = """
+SELECT 1;
+SELECT t.id, t.last_used_at, r.role, r.region_id, u.* FROM accounts_apitoken t
+  JOIN accounts_user u ON u.id = t.user_id LEFT JOIN accounts_roleassignment r ON r.user_id = u.id
+  WHERE t.key_hash = '%(key_hash)s' AND t.revoked_at IS NULL AND u.is_active ORDER BY r.region_id, r.role;
+SELECT * FROM regions_region WHERE code = '%(grid)s';
+INSERT INTO accounts_idempotencyrecord (user_id, key, request_hash, status, body, created_at, request_id)
+  VALUES (%(user)s, gen_random_uuid()::text, md5(random()::text), 0, '{}', now(), md5(random()::text))
+  RETURNING id AS claim \\gset
+UPDATE disputes_casecounter SET last = last + 1 WHERE county_code = '%(county)s' AND year = %(year)s
+  RETURNING last \\gset
+BEGIN;
+INSERT INTO disputes_dispute (number, region_id, origin_level, handling_unit_id, handling_level, status,
+  channel, category, title, description, location, people_involved, risk, may_turn_criminal,
+  registered_by_id, registered_at, resolved_level, version, external_ref)
+  VALUES ('%(county)s-%(year)s-' || lpad(:last::text, 6, '0'), '%(grid)s', 'village', '%(unit)s', 'village',
+  'registered', 'grid_visit', 'neighbour', '压测纠纷', '性能测试用的纠纷登记。', '', 2, 'general', false,
+  %(user)s, now(), '', 1, '') RETURNING id AS case_id \\gset
+INSERT INTO disputes_party (dispute_id, kind, role, name, phone, id_number, address)
+  VALUES (:case_id, 'person', 'applicant', '甲', '13900000001', '', ''),
+  (:case_id, 'person', 'respondent', '乙', '', '', '') RETURNING id;
+INSERT INTO disputes_timelineentry (dispute_id, at, actor_id, transition, from_status, to_status,
+  handling_unit_id, note) VALUES (:case_id, now(), %(user)s, 'register', '', 'registered', '%(unit)s',
+  '压测纠纷') RETURNING id;
+INSERT INTO audit_auditevent (at, actor_id, actor_username, action, object_type, object_id, object_repr,
+  region_code, after, result, detail, request_id, ip) VALUES (now(), %(user)s, 'bench', 'dispute.register',
+  'disputes.dispute', :case_id, '', '%(grid)s', '{"status": "registered"}', 'ok', '', md5(random()::text),
+  '127.0.0.1') RETURNING id;
+COMMIT;
+UPDATE accounts_idempotencyrecord SET status = 201, body = '{"id": 1, "number": "x", "parties": []}'
+  WHERE id = :claim;
+"""
+
+
+def pgbench_ceiling(
+    folder: Path, values: dict, seconds: int, clients: int, database_cpu
+) -> tuple[float, float]:
+    """Registrations/s and PostgreSQL CPU per registration when pgbench, a C client costing next to
+    nothing, sends the statements of a keyed registration from `clients` connections, prepared as
+    the app prepares them: what this machine's PostgreSQL can take with no application in front."""
+    script = folder / "register.sql"
+    script.write_text(PGBENCH % values)
+    settings = connection.settings_dict
+    env = {**os.environ, "PGPASSWORD": settings["PASSWORD"] or ""}
+    before = database_cpu()
+    result = subprocess.run(  # noqa: S603
+        [
+            shutil.which("pgbench"),
+            "-n",
+            "--protocol=prepared",
+            f"-c{clients}",
+            "-j2",
+            f"-T{seconds}",
+            "-f",
+            str(script),
+            "-h",
+            settings["HOST"] or "127.0.0.1",
+            "-p",
+            str(settings["PORT"] or 5432),
+            "-U",
+            settings["USER"] or "postgres",
+            settings["NAME"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    cpu = database_cpu() - before
+    tps = float(re.search(r"tps = ([\d.]+)", result.stdout).group(1))
+    return tps, cpu / (tps * seconds) * 1000
+
+
 def cpu_seconds(match) -> float:
-    """User + system CPU of the processes whose command line `match` accepts, from /proc (Linux)."""
+    """User + system CPU of the processes whose command line `match` accepts and of their exited
+    children, from /proc (Linux)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -122,7 +201,9 @@ def cpu_seconds(match) -> float:
         except OSError:
             continue
         if match(cmdline):
-            total += int(fields[11]) + int(fields[12])
+            # Own time, and that of children it has waited for: PostgreSQL's postmaster collects the
+            # time of connections that have closed (pgbench's, before the last reading).
+            total += sum(int(value) for value in fields[11:15])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -139,9 +220,10 @@ def main() -> int:
     if connection.vendor != "postgresql":
         print("run against PostgreSQL: set ANJU_DATABASE_URL", file=sys.stderr)
         return 2
-    if not shutil.which("wrk"):
-        print("wrk is needed: apt-get install wrk", file=sys.stderr)
-        return 2
+    for tool, package in (("wrk", "wrk"), ("pgbench", "postgresql-client")):
+        if not shutil.which(tool):
+            print(f"{tool} is needed: apt-get install {package}", file=sys.stderr)
+            return 2
     worker = User.objects.filter(username__startswith="grid-").order_by("username").first()
     if worker is None:
         print("seed first: anju seed", file=sys.stderr)
@@ -199,7 +281,8 @@ def main() -> int:
                 return "gunicorn" in cmdline and f"127.0.0.1:{PORT}" in cmdline
 
             def is_database(cmdline: str) -> bool:
-                return cmdline.startswith("postgres:")
+                # Its connections and helpers ("postgres: ..."), and the postmaster itself.
+                return cmdline.startswith("postgres:") or cmdline.split(" ", 1)[0].endswith("/bin/postgres")
 
             def readings():
                 children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -222,6 +305,20 @@ def main() -> int:
                 check=True,
             )
             after = readings()
+            ceiling, ceiling_cpu = pgbench_ceiling(
+                Path(folder),
+                {
+                    "key_hash": hashlib.sha256(token.encode()).hexdigest(),
+                    "user": worker.pk,
+                    "grid": grid,
+                    "unit": grid[:12],
+                    "county": grid[:6],
+                    "year": timezone.localdate().year,
+                },
+                min(args.seconds, 10),
+                args.connections,
+                lambda: cpu_seconds(is_database),
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -246,6 +343,10 @@ def main() -> int:
         f" -> 2 cores for the app alone would serve {2000 / app_cpu:.0f} requests/s"
     )
     print(f"  raw SQL floor:   {floor:8.1f} cases/s (same rows, one connection, no Python between)")
+    print(
+        f"  PostgreSQL alone: {ceiling:7.1f} cases/s from {args.connections} pgbench connections, the"
+        f" statements of a keyed registration, PostgreSQL CPU {ceiling_cpu:.2f} ms per case"
+    )
     print(f"  removed the {removed:,} cases this run added, so they do not skew the list benchmark")
     return 0
 

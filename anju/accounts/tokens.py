@@ -47,7 +47,7 @@ def _token_sql() -> str:
 
 
 def user_for_token(token: str) -> User | None:
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(_token_sql(), [_hash(token)])
         found = cursor.fetchall()
     if not found:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
+from anju.core import rows
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.rows import insert
 from anju.core.scoping import covers, require_in_scope
@@ -75,7 +76,7 @@ def next_numbers(county_code: str, year: int, count: int = 1) -> list[str]:
     it. A registration that fails afterwards leaves a gap."""
     table = connection.ops.quote_name(CaseCounter._meta.db_table)
     sql = f"UPDATE {table} SET last = last + %s WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
-    with connection.cursor() as cursor:
+    with rows.cursor() as cursor:
         cursor.execute(sql, [count, county_code, year])
         row = cursor.fetchone()
     if row is None:  # the first case of this county and year
@@ -84,7 +85,7 @@ def next_numbers(county_code: str, year: int, count: int = 1) -> list[str]:
                 CaseCounter.objects.create(county_code=county_code, year=year, last=count)
             row = (count,)
         except IntegrityError:  # another registration created it first
-            with connection.cursor() as cursor:
+            with rows.cursor() as cursor:
                 cursor.execute(sql, [count, county_code, year])
                 row = cursor.fetchone()
     last = row[0]

@@ -110,3 +110,48 @@ def test_update_writes_only_the_named_fields_as_save_would(cast):
     update(claim, "status", "body")
     row = IdempotencyRecord.objects.get(pk=claim.pk)
     assert (row.status, row.body, row.key) == (201, {"标题": "排水沟", "n": [1, 2]}, "k")
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+
+
+def prepared_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return {row[0].split(" (")[0] for row in cursor.fetchall()}
+
+
+@postgres_only
+def test_registrations_through_the_api_run_on_prepared_statements(client_for):
+    from anju.disputes.tests.test_api import new_case, post
+
+    client = client_for("grid_a1")
+    for n in range(3):
+        key = {"Idempotency-Key": f"k{n}"}
+        assert post(client, "/api/disputes", new_case(check_duplicates=False), **key).status_code == 201
+    statements = prepared_statements()
+    for table in ("disputes_dispute", "disputes_party", "disputes_timelineentry", "audit_auditevent"):
+        assert f'INSERT INTO "{table}"' in statements
+    assert 'INSERT INTO "accounts_idempotencyrecord"' in statements
+    assert any(s.startswith('UPDATE "disputes_casecounter"') for s in statements)
+
+
+@postgres_only
+def test_with_prepared_off_nothing_is_prepared(cast, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    for n in range(3):
+        insert(a_case(f"P-{n}", cast.grid_a1))
+        by_key(Region, testing.GRID_A1)
+    assert prepared_statements() == set()
+
+
+@postgres_only
+def test_more_parameters_than_a_prepared_statement_may_carry_still_insert(cast):
+    case = a_case("T-many", cast.grid_a1)
+    insert(case)
+    parties = [Party(dispute=case, role="applicant", name=f"甲{n}") for n in range(10_000)]
+    insert(*parties)  # 7 columns each: 70,000 parameters
+    assert Party.objects.filter(dispute=case).count() == 10_000
+    assert [p.pk for p in parties] == sorted(p.pk for p in parties)

@@ -76,11 +76,13 @@ def test_database_urls_parse():
         "5433",
         "anju",
     )
-    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": False}
-    on = s.database_from_url("X", "postgres://db.local/anju?server_side_binding=on")
-    assert on["OPTIONS"] == {"server_side_binding": True}
+    assert pg["OPTIONS"] == {"sslmode": "require", "server_side_binding": False, "prepare_threshold": 2}
+    on = s.database_from_url("X", "postgres://db.local/anju?server_side_binding=on&prepared=off")
+    assert on["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": None}
     with pytest.raises(ImproperlyConfigured, match="server_side_binding"):
         s.database_from_url("X", "postgres://db.local/anju?server_side_binding=perhaps")
+    with pytest.raises(ImproperlyConfigured, match="prepared='sometimes'"):
+        s.database_from_url("X", "postgres://db.local/anju?prepared=sometimes")
     lite = s.database_from_url("X", "sqlite:////tmp/anju-test/x.sqlite3")
     assert lite["NAME"] == "/tmp/anju-test/x.sqlite3"
     assert "journal_mode=WAL" in lite["OPTIONS"]["init_command"]
