@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
@@ -173,10 +174,12 @@ def reveal(request, dispute_id: int, party_id: int, payload: RevealIn):
 
 
 def _accept_kwargs(request, payload: AcceptIn) -> dict:
-    users = list(User.objects.filter(username__in=payload.mediators, is_active=True))
+    # Only the names are resolved here; who may mediate the case is accept's rule (eligible_mediators).
+    users = list(User.objects.filter(username__in=payload.mediators))
     missing = set(payload.mediators) - {u.username for u in users}
     if missing:
-        raise ValidationError({"mediators": [f"no active account {name}" for name in sorted(missing)]})
+        message = _("No account is named %(name)s.")
+        raise ValidationError({"mediators": [message % {"name": name} for name in sorted(missing)]})
     return {"mediators": users, "note": payload.note}
 
 
