@@ -50,6 +50,7 @@ from .models import (
     FollowUpVisit,
     MediationSession,
     Party,
+    Subtype,
     TimelineEntry,
     Transfer,
 )
@@ -177,6 +178,7 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
         if region.is_retired:
             raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
         parties = clean_parties(parties)
+        _check_subtype(fields.get("subtype"), fields.get("category"))
         level = REGION_LEVEL_TO_HANDLING[region.level]
         now = timezone.now()
         dispute = Dispute(
@@ -209,6 +211,21 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
             require_in_scope(dispute, actor, "case.view")
             record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
     return dispute
+
+
+def _check_subtype(subtype: Subtype | None, category: str | None) -> None:
+    """A local subtype is counted under one national category, so a dispute's category must be
+    that one, or the statistics would count it twice over; a subtype taken out of use takes no
+    new disputes."""
+    if subtype is None:
+        return
+    if not subtype.active:
+        raise ValidationError({"subtype": _("%(subtype)s is no longer in use.") % {"subtype": subtype.name}})
+    if subtype.category != category:
+        message = _("%(subtype)s counts under %(category)s.")
+        raise ValidationError(
+            {"subtype": message % {"subtype": subtype.name, "category": subtype.get_category_display()}}
+        )
 
 
 PARTY_FIELDS = {"kind", "role", "name", "phone", "id_number", "address"}

@@ -106,13 +106,14 @@ def _party_values(payload: DisputeIn) -> list[dict]:
 @router.post("", response={201: DisputeOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
 def create_dispute(request, payload: DisputeIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
+    # Only the code is resolved here; whether the subtype fits the category is register_dispute's rule.
     subtype = None
     if payload.subtype:
-        subtype = Subtype.objects.filter(code=payload.subtype, active=True).first()
+        subtype = Subtype.objects.filter(code=payload.subtype).first()
         if subtype is None:
-            raise ValidationError({"subtype": ["unknown local subtype"]})
-        if subtype.category != payload.category:
-            raise ValidationError({"subtype": [f"{subtype.code} counts under {subtype.category}"]})
+            raise ValidationError(
+                {"subtype": [_("Unknown local subtype %(code)s.") % {"code": payload.subtype}]}
+            )
 
     def create():
         parties = actions.clean_parties(_party_values(payload))

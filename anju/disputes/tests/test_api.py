@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.audit.models import AccessRecord, AuditEvent
 from anju.core import testing
-from anju.disputes.models import Alert, Dispute
+from anju.disputes.models import Alert, Dispute, Subtype
 
 pytestmark = pytest.mark.django_db
 
@@ -355,7 +355,16 @@ def test_local_subtypes_count_under_their_category(client_for):
     subtypes = {s["code"]: s["category"] for s in client.get("/api/disputes/subtypes").json()}
     assert subtypes["pasture_boundary"] == "forest_land" and subtypes["wage_arrears"] == "labour"
     wrong = post(client, "/api/disputes", new_case(subtype="pasture_boundary", category="labour"))
-    assert wrong.status_code == 400 and "subtype" in wrong.json()["errors"]
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["subtype"] == ["草场边界 属于“山林土地”类。"]
+    unknown = post(client, "/api/disputes", new_case(subtype="no_such_thing", category="labour"))
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"]["subtype"] == ["未知的本地细分类型 no_such_thing。"]
+    Subtype.objects.filter(code="wage_arrears").update(active=False)
+    retired = post(client, "/api/disputes", new_case(subtype="wage_arrears", category="labour"))
+    assert retired.status_code == 400
+    assert retired.json()["errors"]["subtype"] == ["劳资（拖欠工资） 已停用。"]
+    assert not Dispute.objects.filter(title=new_case()["title"]).exists()
     ok = post(
         client,
         "/api/disputes",

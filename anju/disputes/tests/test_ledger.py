@@ -278,6 +278,19 @@ def test_a_ledger_without_numbers_is_not_imported_twice_either(tmp_path):
     assert imported().count() == 3
 
 
+def test_a_local_subtype_in_the_category_column_counts_under_its_category(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(
+        as_csv(
+            HEADERS,
+            [row("TZ-2025-020", "2025-06-01", testing.VILLAGE_A1, "草场边界", "草场越界放牧", "甲、乙")],
+        )
+    )
+    assert "1 new" in run_command(path)[0]
+    dispute = Dispute.objects.get(external_ref="ledger:TZ-2025-020")
+    assert (dispute.category, dispute.subtype.code) == ("forest_land", "pasture_boundary")
+
+
 A1 = testing.VILLAGE_A1
 BAD = [
     row("TZ-2025-005", "2025-06-01", "629902999201", "邻里", "区划不存在", "甲"),

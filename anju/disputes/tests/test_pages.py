@@ -1,6 +1,7 @@
 """A mediator takes a dispute from registration to resolution in the browser."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from anju.accounts.models import User
 from anju.audit.models import AccessRecord
 from anju.core import testing
-from anju.disputes.models import Dispute
+from anju.disputes.models import Dispute, Subtype
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,18 @@ def test_register_in_the_browser(client_for):
     dispute = Dispute.objects.get(title="工地拖欠工资")
     assert response["Location"] == f"/disputes/{dispute.pk}/"
     assert dispute.parties.count() == 2 and dispute.risk == "serious"
+
+
+def test_a_subtype_must_count_under_the_chosen_category(client_for):
+    client = client_for("mediator_a1")
+    pasture = Subtype.objects.get(code="pasture_boundary")
+    wrong = client.post("/disputes/new/", registration(subtype=pasture.pk, category="labour"))
+    assert wrong.status_code == 400
+    assert "草场边界 属于“山林土地”类。" in html.unescape(wrong.content.decode())
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+    right = client.post("/disputes/new/", registration(subtype=pasture.pk, category="forest_land"))
+    assert right.status_code == 302
+    assert Dispute.objects.get(title="工地拖欠工资").subtype == pasture
 
 
 def test_a_possible_duplicate_asks_before_saving(client_for):
