@@ -45,6 +45,10 @@ ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.ADMINISTRATOR: frozenset({Perm.REGION_VIEW, Perm.REGION_CHANGE, Perm.STAFF_VIEW, Perm.USER_MANAGE}),
 }
 
+# Who may be named mediator of a case: people's mediators (调解员), and the township officers and
+# centre operators who mediate too. Grid workers register and follow up cases but do not mediate.
+MEDIATING_ROLES: frozenset[str] = frozenset({Role.MEDIATOR, Role.TOWNSHIP_OFFICER, Role.CENTRE_OPERATOR})
+
 ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({Level.GRID, Level.VILLAGE}),
     Role.MEDIATOR: frozenset({Level.VILLAGE, Level.TOWNSHIP, Level.COUNTY}),

@@ -112,6 +112,14 @@ def build_cast() -> None:
     register_cast_dispute()
 
 
+def add_staff(username: str, full_name: str, role: str, region: str, *, active: bool = True) -> User:
+    """A member of staff the cast lacks (a grid worker on a village, a departed mediator), for the
+    test that needs them; the test's transaction takes them away again."""
+    user = User.objects.create(username=username, full_name=full_name, is_active=active)
+    RoleAssignment.objects.create(user=user, role=role, region_id=region)
+    return user
+
+
 def register_cast_dispute():
     """Township A's dispute, registered by the village mediator: the object every case page and
     endpoint is opened with."""

@@ -10,14 +10,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.accounts.choices import MEDIATING_ROLES
+from anju.accounts.models import User
 from anju.audit.actions import record, refusals_recorded
 from anju.core import rows
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.rows import insert
 from anju.core.scoping import covers, require_in_scope
+from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
 from anju.worktime.calendar import add_working_days
 
@@ -47,6 +51,7 @@ from .models import (
     FollowUpVisit,
     MediationSession,
     Party,
+    Subtype,
     TimelineEntry,
     Transfer,
 )
@@ -174,6 +179,7 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
         if region.is_retired:
             raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
         parties = clean_parties(parties)
+        _check_subtype(fields.get("subtype"), fields.get("category"))
         level = REGION_LEVEL_TO_HANDLING[region.level]
         now = timezone.now()
         dispute = Dispute(
@@ -206,6 +212,21 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
             require_in_scope(dispute, actor, "case.view")
             record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
     return dispute
+
+
+def _check_subtype(subtype: Subtype | None, category: str | None) -> None:
+    """A local subtype is counted under one national category, so a dispute's category must be
+    that one, or the statistics would count it twice over; a subtype taken out of use takes no
+    new disputes."""
+    if subtype is None:
+        return
+    if not subtype.active:
+        raise ValidationError({"subtype": _("%(subtype)s is no longer in use.") % {"subtype": subtype.name}})
+    if subtype.category != category:
+        message = _("%(subtype)s counts under %(category)s.")
+        raise ValidationError(
+            {"subtype": message % {"subtype": subtype.name, "category": subtype.get_category_display()}}
+        )
 
 
 PARTY_FIELDS = {"kind", "role", "name", "phone", "id_number", "address"}
@@ -293,16 +314,41 @@ def _apply(
     return locked
 
 
+def eligible_mediators(dispute: Dispute) -> QuerySet[User]:
+    """Who may be named mediator of the case: active holders of a mediating role (MEDIATING_ROLES) on
+    its handling unit or a unit above it. The accept form offers these people and `accept` refuses
+    anyone else, so the pages and the API follow one rule."""
+    unit = dispute.handling_unit_id
+    units = [unit[:length] for length in sorted(CODE_LENGTH.values()) if length <= len(unit)]
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=MEDIATING_ROLES,
+            role_assignments__region_id__in=units,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def accept(
     actor, dispute: Dispute, *, mediators: list, version: int | None = None, note: str = ""
 ) -> Dispute:
     def change(d: Dispute) -> None:
         if not mediators:
             raise ValidationError({"mediators": _("Name at least one mediator.")})
-        for mediator in mediators:
-            if not covers(mediator, "case.handle", d.handling_unit_id):
-                message = _("%(name)s does not work in %(unit)s.")
-                raise ValidationError({"mediators": message % {"name": mediator, "unit": d.handling_unit}})
+        # Checked on the locked row: the case may have moved to another unit since the form was filled.
+        named = eligible_mediators(d).filter(pk__in=[m.pk for m in mediators])
+        eligible = set(named.values_list("pk", flat=True))
+        refused = [m for m in mediators if m.pk not in eligible]
+        if refused:
+            message = _(
+                "%(name)s cannot mediate cases of %(unit)s: name a people's mediator, township officer "
+                "or centre operator who works there."
+            )
+            raise ValidationError(
+                {"mediators": [message % {"name": m, "unit": d.handling_unit} for m in refused]}
+            )
         now = timezone.now()
         d.accepted_at = now
         d.due_at = deadlines.due_for(d, now)

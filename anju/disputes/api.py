@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
@@ -105,13 +106,14 @@ def _party_values(payload: DisputeIn) -> list[dict]:
 @router.post("", response={201: DisputeOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
 def create_dispute(request, payload: DisputeIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
+    # Only the code is resolved here; whether the subtype fits the category is register_dispute's rule.
     subtype = None
     if payload.subtype:
-        subtype = Subtype.objects.filter(code=payload.subtype, active=True).first()
+        subtype = Subtype.objects.filter(code=payload.subtype).first()
         if subtype is None:
-            raise ValidationError({"subtype": ["unknown local subtype"]})
-        if subtype.category != payload.category:
-            raise ValidationError({"subtype": [f"{subtype.code} counts under {subtype.category}"]})
+            raise ValidationError(
+                {"subtype": [_("Unknown local subtype %(code)s.") % {"code": payload.subtype}]}
+            )
 
     def create():
         parties = actions.clean_parties(_party_values(payload))
@@ -173,10 +175,12 @@ def reveal(request, dispute_id: int, party_id: int, payload: RevealIn):
 
 
 def _accept_kwargs(request, payload: AcceptIn) -> dict:
-    users = list(User.objects.filter(username__in=payload.mediators, is_active=True))
+    # Only the names are resolved here; who may mediate the case is accept's rule (eligible_mediators).
+    users = list(User.objects.filter(username__in=payload.mediators))
     missing = set(payload.mediators) - {u.username for u in users}
     if missing:
-        raise ValidationError({"mediators": [f"no active account {name}" for name in sorted(missing)]})
+        message = _("No account is named %(name)s.")
+        raise ValidationError({"mediators": [message % {"name": name} for name in sorted(missing)]})
     return {"mediators": users, "note": payload.note}
 
 

@@ -46,17 +46,6 @@ class DisputeForm(forms.Form):
 
         self.fields["subtype"].queryset = Subtype.objects.filter(active=True)
 
-    def clean(self):
-        data = super().clean()
-        subtype = data.get("subtype")
-        if subtype is not None and data.get("category") and subtype.category != data["category"]:
-            self.add_error(
-                "subtype",
-                _("%(subtype)s counts under %(category)s.")
-                % {"subtype": subtype.name, "category": subtype.get_category_display()},
-            )
-        return data
-
 
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("role in the dispute"), choices=PartyRole.choices)

@@ -36,15 +36,13 @@ from anju.core.personal import (
     mask_id_number,
     mask_phone,
     normalise_id_number,
-    validate_id_number,
-    validate_phone,
 )
 from anju.core.scoping import covers
 from anju.core.tabular import RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 
-from .actions import alerts_on_register, handling_unit_for, next_numbers
+from .actions import alerts_on_register, clean_parties, handling_unit_for, next_numbers
 from .choices import (
     LEVEL_RANK,
     OPEN_STATUSES,
@@ -709,36 +707,33 @@ def _parse_row(
 
 
 def _parties(values: dict[str, str], bad: Callable[[str, str], None]) -> list[dict]:
+    """The row's parties, checked by the rule every registration follows (actions.clean_parties);
+    each problem is put on the column the value came from and names the party it is about."""
     parties = parse_parties(values.get("parties", ""))
-    if not parties:
-        bad("parties", _("A dispute needs at least one party."))
-        return parties
     for key in ("phone", "id_number"):
         extra = split_cell(values.get(key, ""))
-        if len(extra) > len(parties):
+        if parties and len(extra) > len(parties):
             bad(key, _("This column names more values than there are parties."))
             continue
         for party, value in zip(parties, extra, strict=False):
             party[key] = party[key] or value
     for party in parties:
-        if not party["name"]:
-            bad("parties", _("The name is empty."))
-        elif len(party["name"]) > 100:
+        # The ledger's own limit, as for its other text columns: the API and the form cap names too.
+        if len(party["name"]) > 100:
             bad("parties", _("This is longer than %(max)d characters.") % {"max": 100})
-        if party["phone"]:
-            try:
-                party["phone"] = validate_phone(party["phone"])
-            except ValidationError as error:
-                bad("phone" if "phone" in values else "parties", "; ".join(error.messages))
-        if party["id_number"]:
-            column = "id_number" if "id_number" in values else "parties"
-            if party["kind"] != PartyKind.PERSON:
-                bad(column, _("Only a person has an identity number."))
+    try:
+        return clean_parties(parties)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            problem = "; ".join(messages)
+            if key == "parties":
+                bad("parties", problem)
                 continue
-            try:
-                party["id_number"] = validate_id_number(party["id_number"])
-            except ValidationError as error:
-                bad(column, f"{party['name']}: " + "; ".join(error.messages))
+            _prefix, index, field_name = key.split(".")
+            party = parties[int(index)]
+            who = party["name"] or _("party %(number)d") % {"number": int(index) + 1}
+            column = field_name if field_name != "name" and field_name in values else "parties"
+            bad(column, _("%(party)s: %(problem)s") % {"party": who, "problem": problem})
     return parties
 
 

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anju.accounts.models import User
 from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import role_required, show_errors
@@ -142,25 +141,11 @@ ACTION_FORMS = {
 }
 
 
-def _mediators_for(dispute: Dispute):
-    """Staff who can handle cases at the handling unit: the choices for acceptance."""
-    ancestors = [dispute.handling_unit_id[:n] for n in (6, 9, 12) if n <= len(dispute.handling_unit_id)]
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__region__code__in=ancestors,
-            role_assignments__role__in=["mediator", "township_officer", "centre_operator"],
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 def _action_form(name: str, dispute: Dispute, data=None):
     form_class = ACTION_FORMS[name]
     initial = {"version": dispute.version}
     if form_class is forms.AcceptForm:
-        return form_class(data, initial=initial, mediators=_mediators_for(dispute), prefix=name)
+        return form_class(data, initial=initial, mediators=actions.eligible_mediators(dispute), prefix=name)
     return form_class(data, initial=initial, prefix=name)
 
 
@@ -231,7 +216,7 @@ def dispute_act(request, dispute_id: int, action: str):
     data = dict(form.cleaned_data)
     try:
         if action == "accept":
-            data["mediators"] = list(_mediators_for(dispute).filter(pk__in=data["mediators"]))
+            data["mediators"] = list(actions.eligible_mediators(dispute).filter(pk__in=data["mediators"]))
         if action == "merge":
             data["into"] = get_scoped_or_404(Dispute, request.user, "view", number=data["into"].strip())
         getattr(actions, action)(request.user, dispute, **data)

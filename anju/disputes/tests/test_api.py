@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.audit.models import AccessRecord, AuditEvent
 from anju.core import testing
-from anju.disputes.models import Alert, Dispute
+from anju.disputes.models import Alert, Dispute, Subtype
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,36 @@ def test_a_case_that_may_turn_criminal_alerts_township_and_county(client_for):
     ).json()
     units = set(Alert.objects.filter(dispute_id=case["id"]).values_list("unit_id", flat=True))
     assert units == {testing.TOWNSHIP_A, testing.COUNTY}
+
+
+def test_only_mediators_of_the_handling_unit_can_be_named_on_accept(client_for, cast):
+    from anju.accounts.choices import Role
+
+    testing.add_staff("grid_village_a1", "甲一村网格员", Role.GRID_WORKER, testing.VILLAGE_A1)
+    testing.add_staff("retired_a1", "已离职调解员", Role.MEDIATOR, testing.VILLAGE_A1, active=False)
+    testing.add_staff("mediator_a2", "甲二村调解员", Role.MEDIATOR, testing.VILLAGE_A2)
+    dispute = cast.dispute()
+    url = f"/api/disputes/{dispute.pk}/accept"
+    client = client_for("mediator_a1")
+    # A grid worker handles cases in the village but is not a mediator; nor is someone who has left,
+    # nor the next village's mediator.
+    for username, full_name in [
+        ("grid_village_a1", "甲一村网格员"),
+        ("retired_a1", "已离职调解员"),
+        ("mediator_a2", "甲二村调解员"),
+    ]:
+        refused = post(client, url, {"mediators": ["mediator_a1", username], "version": dispute.version})
+        assert refused.status_code == 400, username
+        [message] = refused.json()["errors"]["mediators"]
+        assert message.startswith(f"{full_name} 不能调解 甲一村 ({testing.VILLAGE_A1}) 的案件"), message
+    unknown = post(client, url, {"mediators": ["nobody_here"]})
+    assert unknown.status_code == 400 and "nobody_here" in unknown.json()["errors"]["mediators"][0]
+    dispute.refresh_from_db()
+    assert dispute.status == "registered" and not dispute.mediators.exists()
+    # The village's mediator and the township's officer above it both mediate.
+    accepted = post(client, url, {"mediators": ["mediator_a1", "officer_a"], "version": dispute.version})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    assert set(dispute.mediators.values_list("username", flat=True)) == {"mediator_a1", "officer_a"}
 
 
 def test_from_registration_to_resolution(client_for, cast):
@@ -325,7 +355,16 @@ def test_local_subtypes_count_under_their_category(client_for):
     subtypes = {s["code"]: s["category"] for s in client.get("/api/disputes/subtypes").json()}
     assert subtypes["pasture_boundary"] == "forest_land" and subtypes["wage_arrears"] == "labour"
     wrong = post(client, "/api/disputes", new_case(subtype="pasture_boundary", category="labour"))
-    assert wrong.status_code == 400 and "subtype" in wrong.json()["errors"]
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["subtype"] == ["草场边界 属于“山林土地”类。"]
+    unknown = post(client, "/api/disputes", new_case(subtype="no_such_thing", category="labour"))
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"]["subtype"] == ["未知的本地细分类型 no_such_thing。"]
+    Subtype.objects.filter(code="wage_arrears").update(active=False)
+    retired = post(client, "/api/disputes", new_case(subtype="wage_arrears", category="labour"))
+    assert retired.status_code == 400
+    assert retired.json()["errors"]["subtype"] == ["劳资（拖欠工资） 已停用。"]
+    assert not Dispute.objects.filter(title=new_case()["title"]).exists()
     ok = post(
         client,
         "/api/disputes",

@@ -278,6 +278,19 @@ def test_a_ledger_without_numbers_is_not_imported_twice_either(tmp_path):
     assert imported().count() == 3
 
 
+def test_a_local_subtype_in_the_category_column_counts_under_its_category(tmp_path):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(
+        as_csv(
+            HEADERS,
+            [row("TZ-2025-020", "2025-06-01", testing.VILLAGE_A1, "草场边界", "草场越界放牧", "甲、乙")],
+        )
+    )
+    assert "1 new" in run_command(path)[0]
+    dispute = Dispute.objects.get(external_ref="ledger:TZ-2025-020")
+    assert (dispute.category, dispute.subtype.code) == ("forest_land", "pasture_boundary")
+
+
 A1 = testing.VILLAGE_A1
 BAD = [
     row("TZ-2025-005", "2025-06-01", "629902999201", "邻里", "区划不存在", "甲"),
@@ -303,8 +316,8 @@ def test_a_bad_file_changes_nothing_and_every_bad_row_is_reported(client_for):
         5: ("区划代码", "629902999201 is not a region of this county's tree."),
         6: ("纠纷类别", "Unknown category 吵架."),
         7: ("受理日期", "2025-13-01 is not a date"),
-        8: ("当事人", "12345 is not a phone number."),
-        9: ("身份证号", "check digit"),
+        8: ("当事人", "甲: 12345 is not a phone number."),
+        9: ("身份证号", "甲: The check digit of this identity number is wrong"),
         10: ("涉及金额（元）", "The amount cannot be negative."),
         11: ("结案日期", "The resolution date is before the registration date."),
         12: ("台账编号", "TZ-2025-001 appears again (first on row 2)."),
@@ -316,6 +329,29 @@ def test_a_bad_file_changes_nothing_and_every_bad_row_is_reported(client_for):
     assert AuditEvent.objects.filter(action="dispute.import", result="refused").count() == 1
     # The file stays for another choice of columns.
     assert 'name="token"' in page
+
+
+def test_each_bad_party_is_reported_by_name_and_column(client_for):
+    valid_id = "11010519491231002X"
+    headers = [*HEADERS, "联系电话"]
+    rows = [
+        [*row("TZ-2025-030", "2025-06-01", A1, "邻里", "好的一行", "张三、李四"), "13800001111、13800002222"],
+        [*row("TZ-2025-031", "2025-06-01", A1, "邻里", "第二人电话错", "张三、李四"), "13800001111、12345"],
+        [*row("TZ-2025-032", "2025-06-01", A1, "合同", "公司有身份证", "某建筑公司", id_number=valid_id), ""],
+        [*row("TZ-2025-033", "2025-06-01", A1, "邻里", "只有电话", "（13800001111）、李四"), ""],
+        [*row("TZ-2025-034", "2025-06-01", A1, "邻里", "没有当事人", ""), ""],
+    ]  # fmt: skip
+    response = import_through_pages(english(client_for("officer_a")), "台账.xlsx", xlsx(headers, rows))
+    assert response.status_code == 400
+    page = text(response)
+    assert "4 bad rows: nothing was imported." in page
+    assert bad_rows(page) == {
+        3: [("联系电话", "李四: 12345 is not a phone number.")],
+        4: [("身份证号", "某建筑公司: Only a person has an identity number.")],
+        5: [("当事人", "party 1: The name is empty.")],
+        6: [("当事人", "A dispute needs at least one party.")],
+    }
+    assert imported().count() == 0
 
 
 def test_the_command_rejects_a_bad_file_and_lists_the_rows(tmp_path):

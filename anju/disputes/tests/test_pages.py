@@ -1,13 +1,16 @@
 """A mediator takes a dispute from registration to resolution in the browser."""
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from django.utils import timezone
 
+from anju.accounts.models import User
 from anju.audit.models import AccessRecord
 from anju.core import testing
-from anju.disputes.models import Dispute
+from anju.disputes.models import Dispute, Subtype
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +55,18 @@ def test_register_in_the_browser(client_for):
     dispute = Dispute.objects.get(title="工地拖欠工资")
     assert response["Location"] == f"/disputes/{dispute.pk}/"
     assert dispute.parties.count() == 2 and dispute.risk == "serious"
+
+
+def test_a_subtype_must_count_under_the_chosen_category(client_for):
+    client = client_for("mediator_a1")
+    pasture = Subtype.objects.get(code="pasture_boundary")
+    wrong = client.post("/disputes/new/", registration(subtype=pasture.pk, category="labour"))
+    assert wrong.status_code == 400
+    assert "草场边界 属于“山林土地”类。" in html.unescape(wrong.content.decode())
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+    right = client.post("/disputes/new/", registration(subtype=pasture.pk, category="forest_land"))
+    assert right.status_code == 302
+    assert Dispute.objects.get(title="工地拖欠工资").subtype == pasture
 
 
 def test_a_possible_duplicate_asks_before_saving(client_for):
@@ -150,6 +165,38 @@ def test_two_mediators_do_not_overwrite_each_other(client_for, cast):
     assert "已被他人修改" in response.content.decode()
     dispute.refresh_from_db()
     assert dispute.handling_level == "village"
+
+
+def test_the_accept_form_offers_the_people_the_api_accepts(client_for, cast):
+    from anju.accounts.choices import Role
+    from anju.disputes import actions
+
+    testing.add_staff("grid_village_a1", "甲一村网格员", Role.GRID_WORKER, testing.VILLAGE_A1)
+    testing.add_staff("retired_a1", "已离职调解员", Role.MEDIATOR, testing.VILLAGE_A1, active=False)
+    testing.add_staff("mediator_a2", "甲二村调解员", Role.MEDIATOR, testing.VILLAGE_A2)
+    client = client_for("mediator_a1")
+    page = client.get(f"/disputes/{cast.dispute().pk}/").content.decode()
+    offered = {int(pk) for pk in re.findall(r'name="accept-mediators" value="(\d+)"', page)}
+    accepted_by_api = set()
+    for user in User.objects.all():
+        # A fresh case for each person, so one acceptance does not stand in the way of the next.
+        dispute = actions.register_dispute(
+            cast.mediator_a1,
+            region=cast.region(testing.VILLAGE_A1),
+            channel="walk_in",
+            category="neighbour",
+            title="院墙漏水",
+            description="院墙漏水",
+            parties=[{"role": "applicant", "name": "王某"}],
+        )
+        answer = client.post(
+            f"/api/disputes/{dispute.pk}/accept",
+            {"mediators": [user.username]},
+            content_type="application/json",
+        )
+        if answer.status_code == 200:
+            accepted_by_api.add(user.pk)
+    assert offered == accepted_by_api == {cast.mediator_a1.pk, cast.officer_a.pk}
 
 
 def test_unknown_action_is_a_404(client_for, cast):
