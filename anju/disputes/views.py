@@ -10,12 +10,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anju.accounts.models import User
 from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404
-from anju.core.views import role_required, show_errors
+from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
 from . import actions, deadlines, forms, queries
@@ -219,7 +218,7 @@ def dispute_detail(request, dispute_id: int):
     return _detail(request, get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id))
 
 
-@require_POST
+@post_only
 @role_required("case.view")
 def dispute_act(request, dispute_id: int, action: str):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
@@ -247,7 +246,7 @@ def dispute_act(request, dispute_id: int, action: str):
     return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def party_reveal(request, dispute_id: int, party_id: int):
     """Show one full phone or ID number once, to a handler who says why; the read is logged."""
@@ -293,7 +292,7 @@ def my_work(request):
     return render(request, "disputes/work.html", queue)
 
 
-@require_POST
+@post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
     from django.utils import timezone
@@ -307,7 +306,7 @@ def alert_acknowledge(request, alert_id: int):
     return redirect("disputes:work")
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def extension_request(request, dispute_id: int):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
@@ -325,7 +324,7 @@ def extension_request(request, dispute_id: int):
     return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
-@require_POST
+@post_only
 @role_required("case.dispatch")
 def extension_decide(request, extension_id: int):
     from .models import ExtensionRequest
@@ -341,7 +340,7 @@ def extension_decide(request, extension_id: int):
     return redirect("disputes:detail", dispute_id=extension.dispute_id)
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def attachment_add(request, dispute_id: int):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
