@@ -9,10 +9,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anju.core.scoping import get_scoped_or_404
-from anju.core.views import role_required, show_errors
+from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
 from . import actions
@@ -77,7 +76,7 @@ def user_detail(request, user_id: int):
     )
 
 
-@require_POST
+@post_only
 @role_required(MANAGE)
 def assignment_revoke(request, user_id: int, assignment_id: int):
     subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)
@@ -87,7 +86,7 @@ def assignment_revoke(request, user_id: int, assignment_id: int):
     return redirect("accounts:user_detail", user_id=subject.pk)
 
 
-@require_POST
+@post_only
 @role_required(MANAGE)
 def user_set_active(request, user_id: int):
     subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)

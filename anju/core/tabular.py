@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -21,6 +21,26 @@ class RowError:
     row: int
     column: str
     message: str
+
+
+@dataclass
+class ImportReport:
+    """What an all-or-none import did: its counts when it wrote, or every bad row when it wrote
+    nothing. Regions, the working calendar and ledgers all report with it."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def bad_rows(self) -> int:
+        # A row can break more than one rule; the user counts it once.
+        return len({e.row for e in self.errors})
 
 
 def lookup_alias(aliases: dict, value: str) -> str | None:

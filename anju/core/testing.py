@@ -56,6 +56,11 @@ def a_markers_in(content: bytes | str) -> list[str]:
     return [m for m in A_MARKERS if m in text]
 
 
+def bearer(token: str) -> dict[str, str]:
+    """The header a phone signs in with: `client.get(url, headers=bearer(token))`."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 # The smallest valid PNG: one transparent pixel.
 TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000001"

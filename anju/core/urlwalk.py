@@ -65,6 +65,23 @@ def _ninja_operations(callback) -> list | None:
     return None
 
 
+def post_only(endpoint: Endpoint) -> bool:
+    """Whether the URL offers no GET, so that GET's 405 is its answer: a page marked with
+    `anju.core.views.post_only`, a class-based view that does not dispatch GET (Django's sign-out), or an API
+    path none of whose operations is a GET."""
+    callback = endpoint.callback
+    if getattr(callback, "post_only", False):
+        return True
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        # Django's LogoutView inherits a get() but leaves "get" out of the methods it dispatches.
+        return "get" not in view_class.http_method_names or not hasattr(view_class, "get")
+    operations = _ninja_operations(callback)
+    if operations is not None:
+        return not any("GET" in operation.methods for operation in operations)
+    return False
+
+
 def access_rule(endpoint: Endpoint, method: str = "GET"):
     """'public', '' (any signed-in user), a permission such as 'region.view', or MISSING when the
     view declares nothing (a defect the tests report)."""

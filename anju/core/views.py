@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from anju.accounts.choices import ROLE_PERMS
 
@@ -54,6 +55,15 @@ def public(view):
     """A page anyone may open, signed in or not (sign-in, health check)."""
     view.public = True
     return view
+
+
+def post_only(view):
+    """A page that only acts (a form's target): GET answers 405 before anything else. The mark
+    tells the URL walker that this 405 is the page's answer, not a fault; Django's require_POST
+    leaves no trace of the methods it allows."""
+    wrapped = require_POST(view)
+    wrapped.post_only = True
+    return wrapped
 
 
 @signed_in

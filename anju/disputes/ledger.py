@@ -38,7 +38,7 @@ from anju.core.personal import (
     normalise_id_number,
 )
 from anju.core.scoping import covers
-from anju.core.tabular import RowError, Table
+from anju.core.tabular import ImportReport, RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 
@@ -740,19 +740,9 @@ def _parties(values: dict[str, str], bad: Callable[[str, str], None]) -> list[di
 # --- importing ---------------------------------------------------------------------------------
 
 
-@dataclass
-class LedgerReport:
-    created: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
+class LedgerReport(ImportReport):
+    """A ledger import's report, kept in the job's state while the background worker runs it.
+    A ledger never changes a case it imported before, so `updated` stays 0."""
 
     def as_dict(self) -> dict:
         return {

@@ -10,12 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from anju.audit.actions import record
 from anju.core import tabular
 from anju.core.forms import ImportForm
-from anju.core.views import role_required
+from anju.core.views import post_only, role_required
 
 from . import ledger, queries
 from .forms import FilterForm
@@ -112,7 +111,7 @@ def ledger_upload(request):
     return _render_upload(request, form, status=400 if request.method == "POST" else 200)
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def ledger_run(request):
     """Step 3: import with the chosen columns. Large files go to the background worker."""

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404
-from anju.core.views import role_required, show_errors
+from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
 from . import actions, deadlines, forms, queries
@@ -204,7 +203,7 @@ def dispute_detail(request, dispute_id: int):
     return _detail(request, get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id))
 
 
-@require_POST
+@post_only
 @role_required("case.view")
 def dispute_act(request, dispute_id: int, action: str):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
@@ -232,7 +231,7 @@ def dispute_act(request, dispute_id: int, action: str):
     return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def party_reveal(request, dispute_id: int, party_id: int):
     """Show one full phone or ID number once, to a handler who says why; the read is logged."""
@@ -278,7 +277,7 @@ def my_work(request):
     return render(request, "disputes/work.html", queue)
 
 
-@require_POST
+@post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
     from django.utils import timezone
@@ -292,7 +291,7 @@ def alert_acknowledge(request, alert_id: int):
     return redirect("disputes:work")
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def extension_request(request, dispute_id: int):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
@@ -310,7 +309,7 @@ def extension_request(request, dispute_id: int):
     return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
-@require_POST
+@post_only
 @role_required("case.dispatch")
 def extension_decide(request, extension_id: int):
     from .models import ExtensionRequest
@@ -326,7 +325,7 @@ def extension_decide(request, extension_id: int):
     return redirect("disputes:detail", dispute_id=extension.dispute_id)
 
 
-@require_POST
+@post_only
 @role_required("case.handle")
 def attachment_add(request, dispute_id: int):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)

@@ -4,7 +4,6 @@ row, in one transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded, snapshot
 from anju.core.scoping import covers, require_in_scope
-from anju.core.tabular import RowError
+from anju.core.tabular import ImportReport, RowError
 
 from . import codes
 from .importing import Parsed
@@ -166,18 +165,6 @@ def remove_border(actor, border: RegionBorder) -> None:
                 region_code=region.code,
                 before={"neighbour": border.neighbour_code},
             )
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport:

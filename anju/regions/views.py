@@ -7,12 +7,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from anju.core import tabular
 from anju.core.forms import ImportForm
 from anju.core.scoping import covers, get_scoped_or_404
-from anju.core.views import role_required, show_errors
+from anju.core.views import post_only, role_required, show_errors
 
 from . import actions, queries
 from .forms import BorderForm, RegionCreateForm, RegionEditForm
@@ -89,7 +88,7 @@ def region_create(request, code: str):
     return render(request, "regions/edit.html", {"region": parent, "form": form, "creating": True})
 
 
-@require_POST
+@post_only
 @role_required("region.change")
 def border_add(request, code: str):
     region = get_scoped_or_404(Region, request.user, "change", code=code)
@@ -105,7 +104,7 @@ def border_add(request, code: str):
     return redirect("regions:detail", code=region.code)
 
 
-@require_POST
+@post_only
 @role_required("region.change")
 def border_remove(request, code: str, neighbour: str):
     region = get_scoped_or_404(Region, request.user, "change", code=code)
@@ -117,7 +116,7 @@ def border_remove(request, code: str, neighbour: str):
     return redirect("regions:detail", code=region.code)
 
 
-@require_POST
+@post_only
 @role_required("region.change")
 def region_retire(request, code: str):
     region = get_scoped_or_404(Region, request.user, "change", code=code)

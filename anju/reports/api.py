@@ -32,16 +32,10 @@ class FiguresQuery(Schema):
 
 
 def period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date]:
-    """[start, end) from the inclusive days of the query, each defaulting to this year so far."""
-    default_start, default_end = metrics.default_period()
-    start = dt.date.fromisoformat(date_from) if date_from else default_start
-    last_day = dt.date.fromisoformat(date_to) if date_to else default_end - dt.timedelta(days=1)
-    try:
-        end = last_day + dt.timedelta(days=1)
-    except OverflowError:
-        raise ValueError("date_to is the last day there is") from None
-    metrics.check_period(start, end)
-    return start, end
+    """[start, end) from the query's days (both included); see metrics.period_from_days."""
+    first_day = dt.date.fromisoformat(date_from) if date_from else None
+    last_day = dt.date.fromisoformat(date_to) if date_to else None
+    return metrics.period_from_days(first_day, last_day)
 
 
 class LevelOut(Schema):

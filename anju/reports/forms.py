@@ -47,15 +47,10 @@ class FiguresForm(forms.Form):
         data = super().clean()
         if "date_from" in self.errors or "date_to" in self.errors:
             return data
-        default_start, default_end = metrics.default_period(self.today)
-        start = data.get("date_from") or default_start
-        last_day = data.get("date_to") or default_end - dt.timedelta(days=1)
         try:
-            end = last_day + dt.timedelta(days=1)
-            metrics.check_period(start, end)
-        except OverflowError:
-            raise forms.ValidationError(_("Choose a period of at most ten years.")) from None
+            data["start"], data["end"] = metrics.period_from_days(
+                data.get("date_from"), data.get("date_to"), today=self.today
+            )
         except ValueError as error:
             raise forms.ValidationError(str(error)) from None
-        data["start"], data["end"] = start, end
         return data

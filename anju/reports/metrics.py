@@ -75,6 +75,22 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), today + dt.timedelta(days=1)
 
 
+def period_from_days(
+    first_day: dt.date | None, last_day: dt.date | None, *, today: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """[start, end) from the days a person chose, both included, each defaulting to this year so
+    far. Raise ValueError (with a message for people) unless the period is usable."""
+    default_start, default_end = default_period(today)
+    start = first_day or default_start
+    last_day = last_day or default_end - dt.timedelta(days=1)
+    if last_day == dt.date.max:
+        # The exclusive end would be the day after the last date there is.
+        raise ValueError(_("The period must end before %(day)s.") % {"day": dt.date.max.isoformat()})
+    end = last_day + dt.timedelta(days=1)
+    check_period(start, end)
+    return start, end
+
+
 # --- results -----------------------------------------------------------------------------------
 
 

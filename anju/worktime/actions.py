@@ -4,7 +4,7 @@ transaction. The calendar is county-wide, so it is kept by administrators (regio
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from anju.audit.actions import record, refusals_recorded, snapshot
 from anju.audit.models import Result
 from anju.core.scoping import holds_top_level
-from anju.core.tabular import RowError, Table
+from anju.core.tabular import ImportReport, Table
 
 from .choices import DayKind
 from .importing import parse_days
@@ -87,26 +87,19 @@ def clear_day(actor, day: dt.date) -> bool:
 
 
 @dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class CalendarImportReport(ImportReport):
+    # The span the file covered, for the audit row and to open the page on its year.
     first: dt.date | None = None
     last: dt.date | None = None
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
-def import_days(actor, table: Table, *, filename: str = "") -> ImportReport:
+def import_days(actor, table: Table, *, filename: str = "") -> CalendarImportReport:
     """Set every day of a checked table, or nothing at all if any row is bad. Days not in the file
     are left as they are; importing the same file again changes nothing."""
     with refusals_recorded(actor, "calendar.import", object_type=OBJECT_TYPE, object_id=filename[:64]):
         _check_change(actor)
     parsed = parse_days(table)
-    report = ImportReport(errors=list(parsed.errors))
+    report = CalendarImportReport(errors=list(parsed.errors))
     if report.errors:
         record(
             actor,

@@ -258,42 +258,11 @@ class WorkingCalendar:
             day = _shift(day, 1)
             cursor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
 
-    @staticmethod
-    def add_calendar_days(start: DateLike, days: int) -> dt.datetime:
-        """Due at the end of the `days`-th calendar day after the day of `start` (petition limits
-        count calendar days: 15 to register, 60 to conclude)."""
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ValueError("days must be a whole number, 0 or more")
-        return end_of_day(_shift(local_date(start), days))
 
-
-# The platform's entry points: one fresh database calendar per call unless one is passed in. -------
-
-
-def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
-    return calendar if calendar is not None else WorkingCalendar.from_database()
-
-
-def is_workday(day: DateLike, *, calendar: WorkingCalendar | None = None) -> bool:
-    if calendar is None:
-        day = local_date(day)
-        calendar = WorkingCalendar.from_database(day, day)
-    return calendar.is_workday(day)
+# The platform's entry point: one fresh database calendar per call unless one is passed in. --------
 
 
 def add_working_days(start: DateLike, days: int, *, calendar: WorkingCalendar | None = None) -> dt.datetime:
-    return _calendar(calendar).add_working_days(start, days)
-
-
-def add_working_hours(
-    start: DateLike, hours: float, *, calendar: WorkingCalendar | None = None
-) -> dt.datetime:
-    return _calendar(calendar).add_working_hours(start, hours)
-
-
-def working_days_between(start: DateLike, end: DateLike, *, calendar: WorkingCalendar | None = None) -> int:
-    return _calendar(calendar).working_days_between(start, end)
-
-
-def add_calendar_days(start: DateLike, days: int) -> dt.datetime:
-    return WorkingCalendar.add_calendar_days(start, days)
+    if calendar is None:
+        calendar = WorkingCalendar.from_database()
+    return calendar.add_working_days(start, days)

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from anju.core import tabular
 from anju.core.forms import ImportForm
-from anju.core.views import role_required, show_errors
+from anju.core.views import post_only, role_required, show_errors
 
 from . import actions, queries
 from .calendar import WorkingCalendar, working_hours
@@ -75,7 +75,7 @@ def calendar_year(request):
     return _render_year(request, int(text))
 
 
-@require_POST
+@post_only
 @role_required("region.change")
 def calendar_day_set(request):
     form = DayForm(request.POST)
@@ -96,7 +96,7 @@ def calendar_day_set(request):
     return _render_year(request, year, day_form=form, status=400)
 
 
-@require_POST
+@post_only
 @role_required("region.change")
 def calendar_day_delete(request, day: str):
     try:

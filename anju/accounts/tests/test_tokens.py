@@ -8,12 +8,9 @@ from anju.accounts.models import ApiToken, RoleAssignment
 from anju.accounts.tokens import create_token
 from anju.core import testing
 from anju.core.scoping import SYSTEM
-from anju.disputes.tests.test_api import new_case, post
+from anju.core.testing import bearer
+from anju.disputes.tests.factories import new_case, post
 from anju.regions.models import Region
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_a_token_carries_its_users_jurisdiction(client, cast):

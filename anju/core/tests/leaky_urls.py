@@ -1,9 +1,11 @@
-"""A URL list with one view that forgot `visible_to`, to show the walker's checks catch it."""
+"""A URL list of faulty views, to show the walker's checks catch them: one forgot `visible_to`,
+one is a page that refuses GET without saying it is POST-only. `acts` is the correct twin."""
 
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from anju.core.views import role_required
+from anju.core.views import post_only, role_required
 from anju.regions.models import Region
 
 
@@ -13,4 +15,20 @@ def leaky_region(request, code):
     return HttpResponse(region.name)
 
 
-urlpatterns = [path("leaky/<str:code>/", leaky_region, name="leaky")]
+@require_POST  # the bug under test: a page people open, behind a POST-only gate
+@role_required("region.view")
+def refuses_get(request):
+    return HttpResponse("ok")
+
+
+@post_only
+@role_required("region.view")
+def acts(request):
+    return HttpResponse("done")
+
+
+urlpatterns = [
+    path("leaky/<str:code>/", leaky_region, name="leaky"),
+    path("refuses-get/", refuses_get, name="refuses_get"),
+    path("acts/", acts, name="acts"),
+]

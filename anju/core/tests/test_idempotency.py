@@ -5,7 +5,7 @@ import datetime as dt
 
 from anju.accounts.models import IdempotencyRecord
 from anju.disputes.models import Dispute
-from anju.disputes.tests.test_api import new_case, post
+from anju.disputes.tests.factories import new_case, post
 
 KEY = {"Idempotency-Key": "phone-7-0002"}
 

@@ -123,7 +123,7 @@ def prepared_statements() -> set[str]:
 
 @postgres_only
 def test_registrations_through_the_api_run_on_prepared_statements(client_for):
-    from anju.disputes.tests.test_api import new_case, post
+    from anju.disputes.tests.factories import new_case, post
 
     client = client_for("grid_a1")
     for n in range(3):

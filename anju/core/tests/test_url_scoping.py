@@ -14,7 +14,7 @@ from django.urls import reverse
 from anju.accounts.choices import ROLE_PERMS
 from anju.accounts.models import RoleAssignment
 from anju.core import testing
-from anju.core.urlwalk import MISSING, Endpoint, access_rule, endpoints
+from anju.core.urlwalk import MISSING, Endpoint, access_rule, endpoints, post_only
 
 ALL_ENDPOINTS = [e for e in endpoints() if e.name and not e.name.endswith(":")]
 APP_ENDPOINTS = [e for e in ALL_ENDPOINTS if not e.is_admin]
@@ -60,20 +60,22 @@ def member_covers(name: str, code: str) -> bool:
 
 
 def expected_get(endpoint: Endpoint, member: str, rule) -> set[int]:
-    # 405 is always allowed: a POST-only action answers GET with "method not allowed" before it
-    # looks at anything, which tells nobody anything; its POST is checked below.
+    # A POST-only action answers GET with "method not allowed" before it looks at anything, which
+    # tells nobody anything; its POST is checked below. Any other URL owes a real answer.
+    if post_only(endpoint):
+        return {405}
     if rule == "public":
-        return {200, 302, 404, 405}  # sign-in redirects signed-in users; the API root is a 404
+        return {200, 302, 404}  # sign-in redirects signed-in users; the API root is a 404
     if rule == "":
-        return {200, 405}
+        return {200}
     if rule not in member_perms(member):
-        return {403, 405}
+        return {403}
     is_object = any(k not in NOT_OBJECTS for k in endpoint.kwargs)
     if is_object and not member_covers(member, OBJECT_REGION):
-        return {404, 405}
+        return {404}
     if not is_object:
-        return {200, 405, 422}  # 422: an endpoint that needs query parameters (a deadline calculation)
-    return {200, 405}
+        return {200, 422}  # 422: an endpoint that needs query parameters (a deadline calculation)
+    return {200}
 
 
 @pytest.mark.parametrize("endpoint", APP_ENDPOINTS, ids=lambda e: e.name)
@@ -91,12 +93,13 @@ def test_signed_out_callers_get_nothing(client, cast, endpoint):
     if rule == "public":
         return
     response = client.get(fill(endpoint, cast))
-    if endpoint.is_api and response.status_code != 302:  # the API's docs pages redirect to sign-in
-        assert response.status_code in {401, 405}, response.content[:200]
+    if post_only(endpoint):
+        assert response.status_code == 405
+    elif endpoint.is_api and response.status_code != 302:  # the API's docs pages redirect to sign-in
+        assert response.status_code == 401, response.content[:200]
     else:
-        assert response.status_code in {302, 405}
-        if response.status_code == 302:
-            assert response["Location"].startswith("/accounts/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
     assert not testing.a_markers_in(response.content)
 
 
@@ -211,11 +214,29 @@ def test_admin_is_for_administrators_and_scoped(client_for, cast, endpoint, memb
         )
 
 
+def _faulty(name: str) -> Endpoint:
+    return next(e for e in endpoints() if e.name == name)
+
+
 @pytest.mark.urls("anju.core.tests.leaky_urls")
 def test_the_walker_catches_a_view_that_forgot_visible_to(client_for, cast):
-    (endpoint,) = list(endpoints())
+    endpoint = _faulty("leaky")
     rule = access_rule(endpoint)
     assert rule == "region.view"
     response = client_for("officer_b").get(fill(endpoint, cast))
     assert response.status_code not in expected_get(endpoint, "officer_b", rule)
     assert testing.a_markers_in(response.content) == ["甲一村"]
+
+
+@pytest.mark.urls("anju.core.tests.leaky_urls")
+def test_the_walker_catches_a_page_that_answers_get_with_405(client_for, cast):
+    endpoint = _faulty("refuses_get")
+    rule = access_rule(endpoint)
+    response = client_for("officer_a").get(fill(endpoint, cast))
+    assert response.status_code == 405
+    assert response.status_code not in expected_get(endpoint, "officer_a", rule)
+    # The same refusal from a page marked post_only is its answer, so the mark is what tells them apart.
+    endpoint = _faulty("acts")
+    response = client_for("officer_a").get(fill(endpoint, cast))
+    assert response.status_code == 405
+    assert response.status_code in expected_get(endpoint, "officer_a", access_rule(endpoint))

@@ -9,30 +9,9 @@ from anju.audit.models import AccessRecord, AuditEvent
 from anju.core import testing
 from anju.disputes.models import Alert, Dispute, Subtype
 
+from .factories import new_case, post, registered, resolved, today
+
 pytestmark = pytest.mark.django_db
-
-
-def today() -> str:
-    return timezone.localdate().isoformat()
-
-
-def new_case(**extra) -> dict:
-    return {
-        "region": testing.GRID_A1,
-        "channel": "grid_visit",
-        "category": "neighbour",
-        "title": "排水沟堵塞引发邻里争吵",
-        "description": "张家排水沟堵塞，雨水流入李家院内。",
-        "parties": [
-            {"role": "applicant", "name": "李某", "phone": "13912345678"},
-            {"role": "respondent", "name": "张某", "phone": "13987654321", "id_number": "440524188001010014"},
-        ],
-        **extra,
-    }
-
-
-def post(client, url, data, **headers):
-    return client.post(url, data, content_type="application/json", headers=headers)
 
 
 def test_a_grid_worker_registers_a_dispute_in_the_grid(client_for):
@@ -169,8 +148,7 @@ def test_only_mediators_of_the_handling_unit_can_be_named_on_accept(client_for, 
 
 def test_from_registration_to_resolution(client_for, cast):
     mediator = client_for("mediator_a1")
-    case = post(mediator, "/api/disputes", new_case(check_duplicates=False)).json()
-    url = f"/api/disputes/{case['id']}"
+    case, url = registered(mediator)
     accepted = post(
         mediator, f"{url}/accept", {"mediators": ["mediator_a1"], "version": case["version"]}
     ).json()
@@ -211,8 +189,7 @@ def test_from_registration_to_resolution(client_for, cast):
 
 def test_escalation_moves_the_case_to_the_township(client_for):
     mediator = client_for("mediator_a1")
-    case = post(mediator, "/api/disputes", new_case(check_duplicates=False)).json()
-    url = f"/api/disputes/{case['id']}"
+    case, url = registered(mediator)
     post(mediator, f"{url}/accept", {"mediators": ["mediator_a1"]})
     assert post(mediator, f"{url}/escalate", {"reason": ""}).status_code == 422
     up = post(mediator, f"{url}/escalate", {"reason": "涉及两村，村里调不了"}).json()
@@ -230,8 +207,7 @@ def test_escalation_moves_the_case_to_the_township(client_for):
 
 def test_a_stale_version_is_refused_with_a_clear_message(client_for):
     mediator = client_for("mediator_a1")
-    case = post(mediator, "/api/disputes", new_case(check_duplicates=False)).json()
-    url = f"/api/disputes/{case['id']}"
+    case, url = registered(mediator)
     post(mediator, f"{url}/accept", {"mediators": ["mediator_a1"], "version": case["version"]})
     stale = post(mediator, f"{url}/escalate", {"reason": "x", "version": case["version"]})
     assert stale.status_code == 409 and "已被他人修改" in stale.json()["description"]
@@ -247,8 +223,7 @@ def test_a_transition_from_the_wrong_status_is_a_400(client_for, cast):
 
 def test_failed_mediation_names_the_remaining_remedies(client_for):
     mediator = client_for("mediator_a1")
-    case = post(mediator, "/api/disputes", new_case(check_duplicates=False)).json()
-    url = f"/api/disputes/{case['id']}"
+    case, url = registered(mediator)
     post(mediator, f"{url}/accept", {"mediators": ["mediator_a1"]})
     post(
         mediator,
@@ -279,19 +254,7 @@ def test_transfer_out_needs_a_receipt(client_for):
 
 
 def test_reopen_only_within_ninety_days(client_for, cast):
-    from anju.disputes import actions
-
-    mediator = cast.mediator_a1
-    dispute = cast.dispute()
-    actions.accept(mediator, dispute, mediators=[mediator])
-    actions.record_session(
-        mediator, dispute, held_on=timezone.localdate(), place="村委会", participants="双方", record_text="谈"
-    )
-    actions.record_agreement(
-        mediator, dispute, kind="oral", facts="f", terms="t", performance="p", signed_on=timezone.localdate()
-    )
-    actions.record_visit(mediator, dispute, visited_on=timezone.localdate(), performance="performed")
-    actions.resolve(mediator, dispute)
+    dispute = resolved(cast.mediator_a1, cast.dispute())
     Dispute.objects.filter(pk=dispute.pk).update(resolved_at=timezone.now() - dt.timedelta(days=91))
     url = f"/api/disputes/{dispute.pk}/reopen"
     late = post(client_for("mediator_a1"), url, {"reason": "未履行"})
@@ -342,12 +305,10 @@ def test_device_tokens_work_and_can_be_revoked(client, cast):
     from anju.core.scoping import SYSTEM
 
     token = create_token(SYSTEM, cast.grid_a1, "网格员手机")
-    headers = {"Authorization": f"Bearer {token}"}
-    response = client.post("/api/disputes", new_case(), content_type="application/json", headers=headers)
-    assert response.status_code == 201
-    assert client.get("/api/disputes", headers={"Authorization": "Bearer anju_wrong"}).status_code == 401
+    assert post(client, "/api/disputes", new_case(), **testing.bearer(token)).status_code == 201
+    assert client.get("/api/disputes", headers=testing.bearer("anju_wrong")).status_code == 401
     revoke_token(SYSTEM, ApiToken.objects.get())
-    assert client.get("/api/disputes", headers=headers).status_code == 401
+    assert client.get("/api/disputes", headers=testing.bearer(token)).status_code == 401
 
 
 def test_local_subtypes_count_under_their_category(client_for):

@@ -15,6 +15,8 @@ from anju.disputes import actions, deadlines, tasks
 from anju.disputes.models import Agreement, Alert, Dispute, ExtensionRequest
 from anju.worktime.models import CalendarDay
 
+from .factories import agreed
+
 pytestmark = pytest.mark.django_db
 LOCAL = timezone.get_default_timezone()
 
@@ -157,16 +159,10 @@ def test_extension_requests_need_a_reason_and_a_limit(cast, client_for):
 
 
 def test_judicial_confirmation_reminder_comes_once_before_the_window_closes(cast):
-    dispute = accepted(cast, timezone.now())
-    mediator = cast.mediator_a1
-    today = timezone.localdate()
-    actions.record_session(
-        mediator, dispute, held_on=today, place="村委会", participants="双方", record_text="谈"
-    )
-    actions.record_agreement(
-        mediator, dispute, kind="written", facts="f", terms="t", performance="p", signed_on=today
-    )
-    Agreement.objects.filter(dispute=dispute).update(signed_on=today - dt.timedelta(days=24))
+    dispute = agreed(cast.mediator_a1, accepted(cast, timezone.now()))
+    # Signed 24 days ago: the 30-day window for judicial confirmation closes within the week.
+    signed = timezone.localdate() - dt.timedelta(days=24)
+    Agreement.objects.filter(dispute=dispute).update(signed_on=signed)
     assert tasks.remind_confirmation(timezone.now()) == 1
     assert tasks.remind_confirmation(timezone.now()) == 0
     assert Alert.objects.filter(dispute=dispute, reason__contains="司法确认").exists()

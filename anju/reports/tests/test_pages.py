@@ -114,3 +114,24 @@ def test_bad_filters_are_a_400_with_the_errors(client_for, query, field):
     assert field in response.context["form"].errors
     assert response.context["figures"] is None
     assert 'class="errorlist' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ({"date_from": "2024-03-01", "date_to": "2024-02-01"}, "结束日期不能早于开始日期。"),
+        ({"date_from": "1990-01-01", "date_to": "2024-02-01"}, "统计期间最长为十年。"),
+        # A short period whose day after would be past the calendar: not a "ten years" complaint.
+        ({"date_from": "9999-12-01", "date_to": "9999-12-31"}, "结束日期须早于 9999-12-31。"),
+    ],
+    ids=["backwards", "too-long", "past-the-calendar"],
+)
+def test_the_page_and_the_api_refuse_an_unusable_period_with_the_same_reason(client_for, query, reason):
+    client = client_for("leader")
+    page = client.get(url(), query)
+    assert page.status_code == 400
+    assert page.context["form"].errors["__all__"] == [reason]
+    assert reason in page.content.decode()
+    api = client.get("/api/reports/disputes", query)
+    assert api.status_code == 422
+    assert [error["msg"] for error in api.json()["detail"]] == [f"Value error, {reason}"]

@@ -19,6 +19,7 @@ from anju.core.tabular import read_table
 from anju.core.testing import local
 from anju.worktime import actions
 from anju.worktime import calendar as wc
+from anju.worktime.calendar import WorkingCalendar
 from anju.worktime.models import CalendarDay
 
 from .factories import end_of
@@ -102,7 +103,7 @@ def test_nobody_but_an_administrator_may_clear_a_day(cast, member):
 def test_an_administrator_clears_a_day(cast):
     CalendarDay.objects.create(day=dt.date(2030, 2, 4), kind="holiday", name="春节")
     assert actions.clear_day(cast.admin, dt.date(2030, 2, 4)) is True
-    assert wc.is_workday(dt.date(2030, 2, 4))
+    assert WorkingCalendar.from_database().is_workday(dt.date(2030, 2, 4))
     (event,) = events("calendar.clear")
     assert event.before == {"day": "2030-02-04", "kind": "holiday", "name": "春节"}
     assert actions.clear_day(cast.admin, dt.date(2030, 2, 4)) is False
@@ -140,7 +141,7 @@ def test_a_notice_typed_in_chinese_imports_and_a_second_import_changes_nothing(c
     assert dict(CalendarDay.objects.values_list("day", "kind"))[dt.date(2030, 2, 4)] == "holiday"
     # Friday 1 Feb + 1 working day: the block is skipped.
     assert wc.add_working_days(local(2030, 2, 1, 10, 0), 1) == end_of(2030, 2, 11)
-    assert wc.is_workday(dt.date(2030, 1, 27))
+    assert WorkingCalendar.from_database().is_workday(dt.date(2030, 1, 27))
     again = actions.import_days(cast.admin, table(FESTIVAL_CSV), filename="2030.csv")
     assert (again.created, again.updated, again.unchanged) == (0, 0, 8)
     summaries = events("calendar.import")
