@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anju.accounts.choices import MEDIATING_ROLES
@@ -237,13 +237,16 @@ def alerts_on_register(dispute: Dispute) -> list[Alert]:
     of it at once, as they do of a major-risk dispute. Unsaved: registration and ledger imports
     write them their own way."""
     reasons = []
-    if dispute.may_turn_criminal:
-        reasons.append(_("may turn into a public-order or criminal case"))
-    if dispute.risk == Risk.MAJOR:
-        reasons.append(_("major risk"))
+    # Stored text that the township and county read: in the county's language, whatever the
+    # language of the person registering.
+    with translation.override(settings.LANGUAGE_CODE):
+        if dispute.may_turn_criminal:
+            reasons.append(_("may turn into a public-order or criminal case"))
+        if dispute.risk == Risk.MAJOR:
+            reasons.append(_("major risk"))
     if not reasons:
         return []
-    reason = "; ".join(str(r) for r in reasons)
+    reason = "; ".join(reasons)
     return [
         Alert(dispute=dispute, unit_id=code, reason=reason)
         for code in sorted({dispute.region_id[:9], dispute.region_id[:6]})

@@ -11,9 +11,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record
@@ -44,7 +45,13 @@ class SweepReport:
 
 
 def sweep(now: dt.datetime | None = None) -> SweepReport:
-    now = now or timezone.now()
+    # Cards and alerts are stored as text that everyone in the county reads later: they are written
+    # in the county's language, not in whichever language the calling thread last served a page in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _sweep(now or timezone.now())
+
+
+def _sweep(now: dt.datetime) -> SweepReport:
     report = SweepReport()
     yellow = Dispute.objects.filter(deadlines.due_soon(now), warned_at__isnull=True)
     for pk in yellow.values_list("pk", flat=True):

@@ -116,6 +116,16 @@ def test_a_case_that_may_turn_criminal_alerts_township_and_county(client_for):
     assert units == {testing.TOWNSHIP_A, testing.COUNTY}
 
 
+def test_alerts_are_written_in_the_countys_language_whatever_the_callers(client_for):
+    body = new_case(may_turn_criminal=True, risk="major", check_duplicates=False)
+    case = post(client_for("grid_a1"), "/api/disputes", body, **{"Accept-Language": "en"}).json()
+    assert case["risk"] == "major"
+    reasons = set(Alert.objects.filter(dispute_id=case["id"]).values_list("reason", flat=True))
+    assert reasons == {"可能激化为治安、刑事案件; 重大风险"}
+    page = client_for("officer_a").get("/disputes/work/").content.decode()
+    assert "可能激化为治安、刑事案件" in page
+
+
 def test_only_mediators_of_the_handling_unit_can_be_named_on_accept(client_for, cast):
     from anju.accounts.choices import Role
 

@@ -8,7 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anju.core import testing
 from anju.disputes import actions, deadlines, tasks
@@ -87,6 +87,14 @@ def test_flag_instead_of_escalate_alerts_the_level_above(cast):
     dispute.refresh_from_db()
     assert dispute.handling_level == "village" and dispute.overdue_at is not None
     assert Alert.objects.filter(dispute=dispute, unit_id=testing.TOWNSHIP_A, reason__contains="红牌").exists()
+
+
+def test_the_sweep_writes_cards_in_the_countys_language_whatever_the_thread_last_spoke(cast):
+    dispute = accepted(cast, dt.datetime(2030, 3, 4, 10, 0, tzinfo=LOCAL))
+    with translation.override("en"), mock.patch.dict(os.environ, {"ANJU_OVERDUE_ACTION": "flag"}):
+        tasks.sweep(dt.datetime(2030, 3, 20, 9, 0, tzinfo=LOCAL))
+    reason = Alert.objects.get(dispute=dispute, unit_id=testing.TOWNSHIP_A).reason
+    assert reason.startswith("红牌") and "Red card" not in reason
 
 
 def test_the_sweep_command_runs_once(cast):
