@@ -5,6 +5,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.middleware import current
+
 from .backends import locked_until
 from .choices import Role
 
@@ -20,7 +22,7 @@ class LoginForm(AuthenticationForm):
         try:
             return super().clean()
         except forms.ValidationError:
-            until = locked_until(username) if username else None
+            until = locked_until(username, current.get().ip) if username else None
             if until:
                 raise forms.ValidationError(
                     self.error_messages["locked"],

@@ -51,6 +51,25 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client):
     assert sign_in(Client(), "officer_b", PASSWORD).status_code == 302
 
 
+def test_failures_from_one_address_do_not_lock_the_account_elsewhere(client):
+    for _ in range(5):
+        sign_in(client, "officer_a", "wrong-password")
+    assert "锁定" in sign_in(client, "officer_a", PASSWORD).content.decode()
+    desk = Client(REMOTE_ADDR="10.20.0.7")
+    assert sign_in(desk, "officer_a", PASSWORD).status_code == 302
+
+
+@override_settings(ANJU_LOCKOUT_ATTEMPTS=2)
+def test_failures_spread_over_many_addresses_lock_the_account_everywhere(client):
+    for n in range(19):  # the account-wide limit is ten times the per-address one
+        sign_in(Client(REMOTE_ADDR=f"10.30.0.{n + 1}"), "officer_a", "wrong-password")
+    assert sign_in(Client(REMOTE_ADDR="10.40.0.1"), "officer_a", PASSWORD).status_code == 302
+    sign_in(Client(REMOTE_ADDR="10.30.0.20"), "officer_a", "wrong-password")
+    refused = sign_in(Client(REMOTE_ADDR="10.40.0.2"), "officer_a", PASSWORD)
+    assert refused.status_code == 200 and "锁定" in refused.content.decode()
+    assert AuditEvent.objects.filter(action="auth.locked_out", actor_username="officer_a").count() == 1
+
+
 def test_the_lock_lifts_after_the_window(client):
     for _ in range(5):
         sign_in(client, "officer_a", "wrong-password")
