@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
@@ -34,14 +35,24 @@ class FiguresQuery(Schema):
 def period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date]:
     """[start, end) from the inclusive days of the query, each defaulting to this year so far."""
     default_start, default_end = metrics.default_period()
-    start = dt.date.fromisoformat(date_from) if date_from else default_start
-    last_day = dt.date.fromisoformat(date_to) if date_to else default_end - dt.timedelta(days=1)
+    start = _day(date_from) if date_from else default_start
+    last_day = _day(date_to) if date_to else default_end - dt.timedelta(days=1)
     try:
         end = last_day + dt.timedelta(days=1)
     except OverflowError:
-        raise ValueError("date_to is the last day there is") from None
+        raise ValueError(
+            _("The end date is the last day the calendar holds; choose an earlier one.")
+        ) from None
     metrics.check_period(start, end)
     return start, end
+
+
+def _day(value: str) -> dt.date:
+    # The pattern has checked the form; Python's own words for a day that does not exist are English.
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}) from None
 
 
 class LevelOut(Schema):
