@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
@@ -29,6 +30,9 @@ api = NinjaAPI(
 )
 
 
+# The descriptions are shown to people on phones, so each is translated when the error happens, in
+# the language LocaleMiddleware chose for the request (Accept-Language, else Chinese); `code` and the
+# field names in `errors` stay as they are for programs.
 def _error(request, status: int, message: str, detail=None):
     body = {"code": status, "description": message}
     if detail is not None:
@@ -38,17 +42,17 @@ def _error(request, status: int, message: str, detail=None):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return _error(request, 404, "not found")
+    return _error(request, 404, _("Not found."))
 
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return _error(request, 403, "not permitted for your role")
+    return _error(request, 403, _("Not permitted for your role."))
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return _error(request, 401, "sign in first")
+    return _error(request, 401, _("Sign in first."))
 
 
 @api.exception_handler(StaleVersion)
@@ -59,7 +63,7 @@ def stale(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return _error(request, 400, "invalid input", detail)
+    return _error(request, 400, _("Invalid input."), detail)
 
 
 api.add_router("/", accounts_router)

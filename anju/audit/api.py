@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
@@ -43,7 +44,7 @@ class EventFilter(Schema):
     @model_validator(mode="after")
     def dates_in_order(self):
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from is after date_to")
+            raise ValueError(_("The start date is after the end date."))
         return self
 
 

@@ -12,6 +12,7 @@ from functools import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja.security import SessionAuth
 from pydantic import BaseModel
 
@@ -76,7 +77,7 @@ def idempotent(request, payload: dict, create, *, answer_for=None):
     if not key:
         return create()
     if len(key) > 100:
-        return 400, {"code": 400, "description": "Idempotency-Key is longer than 100 characters"}
+        return 400, {"code": 400, "description": _("The Idempotency-Key is longer than 100 characters.")}
     digest = hashlib.sha256(
         (request.path + json.dumps(payload, sort_keys=True, default=str)).encode()
     ).hexdigest()
@@ -95,12 +96,15 @@ def idempotent(request, payload: dict, create, *, answer_for=None):
     except IntegrityError:
         claim = IdempotencyRecord.objects.get(user=user, key=key)
         if claim.request_hash != digest:
-            return 422, {"code": 422, "description": "this Idempotency-Key was used for a different request"}
+            return 422, {
+                "code": 422,
+                "description": _("This Idempotency-Key was used for a different request."),
+            }
         if claim.status:
             return claim.status, claim.body
         still_running = {
             "code": 409,
-            "description": "the first request with this Idempotency-Key is still running",
+            "description": _("The first request with this Idempotency-Key is still running."),
         }
         if timezone.now() - claim.created_at < STALE_AFTER:
             return 409, still_running
@@ -114,8 +118,10 @@ def idempotent(request, payload: dict, create, *, answer_for=None):
         elif done is UNKNOWN or answer_for is None:
             return 409, {
                 "code": 409,
-                "description": "the first request with this Idempotency-Key stopped unanswered and "
-                "may have finished; look for its result before sending it again with a new key",
+                "description": _(
+                    "The first request with this Idempotency-Key stopped unanswered and may have "
+                    "finished; look for its result before sending it again with a new key."
+                ),
             }
         else:
             status, body = answer_for(done)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from . import tabular
 from .scoping import SYSTEM
@@ -15,9 +16,9 @@ def read_import_file(name: str) -> tuple[Path, tabular.Table]:
     """The table in a .csv or .xlsx file, or a CommandError that says what is wrong with it."""
     path = Path(name)
     if not path.is_file():
-        raise CommandError(f"{path}: no such file")
+        raise CommandError(_("%(path)s: no such file.") % {"path": path})
     if path.stat().st_size > settings.ANJU_IMPORT_MAX_BYTES:
-        raise CommandError(f"{path}: larger than ANJU_IMPORT_MAX_MB")
+        raise CommandError(_("%(path)s: larger than ANJU_IMPORT_MAX_MB.") % {"path": path})
     try:
         return path, tabular.read_table(path.read_bytes(), path.name)
     except tabular.TableError as error:
@@ -31,8 +32,8 @@ def acting_user(username: str | None, *, system_allowed: bool = True):
     if not username:
         if system_allowed:
             return SYSTEM
-        raise CommandError("name the account to act as with --as USERNAME")
+        raise CommandError(_("Name the account to act as with --as USERNAME."))
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise CommandError(f"no active account {username}")
+        raise CommandError(_("No active account is named %(name)s.") % {"name": username})
     return user

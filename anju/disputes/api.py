@@ -79,22 +79,33 @@ class DisputeFilter(Schema):
 def list_disputes(request, f: Query[DisputeFilter]):
     import datetime as dt
 
+    # The pattern has checked the form of the dates; a day that does not exist (2024-02-30) is
+    # refused here, in words a person reads, as is a cursor this server did not give out.
+    days = {}
+    for name in ("date_from", "date_to"):
+        value = getattr(f, name)
+        try:
+            days[name] = dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            raise ValidationError(
+                {"query": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}
+            ) from None
     try:
-        filters = queries.Filters(
-            region=f.region or "",
-            status=f.status or "",
-            category=f.category or "",
-            handling_level=f.handling_level or "",
-            risk=f.risk or "",
-            channel=f.channel or "",
-            overdue=f.overdue,
-            date_from=dt.date.fromisoformat(f.date_from) if f.date_from else None,
-            date_to=dt.date.fromisoformat(f.date_to) if f.date_to else None,
-            q=f.q or "",
-        )
         after = queries.decode_cursor(f.cursor)
-    except ValueError as error:
-        raise ValidationError({"query": [str(error)]}) from None
+    except ValueError:
+        message = _("This page cursor is not one the server gave out; start again from the first page.")
+        raise ValidationError({"query": [message]}) from None
+    filters = queries.Filters(
+        region=f.region or "",
+        status=f.status or "",
+        category=f.category or "",
+        handling_level=f.handling_level or "",
+        risk=f.risk or "",
+        channel=f.channel or "",
+        overdue=f.overdue,
+        q=f.q or "",
+        **days,
+    )
     rows, cursor = queries.page(queries.filtered(request.auth, filters), after=after, size=f.limit)
     return {"items": rows, "next_cursor": queries.encode_cursor(cursor)}
 
@@ -129,7 +140,7 @@ def create_dispute(request, payload: DisputeIn):
             if duplicates:
                 return 409, {
                     "code": 409,
-                    "description": "possible duplicates: send check_duplicates=false to register anyway",
+                    "description": _("Possible duplicates: send check_duplicates=false to register anyway."),
                     "duplicates": [{"id": d.pk, "number": d.number, "title": d.title} for d in duplicates],
                 }
         fields = payload.model_dump(exclude={"region", "parties", "check_duplicates", "subtype"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
@@ -33,9 +34,17 @@ class FiguresQuery(Schema):
 
 def period(date_from: str | None, date_to: str | None) -> tuple[dt.date, dt.date]:
     """[start, end) from the query's days (both included); see metrics.period_from_days."""
-    first_day = dt.date.fromisoformat(date_from) if date_from else None
-    last_day = dt.date.fromisoformat(date_to) if date_to else None
+    first_day = _day(date_from) if date_from else None
+    last_day = _day(date_to) if date_to else None
     return metrics.period_from_days(first_day, last_day)
+
+
+def _day(value: str) -> dt.date:
+    # The pattern has checked the form; Python's own words for a day that does not exist are English.
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}) from None
 
 
 class LevelOut(Schema):

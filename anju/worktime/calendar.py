@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .choices import DayKind
 
@@ -118,7 +119,8 @@ def _shift(day: dt.date, days: int) -> dt.date:
     try:
         return day + dt.timedelta(days=days)
     except OverflowError:
-        raise OutOfRange(f"{day.isoformat()} + {days} days is beyond the calendar") from None
+        # Deadlines only move forward, so the edge reached is the last day; the API shows this text.
+        raise OutOfRange(gettext("The deadline would fall after 9999-12-31, beyond the calendar.")) from None
 
 
 class WorkingCalendar:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, model_validator
 
@@ -34,9 +35,9 @@ class DayRange(Schema):
     def check_span(self):
         if self.start and self.end:
             if self.end < self.start:
-                raise ValueError("end is before start")
+                raise ValueError(_("The start date is after the end date."))
             if (self.end - self.start).days > MAX_LIST_DAYS:
-                raise ValueError(f"ask for at most {MAX_LIST_DAYS} days at a time")
+                raise ValueError(_("Ask for at most %(n)d days at a time.") % {"n": MAX_LIST_DAYS})
         return self
 
 
@@ -48,7 +49,7 @@ class DeadlineQuery(Schema):
     @model_validator(mode="after")
     def one_limit(self):
         if (self.working_days is None) == (self.working_hours is None):
-            raise ValueError("give exactly one of working_days and working_hours")
+            raise ValueError(_("Give exactly one of working_days and working_hours."))
         return self
 
 

@@ -63,10 +63,12 @@ def test_auditor_searches_by_user_action_object_and_date(events, client_for):
 
 def test_bad_search_input_is_a_4xx(client_for):
     client = client_for("auditor")
-    assert (
-        client.get("/api/audit/events", {"date_from": "2026-02-01", "date_to": "2026-01-01"}).status_code
-        == 422
-    )
+    backwards = {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    chinese = client.get("/api/audit/events", backwards)
+    assert chinese.status_code == 422
+    assert chinese.json()["detail"][0]["ctx"]["error"] == "开始日期晚于结束日期。"
+    english = client.get("/api/audit/events", backwards, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"][0]["ctx"]["error"] == "The start date is after the end date."
     assert client.get("/api/audit/events", {"date_from": "yesterday"}).status_code == 422
     assert client.get("/audit/", {"date_from": "2026-02-30"}).status_code == 400
 

@@ -8,6 +8,8 @@ from anju.disputes.models import Dispute
 from anju.disputes.tests.factories import new_case, post
 
 KEY = {"Idempotency-Key": "phone-7-0002"}
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+STILL_RUNNING = "使用此 Idempotency-Key 的第一个请求仍在处理中。"
 
 
 def test_the_retry_gets_the_first_answer_whole(client_for):
@@ -36,7 +38,10 @@ def test_a_copy_arriving_while_the_first_runs_is_told_to_wait(client_for):
     claim = IdempotencyRecord.objects.get(key=KEY["Idempotency-Key"])
     IdempotencyRecord.objects.filter(pk=claim.pk).update(status=0, body={})
     response = post(client, "/api/disputes", new_case(), **KEY)
-    assert response.status_code == 409 and "still running" in response.json()["description"]
+    assert response.status_code == 409 and response.json()["description"] == STILL_RUNNING
+    english = client.post("/api/disputes", new_case(), content_type="application/json", headers=KEY, **EN)
+    assert english.status_code == 409
+    assert english.json()["description"] == "The first request with this Idempotency-Key is still running."
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
 
 
@@ -46,7 +51,31 @@ def test_keys_belong_to_their_caller_and_have_a_length_limit(client_for):
     assert other.status_code == 201
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 2
     long_key = post(client_for("grid_a1"), "/api/disputes", new_case(), **{"Idempotency-Key": "k" * 101})
-    assert long_key.status_code == 400 and "longer than 100" in long_key.json()["description"]
+    assert long_key.json() == {"code": 400, "description": "Idempotency-Key 超过 100 个字符。"}
+    long_key = client_for("grid_a1").post(
+        "/api/disputes",
+        new_case(),
+        content_type="application/json",
+        headers={"Idempotency-Key": "k" * 101},
+        **EN,
+    )
+    assert long_key.json() == {
+        "code": 400,
+        "description": "The Idempotency-Key is longer than 100 characters.",
+    }
+
+
+def test_a_key_reused_for_another_request_is_refused_in_the_callers_language(client_for):
+    client = client_for("grid_a1")
+    assert post(client, "/api/disputes", new_case(), **KEY).status_code == 201
+    other = new_case(title="另一件事")
+    chinese = post(client, "/api/disputes", other, **KEY)
+    assert chinese.json() == {"code": 422, "description": "此 Idempotency-Key 已用于另一个请求。"}
+    english = client.post("/api/disputes", other, content_type="application/json", headers=KEY, **EN)
+    assert english.json() == {
+        "code": 422,
+        "description": "This Idempotency-Key was used for a different request.",
+    }
 
 
 def stale(monkeypatch, **fields):
@@ -83,7 +112,17 @@ def test_a_killed_request_with_no_trail_is_not_done_twice(client_for, monkeypatc
     post(client, "/api/disputes", new_case(), **KEY)
     stale(monkeypatch, request_id="")  # a claim kept before request ids were
     again = post(client, "/api/disputes", new_case(), **KEY)
-    assert again.status_code == 409 and "may have finished" in again.json()["description"]
+    assert again.status_code == 409
+    assert again.json()["description"] == (
+        "使用此 Idempotency-Key 的第一个请求中断且未得到答复，可能已经完成；"
+        "请先查找其结果，再换用新的 Key 重新发送。"
+    )
+    english = client.post("/api/disputes", new_case(), content_type="application/json", headers=KEY, **EN)
+    assert english.status_code == 409
+    assert english.json()["description"] == (
+        "The first request with this Idempotency-Key stopped unanswered and may have finished; "
+        "look for its result before sending it again with a new key."
+    )
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 1
 
 
@@ -101,5 +140,5 @@ def test_of_two_retries_taking_over_a_killed_request_one_does_the_work(client_fo
 
     monkeypatch.setattr(api, "_work_of", other_retry_first)
     again = post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
-    assert again.status_code == 409 and "still running" in again.json()["description"]
+    assert again.status_code == 409 and again.json()["description"] == STILL_RUNNING
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 1

@@ -56,7 +56,21 @@ def test_possible_duplicates_are_shown_before_saving(client_for):
     assert post(client, "/api/disputes", new_case()).status_code == 201
     same_party = post(client, "/api/disputes", new_case(title="又一次争吵"))
     assert same_party.status_code == 409
+    assert same_party.json()["description"] == (
+        "可能与已有案件重复：如仍要登记，请以 check_duplicates=false 重新提交。"
+    )
     assert same_party.json()["duplicates"][0]["title"] == "排水沟堵塞引发邻里争吵"
+    english = client.post(
+        "/api/disputes",
+        new_case(title="又一次争吵"),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.status_code == 409
+    assert (
+        english.json()["description"]
+        == "Possible duplicates: send check_duplicates=false to register anyway."
+    )
     assert (
         post(client, "/api/disputes", new_case(title="又一次争吵", check_duplicates=False)).status_code == 201
     )
@@ -307,6 +321,22 @@ def test_list_filters_and_keyset_pages(client_for):
     assert client.get("/api/disputes", {"cursor": "garbage"}).status_code == 400
     assert client.get("/api/disputes", {"status": "nonsense"}).status_code == 422
     assert client_for("officer_b").get("/api/disputes").json()["items"] == []
+
+
+def test_a_bad_list_query_is_explained_in_the_callers_language(client_for):
+    client = client_for("mediator_a1")
+    cursor = client.get("/api/disputes", {"cursor": "garbage"})
+    assert cursor.status_code == 400
+    assert cursor.json()["errors"] == {"query": ["此翻页游标不是服务器给出的，请从第一页重新开始。"]}
+    cursor = client.get("/api/disputes", {"cursor": "garbage"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert cursor.json()["errors"] == {
+        "query": ["This page cursor is not one the server gave out; start again from the first page."]
+    }
+    day = client.get("/api/disputes", {"date_from": "2024-02-30"})
+    assert day.status_code == 400
+    assert day.json()["errors"] == {"query": ["2024-02-30 不是日期（格式 YYYY-MM-DD）。"]}
+    day = client.get("/api/disputes", {"date_to": "2024-02-30"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert day.json()["errors"] == {"query": ["2024-02-30 is not a date (YYYY-MM-DD)."]}
 
 
 def test_device_tokens_work_and_can_be_revoked(client, cast):

@@ -368,8 +368,14 @@ def test_the_command_rejects_a_bad_file_and_lists_the_rows(tmp_path):
 def test_the_command_needs_an_active_account(tmp_path):
     path = tmp_path / "台账.csv"
     path.write_bytes(as_csv(HEADERS, GOOD))
-    with pytest.raises(CommandError, match="no active account"):
+    with pytest.raises(CommandError, match=r"^No active account is named nobody\.$"):
         run_command(path, username="nobody")
+    # From a shell no language is active, so a command answers in the default one, Chinese.
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(CommandError, match=r"^没有名为 nobody 的在用账号。$"),
+    ):
+        call_command("import_disputes", str(path), "--as", "nobody", stdout=io.StringIO())
 
 
 UNUSUAL = ["序号", "日期（受理）", "村社区编码", "矛盾纠纷类型", "姓名", "事项"]

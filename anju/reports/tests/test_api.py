@@ -98,3 +98,24 @@ def test_signed_out_callers_get_401(client):
 )
 def test_bad_parameters_are_422(client_for, query):
     assert client_for("leader").get(URL, query).status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("query", "chinese", "english"),
+    [
+        (
+            {"date_from": "2024-02-30"},
+            "2024-02-30 不是日期（格式 YYYY-MM-DD）。",
+            "2024-02-30 is not a date (YYYY-MM-DD).",
+        ),
+        (
+            {"date_to": "9999-12-31"},
+            "结束日期须早于 9999-12-31。",
+            "The period must end before 9999-12-31.",
+        ),
+    ],
+)
+def test_bad_periods_are_explained_in_the_callers_language(client_for, query, chinese, english):
+    client = client_for("leader")
+    assert client.get(URL, query).json()["detail"][0]["ctx"]["error"] == chinese
+    assert client.get(URL, query, HTTP_ACCEPT_LANGUAGE="en").json()["detail"][0]["ctx"]["error"] == english
