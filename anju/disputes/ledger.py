@@ -62,7 +62,13 @@ from .models import Alert, Dispute, Party, Subtype, TimelineEntry
 BATCH = 2000
 # The prefix that marks a dispute as imported from a ledger; the rest is the row's key.
 REF_PREFIX = "ledger:"
-REF_MAX = 64 - len(REF_PREFIX)
+# A numbered row's key is its number within its own ledger. Each township keeps its ledger and
+# numbers it itself, often from 1 again every year, so the same number in another township or
+# another year is another dispute: the key is scoped by the township's code (the county's, for a
+# county-level row) and the year of registration, as in ledger:629902100/2026/1.
+REF_SCOPE_MAX = len("629902100/2026/")
+# The longest ledger number that fits the 64 characters of Dispute.external_ref after the scope.
+REF_MAX = 64 - len(REF_PREFIX) - REF_SCOPE_MAX
 # Imported dates carry no time of day: registration and resolution are put at 09:00 local time.
 IMPORT_TIME = dt.time(9, 0)
 
@@ -668,7 +674,7 @@ def _parse_row(
         result.errors.extend(errors)
         return None
     if ledger_ref:
-        external_ref = REF_PREFIX + ledger_ref
+        external_ref = numbered_ref(code, registered_on.year, ledger_ref)
     else:
         content = [
             registered_on.isoformat(),
@@ -704,6 +710,12 @@ def _parse_row(
         resolved_on=resolved_on,
         resolved_level=resolved_level,
     )
+
+
+def numbered_ref(region_code: str, year: int, ledger_ref: str) -> str:
+    """The key of a ledger row numbered `ledger_ref`: its township (a 6-digit county code stays as
+    it is), its year of registration, its number."""
+    return f"{REF_PREFIX}{region_code[:9]}/{year}/{ledger_ref}"
 
 
 def _parties(values: dict[str, str], bad: Callable[[str, str], None]) -> list[dict]:
@@ -765,20 +777,36 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _existing(rows: list[ParsedRow]) -> dict[str, str]:
-    """Rows already in the platform -> the region of the dispute holding them: imported before
-    (same key), or exported from here (the ledger number is a case number)."""
-    found: dict[str, str] = {}
+@dataclass(frozen=True)
+class _Holder:
+    """The dispute that already holds a row's key: where it arose, and whether it was found by its
+    case number (an exported ledger) rather than by the key of an earlier import."""
+
+    region: str
+    by_case_number: bool
+
+
+def _existing(rows: list[ParsedRow]) -> dict[str, _Holder]:
+    """Rows already in the platform -> the dispute holding them: imported before (same key), or
+    exported from here (the ledger number is a case number)."""
+    found: dict[str, _Holder] = {}
     refs = [r.external_ref for r in rows]
     for chunk in _chunks(refs, 900):
         # The unique index on external_ref is partial (WHERE external_ref <> ''); PostgreSQL proves
         # an IN list of more than 100 values implies that only when the query says so itself.
         chunk_rows = Dispute.objects.filter(external_ref__in=chunk).exclude(external_ref="")
-        found.update(chunk_rows.values_list("external_ref", "region_id"))
-    numbers = {r.ledger_ref: r.external_ref for r in rows if r.ledger_ref}
+        for ref, region in chunk_rows.values_list("external_ref", "region_id"):
+            found[ref] = _Holder(region, by_case_number=False)
+    # Case numbers are unique in the whole county, so this match needs no scope; a number may stand
+    # on rows of several townships or years, each of which is that case.
+    numbers: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if r.ledger_ref:
+            numbers[r.ledger_ref].append(r.external_ref)
     for chunk in _chunks(list(numbers), 900):
         for number, region in Dispute.objects.filter(number__in=chunk).values_list("number", "region_id"):
-            found.setdefault(numbers[number], region)
+            for ref in numbers[number]:
+                found.setdefault(ref, _Holder(region, by_case_number=True))
     return found
 
 
@@ -839,15 +867,24 @@ def import_ledger(
     existing = _existing(inside)
     new_rows = []
     for row in inside:
-        if row.external_ref not in existing:
+        holder = existing.get(row.external_ref)
+        if holder is None:
             new_rows.append(row)
-        elif existing[row.external_ref] == row.region_code:
+        elif holder.region == row.region_code:
             report.unchanged += 1
         else:
             column = parsed.columns.get("ledger_ref", "")
-            message = _(
-                "This row's ledger number is already used by another dispute: number the rows uniquely."
-            )
+            if row.ledger_ref and not holder.by_case_number:
+                # Two ledgers of one township numbered apart (say, two villages' own ledgers) meet
+                # here: taking the row as imported before would lose a dispute.
+                message = _(
+                    "Number %(number)s is already used by another dispute of this township in %(year)d: "
+                    "within a township and year, each row needs a number of its own."
+                ) % {"number": row.ledger_ref, "year": row.registered_on.year}
+            else:
+                message = _(
+                    "This row's ledger number is already used by another dispute: number the rows uniquely."
+                )
             report.errors.append(RowError(row.row, column, message))
     report.errors.sort(key=lambda e: e.row)
     all_codes = [r.region_code for r in parsed.rows]

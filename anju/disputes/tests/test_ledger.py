@@ -6,6 +6,7 @@ Chinese translations of the new messages arrive."""
 import csv
 import datetime as dt
 import html
+import importlib
 import io
 import re
 import time
@@ -13,6 +14,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -190,6 +192,11 @@ def imported():
     return Dispute.objects.exclude(external_ref="")
 
 
+def key(number: str, township: str = testing.TOWNSHIP_A, year: int = 2025) -> str:
+    """What a numbered row is known by: its number in its township's ledger of that year."""
+    return f"ledger:{township}/{year}/{number}"
+
+
 # --- importing -----------------------------------------------------------------------------------
 
 
@@ -209,7 +216,7 @@ def test_good_xlsx_imports_through_the_pages(client_for):
     assert done.status_code == 200
     assert "3 disputes imported." in text(done)
 
-    first = Dispute.objects.get(external_ref="ledger:TZ-2025-001")
+    first = Dispute.objects.get(external_ref=key("TZ-2025-001"))
     assert first.number.startswith("629902-2025-")
     assert (first.status, first.resolved_level, first.handling_unit_id) == (
         "resolved",
@@ -223,7 +230,7 @@ def test_good_xlsx_imports_through_the_pages(client_for):
         ("张三", "13800001111", "applicant"),
         ("李四", "", "respondent"),
     ]
-    second = Dispute.objects.get(external_ref="ledger:TZ-2025-002")
+    second = Dispute.objects.get(external_ref=key("TZ-2025-002"))
     assert (second.status, second.origin_level, second.handling_unit_id) == (
         "registered",
         "village",
@@ -236,7 +243,7 @@ def test_good_xlsx_imports_through_the_pages(client_for):
         6,
     )
     assert second.parties.get(name="某建筑公司").kind == "organisation"
-    third = Dispute.objects.get(external_ref="ledger:TZ-2025-003")
+    third = Dispute.objects.get(external_ref=key("TZ-2025-003"))
     assert (third.region_id, third.handling_level, third.status) == (testing.TOWNSHIP_A, "township", "failed")
     assert timezone.localdate(third.closed_at) == dt.date(2025, 5, 30)
     assert third.parties.get(name="赵六").id_number == "11010519491231002X"
@@ -287,7 +294,7 @@ def test_a_local_subtype_in_the_category_column_counts_under_its_category(tmp_pa
         )
     )
     assert "1 new" in run_command(path)[0]
-    dispute = Dispute.objects.get(external_ref="ledger:TZ-2025-020")
+    dispute = Dispute.objects.get(external_ref=key("TZ-2025-020"))
     assert (dispute.category, dispute.subtype.code) == ("forest_land", "pasture_boundary")
 
 
@@ -484,6 +491,174 @@ def test_ledger_pages_declare_who_they_are_for(client, client_for):
         assert client_for(name).get(EXPORT).status_code == 403
 
 
+# --- ledgers numbered alike ---------------------------------------------------------------------
+# Each township numbers its own ledger, and many start again from 1 every year.
+
+
+def test_two_townships_ledgers_numbered_alike_both_import(client_for, tmp_path):
+    ledger_a = _written(
+        tmp_path / "甲镇台账.csv",
+        as_csv(
+            HEADERS,
+            [
+                row("1", "2026-03-02", A1, "邻里", "甲镇一号", "甲"),
+                row("2", "2026-03-03", testing.VILLAGE_A2, "合同", "甲镇二号", "乙"),
+            ],
+        ),
+    )
+    # Township B's Excel ledger holds its numbers as number cells.
+    ledger_b = xlsx(
+        HEADERS,
+        [
+            row(1, "2026-03-02", testing.VILLAGE_B1, "邻里", "乙镇一号", "丙"),
+            row(2, "2026-03-04", testing.TOWNSHIP_B, "物业", "乙镇二号", "丁"),
+        ],
+    )
+    assert "2 new, 0 imported before" in run_command(ledger_a)[0]
+    client_b = english(client_for("officer_b"))
+    done = import_through_pages(client_b, "乙镇台账.xlsx", ledger_b)
+    assert done.status_code == 200 and "2 disputes imported." in text(done)
+    assert dict(imported().values_list("title", "region_id")) == {
+        "甲镇一号": A1,
+        "甲镇二号": testing.VILLAGE_A2,
+        "乙镇一号": testing.VILLAGE_B1,
+        "乙镇二号": testing.TOWNSHIP_B,
+    }
+    # Each township imports its file again and nothing new appears.
+    assert "0 new, 2 imported before" in run_command(ledger_a)[0]
+    again = import_through_pages(client_b, "乙镇台账.xlsx", ledger_b)
+    assert again.status_code == 200
+    assert "0 disputes imported." in text(again) and "2 rows were imported before" in text(again)
+    assert imported().count() == 4
+
+
+def test_a_villages_ledgers_of_two_years_numbered_alike_both_import(tmp_path):
+    files = {
+        year: _written(
+            tmp_path / f"甲一村{year}年台账.csv",
+            as_csv(
+                HEADERS,
+                [
+                    row("1", f"{year}-02-10", A1, "邻里", f"{year}年一号", "甲"),
+                    row("2", f"{year}-05-20", testing.GRID_A1, "婚姻家庭", f"{year}年二号", "乙"),
+                ],
+            ),
+        )
+        for year in (2025, 2026)
+    }
+    assert "2 new, 0 imported before" in run_command(files[2025], username="mediator_a1")[0]
+    assert "2 new, 0 imported before" in run_command(files[2026], username="mediator_a1")[0]
+    for path in files.values():
+        assert "0 new, 2 imported before" in run_command(path, username="mediator_a1")[0]
+    assert sorted(imported().values_list("title", flat=True)) == [
+        "2025年一号",
+        "2025年二号",
+        "2026年一号",
+        "2026年二号",
+    ]
+
+
+def test_a_number_used_twice_in_one_townships_year_is_refused(client_for):
+    rows = [
+        row("1", "2026-03-02", A1, "邻里", "甲一村一号", "甲"),
+        row("1", "2025-03-02", A1, "邻里", "去年的一号", "乙"),
+        row("1", "2026-04-01", testing.VILLAGE_A2, "邻里", "甲二村也是一号", "丙"),
+    ]
+    counters = list(CaseCounter.objects.values_list("county_code", "year", "last"))
+    response = import_through_pages(english(client_for("officer_a")), "甲镇台账.xlsx", xlsx(HEADERS, rows))
+    assert response.status_code == 400
+    assert bad_rows(text(response)) == {4: [("台账编号", "1 appears again (first on row 2).")]}
+    assert imported().count() == 0
+    assert list(CaseCounter.objects.values_list("county_code", "year", "last")) == counters
+
+
+def test_a_later_ledger_reusing_a_number_of_the_same_township_and_year_is_refused_not_lost(client_for):
+    client = english(client_for("officer_a"))
+    first = xlsx(HEADERS, [row("1", "2026-03-02", A1, "邻里", "甲一村一号", "甲")])
+    assert "1 dispute imported." in text(import_through_pages(client, "甲一村台账.xlsx", first))
+    second = xlsx(HEADERS, [row("1", "2026-04-01", testing.VILLAGE_A2, "邻里", "甲二村一号", "乙")])
+    response = import_through_pages(client, "甲二村台账.xlsx", second)
+    assert response.status_code == 400
+    message = (
+        "Number 1 is already used by another dispute of this township in 2026: "
+        "within a township and year, each row needs a number of its own."
+    )
+    assert bad_rows(text(response)) == {2: [("台账编号", message)]}
+    assert list(imported().values_list("title", flat=True)) == ["甲一村一号"]
+
+
+def test_a_ledger_number_may_be_as_long_as_its_key_holds(client_for):
+    longest, too_long = "甲" * 42, "乙" * 43
+    client = english(client_for("officer_a"))
+    rows = [
+        row(longest, "2026-03-02", A1, "邻里", "编号最长", "甲"),
+        row(too_long, "2026-03-02", A1, "邻里", "编号过长", "乙"),
+    ]
+    refused = import_through_pages(client, "台账.xlsx", xlsx(HEADERS, rows))
+    assert bad_rows(text(refused)) == {3: [("台账编号", "This is longer than 42 characters.")]}
+    done = import_through_pages(client, "台账.xlsx", xlsx(HEADERS, rows[:1]))
+    assert "1 dispute imported." in text(done)
+    assert len(imported().get().external_ref) == 64
+
+
+# --- disputes imported before the keys were scoped ------------------------------------------------
+
+scoping = importlib.import_module("anju.disputes.migrations.0005_scoped_ledger_refs")
+OLD_KEY = re.compile(r"^ledger:\d+/\d{4}/")
+
+
+def test_files_imported_before_the_keys_were_scoped_are_still_recognised(tmp_path):
+    numbered_rows = [
+        *GOOD,
+        # Registered just after midnight on New Year's Day, in the county (the day before in UTC).
+        row("TZ-2026-001", "2026-01-01", A1, "邻里", "元旦凌晨的纠纷", "甲"),
+    ]
+    numbered = _written(tmp_path / "台账.csv", as_csv(HEADERS, numbered_rows))
+    unnumbered = _written(tmp_path / "无编号.csv", as_csv(HEADERS[1:], [r[1:] for r in GOOD]))
+    run_command(numbered)
+    run_command(unnumbered)
+    Dispute.objects.filter(title="元旦凌晨的纠纷").update(registered_at=testing.local(2026, 1, 1, 0, 30))
+    # The keys as the import wrote them before: the bare ledger number, or a digest of the content.
+    scoped = dict(imported().values_list("pk", "external_ref"))
+    for pk, ref in scoped.items():
+        Dispute.objects.filter(pk=pk).update(external_ref=OLD_KEY.sub("ledger:", ref))
+    old = dict(imported().values_list("pk", "external_ref"))
+    assert sorted(v for v in old.values() if "TZ" in v) == [
+        "ledger:TZ-2025-001",
+        "ledger:TZ-2025-002",
+        "ledger:TZ-2025-003",
+        "ledger:TZ-2026-001",
+    ]
+
+    scoping.scope_refs(django_apps, None)
+    assert dict(imported().values_list("pk", "external_ref")) == scoped
+    assert "0 new, 4 imported before" in run_command(numbered)[0]
+    assert "0 new, 3 imported before" in run_command(unnumbered)[0]
+    assert imported().count() == 7
+
+    scoping.unscope_refs(django_apps, None)
+    assert dict(imported().values_list("pk", "external_ref")) == old
+
+
+def test_undoing_the_scoped_keys_keeps_one_dispute_per_number(tmp_path):
+    for user, region, title in [("officer_a", A1, "甲镇一号"), ("officer_b", testing.VILLAGE_B1, "乙镇一号")]:
+        path = _written(
+            tmp_path / f"{title}.csv", as_csv(HEADERS, [row("1", "2026-03-02", region, "邻里", title, "甲")])
+        )
+        run_command(path, username=user)
+    scoping.unscope_refs(django_apps, None)
+    # The old keys can hold only one "1": the first imported takes it, the other keeps its own key.
+    assert dict(imported().values_list("title", "external_ref")) == {
+        "甲镇一号": "ledger:1",
+        "乙镇一号": key("1", testing.TOWNSHIP_B, 2026),
+    }
+    scoping.scope_refs(django_apps, None)
+    assert dict(imported().values_list("title", "external_ref")) == {
+        "甲镇一号": key("1", testing.TOWNSHIP_A, 2026),
+        "乙镇一号": key("1", testing.TOWNSHIP_B, 2026),
+    }
+
+
 # --- exporting -----------------------------------------------------------------------------------
 
 
@@ -523,7 +698,7 @@ def test_export_then_import_round_trips(client_for, tmp_path):
     path = _written(tmp_path / "无编号.csv", unnumbered)
     assert "4 new" in run_command(path)[0]
     copy = Dispute.objects.get(title="鸡鸭毁坏菜地", number__endswith="000004")
-    original = Dispute.objects.get(external_ref="ledger:TZ-2025-001")
+    original = Dispute.objects.get(external_ref=key("TZ-2025-001"))
     fields = ["region_id", "category", "status", "resolved_level", "amount", "people_involved", "risk"]
     assert [getattr(copy, f) for f in fields] == [getattr(original, f) for f in fields]
 
@@ -598,14 +773,14 @@ def test_five_thousand_rows_import_in_seconds(tmp_path):
     print(f"\n5,000-row ledger imported in {elapsed:.1f} s")
     assert "5,000 new" in out and err.rstrip().endswith("rows/s")
     assert Dispute.objects.count() == before + 5000
-    assert Party.objects.filter(dispute__external_ref__startswith="ledger:BIG-").count() == 10000
+    assert Party.objects.filter(dispute__external_ref__contains="/BIG-").count() == 10000
     assert TimelineEntry.objects.filter(transition="imported").count() == 5000
     numbers = set(imported().values_list("number", flat=True))
     assert len(numbers) == 5000
     in_2024 = sum(1 for r in rows if r[1] < "2025")
     assert CaseCounter.objects.get(county_code=testing.COUNTY, year=2024).last == in_2024
     open_major = sum(1 for i in range(0, 5000, 50) if i % 3 == 1)
-    assert Alert.objects.filter(dispute__external_ref__startswith="ledger:BIG-").count() == 2 * open_major
+    assert Alert.objects.filter(dispute__external_ref__contains="/BIG-").count() == 2 * open_major
     assert elapsed < 30
 
 
