@@ -29,6 +29,7 @@ from django.test import Client  # noqa: E402
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes import queries  # noqa: E402
 from anju.disputes.models import Dispute  # noqa: E402
+from anju.disputes.views import LIST_COLUMNS  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -78,6 +79,7 @@ def main() -> int:
         filters = queries.Filters(**form_filters, overdue="overdue" in params)
         queryset = (
             queries.filtered(user, filters)
+            .only(*LIST_COLUMNS)
             .order_by("-registered_at", "-id")
             .select_related("region", "handling_unit")[: queries_page_size() + 1]
         )

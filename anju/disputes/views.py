@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record_access
@@ -24,18 +25,37 @@ PAGE_SIZE = 50
 LABELLED = ("status", "category", "risk")
 
 
+# What a list row shows (and the keyset needs): the case's long texts stay in the database.
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "title",
+    "status",
+    "category",
+    "risk",
+    "due_at",
+    "registered_at",
+    "region",
+    "region__name",
+    "handling_unit",
+    "handling_unit__name",
+)
+
+
 def label_rows(rows) -> None:
-    """Give each row `status_label`, `category_label` and `risk_label`, translated once per page:
-    get_FOO_display rebuilds the whole choice map on every call, which took a third of the list
-    page's time."""
+    """Give each row `status_label`, `category_label` and `risk_label`, translated once per page
+    (get_FOO_display rebuilds the whole choice map on every call, which took a third of the list
+    page's time), and its `url`, from one reverse() per page rather than one per row."""
     labels = {
         name: {value: str(label) for value, label in Dispute._meta.get_field(name).flatchoices}
         for name in LABELLED
     }
+    detail = reverse("disputes:detail", args=[0]).removesuffix("0/")
     for row in rows:
         for name in LABELLED:
             value = getattr(row, name)
             setattr(row, f"{name}_label", labels[name].get(value, value))
+        row.url = f"{detail}{row.pk}/"
 
 
 @role_required("case.view")
@@ -51,7 +71,9 @@ def dispute_list(request):
         after = queries.decode_cursor(request.GET.get("cursor"))
     except ValueError:
         after, status = None, 400
-    rows, cursor = queries.page(queries.filtered(request.user, filters), after=after, size=PAGE_SIZE)
+    rows, cursor = queries.page(
+        queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
+    )
     deadlines.colour_rows(rows)
     label_rows(rows)
     query = request.GET.copy()

@@ -300,3 +300,27 @@ def test_lists_and_my_work_show_the_deadline_colour(client_for, cast, due_in, co
     assert f'<tr class="deadline-{colour}"><td><a href="/disputes/{dispute.pk}/">' in listed
     work = client.get("/disputes/work/").content.decode()
     assert f'<li class="deadline-{colour}"><a href="/disputes/{dispute.pk}/">' in work
+
+
+def test_the_list_reads_its_rows_in_one_query_however_many_there_are(client_for, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("leader")
+    client.get("/disputes/")  # the session and roles are read once, as on any first request
+    with CaptureQueriesContext(connection) as one:
+        client.get("/disputes/")
+    template = cast.dispute()
+    for n in range(20):
+        Dispute.objects.create(
+            **{
+                f.attname: getattr(template, f.attname)
+                for f in Dispute._meta.concrete_fields
+                if not f.primary_key
+            }
+            | {"number": f"629901-2026-9{n:05}"}
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/disputes/").content.decode()
+    assert page.count(f"{testing.DISPUTE_TITLE}") >= 21
+    assert len(many) == len(one)
