@@ -16,6 +16,7 @@ from anju.core.personal import mask_id_number, mask_phone
 from anju.core.scoping import ScopedManager
 
 from .choices import (
+    OPEN_STATUSES,
     AgreementKind,
     Category,
     Channel,
@@ -160,6 +161,13 @@ class Dispute(models.Model):
             models.Index(fields=["registered_at", "id"], name="dispute_time_id"),
             models.Index(fields=["status", "due_at"], name="dispute_status_due"),
             models.Index(fields=["handling_unit", "status"], name="dispute_unit_status"),
+            # Open cases newest first: the overdue list reads this instead of stepping over the
+            # closed cases among the newest (10,000 rows for one page on a million-case county).
+            models.Index(
+                fields=["registered_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),  # sorted: a stable migration
+                name="dispute_open_time",
+            ),
         ]
 
     def __str__(self) -> str:
