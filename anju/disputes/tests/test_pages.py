@@ -324,3 +324,20 @@ def test_the_list_reads_its_rows_in_one_query_however_many_there_are(client_for,
         page = client.get("/disputes/").content.decode()
     assert page.count(f"{testing.DISPUTE_TITLE}") >= 21
     assert len(many) == len(one)
+
+
+def test_subtype_changes_in_the_admin_are_audited(client_for, cast):
+    from anju.audit.models import AuditEvent
+    from anju.disputes.models import Subtype
+
+    client = client_for("admin")
+    pasture = Subtype.objects.get(code="pasture_boundary")
+    form = {"code": pasture.code, "name": pasture.name, "category": pasture.category, "_save": "1"}
+    assert client.post(f"/admin/disputes/subtype/{pasture.pk}/change/", form).status_code == 302
+    assert not Subtype.objects.get(pk=pasture.pk).active  # the box left unticked: taken out of use
+    change = AuditEvent.objects.get(action="subtype.update", object_id=str(pasture.pk))
+    assert change.actor_username == "admin" and change.before["active"] and not change.after["active"]
+    new = {"code": "water_rights", "name": "用水纠纷", "category": "other", "active": "on", "_save": "1"}
+    assert client.post("/admin/disputes/subtype/add/", new).status_code == 302
+    created = AuditEvent.objects.get(action="subtype.create")
+    assert created.before is None and created.after["name"] == "用水纠纷"
