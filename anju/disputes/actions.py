@@ -179,7 +179,7 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
         if region.is_retired:
             raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
         parties = clean_parties(parties)
-        _check_subtype(fields.get("subtype"), fields.get("category"))
+        check_subtype(fields.get("subtype"), fields.get("category"))
         level = REGION_LEVEL_TO_HANDLING[region.level]
         now = timezone.now()
         dispute = Dispute(
@@ -214,7 +214,7 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
     return dispute
 
 
-def _check_subtype(subtype: Subtype | None, category: str | None) -> None:
+def check_subtype(subtype: Subtype | None, category: str | None) -> None:
     """A local subtype is counted under one national category, so a dispute's category must be
     that one, or the statistics would count it twice over; a subtype taken out of use takes no
     new disputes."""

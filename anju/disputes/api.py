@@ -117,7 +117,6 @@ def _party_values(payload: DisputeIn) -> list[dict]:
 @router.post("", response={201: DisputeOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
 def create_dispute(request, payload: DisputeIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
-    # Only the code is resolved here; whether the subtype fits the category is register_dispute's rule.
     subtype = None
     if payload.subtype:
         subtype = Subtype.objects.filter(code=payload.subtype).first()
@@ -125,6 +124,8 @@ def create_dispute(request, payload: DisputeIn):
             raise ValidationError(
                 {"subtype": [_("Unknown local subtype %(code)s.") % {"code": payload.subtype}]}
             )
+    # Said before the duplicates, or the device confirms a case that then cannot be saved.
+    actions.check_subtype(subtype, payload.category)
 
     def create():
         parties = actions.clean_parties(_party_values(payload))

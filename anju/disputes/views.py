@@ -118,6 +118,9 @@ def dispute_create(request):
             region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
             try:
                 cleaned = actions.clean_parties(party_rows)
+                # A wrong subtype is said before the duplicates, or the user confirms a case that
+                # then cannot be saved.
+                actions.check_subtype(data.get("subtype"), data["category"])
                 if not data["confirm_new"]:
                     duplicates = queries.possible_duplicates(
                         request.user,

@@ -375,6 +375,14 @@ def test_local_subtypes_count_under_their_category(client_for):
     assert Dispute.objects.get(pk=ok.json()["id"]).subtype.name == "草场边界"
 
 
+def test_a_wrong_subtype_is_said_before_possible_duplicates(client_for):
+    client = client_for("mediator_a1")
+    assert post(client, "/api/disputes", new_case(check_duplicates=False)).status_code == 201
+    wrong = post(client, "/api/disputes", new_case(subtype="pasture_boundary"))
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["subtype"] == ["草场边界 属于“山林土地”类。"]
+
+
 def test_the_schema_documents_every_transition(client_for):
     from anju.disputes.api import TRANSITION_ENDPOINTS
 

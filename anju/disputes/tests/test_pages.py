@@ -69,6 +69,17 @@ def test_a_subtype_must_count_under_the_chosen_category(client_for):
     assert Dispute.objects.get(title="工地拖欠工资").subtype == pasture
 
 
+def test_a_wrong_subtype_is_said_before_possible_duplicates(client_for):
+    client = client_for("mediator_a1")
+    assert client.post("/disputes/new/", registration()).status_code == 302
+    pasture = Subtype.objects.get(code="pasture_boundary")
+    wrong = client.post("/disputes/new/", registration(title="再次反映拖欠工资", subtype=pasture.pk))
+    page = html.unescape(wrong.content.decode())
+    assert wrong.status_code == 400
+    assert "草场边界 属于“山林土地”类。" in page and "可能重复" not in page
+    assert not Dispute.objects.filter(title="再次反映拖欠工资").exists()
+
+
 def test_a_possible_duplicate_asks_before_saving(client_for):
     client = client_for("mediator_a1")
     client.post("/disputes/new/", registration())
