@@ -895,7 +895,7 @@ def import_ledger(
             "dispute.import",
             region_code=_common_code(all_codes),
             result=Result.REFUSED,
-            detail=f"{filename}: {len(report.errors)} bad rows",
+            detail=f"{filename}: {report.bad_rows} bad rows",
         )
         return report
 

@@ -184,7 +184,7 @@ def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport
             report.errors.append(RowError(row.row, "parent_code", message % {"code": row.parent_code}))
     report.errors.sort(key=lambda e: e.row)
     if report.errors:
-        record(actor, "region.import", result="refused", detail=f"{filename}: {len(report.errors)} bad rows")
+        record(actor, "region.import", result="refused", detail=f"{filename}: {report.bad_rows} bad rows")
         return report
     with transaction.atomic():
         existing = {r.code: r for r in Region.objects.select_for_update().filter(code__in=in_file)}

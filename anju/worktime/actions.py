@@ -105,7 +105,7 @@ def import_days(actor, table: Table, *, filename: str = "") -> CalendarImportRep
             actor,
             "calendar.import",
             result=Result.REFUSED,
-            detail=f"{filename}: {len(report.errors)} bad rows",
+            detail=f"{filename}: {report.bad_rows} bad rows",
         )
         return report
     rows = sorted(parsed.rows, key=lambda r: r.day)

@@ -82,6 +82,17 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_reported(client_for):
     assert AuditEvent.objects.filter(action="region.import", result="refused").exists()
 
 
+def test_a_row_with_two_problems_counts_as_one_bad_row(client_for):
+    bad = GOOD_CSV + "629902102202,,村,,很多\n"
+    response = upload(client_for("admin"), "tree.csv", bad.encode())
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "名称为空" in page and "很多" in page
+    assert "1 行有错误" in page
+    refused = AuditEvent.objects.get(action="region.import", result="refused")
+    assert refused.detail == "tree.csv: 1 bad rows"
+
+
 def test_rows_outside_the_importers_jurisdiction_are_refused(client_for):
     response = upload(client_for("admin_b"), "tree.csv", GOOD_CSV.encode())
     assert response.status_code == 400
@@ -136,7 +147,7 @@ def test_command_line_import_reports_bad_rows_and_exits_non_zero(tmp_path):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="1 bad rows"):
+    with pytest.raises(CommandError, match=r"1 bad rows \(1 problems\)"):
         call_command("import_regions", str(bad))
     assert not Region.objects.filter(code="629902102").exists()
     good = tmp_path / "good.csv"

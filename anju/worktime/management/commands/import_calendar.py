@@ -27,7 +27,8 @@ class Command(BaseCommand):
         if not report.ok:
             for error in report.errors:
                 self.stderr.write(f"  row {error.row} [{error.column}]: {error.message}")
-            raise CommandError(f"{len(report.errors)} bad rows: nothing was imported")
+            problems = len(report.errors)
+            raise CommandError(f"{report.bad_rows} bad rows ({problems} problems): nothing was imported")
         self.stdout.write(
             self.style.SUCCESS(
                 f"imported {report.first}..{report.last}: {report.created} new, "
