@@ -5,11 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
 
 from anju.accounts.api import router as accounts_router
 from anju.audit.api import router as audit_router
+from anju.core import field_errors
 from anju.core.api import signed_in_auth
+from anju.core.scoping import OutOfScope
 from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
 from anju.regions.api import router as regions_router
@@ -47,6 +50,14 @@ def not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
+    # An action that refuses with a reason (raised translated, for this request) tells it; a bare
+    # refusal is the role gate's.
+    return _error(request, 403, str(exc) or _("Not permitted for your role."))
+
+
+@api.exception_handler(OutOfScope)
+def out_of_scope(request, exc):
+    # The reason would speak of an object outside the caller's jurisdiction: say nothing about it.
     return _error(request, 403, _("Not permitted for your role."))
 
 
@@ -64,6 +75,25 @@ def stale(request, exc):
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return _error(request, 400, _("Invalid input."), detail)
+
+
+# pydantic's refusals of the request's parameters and body. `errors` keeps each one's `loc`, `type`
+# and `ctx` for programs, with `msg` in the caller's language; `detail` repeats the list under the
+# key ninja's own 422 answer used, for the clients written against it.
+@api.exception_handler(RequestInvalid)
+def request_invalid(request, exc):
+    errors = field_errors.translated(exc.errors)
+    body = {"code": 422, "description": _("Invalid input."), "errors": errors, "detail": errors}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request, exc):
+    # ninja's own refusals are in English. The only 400 it raises is for a body it cannot parse as
+    # JSON; anything else gets a general sentence rather than ninja's words.
+    if exc.status_code == 400:
+        return _error(request, 400, _("The request body is not valid JSON."))
+    return _error(request, exc.status_code, _("This request cannot be handled."))
 
 
 api.add_router("/", accounts_router)

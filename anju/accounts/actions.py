@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
-from anju.core.scoping import covers, forget, has_perm_anywhere, require_in_scope
+from anju.core.scoping import OutOfScope, covers, forget, has_perm_anywhere, require_in_scope
 from anju.regions.models import Region
 
 from .choices import ROLE_LEVELS, Role
@@ -53,7 +53,7 @@ def create_user(
 def assign_role(actor, user: User, role: str, region: Region) -> RoleAssignment:
     with refusals_recorded(actor, "role.assign", user, region_code=region.code):
         if not covers(actor, MANAGE, region.code):
-            raise PermissionDenied(_("You may not grant roles on %(region)s.") % {"region": region})
+            raise OutOfScope(_("You may not grant roles on %(region)s.") % {"region": region})
         if role not in Role.values:
             raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
         if region.level not in ROLE_LEVELS[role]:
@@ -83,9 +83,7 @@ def assign_role(actor, user: User, role: str, region: Region) -> RoleAssignment:
 def revoke_role(actor, assignment: RoleAssignment) -> None:
     with refusals_recorded(actor, "role.revoke", assignment.user, region_code=assignment.region_id):
         if not covers(actor, MANAGE, assignment.region_id):
-            raise PermissionDenied(
-                _("You may not revoke roles on %(region)s.") % {"region": assignment.region_id}
-            )
+            raise OutOfScope(_("You may not revoke roles on %(region)s.") % {"region": assignment.region_id})
         with transaction.atomic():
             RoleAssignment.objects.filter(pk=assignment.pk).delete()
             record(
@@ -102,7 +100,7 @@ def set_active(actor, user: User, active: bool) -> User:
     action = "user.activate" if active else "user.deactivate"
     with refusals_recorded(actor, action, user):
         if not User.objects.visible_to(actor, MANAGE).filter(pk=user.pk).exists():
-            raise PermissionDenied(_("You may not change this user."))
+            raise OutOfScope(_("You may not change this user."))
         with transaction.atomic():
             User.objects.filter(pk=user.pk).update(is_active=active)
             record(actor, action, user, before={"is_active": user.is_active}, after={"is_active": active})

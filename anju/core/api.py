@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from ninja.errors import HttpError
 from ninja.security import SessionAuth
 from pydantic import BaseModel
 
@@ -40,6 +41,18 @@ class PermSessionAuth(SessionAuth):
             request.user = user
             return self._gate(user)
         return super().__call__(request)
+
+    def _get_key(self, request):
+        try:
+            return super()._get_key(request)
+        except HttpError as refusal:
+            # ninja refuses a session call that fails the CSRF check in English; say it in the
+            # caller's language, through the 403 handler.
+            if refusal.status_code == 403:
+                raise PermissionDenied(
+                    _("This request failed the security check (CSRF). Reload the page and try again.")
+                ) from refusal
+            raise
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)

@@ -3,7 +3,8 @@
 A role assigned on a region covers that region's subtree, and a region's subtree is every code that
 starts with its code. `prefixes_for(user, perm)` turns a user's assignments into the shortest set of
 code prefixes once per request; `ScopedQuerySet.visible_to` filters on them. Out of scope is a 404,
-never a 403, so nobody learns that an object exists outside their jurisdiction."""
+never a 403, so nobody learns that an object exists outside their jurisdiction; a write that would
+land outside it is refused with OutOfScope, which the API answers without its reason."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ from anju.accounts.choices import ROLE_PERMS
 from . import rows
 
 ALL = None  # prefixes_for() returns ALL for superusers: no filter at all
+
+
+class OutOfScope(PermissionDenied):
+    """A refusal because an object or region lies outside the actor's jurisdiction. Its message is
+    for the audit trail; callers get only the general refusal, so it tells them nothing about
+    what lies outside their jurisdiction."""
 
 
 class SystemActor:
@@ -223,6 +230,6 @@ def require_in_scope(obj, user, action: str) -> None:
         # The region code is on the saved row itself: check it with the rule visible_to filters with.
         if covers(user, perm_for(model, action), code):
             return
-        raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")
+        raise OutOfScope(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")
     if not model._default_manager.visible_to(user, action).filter(pk=obj.pk).exists():
-        raise PermissionDenied(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")
+        raise OutOfScope(f"{model.__name__} {obj.pk} is outside the jurisdiction of {user}")

@@ -20,7 +20,7 @@ from anju.audit.actions import record, refusals_recorded
 from anju.core import rows
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.rows import insert
-from anju.core.scoping import covers, require_in_scope
+from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
 from anju.worktime.calendar import add_working_days
@@ -175,7 +175,7 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
     regions in their jurisdiction; the handling unit starts at the level where it arose."""
     with refusals_recorded(actor, "dispute.register", region_code=region.code):
         if not covers(actor, "case.handle", region.code):
-            raise PermissionDenied(_("You may not register disputes in %(region)s.") % {"region": region})
+            raise OutOfScope(_("You may not register disputes in %(region)s.") % {"region": region})
         if region.is_retired:
             raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
         parties = clean_parties(parties)

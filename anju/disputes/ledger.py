@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -37,7 +37,7 @@ from anju.core.personal import (
     mask_phone,
     normalise_id_number,
 )
-from anju.core.scoping import covers
+from anju.core.scoping import OutOfScope, covers
 from anju.core.tabular import ImportReport, RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
@@ -1015,7 +1015,7 @@ def _write_batch(
     # The re-check after the write: every new case lies in the actor's jurisdiction.
     keys = [d.pk for d in disputes]
     if Dispute.objects.visible_to(actor, "case.handle").filter(pk__in=keys).count() != len(keys):
-        raise PermissionDenied(f"an imported dispute is outside the jurisdiction of {actor}")
+        raise OutOfScope(f"an imported dispute is outside the jurisdiction of {actor}")
 
 
 # --- exporting ---------------------------------------------------------------------------------

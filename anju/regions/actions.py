@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded, snapshot
-from anju.core.scoping import covers, require_in_scope
+from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.core.tabular import ImportReport, RowError
 
 from . import codes
@@ -23,7 +23,7 @@ FIELDS = ["name", "level", "parent_id", "grid_type", "households", "retired_on"]
 
 def _check_change(actor, code: str) -> None:
     if not covers(actor, "region.change", code):
-        raise PermissionDenied(_("You may not change regions outside your jurisdiction."))
+        raise OutOfScope(_("You may not change regions outside your jurisdiction."))
 
 
 def create_region(

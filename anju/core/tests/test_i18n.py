@@ -1,5 +1,6 @@
 """Chinese is the first language and must be complete; English must work on every page."""
 
+import ast
 import gettext
 from pathlib import Path
 
@@ -12,29 +13,40 @@ PO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"
 MO = LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.mo"
 
 
-def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr (the first plural form), from a .po file; enough for a completeness check."""
-    entries: dict[str, str] = {}
-    msgid = msgstr = None
+def _unquote(text: str) -> str:
+    # The .po file's escapes (\n, \") are Python's; the text around them may be any Unicode.
+    return ast.literal_eval(f'"{text}"')
+
+
+def read_po(path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> msgstr (the first plural form), from a .po file; enough for a
+    completeness check. Messages with a context are keyed apart from the same msgid without one."""
+    entries: dict[tuple[str | None, str], str] = {}
+    msgctxt = msgid = msgstr = None
     target = None
     fuzzy = False
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            msgctxt, target = line[8:].strip()[1:-1], "ctxt"
         elif line.startswith("msgid "):
             msgid, target = line[6:].strip()[1:-1], "id"
         elif line.startswith("msgid_plural "):
             target = None
         elif line.startswith(("msgstr ", "msgstr[0] ")):
             msgstr, target = line.split(" ", 1)[1].strip()[1:-1], "str"
+        elif line.startswith('"') and target == "ctxt":
+            msgctxt += line.strip()[1:-1]
         elif line.startswith('"') and target == "id":
             msgid += line.strip()[1:-1]
         elif line.startswith('"') and target == "str":
             msgstr += line.strip()[1:-1]
         elif not line.strip():
             if msgid:
-                entries[msgid] = "FUZZY" if fuzzy else msgstr
-            msgid = msgstr = target = None
+                key = (None if msgctxt is None else _unquote(msgctxt), _unquote(msgid))
+                entries[key] = "FUZZY" if fuzzy else msgstr
+            msgctxt = msgid = msgstr = target = None
             fuzzy = False
     return entries
 
@@ -46,11 +58,25 @@ def test_every_chinese_translation_is_there_and_not_fuzzy():
     assert missing == []
 
 
+def test_no_obsolete_entries_are_kept():
+    # makemessages keeps messages the code no longer uses as "#~" lines; they only mislead translators.
+    obsolete = [line for line in PO.read_text(encoding="utf-8").splitlines() if line.startswith("#~")]
+    assert obsolete == []
+
+
+def test_messages_with_a_context_are_read_apart():
+    entries = read_po(PO)
+    assert entries[("input error", "This field is required.")] == "此项为必填项。"
+    assert entries[("list separator", ", ")] == "、"
+
+
 def test_compiled_catalogue_matches_the_po_file():
     catalogue = gettext.GNUTranslations(MO.open("rb"))
-    stale = [
-        k for k, v in read_po(PO).items() if catalogue.gettext(k.encode().decode("unicode_escape")) == k and v
-    ]
+
+    def compiled(context: str | None, msgid: str) -> str:
+        return catalogue.gettext(msgid) if context is None else catalogue.pgettext(context, msgid)
+
+    stale = [key for key, v in read_po(PO).items() if v and compiled(*key) == key[1]]
     assert stale == [], "run `anju compilemessages` after editing the .po file"
 
 

@@ -134,4 +134,4 @@ def test_the_page_and_the_api_refuse_an_unusable_period_with_the_same_reason(cli
     assert reason in page.content.decode()
     api = client.get("/api/reports/disputes", query)
     assert api.status_code == 422
-    assert [error["msg"] for error in api.json()["detail"]] == [f"Value error, {reason}"]
+    assert [error["msg"] for error in api.json()["errors"]] == [reason]
