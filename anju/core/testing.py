@@ -56,6 +56,26 @@ def a_markers_in(content: bytes | str) -> list[str]:
     return [m for m in A_MARKERS if m in text]
 
 
+def planner_rows(model) -> int | None:
+    """How many rows the database's query planner believes `model`'s table holds, from the
+    statistics ANALYZE keeps; None when it has never been analysed."""
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            believed = cursor.fetchone()[0]
+            return None if believed < 0 else int(believed)
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return None
+        # One row per index, each starting with the rows it covers; partial indexes cover fewer.
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        counts = [int(stat.split()[0]) for (stat,) in cursor.fetchall()]
+        return max(counts) if counts else None
+
+
 def bearer(token: str) -> dict[str, str]:
     """The header a phone signs in with: `client.get(url, headers=bearer(token))`."""
     return {"Authorization": f"Bearer {token}"}

@@ -37,6 +37,7 @@ from anju.core.personal import (
     mask_phone,
     normalise_id_number,
 )
+from anju.core.rows import analyze
 from anju.core.scoping import OutOfScope, covers
 from anju.core.tabular import ImportReport, RowError, Table
 from anju.regions import codes
@@ -60,6 +61,9 @@ from .models import Alert, Dispute, Party, Subtype, TimelineEntry
 # Rows written per INSERT batch: big enough that 100,000 rows take minutes, small enough that a
 # batch's parties and timeline rows stay a modest amount of memory.
 BATCH = 2000
+# An import this big changes the table enough that the planner's statistics are refreshed at once,
+# not when autovacuum next looks (anju.core.rows.analyze).
+ANALYZE_AFTER = 10_000
 # The prefix that marks a dispute as imported from a ledger; the rest is the row's key.
 REF_PREFIX = "ledger:"
 # A numbered row's key is its number within its own ledger. Each township keeps its ledger and
@@ -933,6 +937,8 @@ def import_ledger(
         )
         report.errors.append(RowError(0, "", message))
         record(actor, "dispute.import", result=Result.REFUSED, detail=f"{filename}: concurrent import")
+    if report.created >= ANALYZE_AFTER:
+        analyze(Dispute, Party, TimelineEntry, Alert)
     return report
 
 

@@ -96,6 +96,14 @@ def test_seed_refuses_bad_arguments(args, message):
         call_command("seed", *args, stdout=io.StringIO())
 
 
+def test_seed_leaves_the_planner_knowing_how_many_cases_there_are():
+    from anju.core.testing import planner_rows
+    from anju.disputes.models import Dispute
+
+    call_command("seed", "--county", "629903", "--townships", "1", "--cases", "120", stdout=io.StringIO())
+    assert planner_rows(Dispute) == Dispute.objects.count() > 120
+
+
 def test_seed_cases_makes_a_deterministic_valid_load():
     call_command(
         "seed",

@@ -277,6 +277,18 @@ def test_importing_the_same_file_again_creates_nothing(client_for, tmp_path):
     assert imported().count() == 3 and Party.objects.filter(dispute__in=imported()).count() == 6
 
 
+def test_a_big_import_refreshes_the_planners_statistics(tmp_path, monkeypatch):
+    path = tmp_path / "台账.csv"
+    path.write_bytes(as_csv(HEADERS, GOOD[:2]))
+    monkeypatch.setattr(ledger, "ANALYZE_AFTER", 3)
+    assert "2 new" in run_command(path)[0]
+    assert testing.planner_rows(Dispute) is None or testing.planner_rows(Dispute) < Dispute.objects.count()
+    path.write_bytes(as_csv(HEADERS, GOOD + [[f"9{cells[0]}", *cells[1:]] for cells in GOOD]))
+    assert "4 new" in run_command(path)[0]
+    assert testing.planner_rows(Dispute) == Dispute.objects.count()
+    assert testing.planner_rows(Party) == Party.objects.count()
+
+
 def test_a_ledger_without_numbers_is_not_imported_twice_either(tmp_path):
     path = tmp_path / "无编号.csv"
     path.write_bytes(as_csv(HEADERS[1:], [row[1:] for row in GOOD]))

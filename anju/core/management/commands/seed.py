@@ -2,7 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from anju.core.rows import analyze
 from anju.core.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes
+from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
 from anju.regions import codes
 
 
@@ -48,4 +50,5 @@ class Command(BaseCommand):
                 cases=options["cases"], seed=options["seed"], county_code=options["county"], progress=progress
             )
             self.stderr.write("")
+            analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
             self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))
