@@ -49,3 +49,44 @@ class RequestContextMiddleware:
             current.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+class ApiErrorBodyMiddleware:
+    """Everything under /api/ answers JSON. Two answers come from outside the API's error
+    handlers: Django's HTML page for an address no endpoint has, and ninja's English "Method not
+    allowed"; a phone would show either as garbage. They become the API's own {code, description}
+    in the caller's language (LocaleMiddleware runs first); the Allow header stays."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in (404, 405)
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return _api_error_body(request, response)
+        return response
+
+
+def _api_error_body(request, response):
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    if response.status_code == 404:
+        description = _("Not found.")
+    else:
+        allowed = response.get("Allow", "")
+        description = _("%(method)s is not accepted here; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+    body = JsonResponse(
+        {"code": response.status_code, "description": description},
+        status=response.status_code,
+    )
+    if "Allow" in response:
+        body["Allow"] = response["Allow"]
+    return body

@@ -36,6 +36,26 @@ def test_a_case_outside_the_jurisdiction_is_not_found(client_for, cast):
     assert client.get(url, **EN).json() == {"code": 404, "description": "Not found."}
 
 
+def test_an_address_no_endpoint_has_answers_json(client_for):
+    client = client_for("grid_a1")
+    for url in ("/api/no-such-thing", "/api/disputes/1/no-such-action"):
+        response = client.get(url)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json() == {"code": 404, "description": "未找到。"}
+    assert client.get("/api/no-such-thing", **EN).json() == {"code": 404, "description": "Not found."}
+    # Pages keep their HTML 404.
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_method_an_endpoint_does_not_take_is_named_with_the_ones_it_does(client_for):
+    client = client_for("grid_a1")
+    response = client.delete("/api/disputes/subtypes")
+    assert response.status_code == 405 and response["Allow"] == "GET"
+    assert response.json() == {"code": 405, "description": "此地址不接受 DELETE 请求，请使用 GET。"}
+    english = client.delete("/api/disputes/subtypes", **EN).json()
+    assert english["description"] == "DELETE is not accepted here; use GET."
+
+
 def test_invalid_input_names_the_fields_in_every_language(client_for):
     client = client_for("grid_a1")
     bad_phone = new_case(parties=[{"role": "applicant", "name": "李某", "phone": "12345"}])
