@@ -5,7 +5,10 @@ Excel reports call these functions; none of them counts on its own.
 A period is [start, end) in local dates (settings.TIME_ZONE, Asia/Shanghai by default): it begins at
 local midnight of `start` and stops just before local midnight of `end`. Every figure except
 `overdue_now` depends only on the period, the region and the category, never on when it is asked,
-so a report for last quarter gives the same numbers next year (as long as nobody edits history).
+so a report for last quarter gives the same numbers next year, with one exception: a case
+reopened because its agreement was not performed counts as resolved again only from its new
+resolution, so it leaves the resolved figures of the periods before. Reports that must not move
+once issued are kept as issued documents (the work-report issue), not recomputed.
 
 Five aggregate queries compute everything (conditional counts, GROUP BY on a code prefix and on
 the local month): the work stays in the database, so the cost grows with the rows scanned, never

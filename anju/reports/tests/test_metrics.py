@@ -195,6 +195,29 @@ def test_an_escalation_through_the_workflow_counts(cast):
     assert (after.found, after.escalated) == (before.found, before.escalated + 1)
 
 
+def test_a_reopened_case_counts_as_resolved_again_only_from_its_new_resolution(cast):
+    from anju.disputes.tests.factories import agreed, resolved
+
+    today = timezone.localdate()
+    start, end = metrics.default_period(today)
+    mediator = cast.user("mediator_a1")
+    before = metrics.dispute_figures(cast.leader, start=start, end=end)
+    case = resolved(mediator, cast.dispute())
+    done = metrics.dispute_figures(cast.leader, start=start, end=end)
+    assert done.resolved == before.resolved + 1
+    actions.reopen(mediator, case, reason="对方未按期付款")
+    assert metrics.dispute_figures(cast.leader, start=start, end=end).resolved == before.resolved
+    agreed(mediator, case)
+    actions.record_visit(mediator, case, visited_on=today, performance="performed")
+    actions.resolve(mediator, case)
+    again = metrics.dispute_figures(cast.leader, start=start, end=end)
+    assert (again.found, again.resolved, again.resolved_by_level) == (
+        done.found,
+        done.resolved,
+        done.resolved_by_level,
+    )
+
+
 def test_the_number_of_queries_does_not_grow_with_the_rows(cast, quarter):
     with CaptureQueriesContext(connection) as few:
         figures(cast, "leader")
