@@ -78,6 +78,50 @@ def test_demo_twice_changes_nothing():
     assert Region.objects.count() == count
 
 
+def test_stopping_the_demo_with_sigterm_stops_its_worker_and_sweep(monkeypatch):
+    import os
+    import signal
+    import subprocess
+
+    from anju.core.management.commands import demo
+
+    started = []
+
+    class Child:
+        def __init__(self, args):
+            self.pid, self.args, self.stopped = 4242 + len(started), args, False
+            started.append(self)
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout=None):
+            return 0
+
+    def serve(name, *args, **kwargs):
+        if name != "runserver":
+            return real_call_command(name, *args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill <pid>` or a service manager would
+        raise AssertionError("SIGTERM did not stop the server")
+
+    real_call_command = demo.call_command
+    monkeypatch.setattr(subprocess, "Popen", Child)
+    monkeypatch.setattr(demo, "call_command", serve)
+
+    def unhandled(signum, frame):
+        # Stands in for the default action (ending the test run) if the demo installs no handler.
+        raise AssertionError("the demo left SIGTERM to its default action")
+
+    before = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        call_command("demo", "--addr", "127.0.0.1:8999", stdout=io.StringIO())
+        assert [c.args[-1] for c in started] == ["db_worker", "300"]
+        assert all(c.stopped for c in started)
+        assert signal.getsignal(signal.SIGTERM) is unhandled
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def test_seed_builds_a_county_of_the_asked_size():
     call_command("seed", "--county", "629903", "--townships", "3", "--seed", "1", stdout=io.StringIO())
     assert Region.objects.filter(code__startswith="629903", level="township").count() == 3

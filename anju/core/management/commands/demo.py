@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 
@@ -9,6 +10,10 @@ from django.utils import translation
 from anju.core.seeding import DEMO_PASSWORD, seed_county, seed_disputes
 
 DEMO_CASES = 3000
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Command(BaseCommand):
@@ -56,11 +61,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"open http://{options['addr']}/ — Ctrl-C stops the site and the worker")
         )
+        # A service manager or `kill` stops the demo with SIGTERM, which would end this process on
+        # the spot and leave the worker and the sweep running: make it unwind like Ctrl-C.
+        previous = signal.signal(signal.SIGTERM, _interrupt)
         try:
             call_command("runserver", options["addr"], use_reloader=False)
         except KeyboardInterrupt:
             pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             for worker in workers:
                 worker.terminate()
             for worker in workers:
