@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -136,15 +138,41 @@ def write_csv(headers: list[str], rows: Iterable[Iterable]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(headers: list[str], rows: Iterable[Iterable], title: str) -> bytes:
-    from openpyxl import Workbook
+# Columns are sized from the header and the first rows: wide enough to read, never so wide that a
+# long description pushes the rest off the screen.
+WIDTH_SAMPLE_ROWS = 200
+MIN_WIDTH, MAX_WIDTH = 8, 50
 
+
+def display_width(value) -> int:
+    """Excel's width units for a value: a Chinese character takes two."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def write_xlsx(headers: list[str], rows: Iterable[Iterable], title: str) -> bytes:
+    """A sheet people can work in at once: the header row frozen and filterable, columns sized."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    rows = iter(rows)
+    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+    # A write-only sheet takes its layout before its first row.
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        widest = max(
+            [display_width(header), *(display_width(r[index - 1]) for r in sample if len(r) >= index)]
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
     sheet.append(headers)
-    for row in rows:
+    count = 0
+    for row in itertools.chain(sample, rows):
         # Codes stay text, so Excel does not turn 620123001 into 6.2E+08.
         sheet.append(["" if v is None else v for v in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

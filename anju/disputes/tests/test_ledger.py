@@ -715,6 +715,21 @@ def test_export_then_import_round_trips(client_for, tmp_path):
     assert [getattr(copy, f) for f in fields] == [getattr(original, f) for f in fields]
 
 
+def test_the_exported_sheet_opens_ready_to_work_in(client_for, tmp_path):
+    run_command(_written(tmp_path / "台账.csv", as_csv(HEADERS, GOOD)))
+    content = client_for("officer_a").get(EXPORT, {"format": "xlsx"}).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A2"  # the header stays in view
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}5"
+    widths = {
+        sheet.cell(1, c).value: sheet.column_dimensions[sheet.cell(1, c).column_letter].width
+        for c in range(1, sheet.max_column + 1)
+    }
+    title, description = ledger.EXPORT_HEADERS[6], ledger.EXPORT_HEADERS[7]
+    assert widths[title] >= 2 * len("鸡鸭毁坏菜地") and widths[description] <= 50
+    assert all(8 <= w <= 50 for w in widths.values())
+
+
 def _written(path, content: bytes):
     path.write_bytes(content)
     return path
