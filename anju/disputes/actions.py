@@ -10,12 +10,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anju.accounts.choices import MEDIATING_ROLES
-from anju.accounts.models import User
+from anju.accounts.models import RoleAssignment, User
 from anju.audit.actions import record, refusals_recorded
 from anju.core import rows
 from anju.core.personal import validate_id_number, validate_phone
@@ -317,13 +317,15 @@ def _apply(
     return locked
 
 
-def eligible_mediators(dispute: Dispute) -> QuerySet[User]:
+def eligible_mediators(dispute: Dispute, *, with_roles: bool = False) -> QuerySet[User]:
     """Who may be named mediator of the case: active holders of a mediating role (MEDIATING_ROLES) on
     its handling unit or a unit above it. The accept form offers these people and `accept` refuses
-    anyone else, so the pages and the API follow one rule."""
+    anyone else, so the pages and the API follow one rule. `with_roles` also reads, as
+    `mediating_roles`, the roles that make each one eligible, with their regions: the form shows
+    them, so a mediator is told apart from a centre operator of the same name."""
     unit = dispute.handling_unit_id
     units = [unit[:length] for length in sorted(CODE_LENGTH.values()) if length <= len(unit)]
-    return (
+    people = (
         User.objects.filter(
             is_active=True,
             role_assignments__role__in=MEDIATING_ROLES,
@@ -332,6 +334,12 @@ def eligible_mediators(dispute: Dispute) -> QuerySet[User]:
         .distinct()
         .order_by("username")
     )
+    if with_roles:
+        roles = RoleAssignment.objects.filter(role__in=MEDIATING_ROLES, region_id__in=units)
+        people = people.prefetch_related(
+            Prefetch("role_assignments", queryset=roles.select_related("region"), to_attr="mediating_roles")
+        )
+    return people
 
 
 def accept(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .choices import (
     AgreementKind,
@@ -84,7 +85,15 @@ class AcceptForm(Versioned):
 
     def __init__(self, *args, mediators=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mediators"].choices = [(str(u.pk), u.display_name) for u in mediators]
+        self.fields["mediators"].choices = [(str(u.pk), _mediator_label(u)) for u in mediators]
+
+
+def _mediator_label(user) -> str:
+    roles = getattr(user, "mediating_roles", ())
+    if not roles:
+        return user.display_name
+    held = pgettext("list separator", ", ").join(f"{a.get_role_display()} · {a.region.name}" for a in roles)
+    return _("%(name)s (%(roles)s)") % {"name": user.display_name, "roles": held}
 
 
 class SessionForm(Versioned):

@@ -169,7 +169,9 @@ def _action_form(name: str, dispute: Dispute, data=None):
     form_class = ACTION_FORMS[name]
     initial = {"version": dispute.version}
     if form_class is forms.AcceptForm:
-        return form_class(data, initial=initial, mediators=actions.eligible_mediators(dispute), prefix=name)
+        return form_class(
+            data, initial=initial, mediators=actions.eligible_mediators(dispute, with_roles=True), prefix=name
+        )
     return form_class(data, initial=initial, prefix=name)
 
 

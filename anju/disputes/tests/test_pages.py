@@ -178,6 +178,15 @@ def test_two_mediators_do_not_overwrite_each_other(client_for, cast):
     assert dispute.handling_level == "village"
 
 
+def test_the_accept_form_says_who_each_mediator_is(client_for, cast):
+    page = html.unescape(client_for("mediator_a1").get(f"/disputes/{cast.dispute().pk}/").content.decode())
+    assert "甲调解员（调解员 · 甲一村）" in page
+    assert "甲镇政法委员（乡镇政法委员 · 甲镇）" in page
+    english = client_for("mediator_a1").get(f"/disputes/{cast.dispute().pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    page = html.unescape(english.content.decode())
+    assert "甲调解员 (Mediator · 甲一村)" in page
+
+
 def test_the_accept_form_offers_the_people_the_api_accepts(client_for, cast):
     from anju.accounts.choices import Role
     from anju.disputes import actions
