@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -193,3 +194,43 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 REOPEN_WITHIN_DAYS = 90
+
+
+# What a timeline row says happened, for every name a row may carry: the transitions above (their
+# own labels are the imperative of a button, "Accept"; a timeline reads "Accepted") and the rows
+# that change no status. The one place these names get words; a row's raw name is never shown.
+TIMELINE_LABELS: dict[str, object] = {
+    "register": pgettext_lazy("timeline", "Registered"),
+    "imported": pgettext_lazy("timeline", "Imported from a ledger"),
+    "accept": pgettext_lazy("timeline", "Accepted"),
+    "record_session": pgettext_lazy("timeline", "Mediation session recorded"),
+    "record_agreement": pgettext_lazy("timeline", "Agreement recorded"),
+    "record_failure": pgettext_lazy("timeline", "Mediation failed"),
+    "record_refusal": pgettext_lazy("timeline", "A party refused mediation"),
+    "end_at_request": pgettext_lazy("timeline", "Ended at a party's request"),
+    "record_visit": pgettext_lazy("timeline", "Follow-up visit recorded"),
+    "resolve": pgettext_lazy("timeline", "Closed as resolved"),
+    "escalate": pgettext_lazy("timeline", "Escalated to the next level"),
+    "assign_down": pgettext_lazy("timeline", "Assigned down"),
+    "transfer_out": pgettext_lazy("timeline", "Transferred to another body"),
+    "reopen": pgettext_lazy("timeline", "Reopened: the agreement is not performed"),
+    "merge": pgettext_lazy("timeline", "Merged into a duplicate"),
+    "merged_in": pgettext_lazy("timeline", "A duplicate was merged into this case"),
+    "attach": pgettext_lazy("timeline", "File added"),
+    "extension_request": pgettext_lazy("timeline", "More time asked for"),
+    "extension_approved": pgettext_lazy("timeline", "More time approved"),
+    "extension_rejected": pgettext_lazy("timeline", "More time refused"),
+    "warn": pgettext_lazy("timeline", "Yellow card: the time limit ends soon"),
+    "overdue": pgettext_lazy("timeline", "Red card: the time limit has passed"),
+    "confirmation_reminder": pgettext_lazy("timeline", "Reminder: judicial confirmation"),
+}
+
+
+def timeline_label(name: str) -> str:
+    """The words for a timeline row's name; a name missing from the table (a test catches it) is
+    shown as it is rather than hiding the row."""
+    return str(TIMELINE_LABELS.get(name, name))
+
+
+def status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value

@@ -28,6 +28,8 @@ from .choices import (
     Risk,
     Status,
     TransferBody,
+    status_label,
+    timeline_label,
 )
 
 
@@ -333,6 +335,14 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.transition}"
+
+    @property
+    def transition_label(self) -> str:
+        return timeline_label(self.transition)
+
+    @property
+    def to_status_label(self) -> str:
+        return status_label(self.to_status)
 
 
 class FailureNotice(models.Model):

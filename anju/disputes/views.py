@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record_access
@@ -289,7 +291,12 @@ def dispute_print(request, dispute_id: int, document: str):
         raise Http404
     if document == "agreement" and not dispute.agreements.exists():
         raise Http404
-    return render(request, templates[document], {"dispute": dispute, "agreement": dispute.agreements.first()})
+    # The file's documents are official Chinese forms whatever language the reader browses in:
+    # choice labels (申请人, 邻里) come out in the county's language, as on the paper copy.
+    with translation.override(settings.LANGUAGE_CODE):
+        return render(
+            request, templates[document], {"dispute": dispute, "agreement": dispute.agreements.first()}
+        )
 
 
 @role_required("case.view")

@@ -166,7 +166,9 @@ def submitted(page: str) -> dict[str, str]:
 def bad_rows(page: str) -> dict[int, list[tuple[str, str]]]:
     """The report's table: row -> [(column, problem)]."""
     found: dict[int, list[tuple[str, str]]] = {}
-    for row, column, message in re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", page):
+    label = r'<td data-label="[^"]*">'
+    cells = rf"<tr>{label}(\d+)</td>{label}(.*?)</td>{label}(.*?)</td></tr>"
+    for row, column, message in re.findall(cells, page):
         found.setdefault(int(row), []).append((column, message))
     return found
 
@@ -209,6 +211,8 @@ def test_good_xlsx_imports_through_the_pages(client_for):
     page = text(mapping)
     assert mapping.status_code == 200
     assert "甲镇台账.xlsx: 3 rows." in page and "涉及金额（元）" in page
+    # The required mark stays beside its field's name when the table is stacked on a phone.
+    assert re.search(r'<td data-label="Field"><label for="[^"]+">[^<]+ \*</label></td>', page)
     choices = submitted(page)
     assert choices["registered_on"] == "1" and choices["region"] == "2" and choices["amount"] == "9"
 
@@ -331,6 +335,8 @@ def test_a_bad_file_changes_nothing_and_every_bad_row_is_reported(client_for):
     assert "8 bad rows: nothing was imported." in page
     problems = bad_rows(page)
     assert sorted(problems) == list(range(5, 13))  # the header is row 1, the good rows 2-4
+    # On a phone the table is stacked and its headings hidden: each cell names its own.
+    assert '<td data-label="Row">5</td><td data-label="Column">区划代码</td><td data-label="Problem">' in page
     expected = {
         5: ("区划代码", "629902999201 is not a region of this county's tree."),
         6: ("纠纷类别", "Unknown category 吵架."),

@@ -300,7 +300,7 @@ def test_list_rows_and_my_work_name_status_category_and_risk_in_the_readers_lang
     page = client.get("/disputes/", headers={"accept-language": language}).content.decode()
     with translation.override(language):
         status, category = str(dispute.get_status_display()), str(dispute.get_category_display())
-    assert f"<td>{status}</td><td>{category}</td>" in page
+    assert re.search(rf'<td data-label="[^"]+">{status}</td><td data-label="[^"]+">{category}</td>', page)
     assert f'<span class="tag risk-major">{risk_word}</span>' in page
     work = client.get("/disputes/work/", headers={"accept-language": language}).content.decode()
     assert f"{testing.DISPUTE_TITLE} · {status}" in work
@@ -317,7 +317,7 @@ def test_lists_and_my_work_show_the_deadline_colour(client_for, cast, due_in, co
     )
     Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() + due_in)
     listed = client.get("/disputes/").content.decode()
-    assert f'<tr class="deadline-{colour}"><td><a href="/disputes/{dispute.pk}/">' in listed
+    assert re.search(rf'<tr class="deadline-{colour}"><td [^>]*><a href="/disputes/{dispute.pk}/">', listed)
     work = client.get("/disputes/work/").content.decode()
     assert f'<li class="deadline-{colour}"><a href="/disputes/{dispute.pk}/">' in work
 
@@ -361,3 +361,174 @@ def test_subtype_changes_in_the_admin_are_audited(client_for, cast):
     assert client.post("/admin/disputes/subtype/add/", new).status_code == 302
     created = AuditEvent.objects.get(action="subtype.create")
     assert created.before is None and created.after["name"] == "用水纠纷"
+
+
+def timeline_of(page: str) -> list[tuple[str, str]]:
+    """The timeline as shown: (what happened, the status it led to or "") for each row."""
+    timeline = page[
+        page.index('<ol class="timeline">') : page.index("</ol>", page.index('<ol class="timeline">'))
+    ]
+    return re.findall(
+        r'<strong class="what">(.*?)</strong>(?: → <span class="status">(.*?)</span>)?',
+        html.unescape(timeline),
+    )
+
+
+def timeline_names_in_the_code() -> set[str]:
+    """Every name the code writes on a timeline row: the transitions, and the literal names passed
+    to actions.timeline, the sweep's _timeline and TimelineEntry(transition=...)."""
+    import ast
+    from pathlib import Path
+
+    import anju
+    from anju.disputes.choices import TRANSITIONS
+
+    names = set(TRANSITIONS)
+    for path in Path(anju.__file__).parent.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            argument = {"timeline": 2, "_timeline": 1}.get(called)
+            found = []
+            if argument is not None and len(node.args) > argument:
+                found.append(node.args[argument])
+            if called == "TimelineEntry":
+                found += [k.value for k in node.keywords if k.arg == "transition"]
+            for expression in found:
+                names |= {
+                    c.value
+                    for c in ast.walk(expression)
+                    if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                }
+    return names
+
+
+def test_every_timeline_name_the_code_writes_has_words():
+    from anju.disputes.choices import TIMELINE_LABELS
+
+    names = timeline_names_in_the_code()
+    # The scan finds the rows that change no status too, or it would prove nothing.
+    assert {"register", "attach", "extension_request", "merged_in", "warn", "imported"} <= names
+    assert names - set(TIMELINE_LABELS) == set()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_timeline_says_what_happened_in_words_not_codes(client_for, cast, language):
+    from django.utils import translation
+
+    from anju.disputes.actions import timeline
+    from anju.disputes.choices import TIMELINE_LABELS, Status
+
+    dispute = cast.dispute()
+    statuses = list(Status)
+    names = sorted(TIMELINE_LABELS)
+    for n, name in enumerate(names):
+        timeline(dispute, cast.mediator_a1, name, "", statuses[n % len(statuses)])
+    page = client_for("mediator_a1").get(f"/disputes/{dispute.pk}/", headers={"accept-language": language})
+    shown = timeline_of(page.content.decode())
+    with translation.override(language):
+        expected = [
+            (str(TIMELINE_LABELS[name]), str(statuses[n % len(statuses)].label))
+            for n, name in enumerate(names)
+        ]
+    for row in expected:
+        assert row in shown
+    codes = set(TIMELINE_LABELS) | set(Status.values)
+    assert [row for row in shown if codes & set(row)] == []
+    if language == "zh-hans":
+        assert [row for row in shown if re.search("[A-Za-z]", "".join(row))] == []
+
+
+def test_printed_forms_are_in_chinese_for_a_reader_browsing_in_english(client_for, cast):
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    today = timezone.localdate().isoformat()
+    act(client, dispute, "accept", {"mediators": [cast.mediator_a1.pk]})
+    act(
+        client,
+        dispute,
+        "record_session",
+        {"held_on": today, "place": "村委会", "participants": "双方", "record_text": "各自陈述"},
+    )
+    act(
+        client,
+        dispute,
+        "record_agreement",
+        {
+            "kind": "written",
+            "facts": "院墙越界",
+            "terms": "拆除",
+            "performance": "自行拆除",
+            "signed_on": today,
+        },
+    )
+    assert dispute.agreements.exists()
+    for document in ("registration", "record", "agreement"):
+        printed = client.get(f"/disputes/{dispute.pk}/print/{document}/", headers={"accept-language": "en"})
+        page = printed.content.decode()
+        assert printed.status_code == 200
+        assert "Applicant" not in page and "Respondent" not in page and "Print" not in page
+        if document != "record":  # the record names the sessions, not the parties
+            assert "申请人" in page
+        # Readable on a phone's screen, with a button of normal size; A4 only on paper.
+        assert 'name="viewport" content="width=device-width' in page and "@media print" in page
+    registration_form = client.get(
+        f"/disputes/{dispute.pk}/print/registration/", headers={"accept-language": "en"}
+    ).content.decode()
+    assert "房屋宅基地" in registration_form and "来访" in registration_form
+    assert "Housing" not in registration_form and "Walk-in" not in registration_form
+
+
+def test_list_cells_carry_their_headings_for_a_phone(client_for, cast):
+    dispute = cast.dispute()
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() + dt.timedelta(days=20))
+    client = client_for("mediator_a1")
+    chinese = client.get("/disputes/").content.decode()
+    assert '<td data-label="办理期限">' in chinese and '<td data-label="发生地">' in chinese
+    english = client.get("/disputes/", headers={"accept-language": "en"}).content.decode()
+    assert '<td data-label="Due">' in english and '<td data-label="Category">' in english
+    work = client.get("/disputes/work/").content.decode()
+    assert "办理期限：" in work
+
+
+def test_labels_take_the_colon_of_the_language(client_for, cast):
+    client = client_for("mediator_a1")
+    home = html.unescape(client.get("/").content.decode())
+    assert "待受理：<strong>" in home and "待受理:" not in home
+    english_home = html.unescape(client.get("/", headers={"accept-language": "en"}).content.decode())
+    assert "To accept: <strong>" in english_home and "Alerts: <strong>" in english_home
+    form = client.get("/disputes/new/").content.decode()
+    assert "发生地：</label>" in form and "发生地:" not in form
+    detail = client.get(f"/disputes/{cast.dispute().pk}/").content.decode()
+    assert "电话：" in detail and "电话:" not in detail
+
+
+def test_english_headings_start_with_a_capital(client_for, cast):
+    page = client_for("mediator_a1").get(f"/disputes/{cast.dispute().pk}/", headers={"accept-language": "en"})
+    headings = re.findall(r"<h2>([^<]+)</h2>", page.content.decode())
+    assert "Timeline" in headings and "Attachments" in headings
+    assert [h for h in headings if h[0].islower()] == []
+    assert "<dt>Category</dt>" in page.content.decode()
+
+
+@pytest.mark.parametrize("status", ["resolved", "transferred", "failed", "merged"])
+def test_a_closed_case_shows_no_running_time_limit(client_for, cast, status):
+    dispute = cast.dispute()
+    client = client_for("mediator_a1")
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=timezone.now() - dt.timedelta(days=1))
+    assert 'class="due red"' in client.get(f"/disputes/{dispute.pk}/").content.decode()
+    Dispute.objects.filter(pk=dispute.pk).update(status=status)
+    page = client.get(f"/disputes/{dispute.pk}/").content.decode()
+    assert 'class="due' not in page
+
+
+def test_the_favicon_is_served(client, client_for):
+    from django.contrib.staticfiles import finders
+
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer["Location"] == "/static/anju/favicon.svg"
+    assert finders.find("anju/favicon.svg")
+    assert 'rel="icon"' in client_for("mediator_a1").get("/").content.decode()
