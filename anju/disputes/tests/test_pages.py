@@ -159,7 +159,14 @@ def test_mediate_to_resolution_in_the_browser(client_for, cast):
     for document in ("registration", "record", "agreement"):
         printed = client.get(f"/disputes/{dispute.pk}/print/{document}/")
         assert printed.status_code == 200 and "@page" in printed.content.decode()
-    assert "司法确认" in client.get(f"/disputes/{dispute.pk}/print/agreement/").content.decode()
+    agreement = client.get(f"/disputes/{dispute.pk}/print/agreement/").content.decode()
+    assert "司法确认" in agreement
+    # Art. 28/29: every party and the mediator sign, under the committee's seal, one copy each.
+    assert "申请人（签名或盖章）" in agreement and "被申请人（签名或盖章）" in agreement
+    assert "甲一村人民调解委员会（印章）" in agreement and "本协议一式3份" in agreement
+    assert "甲调解员" not in agreement  # signed by hand, not typed in
+    record = client.get(f"/disputes/{dispute.pk}/print/record/").content.decode()
+    assert record.count("记录人（签名）") == dispute.sessions.count() == 1
 
 
 def test_two_mediators_do_not_overwrite_each_other(client_for, cast):
