@@ -193,3 +193,14 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 REOPEN_WITHIN_DAYS = 90
+
+# How much a page or an API call may write. The long texts are TextFields with no length in the
+# database (a limit there is a migration and a table rewrite for nothing): the forms and the API
+# schemas both take these, so the two paths refuse the same input.
+PEOPLE_INVOLVED_MAX = 100_000
+DESCRIPTION_MAX = 10_000
+# A session's record and an agreement's facts and terms: a long meeting writes a long record.
+RECORD_MAX = 20_000
+# Reasons, notes, and how an agreement is performed.
+REASON_MAX = 5_000
+EXTENSION_REASON_MAX = 2_000
