@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.forms import DateInput
+
 from .models import Result
 
 
@@ -10,10 +12,8 @@ class AuditSearchForm(forms.Form):
     object_type = forms.CharField(label=_("object type"), required=False, max_length=60)
     object_id = forms.CharField(label=_("object id"), required=False, max_length=64)
     result = forms.ChoiceField(label=_("result"), required=False, choices=[("", "—"), *Result.choices])
-    date_from = forms.DateField(
-        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("to"), required=False, widget=DateInput)
 
     def clean(self):
         data = super().clean()

@@ -5,6 +5,23 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """<input type="date">, for every date field of every page. The browser takes and sends ISO
+    dates only, whatever the page's language: in the localised format (2026/11/28 in Chinese) it
+    shows the field empty and its default is lost."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TelInput(forms.TextInput):
+    """A phone number: phones open the number keypad."""
+
+    input_type = "tel"
+
+
 class ImportForm(forms.Form):
     """The upload step of every import (regions, the working calendar, ledgers)."""
 

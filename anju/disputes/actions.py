@@ -381,7 +381,7 @@ def record_session(
     outcome: str = "",
     version: int | None = None,
 ) -> Dispute:
-    _not_future(held_on, "held_on")
+    _within_the_case(dispute, held_on, "held_on")
 
     def change(d: Dispute) -> None:
         MediationSession.objects.create(
@@ -409,7 +409,7 @@ def record_agreement(
     perform_by: dt.date | None = None,
     version: int | None = None,
 ) -> Dispute:
-    _not_future(signed_on, "signed_on")
+    _within_the_case(dispute, signed_on, "signed_on")
     if perform_by is not None and perform_by < signed_on:
         raise ValidationError({"perform_by": _("The performance date is before the agreement took effect.")})
 
@@ -442,7 +442,7 @@ def record_failure(
     unknown = [r for r in remedies if r not in Remedy.values]
     if not remedies or unknown:
         raise ValidationError({"remedies": _("Name the remedies the parties were told of (Art. 26).")})
-    _not_future(notified_on, "notified_on")
+    _within_the_case(dispute, notified_on, "notified_on")
 
     def change(d: Dispute) -> None:
         FailureNotice.objects.create(dispute=d, remedies=remedies, reason=reason, notified_on=notified_on)
@@ -480,9 +480,17 @@ def record_visit(
     note: str = "",
     version: int | None = None,
 ) -> Dispute:
-    _not_future(visited_on, "visited_on")
+    _within_the_case(dispute, visited_on, "visited_on")
 
     def change(d: Dispute) -> None:
+        # A visit checks how the agreement in force is performed: the latest one, read on the
+        # locked row (a reopened case may have a second agreement).
+        agreement = d.agreements.order_by("-signed_on", "-id").first()
+        if agreement is not None and visited_on < agreement.signed_on:
+            message = _("The visit (%(date)s) is before the agreement took effect (%(signed)s).")
+            raise ValidationError(
+                {"visited_on": message % {"date": visited_on, "signed": agreement.signed_on}}
+            )
         visit = FollowUpVisit(
             dispute=d, visited_on=visited_on, performance=performance, note=note, visitor=actor
         )
@@ -560,7 +568,7 @@ def transfer_out(
         raise ValidationError({"body": _("Choose the body the case goes to.")})
     if not receipt_number.strip():
         raise ValidationError({"receipt_number": _("A transfer needs the receiving body's receipt number.")})
-    _not_future(received_on, "received_on")
+    _within_the_case(dispute, received_on, "received_on")
 
     def change(d: Dispute) -> None:
         Transfer.objects.create(
@@ -604,9 +612,16 @@ def merge(actor, dispute: Dispute, *, into: Dispute, version: int | None = None)
     return _apply(actor, dispute, "merge", version=version, note=into.number, change=change)
 
 
-def _not_future(day: dt.date, field: str) -> None:
+def _within_the_case(dispute: Dispute, day: dt.date, field: str) -> None:
+    """A date in the case's file (a session, an agreement, a visit, a transfer) falls between the
+    day the case was registered and today. The registration day is the case's own, so a case from
+    a ledger import, registered years ago, takes the dates of its time."""
     if day > timezone.localdate():
         raise ValidationError({field: _("The date is in the future.")})
+    registered = timezone.localdate(dispute.registered_at)
+    if day < registered:
+        message = _("%(date)s is before the case was registered (%(registered)s).")
+        raise ValidationError({field: message % {"date": day, "registered": registered}})
 
 
 def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str) -> ExtensionRequest:

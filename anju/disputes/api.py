@@ -19,7 +19,7 @@ from anju.regions.models import Region
 
 from . import actions, deadlines, queries
 from .choices import DISPATCH as DISPATCH_PERM
-from .choices import TRANSITIONS, Category, Channel, HandlingLevel, Risk
+from .choices import EXTENSION_REASON_MAX, TRANSITIONS, Category, Channel, HandlingLevel, Risk
 from .choices import Status as DisputeStatus
 from .models import Dispute, ExtensionRequest, Party, Subtype
 from .schemas import (
@@ -251,7 +251,7 @@ for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
 
 class ExtensionIn(Schema):
     working_days: int = Field(..., ge=1, le=30)
-    reason: str = Field(..., min_length=1, max_length=2000)
+    reason: str = Field(..., min_length=1, max_length=EXTENSION_REASON_MAX)
 
 
 class DecisionIn(Schema):

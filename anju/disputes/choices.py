@@ -234,3 +234,15 @@ def timeline_label(name: str) -> str:
 
 def status_label(value: str) -> str:
     return str(Status(value).label) if value in Status.values else value
+
+
+# How much a page or an API call may write. The long texts are TextFields with no length in the
+# database (a limit there is a migration and a table rewrite for nothing): the forms and the API
+# schemas both take these, so the two paths refuse the same input.
+PEOPLE_INVOLVED_MAX = 100_000
+DESCRIPTION_MAX = 10_000
+# A session's record and an agreement's facts and terms: a long meeting writes a long record.
+RECORD_MAX = 20_000
+# Reasons, notes, and how an agreement is performed.
+REASON_MAX = 5_000
+EXTENSION_REASON_MAX = 2_000

@@ -1,11 +1,21 @@
+"""The forms of the dispute pages. Their limits are the API schemas' (choices.py), so a page and a
+device refuse the same input."""
+
 from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
+
+from anju.core.forms import DateInput, TelInput
 
 from .choices import (
+    DESCRIPTION_MAX,
+    EXTENSION_REASON_MAX,
+    PEOPLE_INVOLVED_MAX,
+    REASON_MAX,
+    RECORD_MAX,
     AgreementKind,
     Category,
     Channel,
@@ -19,8 +29,6 @@ from .choices import (
     TransferBody,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
-
 
 class DisputeForm(forms.Form):
     region = forms.ChoiceField(label=_("where it arose"))
@@ -28,12 +36,20 @@ class DisputeForm(forms.Form):
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
     subtype = forms.ModelChoiceField(label=_("subtype"), queryset=None, required=False)
     title = forms.CharField(label=_("summary"), max_length=100)
-    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("description"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     location = forms.CharField(label=_("location"), max_length=200, required=False)
     amount = forms.DecimalField(
         label=_("amount in dispute (yuan)"), min_value=0, max_digits=14, decimal_places=2, required=False
     )
-    people_involved = forms.IntegerField(label=_("people involved"), min_value=1, initial=2)
+    people_involved = forms.IntegerField(
+        label=_("people involved"),
+        min_value=1,
+        max_value=PEOPLE_INVOLVED_MAX,
+        initial=2,
+        error_messages={"max_value": _("A dispute involves at most %(limit_value)s people.")},
+    )
     risk = forms.ChoiceField(label=_("risk"), choices=Risk.choices, initial=Risk.GENERAL)
     may_turn_criminal = forms.BooleanField(
         label=_("may turn into a public-order or criminal case"), required=False
@@ -51,13 +67,29 @@ class DisputeForm(forms.Form):
 class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("role in the dispute"), choices=PartyRole.choices)
     kind = forms.ChoiceField(label=_("kind"), choices=PartyKind.choices, initial=PartyKind.PERSON)
-    name = forms.CharField(label=_("name"), max_length=100)
-    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    name = forms.CharField(
+        label=_("name"), max_length=100, error_messages={"required": _("Give the party's name.")}
+    )
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False, widget=TelInput)
     id_number = forms.CharField(label=_("identity number"), max_length=20, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
 
+    # What a person types. The selects always send a value (the role has no empty choice), so
+    # they alone do not make a block a party.
+    TYPED = ("name", "phone", "id_number", "address")
 
-PartyFormSet = forms.formset_factory(PartyForm, extra=2, min_num=1, validate_min=True, max_num=20)
+    def has_changed(self) -> bool:
+        return any((self[name].value() or "").strip() for name in self.TYPED)
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def clean(self):
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(_("A dispute needs at least one party."))
+
+
+# Any block may be left empty, the first too: an empty block is no party, and is not checked.
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, max_num=20)
 
 
 class FilterForm(forms.Form):
@@ -70,8 +102,8 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=[("", "—"), *Channel.choices], required=False)
     region = forms.CharField(label=_("region code"), max_length=17, required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
-    date_from = forms.DateField(label=_("registered from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("registered to"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("registered from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("registered to"), required=False, widget=DateInput)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)
 
 
@@ -97,56 +129,76 @@ def _mediator_label(user) -> str:
 
 
 class SessionForm(Versioned):
-    held_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    held_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     place = forms.CharField(label=_("place"), max_length=200)
     participants = forms.CharField(label=_("participants"), max_length=500)
-    record_text = forms.CharField(label=_("what was said"), widget=forms.Textarea(attrs={"rows": 4}))
+    record_text = forms.CharField(
+        label=_("what was said"), max_length=RECORD_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     outcome = forms.CharField(label=_("outcome"), max_length=500, required=False)
 
 
 class AgreementForm(Versioned):
     kind = forms.ChoiceField(label=_("kind"), choices=AgreementKind.choices)
-    facts = forms.CharField(label=_("facts and responsibilities"), widget=forms.Textarea(attrs={"rows": 3}))
-    terms = forms.CharField(label=_("what was agreed"), widget=forms.Textarea(attrs={"rows": 3}))
-    performance = forms.CharField(label=_("how it is performed"), widget=forms.Textarea(attrs={"rows": 2}))
-    perform_by = forms.DateField(label=_("performed by"), widget=DATE, required=False)
+    facts = forms.CharField(
+        label=_("facts and responsibilities"),
+        max_length=RECORD_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    terms = forms.CharField(
+        label=_("what was agreed"), max_length=RECORD_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    performance = forms.CharField(
+        label=_("how it is performed"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    perform_by = forms.DateField(label=_("performed by"), widget=DateInput, required=False)
     signed_on = forms.DateField(
-        label=_("in effect from (all signed)"), widget=DATE, initial=timezone.localdate
+        label=_("in effect from (all signed)"), widget=DateInput, initial=timezone.localdate
     )
 
 
 class FailureForm(Versioned):
-    reason = forms.CharField(label=_("why it failed"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("why it failed"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     remedies = forms.MultipleChoiceField(
         label=_("remedies"), choices=Remedy.choices, widget=forms.CheckboxSelectMultiple
     )
-    notified_on = forms.DateField(label=_("parties told on"), widget=DATE, initial=timezone.localdate)
+    notified_on = forms.DateField(label=_("parties told on"), widget=DateInput, initial=timezone.localdate)
 
 
 class ReasonForm(Versioned):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class VisitForm(Versioned):
-    visited_on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    visited_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
     performance = forms.ChoiceField(label=_("performance of the agreement"), choices=Performance.choices)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class NoteForm(Versioned):
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class AssignDownForm(Versioned):
     level = forms.ChoiceField(label=_("handling level"), choices=HandlingLevel.choices)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("note"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class TransferForm(Versioned):
     body = forms.ChoiceField(label=_("transferred to"), choices=TransferBody.choices)
     body_name = forms.CharField(label=_("name of the receiving body"), max_length=100)
     receipt_number = forms.CharField(label=_("receipt number"), max_length=50)
-    received_on = forms.DateField(label=_("received on"), widget=DATE, initial=timezone.localdate)
+    received_on = forms.DateField(label=_("received on"), widget=DateInput, initial=timezone.localdate)
 
 
 class MergeForm(Versioned):
@@ -154,13 +206,19 @@ class MergeForm(Versioned):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("file"))
-    description = forms.CharField(label=_("description"), max_length=200, required=False)
+    # The types add_attachment takes; on a phone, "image/*" offers the camera as well as the files.
+    file = forms.FileField(
+        label=_("file"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
+    )
+    # Not the dispute's "description" (纠纷情况): a line on what the file shows.
+    description = forms.CharField(label=pgettext_lazy("attachment", "note"), max_length=200, required=False)
 
 
 class ExtensionForm(forms.Form):
     working_days = forms.IntegerField(label=_("extra working days"), min_value=1, max_value=30)
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("reason"), max_length=EXTENSION_REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevealForm(forms.Form):

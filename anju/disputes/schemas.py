@@ -7,6 +7,10 @@ from ninja import Schema
 from pydantic import Field
 
 from .choices import (
+    DESCRIPTION_MAX,
+    PEOPLE_INVOLVED_MAX,
+    REASON_MAX,
+    RECORD_MAX,
     AgreementKind,
     Category,
     Channel,
@@ -53,12 +57,12 @@ class DisputeIn(Schema):
     category: Category
     subtype: str | None = Field(None, max_length=40)
     title: str = Field(..., min_length=1, max_length=100)
-    description: str = Field(..., min_length=1, max_length=5000)
+    description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX)
     location: str = Field("", max_length=200)
     latitude: Decimal | None = Field(None, ge=-90, le=90)
     longitude: Decimal | None = Field(None, ge=-180, le=180)
     amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    people_involved: int = Field(2, ge=1, le=100000)
+    people_involved: int = Field(2, ge=1, le=PEOPLE_INVOLVED_MAX)
     risk: Risk = Risk.GENERAL
     may_turn_criminal: bool = False
     parties: list[PartyIn] = Field(..., min_length=1, max_length=50)
@@ -125,42 +129,42 @@ class SessionIn(Versioned):
     held_on: dt.date
     place: str = Field(..., min_length=1, max_length=200)
     participants: str = Field(..., min_length=1, max_length=500)
-    record: str = Field(..., min_length=1, max_length=20000)
+    record: str = Field(..., min_length=1, max_length=RECORD_MAX)
     outcome: str = Field("", max_length=500)
 
 
 class AgreementIn(Versioned):
     kind: AgreementKind
-    facts: str = Field(..., min_length=1, max_length=20000)
-    terms: str = Field(..., min_length=1, max_length=20000)
-    performance: str = Field(..., min_length=1, max_length=5000)
+    facts: str = Field(..., min_length=1, max_length=RECORD_MAX)
+    terms: str = Field(..., min_length=1, max_length=RECORD_MAX)
+    performance: str = Field(..., min_length=1, max_length=REASON_MAX)
     signed_on: dt.date
     perform_by: dt.date | None = None
 
 
 class FailureIn(Versioned):
-    reason: str = Field(..., min_length=1, max_length=5000)
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
     remedies: list[Remedy] = Field(..., min_length=1)
     notified_on: dt.date
 
 
 class ReasonIn(Versioned):
-    reason: str = Field(..., min_length=1, max_length=5000)
+    reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
 class VisitIn(Versioned):
     visited_on: dt.date
     performance: Performance
-    note: str = Field("", max_length=5000)
+    note: str = Field("", max_length=REASON_MAX)
 
 
 class NoteIn(Versioned):
-    note: str = Field("", max_length=5000)
+    note: str = Field("", max_length=REASON_MAX)
 
 
 class AssignDownIn(Versioned):
     level: HandlingLevel
-    note: str = Field("", max_length=5000)
+    note: str = Field("", max_length=REASON_MAX)
 
 
 class TransferIn(Versioned):

@@ -116,7 +116,9 @@ def dispute_create(request):
         status = 400
         if form.is_valid() and parties.is_valid():
             data = form.cleaned_data
-            party_rows = [p for p in parties.cleaned_data if p and p.get("name")]
+            # The blocks left empty are no parties; `blocks` keeps where each party was on the page.
+            blocks = [i for i, p in enumerate(parties.cleaned_data) if p]
+            party_rows = [parties.cleaned_data[i] for i in blocks]
             region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
             try:
                 cleaned = actions.clean_parties(party_rows)
@@ -141,13 +143,38 @@ def dispute_create(request):
                 form.data["confirm_new"] = "on"
                 status = 200
             except ValidationError as error:
-                show_errors(form, error)
+                _show_registration_errors(form, parties, blocks, error)
     return render(
         request,
         "disputes/create.html",
         {"form": form, "parties": parties, "duplicates": duplicates},
         status=status,
     )
+
+
+def _show_registration_errors(form, parties, blocks: list[int], error: ValidationError) -> None:
+    """The action's errors on the registration page. Those about a party ("parties.1.id_number")
+    go beside the field of its block and say which party it is, counting the blocks as the page
+    shows them (the empty ones were not sent to the action); the rest go on the dispute's form."""
+    if not hasattr(error, "error_dict"):
+        show_errors(form, error)
+        return
+    rest = {}
+    for key, errors in error.error_dict.items():
+        group, _dot, place = key.partition(".")
+        index, _dot, field = place.partition(".")
+        if group != "parties":
+            rest[key] = errors
+        elif index.isdigit() and int(index) < len(blocks) and field in forms.PartyForm.base_fields:
+            block = blocks[int(index)]
+            said = _("Party %(n)d: %(message)s")
+            parties.forms[block].add_error(
+                field, [said % {"n": block + 1, "message": m} for e in errors for m in e.messages]
+            )
+        else:
+            parties.non_form_errors().extend(m for e in errors for m in e.messages)
+    if rest:
+        show_errors(form, ValidationError(rest))
 
 
 ACTION_FORMS = {

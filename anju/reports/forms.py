@@ -8,12 +8,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.forms import DateInput
 from anju.disputes.choices import Category
 from anju.regions import codes
 
 from . import metrics
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class FiguresForm(forms.Form):
@@ -23,8 +22,8 @@ class FiguresForm(forms.Form):
         required=False,
         help_text=_("Empty: your whole jurisdiction."),
     )
-    date_from = forms.DateField(label=_("from"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("to (inclusive)"), required=False, widget=DATE)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("to (inclusive)"), required=False, widget=DateInput)
     category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *Category.choices], required=False)
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):

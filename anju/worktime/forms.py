@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.forms import DateInput
+
 from .choices import NAME_MAX, DayKind
 
 # The years the pages offer; a calendar day outside them is a typing mistake.
@@ -8,8 +10,7 @@ YEAR_MIN, YEAR_MAX = 1949, 2199
 
 
 class DayForm(forms.Form):
-    # <input type="date"> takes ISO dates only, whatever the language of the page.
-    day = forms.DateField(label=_("date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    day = forms.DateField(label=_("date"), widget=DateInput)
     kind = forms.ChoiceField(label=_("kind"), choices=DayKind.choices)
     name = forms.CharField(
         label=_("name"), max_length=NAME_MAX, required=False, help_text=_("For example: Spring Festival.")
