@@ -624,11 +624,10 @@ def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str
                 requested_by=actor,
                 approver_unit_id=approver,
             )
-            Alert.objects.create(
-                dispute=dispute,
-                unit_id=approver,
-                reason=_("Asks for more time: %(reason)s") % {"reason": reason[:150]},
-            )
+            # Stored text read by the approving unit: in the county's language, like every alert.
+            with translation.override(settings.LANGUAGE_CODE):
+                asks = _("Asks for more time: %(reason)s") % {"reason": reason[:150]}
+            Alert.objects.create(dispute=dispute, unit_id=approver, extension=request, reason=asks)
             timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
             record(
                 actor,
@@ -659,6 +658,11 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
             locked.decided_at = timezone.now()
             locked.decision_note = note[:500]
             locked.save()
+            # The request is decided, so the alert asking for a decision is done.
+            locked.alerts.filter(acknowledged_at__isnull=True).update(
+                acknowledged_by=actor if getattr(actor, "pk", None) else None,
+                acknowledged_at=locked.decided_at,
+            )
             case = Dispute.objects.select_for_update().get(pk=dispute.pk)
             if approve and case.due_at is not None:
                 case.due_at = add_working_days(case.due_at, locked.working_days)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
+from anju.core.scoping import units_for
 
 from . import deadlines
 from .choices import Status
@@ -135,7 +136,18 @@ def work_queue(user) -> dict[str, QuerySet]:
             "due_at"
         ),
         "to_visit": mine.filter(status=Status.AGREED, mediators=user).order_by("due_at"),
-        "alerts": Alert.objects.visible_to(user, "view")
-        .filter(acknowledged_at__isnull=True)
-        .select_related("dispute"),
+        "alerts": open_alerts(user).select_related("dispute"),
     }
+
+
+def open_alerts(user) -> QuerySet[Alert]:
+    """The unacknowledged alerts addressed to the units this person works at. Not those of the
+    units below: a registration alerts the township and the county each with its own row, and the
+    county seeing the township's too showed every such alert twice. Someone who works at both
+    sees one of a pair: the same dispute and reason on two of their units is one thing to do."""
+    alerts = Alert.objects.visible_to(user, "view").filter(acknowledged_at__isnull=True)
+    units = units_for(user, "case.view")
+    if units is not None:
+        alerts = alerts.filter(unit_id__in=units)
+    twin = alerts.filter(dispute_id=OuterRef("dispute_id"), reason=OuterRef("reason"), pk__lt=OuterRef("pk"))
+    return alerts.exclude(Exists(twin))

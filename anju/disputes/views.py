@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record_access
-from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.scoping import covers, get_scoped_or_404, units_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
@@ -310,9 +310,18 @@ def alert_acknowledge(request, alert_id: int):
     from .models import Alert
 
     alert = get_scoped_or_404(Alert, request.user, "view", pk=alert_id)
+    now = timezone.now()
     Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=request.user, acknowledged_at=timezone.now()
+        acknowledged_by=request.user, acknowledged_at=now
     )
+    # Its twin on another of this person's units was shown as the same line: seen with it.
+    twins = Alert.objects.visible_to(request.user, "view").filter(
+        acknowledged_at__isnull=True,
+        dispute_id=alert.dispute_id,
+        reason=alert.reason,
+        unit_id__in=units_for(request.user, "case.view") or [],
+    )
+    twins.update(acknowledged_by=request.user, acknowledged_at=now)
     return redirect("disputes:work")
 
 
@@ -323,13 +332,14 @@ def extension_request(request, dispute_id: int):
     form = forms.ExtensionForm(request.POST, prefix="extension")
     if form.is_valid():
         try:
-            actions.request_extension(request.user, dispute, **form.cleaned_data)
+            extension = actions.request_extension(request.user, dispute, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
     if form.errors:
         return _detail(request, dispute, extension_form=form, status=400)
+    # The unit that decides (the level above the handlers), not the handlers' own.
     messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": dispute.handling_unit}
+        request, _("The request for more time has gone to %(unit)s.") % {"unit": extension.approver_unit}
     )
     return redirect("disputes:detail", dispute_id=dispute.pk)
 

@@ -1,0 +1,131 @@
+"""What the tester found walking the workflow: my work, alerts, extensions, transfers, list
+filters, reveals and reopened cases, each through the pages or the API."""
+
+import html
+import re
+
+import pytest
+
+from anju.accounts.choices import Role
+from anju.accounts.models import RoleAssignment
+from anju.core import testing
+from anju.disputes import actions
+from anju.disputes.models import Alert, Dispute, ExtensionRequest
+
+pytestmark = pytest.mark.django_db
+
+
+def new_case(cast, *, region=testing.VILLAGE_A1, title="院墙漏水", **fields) -> Dispute:
+    return actions.register_dispute(
+        cast.mediator_a1 if region.startswith(testing.TOWNSHIP_A + "2") else cast.officer_a,
+        region=cast.region(region),
+        channel="walk_in",
+        category="neighbour",
+        title=title,
+        description=title,
+        parties=[{"role": "applicant", "name": "王某"}],
+        **fields,
+    )
+
+
+def alerts_about(client, title: str) -> list[str]:
+    """The lines of the alerts card on the client's my-work page that name the case `title`."""
+    page = text(client.get("/disputes/work/"))
+    card = re.search(r'<section class="card warning">(.*?)</section>', page, re.S)
+    lines = re.findall(r"<li>(.*?)</li>", card.group(1), re.S) if card else []
+    return [line for line in lines if title in line]
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+# --- alerts ------------------------------------------------------------------------------------
+
+
+def test_a_major_risk_case_alerts_each_unit_once(client_for, cast):
+    dispute = new_case(cast, title="重大风险之争", risk="major")
+    # One row for each unit it is addressed to: the township and the county centre.
+    assert sorted(dispute.alerts.values_list("unit_id", flat=True)) == [testing.COUNTY, testing.TOWNSHIP_A]
+    for name in ("leader", "officer_a"):
+        lines = alerts_about(client_for(name), "重大风险之争")
+        assert len(lines) == 1 and "重大风险" in lines[0], name
+    # The village does not hear of it.
+    assert not alerts_about(client_for("mediator_a1"), "重大风险之争")
+
+
+def test_someone_working_at_township_and_county_sees_one_line_and_clears_both(client_for, cast):
+    RoleAssignment.objects.create(user=cast.officer_a, role=Role.CENTRE_OPERATOR, region_id=testing.COUNTY)
+    dispute = new_case(cast, title="重大风险之争", risk="major")
+    client = client_for("officer_a")
+    lines = alerts_about(client, "重大风险之争")
+    assert len(lines) == 1
+    alert_id = re.search(r"/disputes/alerts/(\d+)/acknowledge/", lines[0]).group(1)
+    assert client.post(f"/disputes/alerts/{alert_id}/acknowledge/").status_code == 302
+    assert not dispute.alerts.filter(acknowledged_at__isnull=True).exists()
+    assert not alerts_about(client, "重大风险之争")
+
+
+def accepted_case(cast, **kwargs) -> Dispute:
+    dispute = new_case(cast, **kwargs)
+    mediator = cast.mediator_a1 if dispute.handling_level == "village" else cast.officer_a
+    return actions.accept(mediator, dispute, mediators=[mediator])
+
+
+@pytest.mark.parametrize("approve", ["1", "0"])
+def test_deciding_a_request_for_more_time_clears_its_alert(client_for, cast, approve):
+    dispute = accepted_case(cast, title="需延期之争")
+    mediator = client_for("mediator_a1")
+    asked = mediator.post(
+        f"/disputes/{dispute.pk}/extensions/",
+        {"extension-working_days": 3, "extension-reason": "当事人外出"},
+        headers={"accept-language": "en"},
+    )
+    assert asked.status_code == 302
+    alert = Alert.objects.get(dispute=dispute, unit_id=testing.TOWNSHIP_A)
+    assert alert.reason == "申请延期：当事人外出"  # the county's language, whoever asked
+    officer = client_for("officer_a")
+    assert alerts_about(officer, "需延期之争")
+    request = ExtensionRequest.objects.get(dispute=dispute)
+    decided = officer.post(f"/disputes/extensions/{request.pk}/decide/", {"approve": approve})
+    assert decided.status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None and alert.acknowledged_by == cast.officer_a
+    assert not alerts_about(officer, "需延期之争")
+
+
+def test_deciding_through_the_api_clears_the_alert_too(client_for, cast):
+    dispute = accepted_case(cast, title="需延期之争")
+    asked = client_for("mediator_a1").post(
+        f"/api/disputes/{dispute.pk}/extensions",
+        {"working_days": 2, "reason": "鉴定未出"},
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    decided = client_for("officer_a").post(
+        f"/api/disputes/extensions/{asked.json()['id']}/decide",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert decided.status_code == 200
+    assert not Alert.objects.filter(dispute=dispute, acknowledged_at__isnull=True).exists()
+
+
+# --- extensions: who decides -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("region", "asker", "approver"),
+    [(testing.VILLAGE_A1, "mediator_a1", "甲镇"), (testing.TOWNSHIP_A, "officer_a", "测试县")],
+)
+def test_the_request_for_more_time_names_the_unit_that_decides(client_for, cast, region, asker, approver):
+    dispute = accepted_case(cast, region=region, title="需延期之争")
+    response = client_for(asker).post(
+        f"/disputes/{dispute.pk}/extensions/",
+        {"extension-working_days": 3, "extension-reason": "当事人外出"},
+        follow=True,
+    )
+    request = ExtensionRequest.objects.get(dispute=dispute)
+    assert request.approver_unit.name == approver
+    assert f"延期申请已报送 {request.approver_unit}。" in text(response)
+    assert f"延期申请已报送 {dispute.handling_unit}。" not in text(response)
