@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment
@@ -129,3 +130,50 @@ def test_the_request_for_more_time_names_the_unit_that_decides(client_for, cast,
     assert request.approver_unit.name == approver
     assert f"延期申请已报送 {request.approver_unit}。" in text(response)
     assert f"延期申请已报送 {dispute.handling_unit}。" not in text(response)
+
+
+# --- transfers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("zh-hans", "其他行政机关（有关部门）"), ("en", "Other administrative body")]
+)
+def test_a_case_goes_to_a_government_department_as_such(client_for, cast, language, label):
+    dispute = new_case(cast, title="违建之争")
+    client = client_for("mediator_a1")
+    form = text(client.get(f"/disputes/{dispute.pk}/", headers={"accept-language": language}))
+    assert f'<option value="administrative">{label}</option>' in form
+    for old in ("court", "police", "petition", "labour_arbitration"):
+        assert f'<option value="{old}">' in form
+    sent = client.post(
+        f"/disputes/{dispute.pk}/act/transfer_out/",
+        {
+            "transfer_out-version": dispute.version,
+            "transfer_out-body": "administrative",
+            "transfer_out-body_name": "县住房和城乡建设局",
+            "transfer_out-receipt_number": "住建收〔2026〕8号",
+            "transfer_out-received_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert sent.status_code == 302
+    page = text(client.get(f"/disputes/{dispute.pk}/", headers={"accept-language": language}))
+    assert f"<li>{label} · 县住房和城乡建设局 ·" in page
+
+
+def test_the_api_takes_and_documents_the_other_administrative_body(client_for, cast):
+    dispute = new_case(cast, title="违建之争")
+    client = client_for("mediator_a1")
+    answer = client.post(
+        f"/api/disputes/{dispute.pk}/transfer",
+        {
+            "body": "administrative",
+            "body_name": "县住房和城乡建设局",
+            "receipt_number": "住建收〔2026〕8号",
+            "received_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 200 and answer.json()["status"] == "transferred"
+    assert dispute.transfers.get().body == "administrative"
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TransferBody"]
+    assert schema["enum"] == ["court", "police", "petition", "labour_arbitration", "administrative"]
