@@ -1,6 +1,7 @@
 """What the tester found walking the workflow: my work, alerts, extensions, transfers, list
 filters, reveals and reopened cases, each through the pages or the API."""
 
+import datetime as dt
 import html
 import re
 
@@ -177,3 +178,47 @@ def test_the_api_takes_and_documents_the_other_administrative_body(client_for, c
     assert dispute.transfers.get().body == "administrative"
     schema = client.get("/api/openapi.json").json()["components"]["schemas"]["TransferBody"]
     assert schema["enum"] == ["court", "police", "petition", "labour_arbitration", "administrative"]
+
+
+# --- reopening ---------------------------------------------------------------------------------
+
+
+def resolved_case(cast, **fields) -> Dispute:
+    mediator = cast.mediator_a1
+    dispute = accepted_case(cast, title="复发之争", **fields)
+    today = timezone.localdate()
+    dispute = actions.record_session(
+        mediator, dispute, held_on=today, place="村委会", participants="双方", record_text="陈述"
+    )
+    dispute = actions.record_agreement(
+        mediator, dispute, kind="written", facts="越界", terms="拆除", performance="自行拆除", signed_on=today
+    )
+    dispute = actions.record_visit(mediator, dispute, visited_on=today, performance="performed")
+    return actions.resolve(mediator, dispute)
+
+
+@pytest.mark.parametrize("risk", ["general", "major"])
+def test_a_reopened_case_gets_a_new_time_limit_from_the_reopen_day(client_for, cast, risk):
+    from anju.disputes import deadlines
+
+    dispute = resolved_case(cast, risk=risk)
+    old_due = timezone.now() - dt.timedelta(days=20)
+    Dispute.objects.filter(pk=dispute.pk).update(due_at=old_due, warned_at=old_due, overdue_at=old_due)
+    dispute.refresh_from_db()
+    before = timezone.now()
+    reopened = client_for("mediator_a1").post(
+        f"/disputes/{dispute.pk}/act/reopen/",
+        {"reopen-version": dispute.version, "reopen-reason": "对方未拆除院墙"},
+        headers={"accept-language": "en"},
+    )
+    assert reopened.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.status == "mediating"
+    assert deadlines.due_for(dispute, before) <= dispute.due_at <= deadlines.due_for(dispute, timezone.now())
+    assert dispute.warned_at is None and dispute.overdue_at is None
+    assert deadlines.colour(dispute) != "red"
+    entry = dispute.timeline.filter(transition="reopen").get()
+    due = timezone.localtime(dispute.due_at).strftime("%Y-%m-%d %H:%M")
+    # Stored in the county's language whatever the reopener's, after the reason they gave.
+    assert entry.note == f"对方未拆除院墙\n办理期限重新起算，至 {due} 届满。"
+    assert "办理期限重新起算" in text(client_for("leader").get(f"/disputes/{dispute.pk}/"))
