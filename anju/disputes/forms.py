@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.dates import check_day_order
+
 from .choices import (
     AgreementKind,
     Category,
@@ -72,6 +74,14 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("registered from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("registered to"), required=False, widget=DATE)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_day_order(data.get("date_from"), data.get("date_to"))
+        except ValueError as error:
+            self.add_error("date_to", str(error))
+        return data
 
 
 class Versioned(forms.Form):

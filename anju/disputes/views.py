@@ -62,18 +62,23 @@ def label_rows(rows) -> None:
 def dispute_list(request):
     form = forms.FilterForm(request.GET or None)
     filters = queries.Filters()
-    status = 200
     if request.GET and form.is_valid():
         filters = queries.Filters.from_form(form)
-    elif request.GET and not form.is_valid():
-        status = 400
     try:
         after = queries.decode_cursor(request.GET.get("cursor"))
     except ValueError:
-        after, status = None, 400
-    rows, cursor = queries.page(
-        queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
-    )
+        after = None
+        form.add_error(
+            None, _("This page cursor is not one the server gave out; start again from the first page.")
+        )
+    rows, cursor, status = [], None, 400
+    # A filter that cannot be applied shows its error and no rows: a page of unfiltered cases
+    # beneath it would read as the answer to the search.
+    if not form.errors:
+        rows, cursor = queries.page(
+            queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
+        )
+        status = 200
     deadlines.colour_rows(rows)
     label_rows(rows)
     query = request.GET.copy()

@@ -222,3 +222,49 @@ def test_a_reopened_case_gets_a_new_time_limit_from_the_reopen_day(client_for, c
     # Stored in the county's language whatever the reopener's, after the reason they gave.
     assert entry.note == f"对方未拆除院墙\n办理期限重新起算，至 {due} 届满。"
     assert "办理期限重新起算" in text(client_for("leader").get(f"/disputes/{dispute.pk}/"))
+
+
+# --- list filters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "language", "said"),
+    [
+        ({"date_from": "2026-02-30"}, "zh-hans", "登记起："),
+        ({"region": "6" * 18}, "zh-hans", "区划代码："),
+        ({"status": "bogus"}, "zh-hans", "状态："),
+        ({"region": "6" * 18}, "en", "region code: "),
+        ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "zh-hans", "结束日期不能早于开始日期。"),
+        ({"date_from": "2026-03-01", "date_to": "2026-02-01"}, "en", "The period must end on or after"),
+        ({"cursor": "x"}, "zh-hans", "翻页游标"),
+    ],
+)
+def test_a_filter_error_names_the_field_and_lists_nothing(client_for, cast, query, language, said):
+    response = client_for("leader").get("/disputes/", query, headers={"accept-language": language})
+    page = text(response)
+    errors = re.search(r'<ul class="errors">(.*?)</ul>', page, re.S).group(1)
+    assert response.status_code == 400 and said in errors
+    # Not Django's list keyed by field names ("date_from 输入一个有效的日期。").
+    assert "errorlist" not in page
+    if language == "zh-hans":
+        assert not re.search(r"date_from|date_to|region|status|cursor", errors)
+    assert testing.DISPUTE_TITLE not in page and 'href="/disputes/' + str(cast.dispute().pk) not in page
+
+
+def test_a_date_range_in_order_still_lists(client_for, cast):
+    today = timezone.localdate().isoformat()
+    response = client_for("leader").get("/disputes/", {"date_from": today, "date_to": today})
+    assert response.status_code == 200 and testing.DISPUTE_TITLE in text(response)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("zh-hans", "结束日期不能早于开始日期。"), ("en", "The period must end")]
+)
+def test_the_api_refuses_a_reversed_date_range(client_for, cast, language, said):
+    answer = client_for("leader").get(
+        "/api/disputes",
+        {"date_from": "2026-03-01", "date_to": "2026-02-01"},
+        headers={"accept-language": language},
+    )
+    assert answer.status_code == 400
+    assert said in answer.json()["errors"]["date_to"][0]
