@@ -61,6 +61,9 @@ class PartyForm(forms.Form):
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, min_num=1, validate_min=True, max_num=20)
 
 
+WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}
+
+
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *Category.choices], required=False)
@@ -74,6 +77,10 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("registered from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("registered to"), required=False, widget=DATE)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)
+    # A list of "my work" in full: its "see all" link lands here.
+    queue = forms.ChoiceField(
+        label=_("My work"), choices=[("", "—"), *WORK_LIST_LABELS.items()], required=False
+    )
 
     def clean(self):
         data = super().clean()

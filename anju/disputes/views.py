@@ -85,7 +85,7 @@ def dispute_list(request):
     query.pop("cursor", None)
     selects = [
         (name, form.fields[name].label, form.fields[name].choices)
-        for name in ("status", "category", "handling_level", "risk", "channel")
+        for name in ("status", "category", "handling_level", "risk", "channel", "queue")
     ]
     return render(
         request,
@@ -295,16 +295,30 @@ def dispute_print(request, dispute_id: int, document: str):
     return render(request, templates[document], {"dispute": dispute, "agreement": dispute.agreements.first()})
 
 
+WORK_LIST_SIZE = 100
+
+
 @role_required("case.view")
 def my_work(request):
+    """Each list shows its first WORK_LIST_SIZE cases and its total; a longer one links to the
+    dispute list filtered to it, where it pages on."""
     queue = queries.work_queue(request.user)
-    for key in ("to_accept", "to_mediate", "to_visit"):
-        rows = list(queue[key][:100])
+    limits = deadlines.limits()
+    lists = []
+    for name in queries.WORK_LISTS:
+        rows = list(queue[name][: WORK_LIST_SIZE + 1])
+        total = len(rows) if len(rows) <= WORK_LIST_SIZE else queue[name].count()
+        rows = rows[:WORK_LIST_SIZE]
         deadlines.colour_rows(rows)
         label_rows(rows)
-        queue[key] = rows
-    queue["alerts"] = list(queue["alerts"][:100])
-    return render(request, "disputes/work.html", queue)
+        for row in rows:
+            # A case waiting to be accepted has no limit yet: show the one acceptance starts.
+            row.limit_days = limits[row.handling_level][row.risk] if row.due_at is None else None
+        more = f"{reverse('disputes:list')}?queue={name}" if total > len(rows) else ""
+        lists.append((forms.WORK_LIST_LABELS[name], rows, total, more))
+    return render(
+        request, "disputes/work.html", {"lists": lists, "alerts": list(queue["alerts"][:WORK_LIST_SIZE])}
+    )
 
 
 @post_only

@@ -268,3 +268,39 @@ def test_the_api_refuses_a_reversed_date_range(client_for, cast, language, said)
     )
     assert answer.status_code == 400
     assert said in answer.json()["errors"]["date_to"][0]
+
+
+# --- my work -----------------------------------------------------------------------------------
+
+
+def test_a_cut_list_says_its_total_and_links_to_all_of_it(client_for, cast, monkeypatch):
+    from anju.disputes import queries, views
+
+    monkeypatch.setattr(views, "WORK_LIST_SIZE", 2)
+    for n in range(3):
+        new_case(cast, title=f"待受理之争{n}")
+    client = client_for("mediator_a1")
+    waiting = set(queries.work_queue(cast.mediator_a1)["to_accept"].values_list("number", flat=True))
+    assert len(waiting) == 4  # the cast's case and the three new ones
+    page = text(client.get("/disputes/work/"))
+    card = re.search(r"<h2>待受理 (.*?)</section>", page, re.S).group(1)
+    assert "共 4 件" in card and len(re.findall(r"<li ", card)) == 2
+    link = re.search(r'<a href="([^"]+)">在纠纷列表中查看全部 4 件</a>', card).group(1)
+    assert link == "/disputes/?queue=to_accept"
+    listed = text(client.get(link))
+    assert set(re.findall(r">(629902-\d{4}-\d{6})</a>", listed)) == waiting
+    assert '<option value="to_accept" selected>待受理</option>' in listed
+    # A list that fits says its total and links nowhere.
+    mediate = re.search(r"<h2>待调解 (.*?)</section>", page, re.S).group(1)
+    assert "共 0 件" in mediate and "查看全部" not in mediate
+
+
+def test_cases_to_accept_show_their_risk_and_the_limit_acceptance_starts(client_for, cast):
+    new_case(cast, title="重大风险之争", risk="major")
+    for language, words in [
+        ("zh-hans", ['<span class="tag risk-major">重大</span>', "受理后 3 个工作日内办结"]),
+        ("en", ['<span class="tag risk-major">Major</span>', "3 working days to conclude once accepted"]),
+    ]:
+        page = text(client_for("mediator_a1").get("/disputes/work/", headers={"accept-language": language}))
+        line = next(line for line in re.findall(r"<li .*?</li>", page, re.S) if "重大风险之争" in line)
+        assert all(word in line for word in words), (language, line)
