@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record_access
@@ -178,12 +179,44 @@ def _action_form(name: str, dispute: Dispute, data=None):
     return form_class(data, initial=initial, prefix=name)
 
 
+# How long a full number stays shown to the person who revealed it, across reloads of the page.
+REVEAL_SECONDS = 300
+REVEALED = "anju.revealed"
+
+
+def _remember_reveal(request, dispute: Dispute, party: Party, field: str) -> None:
+    """Note in this person's session which number they revealed, until when: the page shows it
+    after the redirect and on reloads for a while, without a second POST or a second audit row.
+    The session holds the ids only; the number itself is read from the case when shown."""
+    now = timezone.now().timestamp()
+    kept = {key: until for key, until in request.session.get(REVEALED, {}).items() if until > now}
+    kept[f"{dispute.pk}:{party.pk}:{field}"] = now + REVEAL_SECONDS
+    request.session[REVEALED] = kept
+
+
+def _revealed(request, dispute: Dispute) -> dict:
+    """{(party id, field): full value} of the reveals this person made on the case, still shown."""
+    if not covers(request.user, "case.handle", dispute.region_id):
+        return {}
+    now = timezone.now().timestamp()
+    wanted = set()
+    for key, until in request.session.get(REVEALED, {}).items():
+        dispute_id, party_id, field = key.split(":")
+        if until > now and dispute_id == str(dispute.pk):
+            wanted.add((int(party_id), field))
+    return {
+        (party.pk, field): getattr(party, field)
+        for party in dispute.parties.all()
+        for field in ("phone", "id_number")
+        if (party.pk, field) in wanted and getattr(party, field)
+    }
+
+
 def _detail(
     request,
     dispute: Dispute,
     *,
     bound: dict | None = None,
-    revealed: dict | None = None,
     extension_form=None,
     status: int = 200,
 ):
@@ -222,7 +255,10 @@ def _detail(
             "extensions": [
                 (e, actions.may_decide_extension(request.user, e)) for e in dispute.extensions.all()
             ],
-            "revealed": revealed or {},
+            "revealed": _revealed(request, dispute),
+            # A page answering a POST (a form sent back with its errors) takes the case's own
+            # address, so reloading it reads the case again instead of sending the form twice.
+            "replace_url": reverse("disputes:detail", args=[dispute.pk]) if request.method == "POST" else "",
         },
         status=status,
     )
@@ -264,7 +300,7 @@ def dispute_act(request, dispute_id: int, action: str):
 @post_only
 @role_required("case.handle")
 def party_reveal(request, dispute_id: int, party_id: int):
-    """Show one full phone or ID number once, to a handler who says why; the read is logged."""
+    """Show one full phone or ID number to a handler who says why; the read is logged."""
     dispute = get_scoped_or_404(Dispute, request.user, "handle", pk=dispute_id)
     party = get_object_or_404(Party, pk=party_id, dispute=dispute)
     form = forms.RevealForm(request.POST)
@@ -276,7 +312,10 @@ def party_reveal(request, dispute_id: int, party_id: int):
         record_access(
             request.user, party, field, region_code=dispute.region_id, purpose=form.cleaned_data["purpose"]
         )
-    return _detail(request, dispute, revealed={(party.pk, field): getattr(party, field)})
+    # POST, redirect, GET: a reload of the case shows the number again but neither repeats the
+    # reveal nor logs it twice, and the number never travels in an address.
+    _remember_reveal(request, dispute, party, field)
+    return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
 @role_required("case.view")
@@ -324,8 +363,6 @@ def my_work(request):
 @post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
-    from django.utils import timezone
-
     from .models import Alert
 
     alert = get_scoped_or_404(Alert, request.user, "view", pk=alert_id)

@@ -304,3 +304,44 @@ def test_cases_to_accept_show_their_risk_and_the_limit_acceptance_starts(client_
         page = text(client_for("mediator_a1").get("/disputes/work/", headers={"accept-language": language}))
         line = next(line for line in re.findall(r"<li .*?</li>", page, re.S) if "重大风险之争" in line)
         assert all(word in line for word in words), (language, line)
+
+
+# --- reveals and forms sent back ---------------------------------------------------------------
+
+
+def test_a_reveal_redirects_and_a_reload_neither_posts_nor_audits_again(client_for, cast, monkeypatch):
+    from anju.audit.models import AccessRecord
+    from anju.disputes import views
+
+    dispute = cast.dispute()
+    party = dispute.parties.get(name="甲当事人一")
+    client = client_for("mediator_a1")
+    revealed = client.post(
+        f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/", {"field": "phone", "purpose": "约调解时间"}
+    )
+    assert revealed.status_code == 302 and revealed["Location"] == f"/disputes/{dispute.pk}/"
+    for _reload in range(2):
+        page = text(client.get(revealed["Location"]))
+        assert f"<strong>{testing.PARTY_PHONE}</strong>" in page
+        assert "110105********002X" in page  # only the number asked for
+    assert AccessRecord.objects.filter(field="phone", actor__username="mediator_a1").count() == 1
+    # Shown to that person only, and for a while only.
+    assert testing.PARTY_PHONE not in text(client_for("officer_a").get(f"/disputes/{dispute.pk}/"))
+    monkeypatch.setattr(views, "REVEAL_SECONDS", -1)
+    client.post(
+        f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/", {"field": "id_number", "purpose": "核实身份"}
+    )
+    page = text(client.get(f"/disputes/{dispute.pk}/"))
+    assert "11010519491231002X" not in page and "110105********002X" in page
+
+
+def test_a_form_sent_back_with_errors_takes_the_cases_address(client_for, cast):
+    dispute = accepted_case(cast, title="回访之争")
+    client = client_for("mediator_a1")
+    sent_back = client.post(
+        f"/disputes/{dispute.pk}/act/record_session/",
+        {"record_session-version": dispute.version, "record_session-place": "村委会"},
+    )
+    assert sent_back.status_code == 400
+    assert f'history.replaceState(null, "", "/disputes/{dispute.pk}/")' in sent_back.content.decode()
+    assert "replaceState" not in client.get(f"/disputes/{dispute.pk}/").content.decode()
