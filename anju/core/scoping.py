@@ -99,6 +99,16 @@ def prefixes_for(user, perm: str) -> list[str] | None:
     return minimal_prefixes(region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ()))
 
 
+def units_for(user, perm: str) -> list[str] | None:
+    """The regions the user's roles holding `perm` are assigned on, themselves (not their
+    subtrees): where something addressed to a unit reaches this person. ALL for superusers."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return ALL
+    return sorted({region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ())})
+
+
 def perm_for(model, action: str) -> str:
     """ "view" on a case is "case.view"; a full name ("case.handle") stays as it is."""
     return action if "." in action else f"{model.scope_perm}.{action}"

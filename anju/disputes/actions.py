@@ -274,8 +274,9 @@ def _apply(
     *,
     version: int | None,
     note: str = "",
-    change: Callable[[Dispute], None] | None = None,
+    change: Callable[[Dispute], str | None] | None = None,
 ) -> Dispute:
+    """Apply a transition; `change` may return a line that the timeline row adds to the note."""
     transition = TRANSITIONS[name]
     # The refusal is recorded after the transaction has rolled back (exits run inner first).
     with (
@@ -298,8 +299,9 @@ def _apply(
             )
         before = _snapshot(locked)
         from_status = locked.status
-        if change is not None:
-            change(locked)
+        said = change(locked) if change is not None else None
+        if said:
+            note = f"{note}\n{said}" if note else said
         if transition.target is not None:
             locked.status = transition.target
         locked.version += 1
@@ -580,10 +582,13 @@ def transfer_out(
 
 
 def reopen(actor, dispute: Dispute, *, reason: str, version: int | None = None) -> Dispute:
+    """The agreement is not performed: mediation takes the case up again, with a new time limit
+    from today (DOMAIN.md is silent on reopening, so the level's limit is counted afresh on the
+    working calendar) that the timeline states."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say what of the agreement is not performed.")})
 
-    def change(d: Dispute) -> None:
+    def change(d: Dispute) -> str:
         if d.resolved_at is None or timezone.now() - d.resolved_at > dt.timedelta(days=REOPEN_WITHIN_DAYS):
             raise ValidationError(
                 _("A case can be reopened within %(days)d days of its resolution.")
@@ -593,6 +598,15 @@ def reopen(actor, dispute: Dispute, *, reason: str, version: int | None = None) 
         d.resolved_at = None
         d.resolved_level = ""
         d.closed_at = None
+        # The old limit ran out long ago or is about to: mediation starts again, so does its time
+        # limit, counted from today by the level's and risk's rule, with its own cards.
+        d.due_at = deadlines.due_for(d, timezone.now())
+        d.warned_at = d.overdue_at = None
+        # Stored text, read by everyone later: in the county's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("The time limit starts again: due %(due)s.") % {
+                "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")
+            }
 
     return _apply(actor, dispute, "reopen", version=version, note=reason, change=change)
 
@@ -647,11 +661,10 @@ def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str
                 requested_by=actor,
                 approver_unit_id=approver,
             )
-            Alert.objects.create(
-                dispute=dispute,
-                unit_id=approver,
-                reason=_("Asks for more time: %(reason)s") % {"reason": reason[:150]},
-            )
+            # Stored text read by the approving unit: in the county's language, like every alert.
+            with translation.override(settings.LANGUAGE_CODE):
+                asks = _("Asks for more time: %(reason)s") % {"reason": reason[:150]}
+            Alert.objects.create(dispute=dispute, unit_id=approver, extension=request, reason=asks)
             timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
             record(
                 actor,
@@ -682,6 +695,11 @@ def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: s
             locked.decided_at = timezone.now()
             locked.decision_note = note[:500]
             locked.save()
+            # The request is decided, so the alert asking for a decision is done.
+            locked.alerts.filter(acknowledged_at__isnull=True).update(
+                acknowledged_by=actor if getattr(actor, "pk", None) else None,
+                acknowledged_at=locked.decided_at,
+            )
             case = Dispute.objects.select_for_update().get(pk=dispute.pk)
             if approve and case.due_at is not None:
                 case.due_at = add_working_days(case.due_at, locked.working_days)

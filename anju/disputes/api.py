@@ -14,6 +14,7 @@ from pydantic import Field
 from anju.accounts.models import User
 from anju.audit.actions import record_access
 from anju.core.api import idempotent, perm_auth
+from anju.core.dates import check_day_order
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
 
@@ -90,6 +91,10 @@ def list_disputes(request, f: Query[DisputeFilter]):
             raise ValidationError(
                 {"query": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}
             ) from None
+    try:
+        check_day_order(days["date_from"], days["date_to"])
+    except ValueError as error:
+        raise ValidationError({"date_to": [str(error)]}) from None
     try:
         after = queries.decode_cursor(f.cursor)
     except ValueError:

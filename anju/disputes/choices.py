@@ -110,10 +110,15 @@ class Performance(models.TextChoices):
 
 
 class TransferBody(models.TextChoices):
+    """Where a case goes when it is not for mediation; the receiving body is named beside it."""
+
     COURT = "court", _("Court")
     POLICE = "police", _("Police")
     PETITION = "petition", _("Petition office")
     LABOUR_ARBITRATION = "labour_arbitration", _("Labour arbitration")
+    # A government department with the power over the matter (the housing bureau, say), which
+    # had to be recorded as one of the bodies above.
+    ADMINISTRATIVE = "administrative", _("Other administrative body")
 
 
 class Remedy(models.TextChoices):

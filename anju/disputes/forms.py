@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from anju.core.dates import check_day_order
 from anju.core.forms import DateInput, TelInput
 
 from .choices import (
@@ -92,6 +93,9 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, max_num=20)
 
 
+WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}
+
+
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     category = forms.ChoiceField(label=_("category"), choices=[("", "—"), *Category.choices], required=False)
@@ -105,6 +109,18 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("registered from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("registered to"), required=False, widget=DateInput)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)
+    # A list of "my work" in full: its "see all" link lands here.
+    queue = forms.ChoiceField(
+        label=_("My work"), choices=[("", "—"), *WORK_LIST_LABELS.items()], required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        try:
+            check_day_order(data.get("date_from"), data.get("date_to"))
+        except ValueError as error:
+            self.add_error("date_to", str(error))
+        return data
 
 
 class Versioned(forms.Form):

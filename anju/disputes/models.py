@@ -362,7 +362,8 @@ class FailureNotice(models.Model):
 
 class Alert(models.Model):
     """A dispute that needs a unit's attention now: risk of a criminal case (Art. 25), a major risk,
-    an escalation arriving. Shown in the unit's work queue until someone acknowledges it."""
+    an escalation arriving. Shown in the work queue of the unit it is addressed to (not of the units
+    above it, which get their own) until someone acknowledges it or the matter is decided."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("dispute")
@@ -371,6 +372,15 @@ class Alert(models.Model):
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
     )
     reason = models.CharField(_("reason"), max_length=200)
+    # The request for more time this alert asks the unit to decide: deciding it clears the alert.
+    extension = models.ForeignKey(
+        "ExtensionRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        verbose_name=_("extension request"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

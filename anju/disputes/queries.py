@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
+from anju.core.scoping import units_for
 
 from . import deadlines
 from .choices import Status
@@ -29,6 +30,7 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    queue: str = ""
 
     @classmethod
     def from_form(cls, form) -> Filters:
@@ -56,6 +58,8 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
         disputes = disputes.filter(registered_at__lt=after_day(f.date_to))
     if f.q:
         disputes = disputes.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
+    if f.queue:
+        disputes = in_work_list(user, disputes, f.queue)
     return disputes
 
 
@@ -126,16 +130,40 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+# The lists of "my work", in the order they are shown, with the order of each list.
+WORK_LISTS = {"to_accept": "registered_at", "to_mediate": "due_at", "to_visit": "due_at"}
+
+
+def in_work_list(user, disputes: QuerySet[Dispute], name: str) -> QuerySet[Dispute]:
+    """The cases of one list of "my work" among `disputes`: what this person's units handle and
+    must accept, or what they mediate and must take on or visit. The my-work page and the dispute
+    list (filter `queue`) share it, so "see all" shows the same cases as the list it continues."""
+    mine = disputes.within(user, "case.handle", "handling_unit__code")
+    if name == "to_accept":
+        return mine.filter(status=Status.REGISTERED)
+    if name == "to_mediate":
+        return mine.filter(status__in=[Status.ACCEPTED, Status.MEDIATING], mediators=user)
+    if name == "to_visit":
+        return mine.filter(status=Status.AGREED, mediators=user)
+    raise ValueError(name)
+
+
 def work_queue(user) -> dict[str, QuerySet]:
     """ "My work": what this person must accept, mediate, visit or acknowledge, by deadline."""
-    mine = visible(user).within(user, "case.handle", "handling_unit__code")
-    return {
-        "to_accept": mine.filter(status=Status.REGISTERED).order_by("registered_at"),
-        "to_mediate": mine.filter(status__in=[Status.ACCEPTED, Status.MEDIATING], mediators=user).order_by(
-            "due_at"
-        ),
-        "to_visit": mine.filter(status=Status.AGREED, mediators=user).order_by("due_at"),
-        "alerts": Alert.objects.visible_to(user, "view")
-        .filter(acknowledged_at__isnull=True)
-        .select_related("dispute"),
+    queue = {
+        name: in_work_list(user, visible(user), name).order_by(order) for name, order in WORK_LISTS.items()
     }
+    return {**queue, "alerts": open_alerts(user).select_related("dispute")}
+
+
+def open_alerts(user) -> QuerySet[Alert]:
+    """The unacknowledged alerts addressed to the units this person works at. Not those of the
+    units below: a registration alerts the township and the county each with its own row, and the
+    county seeing the township's too showed every such alert twice. Someone who works at both
+    sees one of a pair: the same dispute and reason on two of their units is one thing to do."""
+    alerts = Alert.objects.visible_to(user, "view").filter(acknowledged_at__isnull=True)
+    units = units_for(user, "case.view")
+    if units is not None:
+        alerts = alerts.filter(unit_id__in=units)
+    twin = alerts.filter(dispute_id=OuterRef("dispute_id"), reason=OuterRef("reason"), pk__lt=OuterRef("pk"))
+    return alerts.exclude(Exists(twin))

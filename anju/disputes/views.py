@@ -11,11 +11,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record_access
-from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.scoping import covers, get_scoped_or_404, units_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
@@ -64,25 +64,30 @@ def label_rows(rows) -> None:
 def dispute_list(request):
     form = forms.FilterForm(request.GET or None)
     filters = queries.Filters()
-    status = 200
     if request.GET and form.is_valid():
         filters = queries.Filters.from_form(form)
-    elif request.GET and not form.is_valid():
-        status = 400
     try:
         after = queries.decode_cursor(request.GET.get("cursor"))
     except ValueError:
-        after, status = None, 400
-    rows, cursor = queries.page(
-        queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
-    )
+        after = None
+        form.add_error(
+            None, _("This page cursor is not one the server gave out; start again from the first page.")
+        )
+    rows, cursor, status = [], None, 400
+    # A filter that cannot be applied shows its error and no rows: a page of unfiltered cases
+    # beneath it would read as the answer to the search.
+    if not form.errors:
+        rows, cursor = queries.page(
+            queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
+        )
+        status = 200
     deadlines.colour_rows(rows)
     label_rows(rows)
     query = request.GET.copy()
     query.pop("cursor", None)
     selects = [
         (name, form.fields[name].label, form.fields[name].choices)
-        for name in ("status", "category", "handling_level", "risk", "channel")
+        for name in ("status", "category", "handling_level", "risk", "channel", "queue")
     ]
     return render(
         request,
@@ -204,12 +209,44 @@ def _action_form(name: str, dispute: Dispute, data=None):
     return form_class(data, initial=initial, prefix=name)
 
 
+# How long a full number stays shown to the person who revealed it, across reloads of the page.
+REVEAL_SECONDS = 300
+REVEALED = "anju.revealed"
+
+
+def _remember_reveal(request, dispute: Dispute, party: Party, field: str) -> None:
+    """Note in this person's session which number they revealed, until when: the page shows it
+    after the redirect and on reloads for a while, without a second POST or a second audit row.
+    The session holds the ids only; the number itself is read from the case when shown."""
+    now = timezone.now().timestamp()
+    kept = {key: until for key, until in request.session.get(REVEALED, {}).items() if until > now}
+    kept[f"{dispute.pk}:{party.pk}:{field}"] = now + REVEAL_SECONDS
+    request.session[REVEALED] = kept
+
+
+def _revealed(request, dispute: Dispute) -> dict:
+    """{(party id, field): full value} of the reveals this person made on the case, still shown."""
+    if not covers(request.user, "case.handle", dispute.region_id):
+        return {}
+    now = timezone.now().timestamp()
+    wanted = set()
+    for key, until in request.session.get(REVEALED, {}).items():
+        dispute_id, party_id, field = key.split(":")
+        if until > now and dispute_id == str(dispute.pk):
+            wanted.add((int(party_id), field))
+    return {
+        (party.pk, field): getattr(party, field)
+        for party in dispute.parties.all()
+        for field in ("phone", "id_number")
+        if (party.pk, field) in wanted and getattr(party, field)
+    }
+
+
 def _detail(
     request,
     dispute: Dispute,
     *,
     bound: dict | None = None,
-    revealed: dict | None = None,
     extension_form=None,
     status: int = 200,
 ):
@@ -248,7 +285,10 @@ def _detail(
             "extensions": [
                 (e, actions.may_decide_extension(request.user, e)) for e in dispute.extensions.all()
             ],
-            "revealed": revealed or {},
+            "revealed": _revealed(request, dispute),
+            # A page answering a POST (a form sent back with its errors) takes the case's own
+            # address, so reloading it reads the case again instead of sending the form twice.
+            "replace_url": reverse("disputes:detail", args=[dispute.pk]) if request.method == "POST" else "",
         },
         status=status,
     )
@@ -290,7 +330,7 @@ def dispute_act(request, dispute_id: int, action: str):
 @post_only
 @role_required("case.handle")
 def party_reveal(request, dispute_id: int, party_id: int):
-    """Show one full phone or ID number once, to a handler who says why; the read is logged."""
+    """Show one full phone or ID number to a handler who says why; the read is logged."""
     dispute = get_scoped_or_404(Dispute, request.user, "handle", pk=dispute_id)
     party = get_object_or_404(Party, pk=party_id, dispute=dispute)
     form = forms.RevealForm(request.POST)
@@ -302,7 +342,10 @@ def party_reveal(request, dispute_id: int, party_id: int):
         record_access(
             request.user, party, field, region_code=dispute.region_id, purpose=form.cleaned_data["purpose"]
         )
-    return _detail(request, dispute, revealed={(party.pk, field): getattr(party, field)})
+    # POST, redirect, GET: a reload of the case shows the number again but neither repeats the
+    # reveal nor logs it twice, and the number never travels in an address.
+    _remember_reveal(request, dispute, party, field)
+    return redirect("disputes:detail", dispute_id=dispute.pk)
 
 
 @role_required("case.view")
@@ -326,29 +369,50 @@ def dispute_print(request, dispute_id: int, document: str):
         )
 
 
+WORK_LIST_SIZE = 100
+
+
 @role_required("case.view")
 def my_work(request):
+    """Each list shows its first WORK_LIST_SIZE cases and its total; a longer one links to the
+    dispute list filtered to it, where it pages on."""
     queue = queries.work_queue(request.user)
-    for key in ("to_accept", "to_mediate", "to_visit"):
-        rows = list(queue[key][:100])
+    limits = deadlines.limits()
+    lists = []
+    for name in queries.WORK_LISTS:
+        rows = list(queue[name][: WORK_LIST_SIZE + 1])
+        total = len(rows) if len(rows) <= WORK_LIST_SIZE else queue[name].count()
+        rows = rows[:WORK_LIST_SIZE]
         deadlines.colour_rows(rows)
         label_rows(rows)
-        queue[key] = rows
-    queue["alerts"] = list(queue["alerts"][:100])
-    return render(request, "disputes/work.html", queue)
+        for row in rows:
+            # A case waiting to be accepted has no limit yet: show the one acceptance starts.
+            row.limit_days = limits[row.handling_level][row.risk] if row.due_at is None else None
+        more = f"{reverse('disputes:list')}?queue={name}" if total > len(rows) else ""
+        lists.append((forms.WORK_LIST_LABELS[name], rows, total, more))
+    return render(
+        request, "disputes/work.html", {"lists": lists, "alerts": list(queue["alerts"][:WORK_LIST_SIZE])}
+    )
 
 
 @post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
-    from django.utils import timezone
-
     from .models import Alert
 
     alert = get_scoped_or_404(Alert, request.user, "view", pk=alert_id)
+    now = timezone.now()
     Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=request.user, acknowledged_at=timezone.now()
+        acknowledged_by=request.user, acknowledged_at=now
     )
+    # Its twin on another of this person's units was shown as the same line: seen with it.
+    twins = Alert.objects.visible_to(request.user, "view").filter(
+        acknowledged_at__isnull=True,
+        dispute_id=alert.dispute_id,
+        reason=alert.reason,
+        unit_id__in=units_for(request.user, "case.view") or [],
+    )
+    twins.update(acknowledged_by=request.user, acknowledged_at=now)
     return redirect("disputes:work")
 
 
@@ -359,13 +423,14 @@ def extension_request(request, dispute_id: int):
     form = forms.ExtensionForm(request.POST, prefix="extension")
     if form.is_valid():
         try:
-            actions.request_extension(request.user, dispute, **form.cleaned_data)
+            extension = actions.request_extension(request.user, dispute, **form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
     if form.errors:
         return _detail(request, dispute, extension_form=form, status=400)
+    # The unit that decides (the level above the handlers), not the handlers' own.
     messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": dispute.handling_unit}
+        request, _("The request for more time has gone to %(unit)s.") % {"unit": extension.approver_unit}
     )
     return redirect("disputes:detail", dispute_id=dispute.pk)
 

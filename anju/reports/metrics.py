@@ -42,7 +42,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.core.dates import local_midnight
+from anju.core.dates import check_day_order, local_midnight
 from anju.disputes import deadlines
 from anju.disputes.choices import Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
@@ -66,8 +66,7 @@ def period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetim
 
 def check_period(start: dt.date, end: dt.date) -> None:
     """Raise ValueError (with a message for people) unless [start, end) is a usable period."""
-    if end <= start:
-        raise ValueError(_("The period must end on or after the day it starts."))
+    check_day_order(start, end - dt.timedelta(days=1))
     if (end - start).days > MAX_PERIOD_DAYS:
         raise ValueError(_("Choose a period of at most ten years."))
 

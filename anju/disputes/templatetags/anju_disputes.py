@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.simple_tag
 def revealed_value(revealed: dict, party_id: int, field: str) -> str:
-    """The full value shown once after an audited reveal, or an empty string."""
+    """The full value shown after an audited reveal, or an empty string."""
     return (revealed or {}).get((party_id, field), "")
 
 

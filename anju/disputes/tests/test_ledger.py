@@ -284,8 +284,9 @@ def test_importing_the_same_file_again_creates_nothing(client_for, tmp_path):
 def test_a_big_import_refreshes_the_planners_statistics(tmp_path, monkeypatch):
     from anju.core.rows import analyze
 
-    # Statistics of a known moment. Autovacuum cannot overwrite them in the middle of the test:
-    # ANALYZE inside a transaction keeps its table lock to the end.
+    # Statistics of a known moment: on PostgreSQL an earlier test's ANALYZE outlives its rolled-back
+    # transaction, and autovacuum cannot overwrite ours mid-test (ANALYZE in a transaction keeps its
+    # table lock to the end).
     analyze(Dispute, Party)
     known = testing.planner_rows(Dispute)
     path = tmp_path / "台账.csv"

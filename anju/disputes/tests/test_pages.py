@@ -104,7 +104,9 @@ def test_the_case_file_masks_and_reveals_with_a_reason(client_for, cast):
     assert "110105********002X" in page
     party = dispute.parties.get(name="甲当事人一")
     shown = client.post(
-        f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/", {"field": "phone", "purpose": "约调解时间"}
+        f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/",
+        {"field": "phone", "purpose": "约调解时间"},
+        follow=True,
     )
     assert testing.PARTY_PHONE in shown.content.decode()
     assert AccessRecord.objects.filter(field="phone", actor__username="mediator_a1").count() == 1
