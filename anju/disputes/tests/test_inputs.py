@@ -285,3 +285,15 @@ def test_phone_inputs_open_the_keypad_and_the_camera(client_for, cast):
     assert '<label for="id_description">说明：</label>' in page
     english = client.get(f"/disputes/{cast.dispute().pk}/", headers={"Accept-Language": "en"})
     assert '<label for="id_description">note:</label>' in english.content.decode()
+
+
+def test_djangos_own_form_messages_read_as_plain_chinese(client_for):
+    client = client_for("mediator_a1")
+    bad = registration(title="长" * 101, people_involved="很多", category="", channel="nowhere")
+    response = client.post("/disputes/new/", bad)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "最多 100 个字符（现有 101 个）。" in page
+    assert "请输入整数。" in page and "此项为必填项。" in page
+    assert "请从列表中选择：nowhere 不是可选的值。" in page
+    assert "确保该变量" not in page and "这个字段是必填项" not in page
