@@ -97,6 +97,9 @@ class TimelineOut(Out):
     transition: str
     from_status: str
     to_status: str
+    # The same words the case page shows, in the caller's language; the codes above are for programs.
+    transition_label: str
+    to_status_label: str
     handling_unit: str = Field(..., alias="handling_unit_id")
     note: str
 

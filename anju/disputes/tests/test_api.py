@@ -383,6 +383,16 @@ def test_a_wrong_subtype_is_said_before_possible_duplicates(client_for):
     assert wrong.json()["errors"]["subtype"] == ["草场边界 属于“山林土地”类。"]
 
 
+def test_the_timeline_carries_words_beside_its_codes(client_for):
+    client = client_for("mediator_a1")
+    _case, url = registered(client)
+    entry = client.get(url).json()["timeline"][0]
+    assert (entry["transition"], entry["to_status"]) == ("register", "registered")
+    assert (entry["transition_label"], entry["to_status_label"]) == ("登记", "已登记")
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["timeline"][0]
+    assert (english["transition_label"], english["to_status_label"]) == ("Registered", "Registered")
+
+
 def test_the_schema_documents_every_transition(client_for):
     from anju.disputes.api import TRANSITION_ENDPOINTS
 

@@ -451,6 +451,15 @@ def test_the_timeline_says_what_happened_in_words_not_codes(client_for, cast, la
         assert [row for row in shown if re.search("[A-Za-z]", "".join(row))] == []
 
 
+def test_what_the_worker_did_is_shown_as_the_systems(client_for, cast):
+    from anju.disputes.actions import timeline
+
+    dispute = cast.dispute()
+    timeline(dispute, None, "warn", dispute.status, dispute.status, "")
+    page = html.unescape(client_for("mediator_a1").get(f"/disputes/{dispute.pk}/").content.decode())
+    assert re.search(r"系统 · <strong class=\"what\">黄牌预警", page)
+
+
 def test_printed_forms_are_in_chinese_for_a_reader_browsing_in_english(client_for, cast):
     dispute = cast.dispute()
     client = client_for("mediator_a1")
