@@ -22,6 +22,35 @@ class TelInput(forms.TextInput):
     input_type = "tel"
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type="file" multiple>, cleaned one by one as a FileField
+    cleans its file; the value is the list, empty when none was chosen."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        cleaned, errors = [], []
+        for upload in files:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as error:
+                # Say which of the chosen files it is.
+                errors.extend(
+                    _("%(file)s: %(message)s") % {"file": getattr(upload, "name", ""), "message": m}
+                    for m in error.messages
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
 class ImportForm(forms.Form):
     """The upload step of every import (regions, the working calendar, ledgers)."""
 

@@ -4,11 +4,12 @@ version check, the change, a timeline row and an audit row, in one transaction."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from .choices import (
     HANDLING_CODE_LENGTH,
     LEVEL_RANK,
     REGION_LEVEL_TO_HANDLING,
+    REGISTRATION_FILES_MAX,
     REOPEN_WITHIN_DAYS,
     TRANSITIONS,
     HandlingLevel,
@@ -170,9 +172,13 @@ def clean_parties(parties: list[dict]) -> list[dict]:
     return cleaned
 
 
-def register_dispute(actor, *, region: Region, parties: list[dict], **fields) -> Dispute:
+def register_dispute(
+    actor, *, region: Region, parties: list[dict], attachments: Sequence[UploadedFile] = (), **fields
+) -> Dispute:
     """Register a dispute where it arose. Grid workers, mediators and centre operators may, for
-    regions in their jurisdiction; the handling unit starts at the level where it arose."""
+    regions in their jurisdiction; the handling unit starts at the level where it arose. The
+    photos and scans taken on site join the file in the same transaction, each as add_attachment
+    adds one."""
     with refusals_recorded(actor, "dispute.register", region_code=region.code):
         if not covers(actor, "case.handle", region.code):
             raise OutOfScope(_("You may not register disputes in %(region)s.") % {"region": region})
@@ -180,6 +186,8 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
             raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
         parties = clean_parties(parties)
         check_subtype(fields.get("subtype"), fields.get("category"))
+        # Before a number is taken: a file the case cannot take leaves no gap in the numbers.
+        check_registration_files(attachments)
         level = REGION_LEVEL_TO_HANDLING[region.level]
         now = timezone.now()
         dispute = Dispute(
@@ -211,6 +219,11 @@ def register_dispute(actor, *, region: Region, parties: list[dict], **fields) ->
             insert(*alerts_on_register(dispute))
             require_in_scope(dispute, actor, "case.view")
             record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
+            for upload in attachments:
+                add_attachment(actor, dispute, upload)
+            if attachments:
+                # The files wrote timeline rows of their own: the case file reads the timeline again.
+                del dispute._prefetched_objects_cache["timeline"]
     return dispute
 
 
@@ -741,23 +754,50 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def check_attachment(upload) -> tuple[str, str]:
+    """The content type and extension of a file the case file takes (JPEG, PNG, WebP or PDF, up to
+    ANJU_ATTACHMENT_MAX_MB), told by its first bytes; a ValidationError saying why it is not one."""
+    if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
+    return kind
+
+
+def check_registration_files(uploads: Sequence[UploadedFile]) -> None:
+    """The files sent with a registration: at most REGISTRATION_FILES_MAX, each one the case file
+    takes. Every bad file is named, so the worker knows which to leave out."""
+    if len(uploads) > REGISTRATION_FILES_MAX:
+        message = _(
+            "At most %(limit)d files can be sent with a registration; add the others on the case's page."
+        )
+        raise ValidationError({"attachments": message % {"limit": REGISTRATION_FILES_MAX}})
+    errors = []
+    for upload in uploads:
+        try:
+            check_attachment(upload)
+        except ValidationError as error:
+            errors.extend(
+                _("%(file)s: %(message)s") % {"file": upload.name, "message": m} for m in error.messages
+            )
+    if errors:
+        raise ValidationError({"attachments": errors})
+
+
 def add_attachment(actor, dispute: Dispute, upload, *, description: str = "") -> Attachment:
     """A photo, scan or PDF for the case file: JPEG, PNG, WebP or PDF, up to ANJU_ATTACHMENT_MAX_MB."""
     with refusals_recorded(actor, "dispute.attach", dispute, region_code=dispute.region_id):
         if not may_attach(actor, dispute):
             raise PermissionDenied(_("You may not add files to this case."))
-        if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
-            raise ValidationError(
-                {
-                    "file": _("The file is larger than %(mb)d MB.")
-                    % {"mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
-                }
-            )
-        head = upload.read(16)
-        upload.seek(0)
-        kind = sniff(head)
-        if kind is None:
-            raise ValidationError({"file": _("Only photos (JPEG, PNG, WebP) and PDF files can be attached.")})
+        try:
+            kind = check_attachment(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
         with transaction.atomic():
             attachment = Attachment(
                 dispute=dispute,

@@ -251,3 +251,6 @@ RECORD_MAX = 20_000
 # Reasons, notes, and how an agreement is performed.
 REASON_MAX = 5_000
 EXTENSION_REASON_MAX = 2_000
+# The photos and scans a registration may bring: what a worker takes on site, sent over a phone's
+# connection in one request. More can be added on the case's page afterwards.
+REGISTRATION_FILES_MAX = 9

@@ -4,12 +4,13 @@ device refuse the same input."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from anju.core.dates import check_day_order
-from anju.core.forms import DateInput, TelInput
+from anju.core.forms import DateInput, MultipleFileField, MultipleFileInput, TelInput
 
 from .choices import (
     DESCRIPTION_MAX,
@@ -17,6 +18,7 @@ from .choices import (
     PEOPLE_INVOLVED_MAX,
     REASON_MAX,
     RECORD_MAX,
+    REGISTRATION_FILES_MAX,
     AgreementKind,
     Category,
     Channel,
@@ -55,6 +57,13 @@ class DisputeForm(forms.Form):
     may_turn_criminal = forms.BooleanField(
         label=_("may turn into a public-order or criminal case"), required=False
     )
+    # The types add_attachment takes. No `capture`: on a phone it would open the camera only, while
+    # "image/*" offers the camera, the gallery and the files, and allows several photos at once.
+    attachments = MultipleFileField(
+        label=_("photos and scans"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
     confirm_new = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -63,6 +72,21 @@ class DisputeForm(forms.Form):
         from .models import Subtype
 
         self.fields["subtype"].queryset = Subtype.objects.filter(active=True)
+        self.fields["attachments"].help_text = _(
+            "Optional: up to %(limit)d photos, or scans as PDF, each up to %(mb)d MB."
+        ) % {"limit": REGISTRATION_FILES_MAX, "mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
+
+    def clean_attachments(self):
+        """The files are checked with the rest of the form, before the case is registered, by the
+        rules the case file applies to every file."""
+        from . import actions
+
+        uploads = self.cleaned_data["attachments"]
+        try:
+            actions.check_registration_files(uploads)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.message_dict["attachments"]) from None
+        return uploads
 
 
 class PartyForm(forms.Form):

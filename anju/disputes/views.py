@@ -12,7 +12,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404, units_for
@@ -113,7 +115,7 @@ def _register_regions(user):
 @role_required("case.handle")
 def dispute_create(request):
     regions = _register_regions(request.user)
-    form = forms.DisputeForm(request.POST or None, regions=regions)
+    form = forms.DisputeForm(request.POST or None, request.FILES or None, regions=regions)
     parties = forms.PartyFormSet(request.POST or None, prefix="parties")
     duplicates = []
     status = 200
@@ -141,6 +143,7 @@ def dispute_create(request):
                     )
                 if not duplicates:
                     fields = {k: v for k, v in data.items() if k not in {"region", "confirm_new"}}
+                    # The form's `attachments` are the action's: it adds them inside the registration.
                     dispute = actions.register_dispute(request.user, region=region, parties=cleaned, **fields)
                     messages.success(request, _("Registered as %(number)s.") % {"number": dispute.number})
                     return redirect("disputes:detail", dispute_id=dispute.pk)
@@ -149,12 +152,27 @@ def dispute_create(request):
                 status = 200
             except ValidationError as error:
                 _show_registration_errors(form, parties, blocks, error)
+        _say_files_were_dropped(form, len(request.FILES.getlist("attachments")))
     return render(
         request,
         "disputes/create.html",
         {"form": form, "parties": parties, "duplicates": duplicates},
         status=status,
     )
+
+
+def _say_files_were_dropped(form, sent: int) -> None:
+    """A browser never fills a file input in a page it is sent back: the photos chosen before the
+    duplicate warning or an error are gone, and the worker must be told to choose them again, or
+    the case is registered without them."""
+    if sent:
+        said = ngettext(
+            "The file you chose was not kept: choose it again before you press Register.",
+            "The %(count)d files you chose were not kept: choose them again before you press Register.",
+            sent,
+        )
+        # The bound field, which took its help text when the form was cleaned, is what the page shows.
+        form["attachments"].help_text = format_html("<strong>{}</strong>", said % {"count": sent})
 
 
 def _show_registration_errors(form, parties, blocks: list[int], error: ValidationError) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from anju.accounts.models import User
-from anju.audit.models import AccessRecord
+from anju.audit.models import AccessRecord, AuditEvent
 from anju.core import testing
 from anju.disputes.models import Dispute, Subtype
 
@@ -550,3 +550,98 @@ def test_the_favicon_is_served(client, client_for):
     assert answer.status_code == 301 and answer["Location"] == "/static/anju/favicon.svg"
     assert finders.find("anju/favicon.svg")
     assert 'rel="icon"' in client_for("mediator_a1").get("/").content.decode()
+
+
+def upload(name: str, content: bytes = testing.TINY_PNG):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_the_registration_form_takes_photos_from_a_phone(client_for):
+    page = client_for("grid_a1").get("/disputes/new/").content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    field = r'<input type="file" name="attachments" accept="image/\*,application/pdf" multiple'
+    assert re.search(field, page)
+    assert "最多 9 张照片" in page
+
+
+def test_photos_sent_with_the_registration_are_on_the_case_and_its_timeline(client_for):
+    client = client_for("grid_a1")
+    photos = [upload("院墙裂缝.png"), upload("调解申请书.pdf", b"%PDF-1.4 scan")]
+    response = client.post("/disputes/new/", registration(attachments=photos))
+    assert response.status_code == 302
+    dispute = Dispute.objects.get(title="工地拖欠工资")
+    files = {a.original_name: a.content_type for a in dispute.attachments.all()}
+    assert files == {"院墙裂缝.png": "image/png", "调解申请书.pdf": "application/pdf"}
+    assert AuditEvent.objects.filter(action="dispute.attach", object_id=str(dispute.pk)).count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert "院墙裂缝.png" in page and "调解申请书.pdf" in page
+    assert timeline_of(page).count(("上传附件", "")) == 2
+
+
+def test_a_bad_file_registers_nothing_and_says_which_and_why(client_for):
+    from anju.disputes.models import Attachment, CaseCounter
+
+    counters = list(CaseCounter.objects.values_list("last", flat=True))
+    photos = [upload("现场.png"), upload("伪装.png", b"just some text, renamed")]
+    response = client_for("grid_a1").post("/disputes/new/", registration(attachments=photos))
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "伪装.png：只能上传照片（JPEG、PNG、WebP）和 PDF 文件。" in page and "现场.png：" not in page
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+    assert not Attachment.objects.filter(original_name__in=["现场.png", "伪装.png"]).exists()
+    # No case number was taken for it either.
+    assert list(CaseCounter.objects.values_list("last", flat=True)) == counters
+
+
+def test_an_oversized_or_empty_file_is_refused_at_registration(client_for, settings):
+    settings.ANJU_ATTACHMENT_MAX_BYTES = 2**20
+    client = client_for("grid_a1")
+    for photo, said in [
+        (upload("空.png", b""), "空.png：所提交的是空文件。"),
+        (upload("big.pdf", b"%PDF-1.4" + b"0" * 2**20), "big.pdf：文件超过 1 MB。"),
+    ]:
+        response = client.post("/disputes/new/", registration(attachments=[photo]))
+        assert response.status_code == 400 and said in html.unescape(response.content.decode())
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+
+
+def test_too_many_files_at_registration_are_refused(client_for):
+    from anju.disputes.choices import REGISTRATION_FILES_MAX
+
+    photos = [upload(f"照片{n}.png") for n in range(REGISTRATION_FILES_MAX + 1)]
+    response = client_for("grid_a1").post("/disputes/new/", registration(attachments=photos))
+    assert response.status_code == 400
+    assert "登记时最多上传 9 个文件" in html.unescape(response.content.decode())
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+    photos = photos[:REGISTRATION_FILES_MAX]
+    for photo in photos:
+        photo.seek(0)
+    assert client_for("grid_a1").post("/disputes/new/", registration(attachments=photos)).status_code == 302
+    assert Dispute.objects.get(title="工地拖欠工资").attachments.count() == REGISTRATION_FILES_MAX
+
+
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "请重新选择"), ("en", "choose them again")])
+def test_the_duplicate_warning_says_the_photos_must_be_chosen_again(client_for, language, said):
+    client = client_for("grid_a1")
+    assert client.post("/disputes/new/", registration()).status_code == 302
+    again = registration(title="再次反映拖欠工资", attachments=[upload("a.png"), upload("b.png")])
+    response = client.post("/disputes/new/", again, headers={"Accept-Language": language})
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200 and 'class="card warning"' in page
+    assert said in page
+    assert not Dispute.objects.filter(title="再次反映拖欠工资").exists()
+    # Without files there is nothing to choose again.
+    plain = client.post("/disputes/new/", registration(title="再次反映拖欠工资"))
+    assert plain.status_code == 200 and "请重新选择" not in html.unescape(plain.content.decode())
+
+
+def test_the_api_registers_as_before_without_files(client_for):
+    from .factories import new_case, post
+
+    response = post(client_for("grid_a1"), "/api/disputes", new_case())
+    assert response.status_code == 201, response.content
+    case = response.json()
+    assert [t["transition"] for t in case["timeline"]] == ["register"]
+    assert not Dispute.objects.get(pk=case["id"]).attachments.exists()
