@@ -33,11 +33,24 @@ from .choices import (
 )
 
 
+class SubtypeSelect(forms.Select):
+    """Each subtype says the category it counts under (data-category), so the page's script can
+    offer only the chosen category's subtypes. Without the script all are offered, and a subtype
+    of another category is still refused on submit."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        subtype = getattr(value, "instance", None)
+        if subtype is not None:
+            option["attrs"]["data-category"] = subtype.category
+        return option
+
+
 class DisputeForm(forms.Form):
     region = forms.ChoiceField(label=_("where it arose"))
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
-    subtype = forms.ModelChoiceField(label=_("subtype"), queryset=None, required=False)
+    subtype = forms.ModelChoiceField(label=_("subtype"), queryset=None, required=False, widget=SubtypeSelect)
     title = forms.CharField(label=_("summary"), max_length=100)
     description = forms.CharField(
         label=_("description"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4})

@@ -645,3 +645,15 @@ def test_the_api_registers_as_before_without_files(client_for):
     case = response.json()
     assert [t["transition"] for t in case["timeline"]] == ["register"]
     assert not Dispute.objects.get(pk=case["id"]).attachments.exists()
+
+
+def test_each_subtype_option_says_its_category(client_for):
+    page = client_for("grid_a1").get("/disputes/new/").content.decode()
+    start = page.index('<select name="subtype"')
+    select = page[start : page.index("</select>", start)]
+    options = dict(re.findall(r'<option value="(\d+)" data-category="(\w+)"', select))
+    expected = {str(s.pk): s.category for s in Subtype.objects.filter(active=True)}
+    assert expected and options == expected
+    # The empty choice belongs to every category; the script that follows the category is on the page.
+    assert re.search(r'<option value="" selected>', select)
+    assert "dataset.category" in page
