@@ -64,26 +64,35 @@ def main() -> int:
         ("township officer, no filter", township.username, {}),
         ("county leader, overdue", "county-leader", {"overdue": "on"}),
         ("county leader, one village", "county-leader", {"region": "629901100201"}),
+        # Deep in the list, both ways: a keyset page must cost the same on page 400 as on page 1.
+        ("leader, page 400 onward (cursor)", "county-leader", {"cursor": DEEP}),
+        ("leader, page 400 back (before)", "county-leader", {"before": DEEP}),
+        ("leader, category, page 400 back", "county-leader", {"category": "neighbour", "before": DEEP}),
     ]
     print(f"{'list page (50 rows)':42} {'page through Django':36} {'raw SQL floor':36}")
     for label, username, params in cases:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
+        form_filters = {k: v for k, v in params.items() if k not in ("overdue", "cursor", "before")}
+        filters = queries.Filters(**form_filters, overdue="overdue" in params)
+        queryset = (
+            queries.filtered(user, filters).only(*LIST_COLUMNS).select_related("region", "handling_unit")
+        )
+        newest_first = queryset.order_by("-registered_at", "-id")
+        params = {k: deep_cursor(newest_first) if v is DEEP else v for k, v in params.items()}
+        if "cursor" in params:
+            newest_first = newest_first.filter(queries.older_than(queries.decode_cursor(params["cursor"])))
+        if "before" in params:
+            # What the page runs for `before`: the same index read the other way.
+            newest_first = queryset.filter(
+                queries.newer_than(queries.decode_cursor(params["before"]))
+            ).order_by("registered_at", "id")
+        sql, sql_params = newest_first[: queries_page_size() + 1].query.sql_with_params()
 
         def page(client=client, params=params):
             response = client.get("/disputes/", params)
             assert response.status_code == 200, response.status_code
-
-        form_filters = {k: v for k, v in params.items() if k != "overdue"}
-        filters = queries.Filters(**form_filters, overdue="overdue" in params)
-        queryset = (
-            queries.filtered(user, filters)
-            .only(*LIST_COLUMNS)
-            .order_by("-registered_at", "-id")
-            .select_related("region", "handling_unit")[: queries_page_size() + 1]
-        )
-        sql, sql_params = queryset.query.sql_with_params()
 
         def raw(sql=sql, sql_params=sql_params):
             with connection.cursor() as cursor:
@@ -92,6 +101,16 @@ def main() -> int:
 
         print(f"{label:42} {summary(timed(page, args.runs)):36} {summary(timed(raw, args.runs)):36}")
     return 0
+
+
+DEEP = object()  # stands for the cursor 400 pages into the list the case filters
+
+
+def deep_cursor(newest_first) -> str:
+    """The cursor of the 20,000th row, as the pager would have given it out on page 400. The OFFSET
+    that finds it runs once here, never on a page."""
+    row = newest_first[400 * queries_page_size() - 1]
+    return queries.encode_cursor((row.registered_at, row.pk))
 
 
 def queries_page_size() -> int:

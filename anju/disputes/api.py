@@ -72,7 +72,14 @@ class DisputeFilter(Schema):
     date_from: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     date_to: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
     q: str | None = Field(None, max_length=50)
-    cursor: str | None = Field(None, max_length=40)
+    cursor: str | None = Field(
+        None, max_length=40, description="a next_cursor from a page: read the page after it"
+    )
+    before: str | None = Field(
+        None,
+        max_length=40,
+        description="a prev_cursor from a page: read the page before it (not with `cursor`)",
+    )
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -96,7 +103,7 @@ def list_disputes(request, f: Query[DisputeFilter]):
     except ValueError as error:
         raise ValidationError({"date_to": [str(error)]}) from None
     try:
-        after = queries.decode_cursor(f.cursor)
+        after, before = queries.decode_cursors(f.cursor, f.before)
     except ValueError:
         message = _("This page cursor is not one the server gave out; start again from the first page.")
         raise ValidationError({"query": [message]}) from None
@@ -111,8 +118,12 @@ def list_disputes(request, f: Query[DisputeFilter]):
         q=f.q or "",
         **days,
     )
-    rows, cursor = queries.page(queries.filtered(request.auth, filters), after=after, size=f.limit)
-    return {"items": rows, "next_cursor": queries.encode_cursor(cursor)}
+    page = queries.page(queries.filtered(request.auth, filters), after=after, before=before, size=f.limit)
+    return {
+        "items": page.rows,
+        "next_cursor": queries.encode_cursor(page.next),
+        "prev_cursor": queries.encode_cursor(page.prev),
+    }
 
 
 def _party_values(payload: DisputeIn) -> list[dict]:

@@ -87,8 +87,12 @@ class DisputeRow(Out):
 
 
 class DisputePage(Schema):
+    """Newest first, by registration time. Pass next_cursor back as `cursor` for the page after,
+    prev_cursor as `before` for the page before; each is null where the list ends."""
+
     items: list[DisputeRow]
-    next_cursor: str | None
+    next_cursor: str | None = Field(..., description="`cursor` for the next page; null on the last page")
+    prev_cursor: str | None = Field(..., description="`before` for the previous page; null on the first page")
 
 
 class TimelineOut(Out):

@@ -69,24 +69,33 @@ def dispute_list(request):
     if request.GET and form.is_valid():
         filters = queries.Filters.from_form(form)
     try:
-        after = queries.decode_cursor(request.GET.get("cursor"))
+        after, before = queries.decode_cursors(request.GET.get("cursor"), request.GET.get("before"))
+        cursor_refused = False
     except ValueError:
-        after = None
+        after = before = None
+        cursor_refused = True
         form.add_error(
             None, _("This page cursor is not one the server gave out; start again from the first page.")
         )
-    rows, cursor, status = [], None, 400
+    page = queries.Page(rows=[], next=None, prev=None)
+    status = 400
     # A filter that cannot be applied shows its error and no rows: a page of unfiltered cases
     # beneath it would read as the answer to the search.
     if not form.errors:
-        rows, cursor = queries.page(
-            queries.filtered(request.user, filters).only(*LIST_COLUMNS), after=after, size=PAGE_SIZE
+        page = queries.page(
+            queries.filtered(request.user, filters).only(*LIST_COLUMNS),
+            after=after,
+            before=before,
+            size=PAGE_SIZE,
         )
         status = 200
+    rows = page.rows
     deadlines.colour_rows(rows)
     label_rows(rows)
+    # The pager's links keep the filters and replace only the cursor.
     query = request.GET.copy()
     query.pop("cursor", None)
+    query.pop("before", None)
     selects = [
         (name, form.fields[name].label, form.fields[name].choices)
         for name in ("status", "category", "handling_level", "risk", "channel", "queue")
@@ -99,7 +108,9 @@ def dispute_list(request):
             "selects": selects,
             "current": request.GET.dict(),
             "rows": rows,
-            "next_cursor": queries.encode_cursor(cursor),
+            "next_cursor": queries.encode_cursor(page.next),
+            "prev_cursor": queries.encode_cursor(page.prev),
+            "cursor_refused": cursor_refused,
             "query": query.urlencode(),
         },
         status=status,
