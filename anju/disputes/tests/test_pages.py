@@ -46,6 +46,16 @@ def act(client, dispute, action, data):
     return client.post(f"/disputes/{dispute.pk}/act/{action}/", payload)
 
 
+def agree_in_pages(client, dispute, mediator) -> None:
+    """Accept, one session and a written agreement signed today, each through its page."""
+    today = timezone.localdate().isoformat()
+    assert act(client, dispute, "accept", {"mediators": [mediator.pk]}).status_code == 302
+    session = {"held_on": today, "place": "村委会", "participants": "双方", "record_text": "各自陈述"}
+    assert act(client, dispute, "record_session", {**session, "outcome": "同意退让"}).status_code == 302
+    agreement = {"kind": "written", "facts": "院墙越界", "terms": "拆除越界部分", "performance": "自行拆除"}
+    assert act(client, dispute, "record_agreement", {**agreement, "signed_on": today}).status_code == 302
+
+
 def test_register_in_the_browser(client_for):
     client = client_for("mediator_a1")
     form = client.get("/disputes/new/")
@@ -121,37 +131,7 @@ def test_mediate_to_resolution_in_the_browser(client_for, cast):
     dispute = cast.dispute()
     client = client_for("mediator_a1")
     today = timezone.localdate().isoformat()
-    assert act(client, dispute, "accept", {"mediators": [cast.mediator_a1.pk]}).status_code == 302
-    assert (
-        act(
-            client,
-            dispute,
-            "record_session",
-            {
-                "held_on": today,
-                "place": "村委会",
-                "participants": "双方",
-                "record_text": "各自陈述",
-                "outcome": "同意退让",
-            },
-        ).status_code
-        == 302
-    )
-    assert (
-        act(
-            client,
-            dispute,
-            "record_agreement",
-            {
-                "kind": "written",
-                "facts": "院墙越界",
-                "terms": "拆除越界部分",
-                "performance": "自行拆除",
-                "signed_on": today,
-            },
-        ).status_code
-        == 302
-    )
+    agree_in_pages(client, dispute, cast.mediator_a1)
     early = act(client, dispute, "resolve", {})
     assert early.status_code == 400 and "至少回访一次" in early.content.decode()
     act(client, dispute, "record_visit", {"visited_on": today, "performance": "performed"})
@@ -463,26 +443,7 @@ def test_what_the_worker_did_is_shown_as_the_systems(client_for, cast):
 def test_printed_forms_are_in_chinese_for_a_reader_browsing_in_english(client_for, cast):
     dispute = cast.dispute()
     client = client_for("mediator_a1")
-    today = timezone.localdate().isoformat()
-    act(client, dispute, "accept", {"mediators": [cast.mediator_a1.pk]})
-    act(
-        client,
-        dispute,
-        "record_session",
-        {"held_on": today, "place": "村委会", "participants": "双方", "record_text": "各自陈述"},
-    )
-    act(
-        client,
-        dispute,
-        "record_agreement",
-        {
-            "kind": "written",
-            "facts": "院墙越界",
-            "terms": "拆除",
-            "performance": "自行拆除",
-            "signed_on": today,
-        },
-    )
+    agree_in_pages(client, dispute, cast.mediator_a1)
     assert dispute.agreements.exists()
     for document in ("registration", "record", "agreement"):
         printed = client.get(f"/disputes/{dispute.pk}/print/{document}/", headers={"accept-language": "en"})
