@@ -93,3 +93,23 @@ def test_pages_render_in_english(client_for, url):
 def test_pages_are_chinese_by_default(client_for):
     page = client_for("admin").get("/regions/").content.decode()
     assert 'lang="zh-hans"' in page and "退出" in page and "我的辖区" in page
+
+
+@pytest.mark.parametrize(
+    ("count", "written"),
+    [
+        (1, "一"),
+        (3, "三"),
+        (10, "十"),
+        (12, "十二"),
+        (20, "二十"),
+        (21, "二十一"),
+        (99, "九十九"),
+        (100, "100"),
+        (0, "0"),
+    ],
+)
+def test_counts_in_formal_chinese(count, written):
+    from anju.core.templatetags.anju_text import chinese_number
+
+    assert chinese_number(count) == written

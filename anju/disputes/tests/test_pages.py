@@ -52,8 +52,10 @@ def agree_in_pages(client, dispute, mediator) -> None:
     assert act(client, dispute, "accept", {"mediators": [mediator.pk]}).status_code == 302
     session = {"held_on": today, "place": "村委会", "participants": "双方", "record_text": "各自陈述"}
     assert act(client, dispute, "record_session", {**session, "outcome": "同意退让"}).status_code == 302
-    agreement = {"kind": "written", "facts": "院墙越界", "terms": "拆除越界部分", "performance": "自行拆除"}
-    assert act(client, dispute, "record_agreement", {**agreement, "signed_on": today}).status_code == 302
+    by = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    agreement = {"kind": "written", "facts": "院墙越界", "terms": "拆除越界部分", "performance": "自行拆除。"}
+    signed = {**agreement, "signed_on": today, "perform_by": by}
+    assert act(client, dispute, "record_agreement", signed).status_code == 302
 
 
 def test_register_in_the_browser(client_for):
@@ -145,8 +147,9 @@ def test_mediate_to_resolution_in_the_browser(client_for, cast):
     assert "司法确认" in agreement
     # Art. 28/29: every party and the mediator sign, under the committee's seal, one copy each.
     assert "申请人（签名或盖章）" in agreement and "被申请人（签名或盖章）" in agreement
-    assert "甲一村人民调解委员会（印章）" in agreement and "本协议一式3份" in agreement
+    assert "甲一村人民调解委员会（印章）" in agreement and "本协议一式三份" in agreement
     assert "甲调解员" not in agreement  # signed by hand, not typed in
+    assert "履行方式、时限：自行拆除，于" in agreement  # the writer's full stop does not end up as "。，"
     record = client.get(f"/disputes/{dispute.pk}/print/record/").content.decode()
     assert record.count("记录人（签名）") == dispute.sessions.count() == 1
 
