@@ -106,7 +106,9 @@ class PartyForm(forms.Form):
     role = forms.ChoiceField(label=_("role in the dispute"), choices=PartyRole.choices)
     kind = forms.ChoiceField(label=_("kind"), choices=PartyKind.choices, initial=PartyKind.PERSON)
     name = forms.CharField(
-        label=_("name"), max_length=100, error_messages={"required": _("Give the party's name.")}
+        label=_("name of the person or body"),
+        max_length=100,
+        error_messages={"required": _("Give the party's name.")},
     )
     phone = forms.CharField(label=_("phone"), max_length=20, required=False, widget=TelInput)
     id_number = forms.CharField(label=_("identity number"), max_length=20, required=False)

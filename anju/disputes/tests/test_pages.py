@@ -62,6 +62,7 @@ def test_register_in_the_browser(client_for):
     client = client_for("mediator_a1")
     form = client.get("/disputes/new/")
     assert form.status_code == 200 and "甲一网格" in form.content.decode()
+    assert "姓名或名称" in form.content.decode()  # a party is a person or an organisation
     response = client.post("/disputes/new/", registration())
     assert response.status_code == 302
     dispute = Dispute.objects.get(title="工地拖欠工资")
