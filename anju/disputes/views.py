@@ -336,6 +336,7 @@ def dispute_act(request, dispute_id: int, action: str):
         raise Http404
     form = _action_form(action, dispute, request.POST)
     if not form.is_valid():
+        _say_refused(request, action)
         return _detail(request, dispute, bound={action: form}, status=400)
     data = dict(form.cleaned_data)
     try:
@@ -346,6 +347,7 @@ def dispute_act(request, dispute_id: int, action: str):
         getattr(actions, action)(request.user, dispute, **data)
     except ValidationError as error:
         show_errors(form, error)
+        _say_refused(request, action)
         return _detail(
             request,
             dispute,
@@ -354,6 +356,14 @@ def dispute_act(request, dispute_id: int, action: str):
         )
     messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
     return redirect("disputes:detail", dispute_id=dispute.pk)
+
+
+def _say_refused(request, action: str) -> None:
+    # On a phone the form that holds the reasons is screens below the top of the case page.
+    messages.error(
+        request,
+        _("Not done: %(action)s. The reasons are in its form below.") % {"action": TRANSITIONS[action].label},
+    )
 
 
 @post_only

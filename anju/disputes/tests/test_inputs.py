@@ -176,6 +176,10 @@ def test_a_session_before_the_case_was_registered_is_refused_on_the_page(client_
     assert response.status_code == 400
     assert f"日期 1900-01-01 早于本案登记日期（{registered}）。" in page_text(response)
     assert not dispute.sessions.exists()
+    # Said at the top too: on a phone the form is screens below.
+    page = html.unescape(response.content.decode())
+    top = page.index('<ul class="messages">')
+    assert top < page.index("未能记录调解：原因见下方表单中的提示。") < page.index('id="act-record_session"')
 
 
 def test_the_rule_takes_the_local_day_the_case_was_registered(client_for, cast):

@@ -135,6 +135,8 @@ def test_mediate_to_resolution_in_the_browser(client_for, cast):
     client = client_for("mediator_a1")
     today = timezone.localdate().isoformat()
     agree_in_pages(client, dispute, cast.mediator_a1)
+    by = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    assert f"<dt>履行期限</dt><dd>{by}</dd>" in client.get(f"/disputes/{dispute.pk}/").content.decode()
     early = act(client, dispute, "resolve", {})
     assert early.status_code == 400 and "至少回访一次" in early.content.decode()
     act(client, dispute, "record_visit", {"visited_on": today, "performance": "performed"})
