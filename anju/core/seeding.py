@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment, User
@@ -368,6 +369,12 @@ def seed_disputes(
                     for d in created
                 ],
                 batch_size=batch,
+            )
+            # `at` is stamped with the time of writing; a synthetic case's history starts when it
+            # was registered, years ago for most, or the demo's timelines all read "today".
+            registered_at = Dispute.objects.filter(pk=OuterRef("dispute_id")).values("registered_at")[:1]
+            TimelineEntry.objects.filter(dispute_id__in=[d.pk for d in created]).update(
+                at=Subquery(registered_at)
             )
         done += size
         if progress:

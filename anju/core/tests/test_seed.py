@@ -148,6 +148,17 @@ def test_seed_leaves_the_planner_knowing_how_many_cases_there_are():
     assert planner_rows(Dispute) == Dispute.objects.count() > 120
 
 
+def test_a_synthetic_cases_history_starts_when_it_was_registered():
+    from django.db.models import F
+
+    from anju.disputes.models import TimelineEntry
+
+    call_command("seed", "--county", "629903", "--townships", "1", "--cases", "50", stdout=io.StringIO())
+    seeded = TimelineEntry.objects.filter(dispute__number__startswith="629903")
+    assert seeded.count() == 50
+    assert not seeded.exclude(at=F("dispute__registered_at")).exists()
+
+
 def test_seed_cases_makes_a_deterministic_valid_load():
     call_command(
         "seed",
