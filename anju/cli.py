@@ -4,12 +4,9 @@ names (`anju import-regions` runs `import_regions`) and a help page that lists a
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 
 OWN_APPS = ("anju.",)
-# Commands a developer runs on a fresh clone that touch no signed data (sessions, tokens, links).
-CODE_ONLY = {"makemigrations", "makemessages", "compilemessages", "showmigrations", "sqlmigrate"}
 
 
 def _own_commands() -> list[tuple[str, str]]:
@@ -54,10 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     if len(argv) > 1 and argv[1] == "demo":
         # The demo runs on this machine only, so it may generate its own secret key.
         os.environ.setdefault("ANJU_DEBUG", "true")
-    if len(argv) > 1 and argv[1] in CODE_ONLY:
-        # These read and write the code, never sign anything: a fresh clone needs no key for them.
-        os.environ.setdefault("ANJU_SECRET_KEY", secrets.token_urlsafe(50))
-
     from django.core.exceptions import ImproperlyConfigured
 
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -126,6 +127,19 @@ VAR_DIR = Path(env_str("ANJU_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = env_bool("ANJU_DEBUG", False)
 
 
+# Management commands a developer runs on a fresh clone that read and write the code and never sign
+# anything (sessions, tokens, links): they need no key, whether started as `anju makemigrations`,
+# `django-admin makemigrations` or `python -m django makemigrations`.
+CODE_ONLY_COMMANDS = frozenset(
+    {"makemigrations", "makemessages", "compilemessages", "showmigrations", "sqlmigrate"}
+)
+
+
+def _running_code_only_command() -> bool:
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return bool(words) and words[0].replace("-", "_") in CODE_ONLY_COMMANDS
+
+
 def _secret_key() -> str:
     key = _raw("ANJU_SECRET_KEY")
     if key:
@@ -135,6 +149,8 @@ def _secret_key() -> str:
     key_file = VAR_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
+    if _running_code_only_command():
+        return secrets.token_urlsafe(50)
     if not DEBUG:
         raise ImproperlyConfigured(
             "ANJU_SECRET_KEY is not set and DEBUG is off: set ANJU_SECRET_KEY, or run `anju demo` once,"

@@ -10,11 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 from anju import settings as s
 
 
-def run_anju(*args, env=None, cwd=None):
+def run_anju(*args, env=None, cwd=None, runner=("-m", "anju.cli")):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("ANJU_", "DJANGO_"))}
     base.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "anju.cli", *args],
+        [sys.executable, *runner, *args],
         capture_output=True,
         text=True,
         env=base,
@@ -49,13 +49,19 @@ def test_no_key_and_debug_off_refuses_to_start(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_migrations_can_be_checked_on_a_fresh_clone_without_a_key(tmp_path):
-    result = run_anju(
-        "makemigrations", "--check", "--dry-run", env={"ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path
-    )
+@pytest.mark.parametrize("runner", [("-m", "anju.cli"), ("-m", "django")])
+def test_migrations_can_be_checked_on_a_fresh_clone_without_a_key(tmp_path, runner):
+    # `python -m django` (and django-admin) read the settings without anju's own command in front.
+    env = {"ANJU_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "anju.settings"}
+    result = run_anju("makemigrations", "--check", "--dry-run", env=env, cwd=tmp_path, runner=runner)
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_command_that_signs_still_needs_a_key(tmp_path):
+    result = run_anju("migrate", "--check", env={"ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 2 and "ANJU_SECRET_KEY" in result.stderr
 
 
 def test_debug_generates_a_key_into_var_once(tmp_path):
