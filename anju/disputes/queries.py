@@ -210,14 +210,21 @@ def work_queue(user) -> dict[str, QuerySet]:
     return {**queue, "alerts": open_alerts(user).select_related("dispute")}
 
 
+def addressed_alerts(user) -> QuerySet[Alert]:
+    """The unacknowledged alerts addressed to the units this person works at (every unit for a
+    superuser), twins included."""
+    alerts = Alert.objects.visible_to(user, "view").filter(acknowledged_at__isnull=True)
+    units = units_for(user, "case.view")
+    if units is not None:
+        alerts = alerts.filter(unit_id__in=units)
+    return alerts
+
+
 def open_alerts(user) -> QuerySet[Alert]:
     """The unacknowledged alerts addressed to the units this person works at. Not those of the
     units below: a registration alerts the township and the county each with its own row, and the
     county seeing the township's too showed every such alert twice. Someone who works at both
     sees one of a pair: the same dispute and reason on two of their units is one thing to do."""
-    alerts = Alert.objects.visible_to(user, "view").filter(acknowledged_at__isnull=True)
-    units = units_for(user, "case.view")
-    if units is not None:
-        alerts = alerts.filter(unit_id__in=units)
+    alerts = addressed_alerts(user)
     twin = alerts.filter(dispute_id=OuterRef("dispute_id"), reason=OuterRef("reason"), pk__lt=OuterRef("pk"))
     return alerts.exclude(Exists(twin))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from anju.audit.actions import record_access
-from anju.core.scoping import covers, get_scoped_or_404, units_for
+from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
@@ -445,12 +445,7 @@ def alert_acknowledge(request, alert_id: int):
         acknowledged_by=request.user, acknowledged_at=now
     )
     # Its twin on another of this person's units was shown as the same line: seen with it.
-    twins = Alert.objects.visible_to(request.user, "view").filter(
-        acknowledged_at__isnull=True,
-        dispute_id=alert.dispute_id,
-        reason=alert.reason,
-        unit_id__in=units_for(request.user, "case.view") or [],
-    )
+    twins = queries.addressed_alerts(request.user).filter(dispute_id=alert.dispute_id, reason=alert.reason)
     twins.update(acknowledged_by=request.user, acknowledged_at=now)
     return redirect("disputes:work")
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from anju.accounts.choices import Role
-from anju.accounts.models import RoleAssignment
+from anju.accounts.models import RoleAssignment, User
 from anju.core import testing
 from anju.disputes import actions
 from anju.disputes.models import Alert, Dispute, ExtensionRequest
@@ -66,6 +66,18 @@ def test_someone_working_at_township_and_county_sees_one_line_and_clears_both(cl
     assert client.post(f"/disputes/alerts/{alert_id}/acknowledge/").status_code == 302
     assert not dispute.alerts.filter(acknowledged_at__isnull=True).exists()
     assert not alerts_about(client, "重大风险之争")
+
+
+def test_a_superuser_sees_one_line_and_clears_both(client, cast):
+    admin = User.objects.get(username="admin")
+    User.objects.filter(pk=admin.pk).update(is_superuser=True)
+    dispute = new_case(cast, title="重大风险之争", risk="major")
+    client.force_login(User.objects.get(pk=admin.pk))
+    lines = alerts_about(client, "重大风险之争")
+    assert len(lines) == 1
+    alert_id = re.search(r"/disputes/alerts/(\d+)/acknowledge/", lines[0]).group(1)
+    assert client.post(f"/disputes/alerts/{alert_id}/acknowledge/").status_code == 302
+    assert not dispute.alerts.filter(acknowledged_at__isnull=True).exists()
 
 
 def accepted_case(cast, **kwargs) -> Dispute:
