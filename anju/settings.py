@@ -181,6 +181,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.audit",
     "anju.worktime",
+    "anju.workflow",
     "anju.disputes",
     "anju.reports",
     "anju.core.apps.AdminConfig",

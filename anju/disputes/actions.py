@@ -1,5 +1,7 @@
-"""Every write to a dispute. Each transition: permission on the handling unit, the row lock, the
-version check, the change, a timeline row and an audit row, in one transaction."""
+"""Every write to a dispute. Each transition goes through the shared workflow machinery
+(anju.workflow.engine.apply): permission on the handling unit, the row lock, the version check, the
+change, a timeline row and an audit row, in one transaction. What is the dispute's own (who may
+mediate, the agreement, escalation by level, the file's records) is here."""
 
 from __future__ import annotations
 
@@ -7,12 +9,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.accounts.choices import MEDIATING_ROLES
@@ -24,11 +25,10 @@ from anju.core.rows import insert
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
-from anju.worktime.calendar import add_working_days
+from anju.workflow import alerts, attachments, engine, extensions, limits
 
-from . import deadlines
+from . import kind as kind_rules
 from .choices import (
-    DISPATCH,
     HANDLING_CODE_LENGTH,
     LEVEL_RANK,
     REGION_LEVEL_TO_HANDLING,
@@ -42,6 +42,7 @@ from .choices import (
     Status,
     TransferBody,
 )
+from .kind import DISPUTE
 from .models import (
     Agreement,
     Alert,
@@ -58,15 +59,16 @@ from .models import (
     Transfer,
 )
 
-AUDITED = ["status", "handling_level", "handling_unit_id", "risk", "due_at", "version"]
-
-
-class StaleVersion(ValidationError):
-    """Someone else changed the case since this person opened it."""
+# Re-exported: callers of the dispute actions catch them by these names.
+StaleVersion = engine.StaleVersion
+check_attachment = attachments.check_attachment
+sniff = attachments.sniff
+unit_above = kind_rules.unit_above
+may_attach = kind_rules.may_attach
 
 
 def _snapshot(dispute: Dispute) -> dict[str, Any]:
-    return {f: (str(getattr(dispute, f)) if getattr(dispute, f) is not None else None) for f in AUDITED}
+    return engine.snapshot(DISPUTE, dispute)
 
 
 def case_number(county_code: str, year: int, n: int) -> str:
@@ -105,37 +107,15 @@ def next_number(county_code: str, year: int) -> str:
 
 def allowed_transitions(dispute: Dispute, user) -> list[str]:
     """The transitions this user may apply to the case now: what the page and the API offer."""
-    return [
-        name
-        for name, t in TRANSITIONS.items()
-        if dispute.status in t.sources and covers(user, t.perm, dispute.handling_unit_id)
-    ]
-
-
-def may_attach(user, dispute: Dispute) -> bool:
-    """Those who handle cases where it arose (the grid worker on site) or where it is handled."""
-    return covers(user, "case.handle", dispute.region_id) or covers(
-        user, "case.handle", dispute.handling_unit_id
-    )
+    return engine.allowed(DISPUTE, dispute, user)
 
 
 def may_ask_extension(user, dispute: Dispute) -> bool:
-    """The case's handlers, while it is open and has a time limit."""
-    return (
-        dispute.is_open
-        and dispute.due_at is not None
-        and covers(user, "case.handle", dispute.handling_unit_id)
-    )
+    return extensions.may_ask(DISPUTE, user, dispute)
 
 
 def may_decide_extension(user, request: ExtensionRequest) -> bool:
-    """The unit one level above the handlers, which the request names."""
-    return covers(user, DISPATCH, request.approver_unit_id)
-
-
-def unit_above(code: str) -> str:
-    """The unit one level up from a handling unit (village > township > county; the county itself)."""
-    return code[:9] if len(code) == 12 else code[:6]
+    return extensions.may_decide(DISPUTE, user, request)
 
 
 def handling_unit_for(region: Region, level: str) -> str:
@@ -252,7 +232,7 @@ def alerts_on_register(dispute: Dispute) -> list[Alert]:
     reasons = []
     # Stored text that the township and county read: in the county's language, whatever the
     # language of the person registering.
-    with translation.override(settings.LANGUAGE_CODE):
+    with alerts.county_language():
         if dispute.may_turn_criminal:
             reasons.append(_("may turn into a public-order or criminal case"))
         if dispute.risk == Risk.MAJOR:
@@ -267,17 +247,7 @@ def alerts_on_register(dispute: Dispute) -> list[Alert]:
 
 
 def timeline(dispute: Dispute, actor, name: str, before: str, after: str, note: str = "") -> TimelineEntry:
-    entry = TimelineEntry(
-        dispute=dispute,
-        actor=actor if getattr(actor, "pk", None) else None,
-        transition=name,
-        from_status=before,
-        to_status=after,
-        handling_unit_id=dispute.handling_unit_id,
-        note=note,
-    )
-    insert(entry)
-    return entry
+    return engine.add_timeline(DISPUTE, dispute, actor, name, before, after, note)
 
 
 def _apply(
@@ -290,46 +260,7 @@ def _apply(
     change: Callable[[Dispute], str | None] | None = None,
 ) -> Dispute:
     """Apply a transition; `change` may return a line that the timeline row adds to the note."""
-    transition = TRANSITIONS[name]
-    # The refusal is recorded after the transaction has rolled back (exits run inner first).
-    with (
-        refusals_recorded(actor, f"dispute.{name}", dispute, region_code=dispute.region_id),
-        transaction.atomic(),
-    ):
-        locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
-        if not covers(actor, transition.perm, locked.handling_unit_id):
-            raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": locked.handling_unit})
-        if locked.status not in transition.sources:
-            raise ValidationError(
-                _("A case that is “%(status)s” cannot be changed this way (%(action)s).")
-                % {"status": locked.get_status_display(), "action": transition.label},
-                code="invalid_transition",
-            )
-        if version is not None and version != locked.version:
-            raise StaleVersion(
-                _("Someone else changed this case since you opened it. Reload it and try again."),
-                code="stale",
-            )
-        before = _snapshot(locked)
-        from_status = locked.status
-        said = change(locked) if change is not None else None
-        if said:
-            note = f"{note}\n{said}" if note else said
-        if transition.target is not None:
-            locked.status = transition.target
-        locked.version += 1
-        locked.save()
-        timeline(locked, actor, name, from_status, locked.status, note)
-        require_in_scope(locked, actor, "case.view")
-        record(
-            actor,
-            f"dispute.{name}",
-            locked,
-            region_code=locked.region_id,
-            before=before,
-            after=_snapshot(locked),
-        )
-    return locked
+    return engine.apply(DISPUTE, actor, dispute, name, version=version, note=note, change=change)
 
 
 def eligible_mediators(dispute: Dispute, *, with_roles: bool = False) -> QuerySet[User]:
@@ -377,8 +308,7 @@ def accept(
             )
         now = timezone.now()
         d.accepted_at = now
-        d.due_at = deadlines.due_for(d, now)
-        d.warned_at = d.overdue_at = None  # a new time limit gets its own yellow and red card
+        limits.start_limit(DISPUTE, d, now)
         d.save()
         d.mediators.set(mediators)
 
@@ -563,10 +493,10 @@ def _move(d: Dispute, level: str, reason: str) -> None:
     d.handling_level = level
     d.handling_unit_id = handling_unit_for(d.region, level)
     d.accepted_at = None
-    d.due_at = None
+    limits.clear_limit(d)
     d.save()
     d.mediators.clear()
-    Alert.objects.create(dispute=d, unit_id=d.handling_unit_id, reason=reason[:200])
+    alerts.raise_alert(DISPUTE, d, d.handling_unit_id, reason)
 
 
 def transfer_out(
@@ -613,10 +543,9 @@ def reopen(actor, dispute: Dispute, *, reason: str, version: int | None = None) 
         d.closed_at = None
         # The old limit ran out long ago or is about to: mediation starts again, so does its time
         # limit, counted from today by the level's and risk's rule, with its own cards.
-        d.due_at = deadlines.due_for(d, timezone.now())
-        d.warned_at = d.overdue_at = None
+        limits.start_limit(DISPUTE, d, timezone.now())
         # Stored text, read by everyone later: in the county's language.
-        with translation.override(settings.LANGUAGE_CODE):
+        with alerts.county_language():
             return _("The time limit starts again: due %(due)s.") % {
                 "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")
             }
@@ -653,168 +582,19 @@ def _within_the_case(dispute: Dispute, day: dt.date, field: str) -> None:
 
 def request_extension(actor, dispute: Dispute, *, working_days: int, reason: str) -> ExtensionRequest:
     """Ask the level above for more time; only the case's handlers may ask, while it has a limit."""
-    with refusals_recorded(actor, "dispute.extension.request", dispute, region_code=dispute.region_id):
-        if not covers(actor, "case.handle", dispute.handling_unit_id):
-            raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": dispute.handling_unit})
-        if not 1 <= working_days <= 30:
-            raise ValidationError({"working_days": _("Ask for 1 to 30 working days.")})
-        if not reason.strip():
-            raise ValidationError({"reason": _("Say why more time is needed.")})
-        if dispute.due_at is None or not dispute.is_open:
-            raise ValidationError(_("Only an accepted, open case has a time limit to extend."))
-        if dispute.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
-            raise ValidationError(_("A request for more time is already waiting for a decision."))
-        unit = dispute.handling_unit_id
-        approver = unit_above(unit)
-        with transaction.atomic():
-            request = ExtensionRequest.objects.create(
-                dispute=dispute,
-                working_days=working_days,
-                reason=reason.strip(),
-                requested_by=actor,
-                approver_unit_id=approver,
-            )
-            # Stored text read by the approving unit: in the county's language, like every alert.
-            with translation.override(settings.LANGUAGE_CODE):
-                asks = _("Asks for more time: %(reason)s") % {"reason": reason[:150]}
-            Alert.objects.create(dispute=dispute, unit_id=approver, extension=request, reason=asks)
-            timeline(dispute, actor, "extension_request", dispute.status, dispute.status, reason)
-            record(
-                actor,
-                "dispute.extension.request",
-                dispute,
-                region_code=dispute.region_id,
-                after={"working_days": working_days},
-            )
-    return request
+    return extensions.request(DISPUTE, actor, dispute, working_days=working_days, reason=reason)
 
 
 def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:
     """The level above approves or rejects; an approval moves the time limit on."""
-    dispute = request.dispute
-    with refusals_recorded(actor, "dispute.extension.decide", dispute, region_code=dispute.region_id):
-        if not may_decide_extension(actor, request):
-            raise PermissionDenied(
-                _("Extensions are approved by %(unit)s.") % {"unit": request.approver_unit}
-            )
-        with transaction.atomic():
-            locked = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-            if locked.decision != ExtensionRequest.Decision.PENDING:
-                raise ValidationError(_("This request has been decided already."))
-            locked.decision = (
-                ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
-            )
-            locked.decided_by = actor
-            locked.decided_at = timezone.now()
-            locked.decision_note = note[:500]
-            locked.save()
-            # The request is decided, so the alert asking for a decision is done.
-            locked.alerts.filter(acknowledged_at__isnull=True).update(
-                acknowledged_by=actor if getattr(actor, "pk", None) else None,
-                acknowledged_at=locked.decided_at,
-            )
-            case = Dispute.objects.select_for_update().get(pk=dispute.pk)
-            if approve and case.due_at is not None:
-                case.due_at = add_working_days(case.due_at, locked.working_days)
-                case.warned_at = case.overdue_at = None
-                case.version += 1
-                case.save()
-            timeline(
-                case,
-                actor,
-                "extension_approved" if approve else "extension_rejected",
-                case.status,
-                case.status,
-                note,
-            )
-            record(
-                actor,
-                "dispute.extension.decide",
-                case,
-                region_code=case.region_id,
-                after={"approved": approve, "due_at": str(case.due_at)},
-            )
-    return locked
-
-
-# What a case file accepts, recognised by the file's first bytes rather than its name.
-ATTACHMENT_SIGNATURES = {
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-    b"%PDF-": ("application/pdf", ".pdf"),
-}
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for signature, kind in ATTACHMENT_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return ("image/webp", ".webp")
-    return None
-
-
-def check_attachment(upload) -> tuple[str, str]:
-    """The content type and extension of a file the case file takes (JPEG, PNG, WebP or PDF, up to
-    ANJU_ATTACHMENT_MAX_MB), told by its first bytes; a ValidationError saying why it is not one."""
-    if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    kind = sniff(head)
-    if kind is None:
-        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
-    return kind
+    return extensions.decide(DISPUTE, actor, request, approve=approve, note=note)
 
 
 def check_registration_files(uploads: Sequence[UploadedFile]) -> None:
-    """The files sent with a registration: at most REGISTRATION_FILES_MAX, each one the case file
-    takes. Every bad file is named, so the worker knows which to leave out."""
-    if len(uploads) > REGISTRATION_FILES_MAX:
-        message = _(
-            "At most %(limit)d files can be sent with a registration; add the others on the case's page."
-        )
-        raise ValidationError({"attachments": message % {"limit": REGISTRATION_FILES_MAX}})
-    errors = []
-    for upload in uploads:
-        try:
-            check_attachment(upload)
-        except ValidationError as error:
-            errors.extend(
-                _("%(file)s: %(message)s") % {"file": upload.name, "message": m} for m in error.messages
-            )
-    if errors:
-        raise ValidationError({"attachments": errors})
+    """The files sent with a registration: at most REGISTRATION_FILES_MAX, each one the case file takes."""
+    attachments.check_files(uploads, REGISTRATION_FILES_MAX)
 
 
 def add_attachment(actor, dispute: Dispute, upload, *, description: str = "") -> Attachment:
     """A photo, scan or PDF for the case file: JPEG, PNG, WebP or PDF, up to ANJU_ATTACHMENT_MAX_MB."""
-    with refusals_recorded(actor, "dispute.attach", dispute, region_code=dispute.region_id):
-        if not may_attach(actor, dispute):
-            raise PermissionDenied(_("You may not add files to this case."))
-        try:
-            kind = check_attachment(upload)
-        except ValidationError as error:
-            raise ValidationError({"file": error.messages}) from None
-        with transaction.atomic():
-            attachment = Attachment(
-                dispute=dispute,
-                original_name=upload.name[:200],
-                content_type=kind[0],
-                size=upload.size,
-                description=description[:200],
-                uploaded_by=actor,
-            )
-            attachment.file.save(f"upload{kind[1]}", upload, save=False)
-            attachment.save()
-            timeline(dispute, actor, "attach", dispute.status, dispute.status, upload.name[:200])
-            record(
-                actor,
-                "dispute.attach",
-                dispute,
-                region_code=dispute.region_id,
-                after={"file": upload.name[:200], "size": upload.size},
-            )
-    return attachment
+    return attachments.attach(DISPUTE, actor, dispute, upload, description=description)

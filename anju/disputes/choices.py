@@ -1,15 +1,17 @@
 """The vocabulary of disputes and the one table of their workflow.
 
-Every change of status is a named transition below: where it may start, where it ends, and which
-permission it needs. anju.disputes.actions applies them; nothing else sets a status."""
+Every change of status is a named transition below: where it may start, where it ends, which
+permission it needs and what its button and its timeline row say. anju.disputes.actions applies
+them through the shared workflow machinery (anju.workflow); nothing else sets a status."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from anju.workflow.kinds import COMMON_EVENTS
+from anju.workflow.transitions import Transition, table, transition
 
 
 class Category(models.TextChoices):
@@ -129,105 +131,141 @@ class Remedy(models.TextChoices):
     COURT = "court", _("Lawsuit in court")
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (escalation, assignment), only the level or unit moves
-    perm: str
-    label: object
-
-
-def _t(name, sources, target, perm, label) -> Transition:
-    return Transition(name, frozenset(sources), target, perm, label)
-
-
 HANDLE = "case.handle"
 DISPATCH = "case.dispatch"
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        _t("accept", {Status.REGISTERED}, Status.ACCEPTED, HANDLE, _("Accept")),
-        _t(
-            "record_session",
-            {Status.ACCEPTED, Status.MEDIATING},
-            Status.MEDIATING,
-            HANDLE,
-            _("Record a session"),
-        ),
-        _t("record_agreement", {Status.MEDIATING}, Status.AGREED, HANDLE, _("Record the agreement")),
-        _t("record_failure", {Status.MEDIATING}, Status.FAILED, HANDLE, _("Mediation failed")),
-        _t(
-            "record_refusal",
-            {Status.ACCEPTED, Status.MEDIATING},
-            Status.REFUSED,
-            HANDLE,
-            _("A party refuses"),
-        ),
-        _t(
-            "end_at_request",
-            {Status.ACCEPTED, Status.MEDIATING},
-            Status.ENDED,
-            HANDLE,
-            _("End at a party's request"),
-        ),
-        _t("record_visit", {Status.AGREED}, None, HANDLE, _("Record a follow-up visit")),
-        _t("resolve", {Status.AGREED}, Status.RESOLVED, HANDLE, _("Close as resolved")),
-        _t(
-            "escalate",
-            {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING},
-            Status.REGISTERED,
-            HANDLE,
-            _("Escalate to the next level"),
-        ),
-        _t(
-            "assign_down", {Status.REGISTERED, Status.ACCEPTED}, Status.REGISTERED, DISPATCH, _("Assign down")
-        ),
-        _t(
-            "transfer_out",
-            {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.FAILED},
-            Status.TRANSFERRED,
-            HANDLE,
-            _("Transfer to another body"),
-        ),
-        _t(
-            "reopen", {Status.RESOLVED}, Status.MEDIATING, HANDLE, _("Reopen: the agreement is not performed")
-        ),
-        _t("merge", {Status.REGISTERED, Status.ACCEPTED}, Status.MERGED, HANDLE, _("Merge into a duplicate")),
-    ]
-}
+
+def _t(name, sources, target, perm, label, done) -> Transition:
+    return transition(name, sources, target, perm, label, done)
+
+
+# Each transition's label is the imperative of its button ("Accept"); `done` is what its timeline
+# row says happened ("Accepted").
+TRANSITIONS: dict[str, Transition] = table(
+    _t(
+        "accept",
+        {Status.REGISTERED},
+        Status.ACCEPTED,
+        HANDLE,
+        _("Accept"),
+        pgettext_lazy("timeline", "Accepted"),
+    ),
+    _t(
+        "record_session",
+        {Status.ACCEPTED, Status.MEDIATING},
+        Status.MEDIATING,
+        HANDLE,
+        _("Record a session"),
+        pgettext_lazy("timeline", "Mediation session recorded"),
+    ),
+    _t(
+        "record_agreement",
+        {Status.MEDIATING},
+        Status.AGREED,
+        HANDLE,
+        _("Record the agreement"),
+        pgettext_lazy("timeline", "Agreement recorded"),
+    ),
+    _t(
+        "record_failure",
+        {Status.MEDIATING},
+        Status.FAILED,
+        HANDLE,
+        _("Mediation failed"),
+        pgettext_lazy("timeline", "Mediation failed"),
+    ),
+    _t(
+        "record_refusal",
+        {Status.ACCEPTED, Status.MEDIATING},
+        Status.REFUSED,
+        HANDLE,
+        _("A party refuses"),
+        pgettext_lazy("timeline", "A party refused mediation"),
+    ),
+    _t(
+        "end_at_request",
+        {Status.ACCEPTED, Status.MEDIATING},
+        Status.ENDED,
+        HANDLE,
+        _("End at a party's request"),
+        pgettext_lazy("timeline", "Ended at a party's request"),
+    ),
+    _t(
+        "record_visit",
+        {Status.AGREED},
+        None,
+        HANDLE,
+        _("Record a follow-up visit"),
+        pgettext_lazy("timeline", "Follow-up visit recorded"),
+    ),
+    _t(
+        "resolve",
+        {Status.AGREED},
+        Status.RESOLVED,
+        HANDLE,
+        _("Close as resolved"),
+        pgettext_lazy("timeline", "Closed as resolved"),
+    ),
+    _t(
+        "escalate",
+        {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING},
+        Status.REGISTERED,
+        HANDLE,
+        _("Escalate to the next level"),
+        pgettext_lazy("timeline", "Escalated to the next level"),
+    ),
+    _t(
+        "assign_down",
+        {Status.REGISTERED, Status.ACCEPTED},
+        Status.REGISTERED,
+        DISPATCH,
+        _("Assign down"),
+        pgettext_lazy("timeline", "Assigned down"),
+    ),
+    _t(
+        "transfer_out",
+        {Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING, Status.FAILED},
+        Status.TRANSFERRED,
+        HANDLE,
+        _("Transfer to another body"),
+        pgettext_lazy("timeline", "Transferred to another body"),
+    ),
+    _t(
+        "reopen",
+        {Status.RESOLVED},
+        Status.MEDIATING,
+        HANDLE,
+        _("Reopen: the agreement is not performed"),
+        pgettext_lazy("timeline", "Reopened: the agreement is not performed"),
+    ),
+    _t(
+        "merge",
+        {Status.REGISTERED, Status.ACCEPTED},
+        Status.MERGED,
+        HANDLE,
+        _("Merge into a duplicate"),
+        pgettext_lazy("timeline", "Merged into a duplicate"),
+    ),
+)
 
 REOPEN_WITHIN_DAYS = 90
 
 
-# What a timeline row says happened, for every name a row may carry: the transitions above (their
-# own labels are the imperative of a button, "Accept"; a timeline reads "Accepted") and the rows
-# that change no status. The one place these names get words; a row's raw name is never shown.
-TIMELINE_LABELS: dict[str, object] = {
+# Timeline rows of a dispute that are neither transitions nor the shared machinery's own rows
+# (files, extensions, cards: anju.workflow.kinds.COMMON_EVENTS).
+EVENTS: dict[str, object] = {
     "register": pgettext_lazy("timeline", "Registered"),
     "imported": pgettext_lazy("timeline", "Imported from a ledger"),
-    "accept": pgettext_lazy("timeline", "Accepted"),
-    "record_session": pgettext_lazy("timeline", "Mediation session recorded"),
-    "record_agreement": pgettext_lazy("timeline", "Agreement recorded"),
-    "record_failure": pgettext_lazy("timeline", "Mediation failed"),
-    "record_refusal": pgettext_lazy("timeline", "A party refused mediation"),
-    "end_at_request": pgettext_lazy("timeline", "Ended at a party's request"),
-    "record_visit": pgettext_lazy("timeline", "Follow-up visit recorded"),
-    "resolve": pgettext_lazy("timeline", "Closed as resolved"),
-    "escalate": pgettext_lazy("timeline", "Escalated to the next level"),
-    "assign_down": pgettext_lazy("timeline", "Assigned down"),
-    "transfer_out": pgettext_lazy("timeline", "Transferred to another body"),
-    "reopen": pgettext_lazy("timeline", "Reopened: the agreement is not performed"),
-    "merge": pgettext_lazy("timeline", "Merged into a duplicate"),
     "merged_in": pgettext_lazy("timeline", "A duplicate was merged into this case"),
-    "attach": pgettext_lazy("timeline", "File added"),
-    "extension_request": pgettext_lazy("timeline", "More time asked for"),
-    "extension_approved": pgettext_lazy("timeline", "More time approved"),
-    "extension_rejected": pgettext_lazy("timeline", "More time refused"),
-    "warn": pgettext_lazy("timeline", "Yellow card: the time limit ends soon"),
-    "overdue": pgettext_lazy("timeline", "Red card: the time limit has passed"),
     "confirmation_reminder": pgettext_lazy("timeline", "Reminder: judicial confirmation"),
+}
+
+# What a timeline row says happened, for every name a row may carry: the one place these names get
+# words; a row's raw name is never shown.
+TIMELINE_LABELS: dict[str, object] = {
+    **COMMON_EVENTS,
+    **{t.name: t.done for t in TRANSITIONS.values()},
+    **EVENTS,
 }
 
 

@@ -1,4 +1,5 @@
-"""Time limits of mediation, counted on the county's working calendar.
+"""Time limits of mediation, counted on the county's working calendar: the dispute's policy for the
+shared machinery (anju.workflow.limits), and the names the pages, API and figures call.
 
 Defaults: village 7, township 15, county 30 working days, shorter for serious and major risks,
 and never past the general one-month rule (2002 rules) counted from acceptance. A county changes
@@ -14,9 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
-from anju.worktime.calendar import add_working_days
+from anju.workflow import limits as shared
+from anju.workflow.limits import WorkingDays
 
-from .choices import OPEN_STATUSES, HandlingLevel, Risk
+from .choices import HandlingLevel, Risk
 
 DEFAULT_LIMITS: dict[str, dict[str, int]] = {
     HandlingLevel.VILLAGE: {Risk.GENERAL: 7, Risk.SERIOUS: 5, Risk.MAJOR: 3},
@@ -44,42 +46,47 @@ def limits() -> dict[str, dict[str, int]]:
     return merged
 
 
+def _days(dispute) -> int:
+    return limits()[dispute.handling_level][dispute.risk]
+
+
+POLICY = WorkingDays(_days, outer=OUTER_LIMIT, warn_working_days=WARN_WORKING_DAYS)
+
+
+def _kind():
+    from .kind import DISPUTE
+
+    return DISPUTE
+
+
 def due_for(dispute, accepted_at: dt.datetime) -> dt.datetime:
-    days = limits()[dispute.handling_level][dispute.risk]
-    return min(add_working_days(accepted_at, days), accepted_at + OUTER_LIMIT)
+    return POLICY.due_for(dispute, accepted_at)
+
+
+def limit_days(dispute, start: dt.datetime | None = None, *, calendar=None) -> int:
+    """The working days a limit started now (or at `start`) gives the case, the one-month outer
+    limit included: what a case waiting to be accepted is told it will have. A list passes one
+    `calendar` for all its rows."""
+    return POLICY.limit_days(dispute, start or timezone.now(), calendar=calendar)
 
 
 def colour(dispute, now: dt.datetime | None = None, *, warn_from: dt.datetime | None = None) -> str:
-    """'red' when overdue, 'yellow' in the last working days before the limit, else 'green'.
-    A list passes `warn_from` (from `warning_threshold`) so the calendar is read once, not per row."""
-    if dispute.due_at is None or not dispute.is_open:
-        return ""
-    now = now or timezone.now()
-    if now > dispute.due_at:
-        return "red"
-    if (warn_from or warning_threshold(now)) >= dispute.due_at:
-        return "yellow"
-    return "green"
+    """'red' when overdue, 'yellow' in the last working days before the limit, else 'green'."""
+    return shared.colour(_kind(), dispute, now, warn_from=warn_from)
 
 
 def warning_threshold(now: dt.datetime | None = None) -> dt.datetime:
-    """Limits ending before this instant are in their yellow-card days."""
-    return add_working_days(now or timezone.now(), WARN_WORKING_DAYS)
+    return POLICY.warning_threshold(now or timezone.now())
 
 
 def overdue(now: dt.datetime | None = None) -> Q:
     """Open cases past their limit (red card): for lists, the sweep and the figures alike."""
-    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+    return shared.overdue(_kind(), now)
 
 
 def due_soon(now: dt.datetime | None = None) -> Q:
-    """Open cases in their yellow-card days: the limit not passed, but ending within the warning."""
-    now = now or timezone.now()
-    return Q(status__in=OPEN_STATUSES, due_at__gte=now, due_at__lte=warning_threshold(now))
+    return shared.due_soon(_kind(), now)
 
 
 def colour_rows(rows) -> None:
-    now = timezone.now()
-    warn_from = warning_threshold(now)
-    for row in rows:
-        row.colour = colour(row, now, warn_from=warn_from)
+    shared.colour_rows(_kind(), rows)

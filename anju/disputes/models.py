@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.personal import mask_id_number, mask_phone
 from anju.core.scoping import ScopedManager
+from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
 
 from .choices import (
     OPEN_STATUSES,
@@ -28,8 +29,6 @@ from .choices import (
     Risk,
     Status,
     TransferBody,
-    status_label,
-    timeline_label,
 )
 
 
@@ -300,49 +299,21 @@ class Transfer(models.Model):
         return f"{self.dispute_id} → {self.body_name}"
 
 
-class TimelineEntry(models.Model):
+class TimelineEntry(TimelineEntryBase):
     """Every transition is a row: the case's history, shown on its page, in the order it happened."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("dispute")
     )
-    at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("by"),
-    )
-    transition = models.CharField(_("what happened"), max_length=30)
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
-    # Nothing looks timeline rows up by unit (regions are retired, never deleted), so no index.
-    handling_unit = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedManager()
-    scope_perm = "case"
     scope_path = "dispute__region__code"
 
-    class Meta:
+    class Meta(TimelineEntryBase.Meta):
         verbose_name = _("timeline entry")
         verbose_name_plural = _("timeline")
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.dispute_id} {self.transition}"
-
-    @property
-    def transition_label(self) -> str:
-        return timeline_label(self.transition)
-
-    @property
-    def to_status_label(self) -> str:
-        return status_label(self.to_status)
 
 
 class FailureNotice(models.Model):
@@ -360,18 +331,13 @@ class FailureNotice(models.Model):
         return [str(Remedy(r).label) for r in self.remedies]
 
 
-class Alert(models.Model):
+class Alert(AlertBase):
     """A dispute that needs a unit's attention now: risk of a criminal case (Art. 25), a major risk,
-    an escalation arriving. Shown in the work queue of the unit it is addressed to (not of the units
-    above it, which get their own) until someone acknowledges it or the matter is decided."""
+    an escalation arriving, a card, a request for more time to decide."""
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("dispute")
     )
-    unit = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
-    )
-    reason = models.CharField(_("reason"), max_length=200)
     # The request for more time this alert asks the unit to decide: deciding it clears the alert.
     extension = models.ForeignKey(
         "ExtensionRequest",
@@ -381,20 +347,10 @@ class Alert(models.Model):
         related_name="alerts",
         verbose_name=_("extension request"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager()
-    scope_perm = "case"
-    scope_path = "unit__code"
-
-    class Meta:
+    class Meta(AlertBase.Meta):
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.dispute_id} → {self.unit_id}: {self.reason}"
@@ -428,41 +384,16 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ExtensionRequestBase):
     """Extending a time limit needs a reason and the approval of the level above."""
-
-    class Decision(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
 
     dispute = models.ForeignKey(
         Dispute, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("dispute")
     )
-    working_days = models.PositiveSmallIntegerField(_("extra working days"))
-    reason = models.TextField(_("reason"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    approver_unit = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by the unit")
-    )
-    decision = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = ScopedManager()
-    scope_perm = "case"
-    scope_path = "approver_unit__code"
-
-    class Meta:
+    class Meta(ExtensionRequestBase.Meta):
         verbose_name = _("extension request")
         verbose_name_plural = _("extension requests")
-        ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.dispute_id} +{self.working_days}"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
-from anju.core.scoping import units_for
+from anju.workflow import alerts
 
 from . import deadlines
 from .choices import Status
+from .kind import DISPUTE
 from .models import Alert, Dispute
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
@@ -211,20 +212,10 @@ def work_queue(user) -> dict[str, QuerySet]:
 
 
 def addressed_alerts(user) -> QuerySet[Alert]:
-    """The unacknowledged alerts addressed to the units this person works at (every unit for a
-    superuser), twins included."""
-    alerts = Alert.objects.visible_to(user, "view").filter(acknowledged_at__isnull=True)
-    units = units_for(user, "case.view")
-    if units is not None:
-        alerts = alerts.filter(unit_id__in=units)
-    return alerts
+    """The unacknowledged alerts addressed to the units this person works at, twins included."""
+    return alerts.addressed(DISPUTE, user)
 
 
 def open_alerts(user) -> QuerySet[Alert]:
-    """The unacknowledged alerts addressed to the units this person works at. Not those of the
-    units below: a registration alerts the township and the county each with its own row, and the
-    county seeing the township's too showed every such alert twice. Someone who works at both
-    sees one of a pair: the same dispute and reason on two of their units is one thing to do."""
-    alerts = addressed_alerts(user)
-    twin = alerts.filter(dispute_id=OuterRef("dispute_id"), reason=OuterRef("reason"), pk__lt=OuterRef("pk"))
-    return alerts.exclude(Exists(twin))
+    """What the work queue shows: one line per thing to do (anju.workflow.alerts.open_for)."""
+    return alerts.open_for(DISPUTE, user)

@@ -20,9 +20,12 @@ from anju.audit.actions import record_access
 from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
+from anju.workflow import alerts
+from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, deadlines, forms, queries
 from .choices import TRANSITIONS
+from .kind import DISPUTE
 from .models import Dispute, Party
 
 PAGE_SIZE = 50
@@ -416,7 +419,7 @@ def my_work(request):
     """Each list shows its first WORK_LIST_SIZE cases and its total; a longer one links to the
     dispute list filtered to it, where it pages on."""
     queue = queries.work_queue(request.user)
-    limits = deadlines.limits()
+    calendar = WorkingCalendar.from_database()
     lists = []
     for name in queries.WORK_LISTS:
         rows = list(queue[name][: WORK_LIST_SIZE + 1])
@@ -426,7 +429,7 @@ def my_work(request):
         label_rows(rows)
         for row in rows:
             # A case waiting to be accepted has no limit yet: show the one acceptance starts.
-            row.limit_days = limits[row.handling_level][row.risk] if row.due_at is None else None
+            row.limit_days = None if row.due_at else deadlines.limit_days(row, calendar=calendar)
         more = f"{reverse('disputes:list')}?queue={name}" if total > len(rows) else ""
         lists.append((forms.WORK_LIST_LABELS[name], rows, total, more))
     return render(
@@ -437,16 +440,7 @@ def my_work(request):
 @post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
-    from .models import Alert
-
-    alert = get_scoped_or_404(Alert, request.user, "view", pk=alert_id)
-    now = timezone.now()
-    Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-        acknowledged_by=request.user, acknowledged_at=now
-    )
-    # Its twin on another of this person's units was shown as the same line: seen with it.
-    twins = queries.addressed_alerts(request.user).filter(dispute_id=alert.dispute_id, reason=alert.reason)
-    twins.update(acknowledged_by=request.user, acknowledged_at=now)
+    alerts.acknowledge(DISPUTE, request.user, alert_id)
     return redirect("disputes:work")
 
 

@@ -371,7 +371,8 @@ def timeline_of(page: str) -> list[tuple[str, str]]:
 
 def timeline_names_in_the_code() -> set[str]:
     """Every name the code writes on a timeline row: the transitions, and the literal names passed
-    to actions.timeline, the sweep's _timeline and TimelineEntry(transition=...)."""
+    to actions.timeline, the shared machinery's add_timeline and note_row (anju.workflow.engine)
+    and TimelineEntry(transition=...)."""
     import ast
     from pathlib import Path
 
@@ -386,7 +387,7 @@ def timeline_names_in_the_code() -> set[str]:
             if not isinstance(node, ast.Call):
                 continue
             called = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            argument = {"timeline": 2, "_timeline": 1}.get(called)
+            argument = {"timeline": 2, "add_timeline": 3, "note_row": 3}.get(called)
             found = []
             if argument is not None and len(node.args) > argument:
                 found.append(node.args[argument])

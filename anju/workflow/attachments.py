@@ -1,0 +1,108 @@
+"""Files in a case file: photos, scans and PDFs, recognised by their first bytes rather than by
+their names, and added to any kind's file with a timeline row and an audit row."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from anju.audit.actions import record, refusals_recorded
+from anju.core.scoping import covers
+
+from .engine import note_row
+from .kinds import Kind
+
+# What a case file accepts, recognised by the file's first bytes rather than its name.
+SIGNATURES = {
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+    b"%PDF-": ("application/pdf", ".pdf"),
+}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    for signature, kind in SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ("image/webp", ".webp")
+    return None
+
+
+def check_attachment(upload) -> tuple[str, str]:
+    """The content type and extension of a file the case file takes (JPEG, PNG, WebP or PDF, up to
+    ANJU_ATTACHMENT_MAX_MB), told by its first bytes; a ValidationError saying why it is not one."""
+    if upload.size > settings.ANJU_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.ANJU_ATTACHMENT_MAX_BYTES // 2**20}
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
+    return kind
+
+
+def check_files(uploads: Sequence[UploadedFile], limit: int) -> None:
+    """Files sent with a registration: at most `limit`, each one the case file takes. Every bad file
+    is named, so the worker knows which to leave out."""
+    if len(uploads) > limit:
+        message = _(
+            "At most %(limit)d files can be sent with a registration; add the others on the case's page."
+        )
+        raise ValidationError({"attachments": message % {"limit": limit}})
+    errors = []
+    for upload in uploads:
+        try:
+            check_attachment(upload)
+        except ValidationError as error:
+            errors.extend(
+                _("%(file)s: %(message)s") % {"file": upload.name, "message": m} for m in error.messages
+            )
+    if errors:
+        raise ValidationError({"attachments": errors})
+
+
+def may_attach(kind: Kind, user, case) -> bool:
+    if kind.may_attach is not None:
+        return kind.may_attach(user, case)
+    return covers(user, kind.handle_perm, case.handling_unit_id)
+
+
+def attach(kind: Kind, actor, case, upload, *, description: str = ""):
+    """Add a file to the case file: checked by its content, stored under MEDIA_ROOT (served only
+    through the scoped view), on the timeline and in the audit trail."""
+    action = f"{kind.name}.attach"
+    with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
+        if not may_attach(kind, actor, case):
+            raise PermissionDenied(_("You may not add files to this case."))
+        try:
+            content_type, extension = check_attachment(upload)
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+        with transaction.atomic():
+            attachment = kind.attachment_model(
+                **{kind.case_field: case},
+                original_name=upload.name[:200],
+                content_type=content_type,
+                size=upload.size,
+                description=description[:200],
+                uploaded_by=actor,
+            )
+            attachment.file.save(f"upload{extension}", upload, save=False)
+            attachment.save()
+            note_row(kind, case, actor, "attach", upload.name[:200])
+            record(
+                actor,
+                action,
+                case,
+                region_code=kind.region_code(case),
+                after={"file": upload.name[:200], "size": upload.size},
+            )
+    return attachment

@@ -1,0 +1,101 @@
+"""More time for a case: its handlers ask with a reason, the unit one level up decides, and an
+approval moves the limit on (with fresh cards) on the working calendar."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.audit.actions import record, refusals_recorded
+from anju.core.scoping import covers
+
+from . import alerts, limits
+from .engine import note_row
+from .kinds import Kind
+
+MAX_WORKING_DAYS = 30
+
+
+def may_ask(kind: Kind, user, case) -> bool:
+    """The case's handlers, while it is open and has a time limit."""
+    return (
+        case.status in kind.open_statuses
+        and case.due_at is not None
+        and covers(user, kind.handle_perm, case.handling_unit_id)
+    )
+
+
+def may_decide(kind: Kind, user, request) -> bool:
+    """The unit one level above the handlers, which the request names."""
+    return covers(user, kind.decide_perm, request.approver_unit_id)
+
+
+def request(kind: Kind, actor, case, *, working_days: int, reason: str):
+    """Ask the level above for more time; only the case's handlers may ask, while it has a limit."""
+    action = f"{kind.name}.extension.request"
+    Decision = kind.extension_model.Decision
+    with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
+        if not covers(actor, kind.handle_perm, case.handling_unit_id):
+            raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": case.handling_unit})
+        if not 1 <= working_days <= MAX_WORKING_DAYS:
+            raise ValidationError({"working_days": _("Ask for 1 to 30 working days.")})
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why more time is needed.")})
+        if case.due_at is None or case.status not in kind.open_statuses:
+            raise ValidationError(_("Only an accepted, open case has a time limit to extend."))
+        if kind.rows_of(kind.extension_model, case).filter(decision=Decision.PENDING).exists():
+            raise ValidationError(_("A request for more time is already waiting for a decision."))
+        approver = kind.unit_above(case.handling_unit_id)
+        with transaction.atomic():
+            ask = kind.extension_model.objects.create(
+                **{kind.case_field: case},
+                working_days=working_days,
+                reason=reason.strip(),
+                requested_by=actor,
+                approver_unit_id=approver,
+            )
+            with alerts.county_language():
+                asks = _("Asks for more time: %(reason)s") % {"reason": reason[:150]}
+            alerts.raise_alert(kind, case, approver, asks, extension=ask)
+            note_row(kind, case, actor, "extension_request", reason)
+            record(
+                actor, action, case, region_code=kind.region_code(case), after={"working_days": working_days}
+            )
+    return ask
+
+
+def decide(kind: Kind, actor, ask, *, approve: bool, note: str = ""):
+    """The level above approves or rejects; an approval moves the time limit on and clears its
+    cards, and deciding clears the alert that asked for the decision."""
+    case = getattr(ask, kind.case_field)
+    action = f"{kind.name}.extension.decide"
+    Decision = kind.extension_model.Decision
+    with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
+        if not may_decide(kind, actor, ask):
+            raise PermissionDenied(_("Extensions are approved by %(unit)s.") % {"unit": ask.approver_unit})
+        with transaction.atomic():
+            locked = kind.extension_model.objects.select_for_update().get(pk=ask.pk)
+            if locked.decision != Decision.PENDING:
+                raise ValidationError(_("This request has been decided already."))
+            locked.decision = Decision.APPROVED if approve else Decision.REJECTED
+            locked.decided_by = actor
+            locked.decided_at = timezone.now()
+            locked.decision_note = note[:500]
+            locked.save()
+            alerts.clear(kind.alert_model.objects.filter(extension=locked), actor, locked.decided_at)
+            current = kind.model.objects.select_for_update().get(pk=case.pk)
+            if approve and current.due_at is not None:
+                limits.extend_limit(kind, current, locked.working_days)
+                current.version += 1
+                current.save()
+            note_row(kind, current, actor, "extension_approved" if approve else "extension_rejected", note)
+            record(
+                actor,
+                action,
+                current,
+                region_code=kind.region_code(current),
+                after={"approved": approve, "due_at": str(current.due_at)},
+            )
+    return locked
