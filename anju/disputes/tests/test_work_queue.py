@@ -68,6 +68,24 @@ def test_someone_working_at_township_and_county_sees_one_line_and_clears_both(cl
     assert not alerts_about(client, "重大风险之争")
 
 
+def test_seeing_an_alert_is_on_record_and_only_for_its_unit(client_for, cast):
+    from anju.audit.models import AuditEvent
+
+    dispute = new_case(cast, title="重大风险之争", risk="major")
+    alert = dispute.alerts.get(unit_id=testing.TOWNSHIP_A)
+    # Township B cannot see, let alone clear, township A's alert.
+    assert client_for("officer_b").post(f"/disputes/alerts/{alert.pk}/acknowledge/").status_code == 404
+    assert client_for("officer_a").post(f"/disputes/alerts/{alert.pk}/acknowledge/").status_code == 302
+    seen = AuditEvent.objects.get(action="dispute.alert.acknowledge")
+    assert (seen.actor_username, seen.object_id, seen.region_code) == (
+        "officer_a",
+        str(alert.pk),
+        "629902100",
+    )
+    # The county's own alert about the same case is still there for the county.
+    assert dispute.alerts.get(unit_id=testing.COUNTY).acknowledged_at is None
+
+
 def test_a_superuser_sees_one_line_and_clears_both(client, cast):
     admin = User.objects.get(username="admin")
     User.objects.filter(pk=admin.pk).update(is_superuser=True)
@@ -316,6 +334,28 @@ def test_cases_to_accept_show_their_risk_and_the_limit_acceptance_starts(client_
         page = text(client_for("mediator_a1").get("/disputes/work/", headers={"accept-language": language}))
         line = next(line for line in re.findall(r"<li .*?</li>", page, re.S) if "重大风险之争" in line)
         assert all(word in line for word in words), (language, line)
+
+
+def test_a_county_case_waiting_is_told_the_limit_its_month_allows(client_for, cast):
+    # 30 working days at the county, but never past one month from acceptance: the page must say
+    # the working days that month holds, not 30.
+    centre = testing.add_staff("centre", "县中心值班员", Role.CENTRE_OPERATOR, testing.COUNTY)
+    actions.register_dispute(
+        centre,
+        region=cast.region(testing.COUNTY),
+        channel="walk_in",
+        category="neighbour",
+        title="跨乡镇用水之争",
+        description="跨乡镇用水之争",
+        parties=[{"role": "applicant", "name": "王某"}],
+    )
+    client = client_for("leader")
+    client.force_login(centre)
+    page = text(client.get("/disputes/work/"))
+    line = next(line for line in re.findall(r"<li .*?</li>", page, re.S) if "跨乡镇用水之争" in line)
+    today = timezone.localdate()
+    in_a_month = sum(1 for n in range(1, 31) if (today + dt.timedelta(days=n)).weekday() < 5)
+    assert f"受理后 {in_a_month} 个工作日内办结" in line, line
 
 
 # --- reveals and forms sent back ---------------------------------------------------------------
