@@ -45,6 +45,12 @@ def on_overdue(dispute: Dispute, reason: str) -> bool:
     return False
 
 
+def sweep(now):
+    from . import tasks
+
+    return tasks.sweep(now)
+
+
 DISPUTE = Kind(
     name="dispute",
     label=_("Dispute"),
@@ -63,5 +69,6 @@ DISPUTE = Kind(
     unit_above=unit_above,
     on_overdue=on_overdue,
     may_attach=may_attach,
+    sweep=sweep,
     region_attr="region_id",
 )

@@ -62,6 +62,9 @@ class Kind:
     # What the sweep does with a case whose limit has passed, after the red card: True if it acted
     # (escalated, say); False leaves the alert to the unit above.
     on_overdue: Callable[[Any, str], bool] | None = None
+    # The kind's whole sweep, when it does more than give cards (disputes remind of judicial
+    # confirmation): called with the sweep's instant, it returns a report whose fields are counts.
+    sweep: Callable[[Any], Any] | None = None
     # Who may add files to a case (default: its handlers).
     may_attach: Callable[[Any, Any], bool] | None = None
     handle_perm: str = "case.handle"

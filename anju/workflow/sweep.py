@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import alerts, limits
 from .engine import note_row
-from .kinds import Kind
+from .kinds import Kind, all_kinds
 
 
 @dataclass
@@ -103,3 +103,16 @@ def cards(kind: Kind, now: dt.datetime | None = None) -> CardReport:
             report.overdue += 1
             report.escalated += given[1]
     return report
+
+
+def run(now: dt.datetime | None = None) -> dict[str, object]:
+    """One pass of the sweep over every kind with time limits: the kind's own sweep where it
+    declares one (its cards and its own reminders), else its cards. Reports by kind name."""
+    now = now or timezone.now()
+    reports: dict[str, object] = {}
+    for kind in sorted(all_kinds(), key=lambda k: k.name):
+        if kind.limits is None:
+            continue
+        with alerts.county_language():
+            reports[kind.name] = kind.sweep(now) if kind.sweep is not None else cards(kind, now)
+    return reports

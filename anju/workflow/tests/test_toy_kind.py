@@ -201,3 +201,19 @@ def test_a_declaration_the_machinery_could_not_run_is_refused_at_start(toy):
     with pytest.raises(ValueError, match="twice"):
         table(transition("a", {"x"}, None, "p", "A", "A"), transition("a", {"y"}, None, "p", "A", "A"))
     assert "broken" not in [k.name for k in kinds.all_kinds()]
+
+
+def test_the_sweep_command_sweeps_every_kind_once(toy, cast):
+    import io
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    started(toy, cast)
+    for expected in ("toy: warned 0, overdue 1, escalated 0", "toy: warned 0, overdue 0, escalated 0"):
+        out = io.StringIO()
+        with mock.patch("django.utils.timezone.now", return_value=FRIDAY):
+            call_command("sweep_deadlines", stdout=out)
+        lines = out.getvalue().splitlines()
+        assert expected in lines
+        assert any(line.startswith("dispute: warned") and "reminded" in line for line in lines)

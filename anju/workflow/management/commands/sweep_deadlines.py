@@ -2,11 +2,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from anju.disputes.tasks import sweep
+from anju.workflow import sweep
 
 
 class Command(BaseCommand):
-    help = "Warn, flag and escalate disputes by their time limits; remind of judicial confirmation."
+    help = "Give yellow and red cards by every kind of case's time limits, and run each kind's own reminders."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -15,11 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         while True:
-            report = sweep()
-            self.stdout.write(
-                f"warned {report.warned}, overdue {report.overdue}, escalated {report.escalated}, "
-                f"reminded {report.reminded}"
-            )
+            for name, report in sweep.run().items():
+                said = ", ".join(f"{key} {value}" for key, value in vars(report).items())
+                self.stdout.write(f"{name}: {said}")
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
