@@ -4,7 +4,6 @@ per workflow transition."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -12,16 +11,17 @@ from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
 from anju.accounts.models import User
-from anju.audit.actions import record_access
 from anju.core.api import idempotent, perm_auth
 from anju.core.dates import check_day_order
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
+from anju.workflow import personal
 
 from . import actions, deadlines, queries
 from .choices import DISPATCH as DISPATCH_PERM
 from .choices import EXTENSION_REASON_MAX, TRANSITIONS, Category, Channel, HandlingLevel, Risk
 from .choices import Status as DisputeStatus
+from .kind import DISPUTE
 from .models import Dispute, ExtensionRequest, Party, Subtype
 from .schemas import (
     AcceptIn,
@@ -195,11 +195,11 @@ def reveal(request, dispute_id: int, party_id: int, payload: RevealIn):
     """The full phone or ID number, for handlers who need to reach the party; every reveal is logged."""
     dispute = get_scoped_or_404(Dispute, request.auth, "handle", pk=dispute_id)
     party = get_object_or_404(Party, pk=party_id, dispute=dispute)
-    with transaction.atomic():
-        record_access(
-            request.auth, party, payload.field, region_code=dispute.region_id, purpose=payload.purpose
+    return {
+        "value": personal.reveal(
+            DISPUTE, request.auth, dispute, party, payload.field, purpose=payload.purpose
         )
-    return {"value": getattr(party, payload.field)}
+    }
 
 
 def _accept_kwargs(request, payload: AcceptIn) -> dict:

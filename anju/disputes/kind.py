@@ -70,5 +70,6 @@ DISPUTE = Kind(
     on_overdue=on_overdue,
     may_attach=may_attach,
     sweep=sweep,
+    personal_fields=frozenset({"phone", "id_number"}),
     region_attr="region_id",
 )

@@ -11,16 +11,16 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from anju.audit.actions import record_access
-from anju.core.scoping import covers, get_scoped_or_404
+from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts
+from anju.workflow import alerts, personal
 from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, deadlines, forms, queries
@@ -241,35 +241,15 @@ def _action_form(name: str, dispute: Dispute, data=None):
     return form_class(data, initial=initial, prefix=name)
 
 
-# How long a full number stays shown to the person who revealed it, across reloads of the page.
-REVEAL_SECONDS = 300
-REVEALED = "anju.revealed"
-
-
-def _remember_reveal(request, dispute: Dispute, party: Party, field: str) -> None:
-    """Note in this person's session which number they revealed, until when: the page shows it
-    after the redirect and on reloads for a while, without a second POST or a second audit row.
-    The session holds the ids only; the number itself is read from the case when shown."""
-    now = timezone.now().timestamp()
-    kept = {key: until for key, until in request.session.get(REVEALED, {}).items() if until > now}
-    kept[f"{dispute.pk}:{party.pk}:{field}"] = now + REVEAL_SECONDS
-    request.session[REVEALED] = kept
-
-
 def _revealed(request, dispute: Dispute) -> dict:
     """{(party id, field): full value} of the reveals this person made on the case, still shown."""
-    if not covers(request.user, "case.handle", dispute.region_id):
+    if not personal.may_reveal(DISPUTE, request.user, dispute):
         return {}
-    now = timezone.now().timestamp()
-    wanted = set()
-    for key, until in request.session.get(REVEALED, {}).items():
-        dispute_id, party_id, field = key.split(":")
-        if until > now and dispute_id == str(dispute.pk):
-            wanted.add((int(party_id), field))
+    wanted = personal.remembered(request.session, DISPUTE, dispute)
     return {
         (party.pk, field): getattr(party, field)
         for party in dispute.parties.all()
-        for field in ("phone", "id_number")
+        for field in DISPUTE.personal_fields
         if (party.pk, field) in wanted and getattr(party, field)
     }
 
@@ -308,7 +288,7 @@ def _detail(
             "dispute": dispute,
             "colour": deadlines.colour(dispute),
             "action_forms": action_forms,
-            "can_reveal": covers(request.user, "case.handle", dispute.region_id),
+            "can_reveal": personal.may_reveal(DISPUTE, request.user, dispute),
             "reveal_form": forms.RevealForm(),
             "attachment_form": forms.AttachmentForm(),
             "can_attach": actions.may_attach(request.user, dispute),
@@ -380,13 +360,10 @@ def party_reveal(request, dispute_id: int, party_id: int):
         messages.error(request, _("Say why you need the full number."))
         return _detail(request, dispute, status=400)
     field = form.cleaned_data["field"]
-    with transaction.atomic():
-        record_access(
-            request.user, party, field, region_code=dispute.region_id, purpose=form.cleaned_data["purpose"]
-        )
+    personal.reveal(DISPUTE, request.user, dispute, party, field, purpose=form.cleaned_data["purpose"])
     # POST, redirect, GET: a reload of the case shows the number again but neither repeats the
     # reveal nor logs it twice, and the number never travels in an address.
-    _remember_reveal(request, dispute, party, field)
+    personal.remember(request.session, DISPUTE, dispute, party, field)
     return redirect("disputes:detail", dispute_id=dispute.pk)
 
 

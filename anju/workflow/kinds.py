@@ -67,6 +67,8 @@ class Kind:
     sweep: Callable[[Any], Any] | None = None
     # Who may add files to a case (default: its handlers).
     may_attach: Callable[[Any, Any], bool] | None = None
+    # The masked fields of the people on a case (its parties) that a handler may reveal, audited.
+    personal_fields: frozenset[str] = frozenset()
     handle_perm: str = "case.handle"
     decide_perm: str = "case.dispatch"
     # Where a case's region code is (audit rows carry it): the attribute on the case.

@@ -363,7 +363,7 @@ def test_a_county_case_waiting_is_told_the_limit_its_month_allows(client_for, ca
 
 def test_a_reveal_redirects_and_a_reload_neither_posts_nor_audits_again(client_for, cast, monkeypatch):
     from anju.audit.models import AccessRecord
-    from anju.disputes import views
+    from anju.workflow import personal
 
     dispute = cast.dispute()
     party = dispute.parties.get(name="甲当事人一")
@@ -379,7 +379,7 @@ def test_a_reveal_redirects_and_a_reload_neither_posts_nor_audits_again(client_f
     assert AccessRecord.objects.filter(field="phone", actor__username="mediator_a1").count() == 1
     # Shown to that person only, and for a while only.
     assert testing.PARTY_PHONE not in text(client_for("officer_a").get(f"/disputes/{dispute.pk}/"))
-    monkeypatch.setattr(views, "REVEAL_SECONDS", -1)
+    monkeypatch.setattr(personal, "REVEAL_SECONDS", -1)
     client.post(
         f"/disputes/{dispute.pk}/parties/{party.pk}/reveal/", {"field": "id_number", "purpose": "核实身份"}
     )
