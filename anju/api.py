@@ -17,6 +17,7 @@ from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
 from anju.regions.api import router as regions_router
 from anju.reports.api import router as reports_router
+from anju.workflow.personal import TooManySearches
 from anju.worktime.api import router as calendar_router
 
 api = NinjaAPI(
@@ -53,6 +54,11 @@ def forbidden(request, exc):
     # An action that refuses with a reason (raised translated, for this request) tells it; a bare
     # refusal is the role gate's.
     return _error(request, 403, str(exc) or _("Not permitted for your role."))
+
+
+@api.exception_handler(TooManySearches)
+def too_many(request, exc):
+    return _error(request, 429, str(exc))
 
 
 @api.exception_handler(OutOfScope)

@@ -278,6 +278,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Duplicate searches at registration compare parties' phones and ID numbers with the cases on file:
+# each can confirm whose a number is, so a person may make only so many an hour (issue 11).
+ANJU_DUPLICATE_SEARCHES_PER_HOUR = env_int("ANJU_DUPLICATE_SEARCHES_PER_HOUR", 60, minimum=1, maximum=10_000)
 ANJU_ATTACHMENT_MAX_BYTES = env_int("ANJU_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 ANJU_IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1, maximum=1024) * 1024 * 1024
 

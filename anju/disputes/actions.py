@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
@@ -18,14 +19,15 @@ from django.utils.translation import gettext as _
 
 from anju.accounts.choices import MEDIATING_ROLES
 from anju.accounts.models import RoleAssignment, User
-from anju.audit.actions import record, refusals_recorded
+from anju.audit.actions import record, record_access, refusals_recorded
+from anju.audit.models import AuditEvent, Result
 from anju.core import rows
 from anju.core.personal import validate_id_number, validate_phone
 from anju.core.rows import insert
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, engine, extensions, limits
+from anju.workflow import alerts, attachments, engine, extensions, limits, personal
 
 from . import kind as kind_rules
 from .choices import (
@@ -152,40 +154,123 @@ def clean_parties(parties: list[dict]) -> list[dict]:
     return cleaned
 
 
-def register_dispute(
+class PossibleDuplicates(ValidationError):
+    """The registration matches cases already on file; `cases` lists them. Nothing was saved."""
+
+    def __init__(self, cases: list[Dispute]):
+        super().__init__(_("Possible duplicates: check them before registering."), code="duplicates")
+        self.cases = cases
+
+
+DUPLICATE_SEARCH = "dispute.duplicate_search"
+DUPLICATE_PURPOSE = "查重：登记时比对当事人"
+
+
+def check_registration(
     actor, *, region: Region, parties: list[dict], attachments: Sequence[UploadedFile] = (), **fields
+) -> tuple[Dispute, list[dict]]:
+    """Everything a registration is refused for, checked before anything is written, searched or
+    numbered: the unsaved case and the cleaned parties. The duplicate search comes only after it,
+    so a guessed phone or ID number never gets another answer than a refusal would."""
+    if not covers(actor, "case.handle", region.code):
+        raise OutOfScope(_("You may not register disputes in %(region)s.") % {"region": region})
+    if region.is_retired:
+        raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
+    parties = clean_parties(parties)
+    check_subtype(fields.get("subtype"), fields.get("category"))
+    # Before a number is taken: a file the case cannot take leaves no gap in the numbers.
+    check_registration_files(attachments)
+    level = REGION_LEVEL_TO_HANDLING[region.level]
+    dispute = Dispute(
+        region=region,
+        origin_level=level,
+        handling_level=level,
+        handling_unit_id=handling_unit_for(region, level),
+        registered_by=actor,
+        registered_at=timezone.now(),
+        **fields,
+    )
+    # The field values are checked before a number is taken; the foreign keys and the number
+    # are ours already (scoped region, the actor, the counter), so no query re-checks them.
+    dispute.full_clean(
+        exclude=["number", "mediators", "region", "handling_unit", "registered_by", "subtype"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    return dispute, parties
+
+
+def find_duplicates(actor, dispute: Dispute, parties: list[dict]) -> list[Dispute]:
+    """The cases a registration may repeat (queries.possible_duplicates), searched as an audited
+    use of personal data: at most ANJU_DUPLICATE_SEARCHES_PER_HOUR searches a person an hour (a
+    refusal is on record), an audit row for every search, and an access record for every party
+    whose phone or ID number matched, since the match tells the searcher whose number it is."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    done = AuditEvent.objects.filter(
+        action=DUPLICATE_SEARCH, actor_username=actor.get_username(), at__gte=since, result=Result.OK
+    ).count()
+    if done >= settings.ANJU_DUPLICATE_SEARCHES_PER_HOUR:
+        record(actor, DUPLICATE_SEARCH, region_code=dispute.region_id, result=Result.REFUSED, detail="limit")
+        raise personal.TooManySearches(
+            _(
+                "You have searched for duplicates %(count)d times in the last hour, the most allowed. "
+                "Register without the search, or try again later."
+            )
+            % {"count": done}
+        )
+    phones = {p["phone"] for p in parties if p.get("phone")}
+    id_numbers = {p["id_number"] for p in parties if p.get("id_number")}
+    from .queries import possible_duplicates
+
+    found = possible_duplicates(
+        actor,
+        region_code=dispute.region_id,
+        category=dispute.category,
+        description=dispute.description,
+        phones=sorted(phones),
+        id_numbers=sorted(id_numbers),
+    )
+    matched = [
+        (party, field)
+        for party in Party.objects.filter(dispute__in=found).order_by("pk")
+        for field, wanted in (("phone", phones), ("id_number", id_numbers))
+        if getattr(party, field) and getattr(party, field) in wanted
+    ]
+    with transaction.atomic():
+        for party, field in matched:
+            record_access(actor, party, field, region_code=party.dispute.region_id, purpose=DUPLICATE_PURPOSE)
+        record(
+            actor,
+            DUPLICATE_SEARCH,
+            region_code=dispute.region_id,
+            after={"found": [d.number for d in found], "personal_matches": len(matched)},
+        )
+    return found
+
+
+def register_dispute(
+    actor,
+    *,
+    region: Region,
+    parties: list[dict],
+    attachments: Sequence[UploadedFile] = (),
+    check_duplicates: bool = False,
+    **fields,
 ) -> Dispute:
     """Register a dispute where it arose. Grid workers, mediators and centre operators may, for
     regions in their jurisdiction; the handling unit starts at the level where it arose. The
     photos and scans taken on site join the file in the same transaction, each as add_attachment
-    adds one."""
+    adds one. With `check_duplicates`, a registration that may repeat a case on file is refused
+    with PossibleDuplicates, after every other check has passed."""
     with refusals_recorded(actor, "dispute.register", region_code=region.code):
-        if not covers(actor, "case.handle", region.code):
-            raise OutOfScope(_("You may not register disputes in %(region)s.") % {"region": region})
-        if region.is_retired:
-            raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
-        parties = clean_parties(parties)
-        check_subtype(fields.get("subtype"), fields.get("category"))
-        # Before a number is taken: a file the case cannot take leaves no gap in the numbers.
-        check_registration_files(attachments)
-        level = REGION_LEVEL_TO_HANDLING[region.level]
-        now = timezone.now()
-        dispute = Dispute(
-            region=region,
-            origin_level=level,
-            handling_level=level,
-            handling_unit_id=handling_unit_for(region, level),
-            registered_by=actor,
-            registered_at=now,
-            **fields,
+        dispute, parties = check_registration(
+            actor, region=region, parties=parties, attachments=attachments, **fields
         )
-        # The field values are checked before a number is taken; the foreign keys and the number
-        # are ours already (scoped region, the actor, the counter), so no query re-checks them.
-        dispute.full_clean(
-            exclude=["number", "mediators", "region", "handling_unit", "registered_by", "subtype"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        if check_duplicates:
+            found = find_duplicates(actor, dispute, parties)
+            if found:
+                raise PossibleDuplicates(found)
+        now = dispute.registered_at
         dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
         with transaction.atomic():
             insert(dispute)

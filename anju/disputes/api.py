@@ -144,26 +144,22 @@ def create_dispute(request, payload: DisputeIn):
     actions.check_subtype(subtype, payload.category)
 
     def create():
-        parties = actions.clean_parties(_party_values(payload))
-        if payload.check_duplicates:
-            duplicates = queries.possible_duplicates(
-                request.auth,
-                region_code=region.code,
-                category=payload.category,
-                description=payload.description,
-                phones=[p["phone"] for p in parties],
-                id_numbers=[p["id_number"] for p in parties],
-            )
-            if duplicates:
-                return 409, {
-                    "code": 409,
-                    "description": _("Possible duplicates: send check_duplicates=false to register anyway."),
-                    "duplicates": [{"id": d.pk, "number": d.number, "title": d.title} for d in duplicates],
-                }
         fields = payload.model_dump(exclude={"region", "parties", "check_duplicates", "subtype"})
-        dispute = actions.register_dispute(
-            request.auth, region=region, parties=parties, subtype=subtype, **fields
-        )
+        try:
+            dispute = actions.register_dispute(
+                request.auth,
+                region=region,
+                parties=_party_values(payload),
+                subtype=subtype,
+                check_duplicates=payload.check_duplicates,
+                **fields,
+            )
+        except actions.PossibleDuplicates as duplicates:
+            return 409, {
+                "code": 409,
+                "description": _("Possible duplicates: send check_duplicates=false to register anyway."),
+                "duplicates": [{"id": d.pk, "number": d.number, "title": d.title} for d in duplicates.cases],
+            }
         return 201, case_file(dispute, request.auth, fresh=True)
 
     def answer_for(dispute_id):

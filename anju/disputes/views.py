@@ -21,6 +21,7 @@ from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 from anju.workflow import alerts, personal
+from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, deadlines, forms, queries
@@ -141,29 +142,26 @@ def dispute_create(request):
             blocks = [i for i, p in enumerate(parties.cleaned_data) if p]
             party_rows = [parties.cleaned_data[i] for i in blocks]
             region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
+            fields = {k: v for k, v in data.items() if k not in {"region", "confirm_new"}}
             try:
-                cleaned = actions.clean_parties(party_rows)
-                # A wrong subtype is said before the duplicates, or the user confirms a case that
-                # then cannot be saved.
-                actions.check_subtype(data.get("subtype"), data["category"])
-                if not data["confirm_new"]:
-                    duplicates = queries.possible_duplicates(
-                        request.user,
-                        region_code=region.code,
-                        category=data["category"],
-                        description=data["description"],
-                        phones=[p.get("phone", "") for p in cleaned],
-                        id_numbers=[p.get("id_number", "") for p in cleaned],
-                    )
-                if not duplicates:
-                    fields = {k: v for k, v in data.items() if k not in {"region", "confirm_new"}}
-                    # The form's `attachments` are the action's: it adds them inside the registration.
-                    dispute = actions.register_dispute(request.user, region=region, parties=cleaned, **fields)
-                    messages.success(request, _("Registered as %(number)s.") % {"number": dispute.number})
-                    return redirect("disputes:detail", dispute_id=dispute.pk)
+                # The form's `attachments` are the action's: it adds them inside the registration.
+                dispute = actions.register_dispute(
+                    request.user,
+                    region=region,
+                    parties=party_rows,
+                    check_duplicates=not data["confirm_new"],
+                    **fields,
+                )
+                messages.success(request, _("Registered as %(number)s.") % {"number": dispute.number})
+                return redirect("disputes:detail", dispute_id=dispute.pk)
+            except actions.PossibleDuplicates as found:
+                duplicates = found.cases
                 form.data = form.data.copy()
                 form.data["confirm_new"] = "on"
                 status = 200
+            except TooManySearches as refused:
+                form.add_error("confirm_new", str(refused))
+                status = 429
             except ValidationError as error:
                 _show_registration_errors(form, parties, blocks, error)
         _say_files_were_dropped(form, len(request.FILES.getlist("attachments")))

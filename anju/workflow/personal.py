@@ -14,6 +14,13 @@ from anju.core.scoping import covers
 
 from .kinds import Kind
 
+
+class TooManySearches(PermissionDenied):
+    """A person searched by personal data (a phone or ID number, for duplicates) more often in the
+    last hour than the county allows: each search can confirm whose a number is, so searches are
+    counted and limited, and the refusal is on record. The API answers 429."""
+
+
 # How long a full value stays shown to the person who revealed it, across reloads of the page.
 REVEAL_SECONDS = 300
 SESSION_KEY = "anju.revealed"
