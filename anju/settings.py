@@ -199,6 +199,7 @@ MIDDLEWARE = [
     "anju.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "anju.core.inputs.ControlCharacterMiddleware",
     "anju.core.middleware.ApiErrorBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
