@@ -83,11 +83,6 @@ def provide_roles(roles: Roles) -> None:
     _roles, _role_perms = roles, roles.perms
 
 
-def role_perms(role: str) -> frozenset[str]:
-    """The permissions a role carries (none for a role nobody declared)."""
-    return _role_perms.get(role, frozenset())
-
-
 def _assignments(user) -> list[tuple[str, str]]:
     cache = getattr(user, "_anju_assignments", None)
     if cache is None:
