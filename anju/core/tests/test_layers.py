@@ -3,6 +3,7 @@ and the check itself catches each way an upward import can be written."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import anju
@@ -98,3 +99,14 @@ def test_the_reason_names_both_apps(tmp_path):
     assert str(violation) == (
         "regions/queries.py:1: regions imports anju.accounts.models: accounts stands above regions"
     )
+
+
+def test_the_architecture_notes_list_the_same_layers():
+    notes = (ANJU.parent / "docs" / "architecture.md").read_text()
+    section = notes.split("## Layers", 1)[1].split("\n## ", 1)[0]
+    listed = [
+        tuple(re.findall(r"`([a-z]+)`", line.split(":", 1)[0]))
+        for line in section.splitlines()
+        if re.match(r"\d+\. ", line)
+    ]
+    assert listed == list(LAYERS)
