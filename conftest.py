@@ -13,7 +13,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from anju.core.testing import build_cast
+    from anju.demo.testing import build_cast
 
     with django_db_blocker.unblock():
         build_cast()
@@ -21,7 +21,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def cast(db):
-    from anju.core.testing import Cast
+    from anju.demo.testing import Cast
 
     return Cast()
 

@@ -7,9 +7,10 @@ from django.views.generic.base import RedirectView
 from anju.accounts.views import LoginView
 from anju.api import api
 from anju.core import views as core_views
+from anju.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page links; answering it keeps the logs free of 404s.
     path("favicon.ico", RedirectView.as_view(url=static("anju/favicon.svg"), permanent=True)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
@@ -27,8 +28,7 @@ def read_import_file(name: str) -> tuple[Path, tabular.Table]:
 
 def acting_user(username: str | None, *, system_allowed: bool = True):
     """The active account named by --as, or the system itself when none is named and that is allowed."""
-    from anju.accounts.models import User
-
+    User = get_user_model()
     if not username:
         if system_allowed:
             return SYSTEM

@@ -4,19 +4,21 @@ A role assigned on a region covers that region's subtree, and a region's subtree
 starts with its code. `prefixes_for(user, perm)` turns a user's assignments into the shortest set of
 code prefixes once per request; `ScopedQuerySet.visible_to` filters on them. Out of scope is a 404,
 never a 403, so nobody learns that an object exists outside their jurisdiction; a write that would
-land outside it is refused with OutOfScope, which the API answers without its reason."""
+land outside it is refused with OutOfScope, which the API answers without its reason.
+
+Roles themselves belong to accounts, which stands above core: scoping reads them through `Roles`,
+which accounts provides when the app registry is ready (AccountsConfig.ready)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
+from typing import Protocol
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
-
-from anju.accounts.choices import ROLE_PERMS
 
 from . import rows
 
@@ -60,22 +62,35 @@ def minimal_prefixes(codes: Iterable[str]) -> list[str]:
     return sorted(result)
 
 
-@cache
-def _assignments_sql() -> str:
-    from anju.accounts.models import RoleAssignment
+class Roles(Protocol):
+    """What scoping needs to know about roles. accounts answers it from its own tables."""
 
-    table = connection.ops.quote_name(RoleAssignment._meta.db_table)
-    return f"SELECT role, region_id FROM {table} WHERE user_id = %s ORDER BY region_id, role"  # noqa: S608
+    # Each role's permissions: {"mediator": frozenset({"case.view", ...}), ...}.
+    perms: Mapping[str, frozenset[str]]
+
+    def assignments(self, user_id) -> list[tuple[str, str]]:
+        """The (role, region code) pairs the user holds. This runs on every signed-in request."""
+        ...
+
+
+_roles: Roles | None = None
+_role_perms: Mapping[str, frozenset[str]] = {}
+
+
+def provide_roles(roles: Roles) -> None:
+    """Called once, by the app that keeps role assignments (accounts), when Django is ready."""
+    global _roles, _role_perms
+    _roles, _role_perms = roles, roles.perms
 
 
 def _assignments(user) -> list[tuple[str, str]]:
     cache = getattr(user, "_anju_assignments", None)
     if cache is None:
-        # Plain SQL: this runs on every signed-in request, and compiling the ORM query cost more
-        # than the query itself.
-        with connection.cursor() as cursor:
-            cursor.execute(_assignments_sql(), [user.pk])
-            cache = [tuple(row) for row in cursor.fetchall()]
+        if _roles is None:
+            raise ImproperlyConfigured(
+                "No app provides roles to scoping: add anju.accounts to INSTALLED_APPS."
+            )
+        cache = _roles.assignments(user.pk)
         user._anju_assignments = cache
     return cache
 
@@ -96,7 +111,9 @@ def prefixes_for(user, perm: str) -> list[str] | None:
         return []
     if user.is_superuser:
         return ALL
-    return minimal_prefixes(region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ()))
+    return minimal_prefixes(
+        region for role, region in _assignments(user) if perm in _role_perms.get(role, ())
+    )
 
 
 def units_for(user, perm: str) -> list[str] | None:
@@ -106,7 +123,7 @@ def units_for(user, perm: str) -> list[str] | None:
         return []
     if user.is_superuser:
         return ALL
-    return sorted({region for role, region in _assignments(user) if perm in ROLE_PERMS.get(role, ())})
+    return sorted({region for role, region in _assignments(user) if perm in _role_perms.get(role, ())})
 
 
 def perm_for(model, action: str) -> str:

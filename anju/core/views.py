@@ -1,4 +1,4 @@
-"""Base pieces every page uses: the role gate and the home page."""
+"""Base pieces every page uses: the role gate, the page marks the URL walker reads, the health check."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_POST
-
-from anju.accounts.choices import ROLE_PERMS
 
 from .scoping import has_perm_anywhere
 
@@ -64,18 +61,6 @@ def post_only(view):
     wrapped = require_POST(view)
     wrapped.post_only = True
     return wrapped
-
-
-@signed_in
-def home(request):
-    assignments = request.user.role_assignments.select_related("region").order_by("region_id", "role")
-    perms = sorted({p for a in assignments for p in ROLE_PERMS.get(a.role, ())})
-    work = None
-    if has_perm_anywhere(request.user, "case.view"):
-        from anju.disputes.queries import work_queue
-
-        work = {name: queryset.count() for name, queryset in work_queue(request.user).items()}
-    return render(request, "core/home.html", {"assignments": assignments, "perms": perms, "work": work})
 
 
 @public

@@ -10,8 +10,9 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
+from anju.accounts.idempotency import idempotent
 from anju.accounts.models import User
-from anju.core.api import idempotent, perm_auth
+from anju.core.api import perm_auth
 from anju.core.dates import check_day_order
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region

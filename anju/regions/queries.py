@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from anju.accounts.models import RoleAssignment
 from anju.core.scoping import ALL, prefixes_for
 
 from .models import Region, RegionBorder
@@ -36,10 +35,12 @@ def search(user, text: str, limit: int = 50) -> QuerySet[Region]:
     )
 
 
-def staff_of(region: Region, user) -> QuerySet[RoleAssignment]:
+def staff_of(region: Region, user) -> QuerySet:
+    """The role assignments on this region the user may see. accounts hangs them on the region
+    (`role_assignments`); regions stands below accounts, so it reads them through that relation
+    rather than importing accounts."""
     return (
-        RoleAssignment.objects.visible_to(user, "view")
-        .filter(region=region)
+        region.role_assignments.visible_to(user, "view")
         .select_related("user")
         .filter(user__is_active=True)
         .order_by("role", "user__username")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anju.accounts.middleware import KEY as LAST_SEEN
 from anju.audit.models import AuditEvent
-from anju.core.testing import PASSWORD
+from anju.demo.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

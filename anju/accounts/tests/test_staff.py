@@ -4,7 +4,7 @@ import pytest
 
 from anju.accounts.models import RoleAssignment, User
 from anju.audit.models import AuditEvent
-from anju.core import testing
+from anju.demo import testing
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from anju.accounts.models import ApiToken, RoleAssignment
 from anju.accounts.tokens import create_token
-from anju.core import testing
 from anju.core.scoping import SYSTEM
-from anju.core.testing import bearer
+from anju.demo import testing
+from anju.demo.testing import bearer
 from anju.disputes.tests.factories import new_case, post
 from anju.regions.models import Region
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from anju.audit.actions import record, record_access
 from anju.audit.models import AccessRecord, AppendOnlyError, AuditEvent
-from anju.core import testing
+from anju.demo import testing
 
 pytestmark = pytest.mark.django_db
 

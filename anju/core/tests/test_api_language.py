@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from anju.audit.models import AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes.models import Dispute
 from anju.disputes.tests.factories import new_case, post, registered
 

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from anju.core import testing
 from anju.core.inputs import strip_control
+from anju.demo import testing
 
 pytestmark = pytest.mark.django_db
 

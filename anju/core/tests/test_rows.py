@@ -8,8 +8,8 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from anju.audit.models import AuditEvent
-from anju.core import testing
 from anju.core.rows import by_key, insert
+from anju.demo import testing
 from anju.disputes.models import Dispute, Party
 from anju.regions.models import Level, Region
 

@@ -7,7 +7,7 @@ from django.http import Http404
 from anju.audit.actions import record
 from anju.audit.models import AuditEvent
 from anju.core.scoping import SYSTEM, get_scoped_or_404
-from anju.core.testing import MEMBERS
+from anju.demo.testing import MEMBERS
 from anju.disputes.models import Dispute
 from anju.regions.models import Region
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from anju.accounts.choices import ROLE_PERMS
 from anju.accounts.models import RoleAssignment
-from anju.core import testing
 from anju.core.urlwalk import MISSING, Endpoint, access_rule, endpoints, post_only
+from anju.demo import testing
 
 ALL_ENDPOINTS = [e for e in endpoints() if e.name and not e.name.endswith(":")]
 APP_ENDPOINTS = [e for e in ALL_ENDPOINTS if not e.is_admin]

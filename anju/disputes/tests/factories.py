@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes import actions
 from anju.disputes.models import Dispute
 

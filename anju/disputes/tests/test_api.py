@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from anju.audit.models import AccessRecord, AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes.models import Alert, Dispute, Subtype
 
 from .factories import new_case, post, registered, resolved, today

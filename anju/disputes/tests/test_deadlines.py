@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone, translation
 
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes import actions, deadlines, tasks
 from anju.disputes.models import Agreement, Alert, Dispute, ExtensionRequest
 from anju.worktime.models import CalendarDay

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 
 from anju.audit.models import AccessRecord, AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.regions.models import Region
 
 from .factories import new_case, post

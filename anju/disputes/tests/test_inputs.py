@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone, translation
 
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes.models import Dispute
 
 from .factories import new_case, post

@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from anju.audit.models import AuditEvent
-from anju.core import tabular, testing
+from anju.core import tabular
 from anju.core.urlwalk import MISSING, access_rule, endpoints
+from anju.demo import testing
 from anju.disputes import ledger
 from anju.disputes.models import Alert, CaseCounter, Dispute, Party, TimelineEntry
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from anju.accounts.models import User
 from anju.audit.models import AccessRecord, AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes.models import Dispute, Subtype
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment, User
-from anju.core import testing
+from anju.demo import testing
 from anju.disputes import actions
 from anju.disputes.models import Alert, Dispute, ExtensionRequest
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
 from anju.audit.models import AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.regions.models import Region
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@
 import pytest
 
 from anju.audit.models import AuditEvent
-from anju.core import testing
+from anju.demo import testing
 from anju.regions.models import Region, RegionBorder
 
 pytestmark = pytest.mark.django_db

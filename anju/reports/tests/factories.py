@@ -12,8 +12,8 @@ import itertools
 from django.utils import timezone
 
 from anju.accounts.models import User
-from anju.core import testing
-from anju.core.testing import local
+from anju.demo import testing
+from anju.demo.testing import local
 from anju.disputes.choices import HANDLING_CODE_LENGTH
 from anju.disputes.models import Dispute, TimelineEntry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from anju.core import testing
+from anju.demo import testing
 
 pytestmark = pytest.mark.django_db
 

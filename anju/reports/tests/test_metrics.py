@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from anju.core import testing
-from anju.core.testing import local
+from anju.demo import testing
+from anju.demo.testing import local
 from anju.disputes import actions
 from anju.disputes.choices import Category
 from anju.disputes.models import Dispute

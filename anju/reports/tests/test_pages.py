@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anju.core import testing
+from anju.demo import testing
 
 pytestmark = pytest.mark.django_db
 

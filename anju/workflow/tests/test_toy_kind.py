@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 
 from anju.audit.models import AuditEvent, Result
-from anju.core.testing import TOWNSHIP_A, VILLAGE_A1, local
+from anju.demo.testing import TOWNSHIP_A, VILLAGE_A1, local
 from anju.workflow import alerts, engine, extensions, kinds, limits, sweep
 from anju.workflow.transitions import table, transition
 

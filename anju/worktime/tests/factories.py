@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anju.core.testing import COUNTY_TZ
+from anju.demo.testing import COUNTY_TZ
 from anju.worktime.choices import DayKind
 
 UTC = dt.UTC

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from anju.audit.models import AuditEvent
 from anju.core.scoping import SYSTEM
 from anju.core.tabular import read_table
-from anju.core.testing import local
+from anju.demo.testing import local
 from anju.worktime import actions
 from anju.worktime import calendar as wc
 from anju.worktime.calendar import WorkingCalendar

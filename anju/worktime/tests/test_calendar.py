@@ -9,7 +9,7 @@ import random
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from anju.core.testing import COUNTY_TZ, local
+from anju.demo.testing import COUNTY_TZ, local
 from anju.worktime import calendar as wc
 from anju.worktime.calendar import WorkingCalendar
 from anju.worktime.checks import check_working_hours

@@ -18,10 +18,9 @@ from django.db.models import OuterRef, Subquery
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment, User
 from anju.audit.actions import record
+from anju.core.scoping import SYSTEM
 from anju.regions.choices import GridType, Level
 from anju.regions.models import Region, RegionBorder
-
-from .scoping import SYSTEM
 
 DEMO_COUNTY_CODE = "629901"
 DEMO_COUNTY_NAME = "安居县"

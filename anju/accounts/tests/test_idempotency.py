@@ -80,9 +80,9 @@ def test_a_key_reused_for_another_request_is_refused_in_the_callers_language(cli
 
 def stale(monkeypatch, **fields):
     """Make the one claim look like a request whose worker was killed before it answered."""
-    from anju.core import api
+    from anju.accounts import idempotency
 
-    monkeypatch.setattr(api, "STALE_AFTER", dt.timedelta(0))
+    monkeypatch.setattr(idempotency, "STALE_AFTER", dt.timedelta(0))
     IdempotencyRecord.objects.filter(key=KEY["Idempotency-Key"]).update(status=0, body={}, **fields)
 
 
@@ -129,7 +129,7 @@ def test_a_killed_request_with_no_trail_is_not_done_twice(client_for, monkeypatc
 def test_of_two_retries_taking_over_a_killed_request_one_does_the_work(client_for, monkeypatch):
     from django.utils import timezone
 
-    from anju.core import api
+    from anju.accounts import idempotency
 
     client = client_for("grid_a1")
     post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
@@ -138,7 +138,7 @@ def test_of_two_retries_taking_over_a_killed_request_one_does_the_work(client_fo
     def other_retry_first(claim):  # the other retry takes the claim between our read and our update
         IdempotencyRecord.objects.filter(pk=claim.pk).update(created_at=timezone.now(), request_id="other")
 
-    monkeypatch.setattr(api, "_work_of", other_retry_first)
+    monkeypatch.setattr(idempotency, "_work_of", other_retry_first)
     again = post(client, "/api/disputes", new_case(check_duplicates=False), **KEY)
     assert again.status_code == 409 and again.json()["description"] == STILL_RUNNING
     assert Dispute.objects.filter(title=new_case()["title"]).count() == 1

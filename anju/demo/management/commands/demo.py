@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.core.seeding import DEMO_PASSWORD, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_PASSWORD, seed_county, seed_disputes
 
 DEMO_CASES = 3000
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment
-from anju.core.seeding import DEMO_PASSWORD, build_tree
+from anju.demo.seeding import DEMO_PASSWORD, build_tree
 from anju.regions import codes
 from anju.regions.choices import Level
 from anju.regions.models import Region
@@ -83,7 +83,7 @@ def test_stopping_the_demo_with_sigterm_stops_its_worker_and_sweep(monkeypatch):
     import signal
     import subprocess
 
-    from anju.core.management.commands import demo
+    from anju.demo.management.commands import demo
 
     started = []
 
@@ -141,7 +141,7 @@ def test_seed_refuses_bad_arguments(args, message):
 
 
 def test_seed_leaves_the_planner_knowing_how_many_cases_there_are():
-    from anju.core.testing import planner_rows
+    from anju.demo.testing import planner_rows
     from anju.disputes.models import Dispute
 
     call_command("seed", "--county", "629903", "--townships", "1", "--cases", "120", stdout=io.StringIO())
@@ -185,7 +185,7 @@ def test_seed_cases_makes_a_deterministic_valid_load():
     from anju.disputes.models import CaseCounter
 
     CaseCounter.objects.filter(county_code="629903").delete()
-    from anju.core.seeding import seed_disputes
+    from anju.demo.seeding import seed_disputes
 
     seed_disputes(cases=300, seed=5, county_code="629903")
     assert sorted(disputes.values_list("region_id", "category", "status")) == first

@@ -1,8 +1,7 @@
 from django.conf import settings
 
 from anju.accounts.choices import Perm
-
-from .scoping import has_perm_anywhere
+from anju.core.scoping import has_perm_anywhere
 
 
 def platform(request):

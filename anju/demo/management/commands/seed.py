@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from anju.core.rows import analyze
-from anju.core.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes
 from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
 from anju.regions import codes
 
