@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -20,7 +18,7 @@ from anju.audit.actions import record_access
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, personal
+from anju.workflow import alerts, attachments, personal
 from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
@@ -476,15 +474,10 @@ def attachment_add(request, dispute_id: int):
 @role_required("case.view")
 def attachment_download(request, dispute_id: int, attachment_id: int):
     """Files are served only through here, inside the jurisdiction; every download is logged."""
-    from django.http import FileResponse
-
     from .models import Attachment
 
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dispute=dispute)
     with transaction.atomic():
         record_access(request.user, attachment, "file", region_code=dispute.region_id, purpose="download")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachments.download(attachment, attachment.original_name)

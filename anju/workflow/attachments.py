@@ -3,6 +3,8 @@ their names, and added to any kind's file with a timeline row and an audit row."
 
 from __future__ import annotations
 
+import re
+import zlib
 from collections.abc import Sequence
 
 from django.conf import settings
@@ -34,6 +36,50 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+# Names in a PDF that make it act rather than show: scripts, launching programs, files carried
+# inside, rich media. A county's scans and printed documents have none of them.
+ACTIVE_PDF_NAMES = frozenset(
+    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia"}
+)
+_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+# What the streams of one PDF may inflate to while being read for active content: a compressed
+# stream that unpacks to more than this is refused rather than read (a bomb, not a scan).
+PDF_INFLATE_LIMIT = 64 * 2**20
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    """The names in PDF text, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {
+        re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), n)
+        for n in _PDF_NAME.findall(data)
+    }
+
+
+def pdf_is_active(data: bytes) -> bool:
+    """Does the PDF hold scripts, launch actions, embedded files or rich media, in its plain text
+    or in its compressed streams (object streams hide dictionaries there)? A stream that inflates
+    past PDF_INFLATE_LIMIT counts as active: it is not read further."""
+    if _pdf_names(data) & ACTIVE_PDF_NAMES:
+        return True
+    budget = PDF_INFLATE_LIMIT
+    for match in _PDF_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            inflated = inflater.decompress(data[match.end() : match.end() + budget], budget)
+        except zlib.error:
+            continue  # not a Flate stream (an image's DCT data, say)
+        if inflater.unconsumed_tail:
+            return True
+        budget -= len(inflated)
+        if budget <= 0:
+            return True
+        if _pdf_names(inflated) & ACTIVE_PDF_NAMES:
+            return True
+    return False
+
+
 def check_attachment(upload) -> tuple[str, str]:
     """The content type and extension of a file the case file takes (JPEG, PNG, WebP or PDF, up to
     ANJU_ATTACHMENT_MAX_MB), told by its first bytes; a ValidationError saying why it is not one."""
@@ -46,7 +92,32 @@ def check_attachment(upload) -> tuple[str, str]:
     kind = sniff(head)
     if kind is None:
         raise ValidationError(_("Only photos (JPEG, PNG, WebP) and PDF files can be attached."))
+    if kind[0] == "application/pdf":
+        data = upload.read()
+        upload.seek(0)
+        if pdf_is_active(data):
+            raise ValidationError(
+                _(
+                    "This PDF holds scripts, embedded files or actions, which the case file does not take. "
+                    "Print it to a new PDF or scan the paper instead."
+                )
+            )
     return kind
+
+
+def download(attachment, filename: str):
+    """The response that serves a stored file: always as a download, never shown by the browser
+    as a page of the site (a PDF's scripts, an SVG's, a polyglot's), with its type fixed and a
+    sandbox for any browser that shows it anyway. Images still show in the case page's <img>."""
+    from urllib.parse import quote
+
+    from django.http import FileResponse
+
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def check_files(uploads: Sequence[UploadedFile], limit: int) -> None:
