@@ -271,6 +271,8 @@ def register_dispute(
             if found:
                 raise PossibleDuplicates(found)
         now = dispute.registered_at
+        # Waiting to be accepted is a stage with a limit of its own: no case waits unnoticed.
+        limits.start_limit(DISPUTE, dispute, now)
         dispute.number = next_number(region.code[:6], timezone.localdate(now).year)
         with transaction.atomic():
             insert(dispute)
@@ -575,10 +577,12 @@ def assign_down(
 
 
 def _move(d: Dispute, level: str, reason: str) -> None:
+    """The case goes to another level and waits there to be accepted, with the acceptance limit of
+    that level counted from now."""
     d.handling_level = level
     d.handling_unit_id = handling_unit_for(d.region, level)
     d.accepted_at = None
-    limits.clear_limit(d)
+    limits.start_limit(DISPUTE, d, timezone.now())
     d.save()
     d.mediators.clear()
     alerts.raise_alert(DISPUTE, d, d.handling_unit_id, reason)

@@ -44,6 +44,8 @@ class SweepReport:
     overdue: int = 0
     escalated: int = 0
     reminded: int = 0
+    # Open cases that had no running limit and were given their stage's.
+    limited: int = 0
 
 
 def sweep(now: dt.datetime | None = None) -> SweepReport:
@@ -55,12 +57,29 @@ def sweep(now: dt.datetime | None = None) -> SweepReport:
 
 def _sweep(now: dt.datetime) -> SweepReport:
     overdue_action()  # a bad setting stops the sweep before it cards anything
+    limited = shared_sweep.give_missing_limits(DISPUTE, _stage_start)
     cards = shared_sweep.cards(DISPUTE, now)
-    report = SweepReport(warned=cards.warned, overdue=cards.overdue, escalated=cards.escalated)
+    report = SweepReport(
+        warned=cards.warned, overdue=cards.overdue, escalated=cards.escalated, limited=limited
+    )
     report.reminded = remind_confirmation(now)
-    if report.warned or report.overdue or report.reminded:
+    if report.warned or report.overdue or report.reminded or report.limited:
         record(SYSTEM, "dispute.sweep", after=report.__dict__)
     return report
+
+
+def _stage_start(dispute) -> dt.datetime:
+    """When a case without a limit entered the stage it is in: its acceptance, or its registration
+    (for a case escalated before waiting had a limit, the last move up is on its timeline)."""
+    if dispute.status != Status.REGISTERED and dispute.accepted_at is not None:
+        return dispute.accepted_at
+    moved = (
+        dispute.timeline.filter(transition__in=["escalate", "assign_down"])
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return moved or dispute.registered_at
 
 
 def remind_confirmation(now: dt.datetime) -> int:

@@ -23,7 +23,7 @@ from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, deadlines, forms, queries
-from .choices import TRANSITIONS
+from .choices import TRANSITIONS, Status
 from .kind import DISPUTE
 from .models import Dispute, Party
 
@@ -402,7 +402,10 @@ def my_work(request):
         label_rows(rows)
         for row in rows:
             # A case waiting to be accepted has no limit yet: show the one acceptance starts.
-            row.limit_days = None if row.due_at else deadlines.limit_days(row, calendar=calendar)
+            # Waiting to be accepted: besides the acceptance limit, the time acceptance will give.
+            row.limit_days = (
+                deadlines.limit_days(row, calendar=calendar) if row.status == Status.REGISTERED else None
+            )
         more = f"{reverse('disputes:list')}?queue={name}" if total > len(rows) else ""
         lists.append((forms.WORK_LIST_LABELS[name], rows, total, more))
     return render(

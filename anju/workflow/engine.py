@@ -68,8 +68,9 @@ def apply(
 ):
     """Apply the transition `name` of the kind's table to `case` and return the changed case.
 
-    `change` runs on the locked row before the status moves; it may refuse with a ValidationError
-    (nothing is written) and may return a line the timeline row adds to the note."""
+    `change` runs on the locked row, already in the status the transition enters; it may refuse
+    with a ValidationError (nothing is written) and may return a line the timeline row adds to the
+    note."""
     transition = kind.transitions[name]
     action = f"{kind.name}.{name}"
     # The refusal is recorded after the transaction has rolled back (exits run inner first).
@@ -93,11 +94,13 @@ def apply(
             )
         before = snapshot(kind, locked)
         from_status = locked.status
+        # The change sees the case in the status it enters: a time limit started there is that
+        # stage's (acceptance once escalated, mediation once accepted).
+        if transition.target is not None:
+            locked.status = transition.target
         said = change(locked) if change is not None else None
         if said:
             note = f"{note}\n{said}" if note else said
-        if transition.target is not None:
-            locked.status = transition.target
         locked.version += 1
         locked.save()
         add_timeline(kind, locked, actor, name, from_status, locked.status, note)

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.worktime.calendar import WorkingCalendar
+
 from . import alerts, limits
 from .engine import note_row
 from .kinds import Kind, all_kinds
@@ -87,6 +89,27 @@ def give_red(kind: Kind, pk, now: dt.datetime) -> tuple[object, bool] | None:
                 alerts.raise_alert(kind, case, kind.unit_above(case.handling_unit_id), reason)
                 escalated = False
     return case, escalated
+
+
+def give_missing_limits(kind: Kind, start_of, *, chunk: int = 1000) -> int:
+    """Open cases without a running limit (written before their stage had one, or imported from a
+    ledger) get the limit of the stage they are in, counted from `start_of(case)`, the moment
+    they entered it. Each case is set with a conditional update, so two sweeps give one limit."""
+    calendar = WorkingCalendar.from_database()
+    given = 0
+    while True:
+        waiting = list(
+            kind.model.objects.filter(status__in=kind.open_statuses, due_at__isnull=True).order_by("pk")[
+                :chunk
+            ]
+        )
+        if not waiting:
+            return given
+        for case in waiting:
+            due = kind.limits.due_for(case, start_of(case), calendar=calendar)
+            given += kind.model.objects.filter(pk=case.pk, due_at__isnull=True, status=case.status).update(
+                due_at=due, warned_at=None, overdue_at=None
+            )
 
 
 def cards(kind: Kind, now: dt.datetime | None = None) -> CardReport:

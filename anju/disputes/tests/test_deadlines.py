@@ -64,7 +64,9 @@ def test_the_sweep_warns_then_escalates_once(cast):
     assert tasks.sweep(in_warning).warned == 1
     assert tasks.sweep(in_warning).warned == 0  # once
     late = dt.datetime(2030, 3, 14, 9, 0, tzinfo=LOCAL)
-    report = tasks.sweep(late)
+    # The sweep escalates at `late`: the township's acceptance limit starts then.
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        report = tasks.sweep(late)
     assert (report.overdue, report.escalated) == (1, 1)
     dispute.refresh_from_db()
     assert (dispute.handling_level, dispute.handling_unit_id, dispute.status) == (
@@ -72,7 +74,8 @@ def test_the_sweep_warns_then_escalates_once(cast):
         testing.TOWNSHIP_A,
         "registered",
     )
-    again = tasks.sweep(late + dt.timedelta(hours=1))
+    with mock.patch("django.utils.timezone.now", return_value=late + dt.timedelta(hours=1)):
+        again = tasks.sweep(late + dt.timedelta(hours=1))
     assert (again.overdue, again.escalated) == (0, 0)  # never twice
     transitions = list(dispute.timeline.values_list("transition", flat=True))
     assert transitions.count("escalate") == 1 and "warn" in transitions and "overdue" in transitions
