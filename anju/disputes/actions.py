@@ -561,6 +561,20 @@ def escalate(actor, dispute: Dispute, *, reason: str, version: int | None = None
     return _apply(actor, dispute, "escalate", version=version, note=reason, change=change)
 
 
+def urge(actor, dispute: Dispute, *, reason: str, version: int | None = None) -> Dispute:
+    """催办: a unit above the handlers reminds them of the case, with what it expects; the reminder
+    reaches the handling unit's work queue and the timeline, and counts in the figures."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the handlers are to do.")})
+
+    def change(d: Dispute) -> None:
+        with alerts.county_language():
+            said = _("Urged: %(reason)s") % {"reason": reason.strip()}
+        alerts.raise_alert(DISPUTE, d, d.handling_unit_id, said)
+
+    return _apply(actor, dispute, "urge", version=version, note=reason, change=change)
+
+
 def assign_down(
     actor, dispute: Dispute, *, level: str, note: str = "", version: int | None = None
 ) -> Dispute:

@@ -236,6 +236,7 @@ TRANSITION_ENDPOINTS = [
     ("assign_down", "assign-down", AssignDownIn, _fields),
     ("transfer_out", "transfer", TransferIn, _fields),
     ("reopen", "reopen", ReasonIn, _fields),
+    ("urge", "urge", ReasonIn, _fields),
     ("merge", "merge", MergeIn, _merge_kwargs),
 ]
 

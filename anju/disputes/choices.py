@@ -6,6 +6,7 @@ them through the shared workflow machinery (anju.workflow); nothing else sets a 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -135,8 +136,21 @@ HANDLE = "case.handle"
 DISPATCH = "case.dispatch"
 
 
-def _t(name, sources, target, perm, label, done) -> Transition:
-    return transition(name, sources, target, perm, label, done)
+def _t(name, sources, target, perm, label, done, *, guard=None) -> Transition:
+    return transition(name, sources, target, perm, label, done, guard=guard)
+
+
+def _urging_unit(user, case) -> None:
+    """催办 is a unit above the handlers reminding them: the handlers' own unit may not urge itself,
+    and a case at the county has no unit above it."""
+    from anju.core.scoping import covers
+
+    from .kind import unit_above
+
+    code = case.handling_unit_id
+    above = unit_above(code)
+    if above == code or not covers(user, DISPATCH, above):
+        raise PermissionDenied(_("Only a unit above the one handling the case can urge it."))
 
 
 # Each transition's label is the imperative of its button ("Accept"); `done` is what its timeline
@@ -237,6 +251,15 @@ TRANSITIONS: dict[str, Transition] = table(
         HANDLE,
         _("Reopen: the agreement is not performed"),
         pgettext_lazy("timeline", "Reopened: the agreement is not performed"),
+    ),
+    _t(
+        "urge",
+        OPEN_STATUSES,
+        None,
+        DISPATCH,
+        pgettext_lazy("action", "Urge"),
+        pgettext_lazy("timeline", "Urged by the unit above"),
+        guard=lambda user, case: _urging_unit(user, case),
     ),
     _t(
         "merge",

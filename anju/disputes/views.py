@@ -220,6 +220,7 @@ ACTION_FORMS = {
     "record_visit": forms.VisitForm,
     "resolve": forms.NoteForm,
     "escalate": forms.ReasonForm,
+    "urge": forms.ReasonForm,
     "assign_down": forms.AssignDownForm,
     "transfer_out": forms.TransferForm,
     "reopen": forms.ReasonForm,

@@ -79,6 +79,7 @@ class FiguresOut(Schema):
     not_passed_upward_share: float | None
     not_passed_upward_display: str
     escalated: int
+    urged: int
     overdue_now: int
     average_days_to_resolve: float | None
     by_category: list[RowOut]

@@ -153,6 +153,7 @@ class DisputeFigures:
     not_passed_upward_share: float | None
     not_passed_upward_display: str
     escalated: int
+    urged: int
     overdue_now: int
     average_days_to_resolve: float | None
     by_category: tuple[Row, ...]
@@ -209,6 +210,8 @@ def dispute_figures(
     - escalated: found ones with an "escalate" timeline entry dated before the end of the period
       (by a person or by the deadline worker). Dated history, unlike the case's current level,
       does not change afterwards, so the figure stays reproducible.
+    - urged (催办): reminders sent by a unit above to the handlers in [start, end), on cases in the
+      region and category whenever they were registered: supervision work done in the period.
     - overdue_now: open cases in the region and category whose time limit has passed at `now`,
       whenever they were registered; the one figure that depends on the moment it is asked.
     - average_days_to_resolve: mean of resolved_at - registered_at over the resolved, in days
@@ -246,6 +249,9 @@ def dispute_figures(
     # above, PostgreSQL may re-run the subquery for every row.
     escalations = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition="escalate", at__lt=end_at)
     escalated = found.filter(Exists(escalations)).count()
+    urged = TimelineEntry.objects.filter(
+        dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
+    ).count()
     # Driven by the (status, due_at) index: overdue cases are few, the region's cases are many.
     overdue = Dispute.objects.filter(deadlines.overdue(now)).values("pk")
     overdue_now = scope.filter(pk__in=overdue).count()
@@ -283,6 +289,7 @@ def dispute_figures(
         not_passed_upward_share=share(totals["not_passed_upward"], resolved),
         not_passed_upward_display=percent(totals["not_passed_upward"], resolved),
         escalated=escalated,
+        urged=urged,
         overdue_now=overdue_now,
         average_days_to_resolve=_average_days(totals["seconds_to_resolve"], resolved),
         by_category=by_category,

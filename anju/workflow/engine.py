@@ -32,8 +32,18 @@ def allowed(kind: Kind, case, user) -> list[str]:
     return [
         name
         for name, t in kind.transitions.items()
-        if case.status in t.sources and covers(user, t.perm, case.handling_unit_id)
+        if case.status in t.sources and covers(user, t.perm, case.handling_unit_id) and _passes(t, user, case)
     ]
+
+
+def _passes(transition, user, case) -> bool:
+    if transition.guard is None:
+        return True
+    try:
+        transition.guard(user, case)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def add_timeline(kind: Kind, case, actor, name: str, before: str, after: str, note: str = ""):
@@ -81,6 +91,8 @@ def apply(
         locked = kind.model.objects.select_for_update().get(pk=case.pk)
         if not covers(actor, transition.perm, locked.handling_unit_id):
             raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": locked.handling_unit})
+        if transition.guard is not None:
+            transition.guard(actor, locked)
         if locked.status not in transition.sources:
             raise ValidationError(
                 _("A case that is “%(status)s” cannot be changed this way (%(action)s).")

@@ -3,7 +3,7 @@ diagram and the apply path read."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -11,7 +11,10 @@ from dataclasses import dataclass
 class Transition:
     """One named change of a case: from which statuses, to which (None: the status stays and only
     something else moves, such as the handling unit on escalation), with which permission on the
-    handling unit, the words of its button (`label`) and the words of its timeline row (`done`)."""
+    handling unit, the words of its button (`label`) and the words of its timeline row (`done`).
+    A `guard` says who else may not, beyond the permission: called with the person and the case,
+    it raises PermissionDenied with the reason (urging is for a unit above the handlers, not for
+    the handlers themselves)."""
 
     name: str
     sources: frozenset[str]
@@ -19,12 +22,20 @@ class Transition:
     perm: str
     label: object
     done: object
+    guard: Callable[[object, object], None] | None = None
 
 
 def transition(
-    name: str, sources: Iterable[str], target: str | None, perm: str, label: object, done: object
+    name: str,
+    sources: Iterable[str],
+    target: str | None,
+    perm: str,
+    label: object,
+    done: object,
+    *,
+    guard: Callable[[object, object], None] | None = None,
 ) -> Transition:
-    return Transition(name, frozenset(sources), target, perm, label, done)
+    return Transition(name, frozenset(sources), target, perm, label, done, guard)
 
 
 def table(*transitions: Transition) -> dict[str, Transition]:

@@ -236,7 +236,8 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(cast, quarter):
     with CaptureQueriesContext(connection) as many:
         f = figures(cast, "leader")
     assert f.found == 10 + 28
-    assert len(many) == len(few) <= 10
+    # A bound, not a target: one query per family of figures (the urgings of the period are one).
+    assert len(many) == len(few) <= 11
 
 
 @pytest.mark.parametrize(
