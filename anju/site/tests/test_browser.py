@@ -67,6 +67,7 @@ class _Server(threading.Thread):
 @pytest.fixture
 def site(db, settings):
     settings.ANJU_COUNTY_NAME = "测试县"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     connection = connections["default"]
     connection.inc_thread_sharing()
     # The request cycle closes "old" connections; this one is the test's, inside its transaction.
@@ -142,7 +143,6 @@ def _main_pages(cast):
 
 
 def test_main_pages_at_phone_and_desktop_sizes_pass_the_accessibility_check(browser, site, cast):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     pages = _main_pages(cast)
     users = {name: cast.user(name) for _, name, _ in pages if name}
     faults = {}
@@ -184,6 +184,7 @@ def test_the_phone_shell_is_a_short_top_bar_and_four_tabs_with_the_rest_behind_m
     page.get_by_role("button", name="更多").click()
     assert page.locator("#site-nav").is_visible()
     assert page.locator("#site-nav").get_by_role("link", name="导入台账").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "navigation-phone.png"))
     # The person's menu holds their unit and role, the language switch and sign-out.
     page.keyboard.press("Escape")
     page.locator("details.menu > summary").click()
