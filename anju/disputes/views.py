@@ -447,6 +447,7 @@ def alert_acknowledge(request, alert_id: int):
     # Its twin on another of this person's units was shown as the same line: seen with it.
     twins = queries.addressed_alerts(request.user).filter(dispute_id=alert.dispute_id, reason=alert.reason)
     twins.update(acknowledged_by=request.user, acknowledged_at=now)
+    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.dispute.number})
     return redirect("disputes:work")
 
 

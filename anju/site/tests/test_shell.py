@@ -165,3 +165,18 @@ def test_the_server_error_page_speaks_the_persons_language_without_the_database(
         chinese = server_error(request).content.decode()
     assert "Server error" in english and 'lang="en"' in english
     assert "服务器错误" in chinese and "请稍后再试" in chinese and "anju.css" in chinese
+
+
+def test_every_action_ends_with_a_message_saying_what_was_done(client_for, cast):
+    admin = client_for("admin")
+    worker = cast.user("grid_a1")
+    page = admin.post(f"/staff/{worker.pk}/active/", {"active": "0"}, follow=True).content.decode()
+    assert "已停用甲网格员的账号，不能再登录。" in page
+    page = admin.post(f"/staff/{worker.pk}/active/", {"active": "1"}, follow=True).content.decode()
+    assert "已启用甲网格员的账号，可以重新登录。" in page
+    from anju.disputes.queries import open_alerts
+
+    mediator = client_for("mediator_a1")
+    alert = open_alerts(cast.user("mediator_a1")).first()
+    page = mediator.post(f"/disputes/alerts/{alert.pk}/acknowledge/", follow=True).content.decode()
+    assert f"{alert.dispute.number} 的提示已标为已阅。" in page
