@@ -88,15 +88,19 @@ def site(db, settings):
 
 
 @pytest.fixture(scope="module")
-def browser():
+def browser(django_db_blocker):
     # playwright's sync API keeps an event loop running in this thread, which Django takes for an
-    # async context; the test's database calls are ordinary blocking calls all the same.
-    with pytest.MonkeyPatch.context() as patch:
+    # async context: the test's database calls are ordinary blocking calls all the same, but Django
+    # keeps the connections of an async context apart from the thread's. Each side's are closed
+    # before the switch, so none is left open when the test database is dropped.
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        connections.close_all()
         with playwright_api.sync_playwright() as p:
             chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
             yield chromium
             chromium.close()
+            connections.close_all()
 
 
 def _page(browser, site, user, viewport):
