@@ -226,10 +226,14 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anju.site.context_processors.platform",
+                "anju.site.shell.shell",
             ],
         },
     },
 ]
+
+# Every form is drawn by the site's templates: two columns, required marks, errors beside fields.
+FORM_RENDERER = "anju.site.forms.SiteFormRenderer"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["anju.accounts.backends.LockoutModelBackend"]
@@ -270,6 +274,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANJU_TIME_ZONE", "Asia/Shanghai")
+# The county's name in every page's header (e.g. 安居县); without it the header shows the platform's.
+ANJU_COUNTY_NAME = env_str("ANJU_COUNTY_NAME", "")
 USE_I18N = True
 USE_TZ = True
 

@@ -7,6 +7,7 @@ from django.views.generic.base import RedirectView
 from anju.accounts.views import LoginView
 from anju.api import api
 from anju.core import views as core_views
+from anju.site import components
 from anju.site import views as site_views
 
 urlpatterns = [
@@ -24,6 +25,9 @@ urlpatterns = [
     path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),
     path("audit/", include("anju.audit.urls")),
+    path("site/components/", components.components_page, name="site_components"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]
+
+handler500 = "anju.site.errors.server_error"

@@ -90,5 +90,10 @@ def assignment_revoke(request, user_id: int, assignment_id: int):
 @role_required(MANAGE)
 def user_set_active(request, user_id: int):
     subject = get_scoped_or_404(User, request.user, MANAGE, pk=user_id)
-    actions.set_active(request.user, subject, request.POST.get("active") == "1")
+    active = request.POST.get("active") == "1"
+    actions.set_active(request.user, subject, active)
+    if active:
+        messages.success(request, _("%(name)s can sign in again.") % {"name": subject.display_name})
+    else:
+        messages.success(request, _("%(name)s can no longer sign in.") % {"name": subject.display_name})
     return redirect("accounts:user_detail", user_id=subject.pk)

@@ -417,7 +417,8 @@ def my_work(request):
 @post_only
 @role_required("case.view")
 def alert_acknowledge(request, alert_id: int):
-    alerts.acknowledge(DISPUTE, request.user, alert_id)
+    alert, _seen = alerts.acknowledge(DISPUTE, request.user, alert_id)
+    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.dispute.number})
     return redirect("disputes:work")
 
 

@@ -50,10 +50,11 @@ def open_for(kind: Kind, user) -> QuerySet:
     return alerts.exclude(Exists(twin))
 
 
-def acknowledge(kind: Kind, actor, alert_id) -> int:
+def acknowledge(kind: Kind, actor, alert_id) -> tuple[object, int]:
     """Mark an alert seen, with its twin on another of this person's units (shown as the same line),
     and write the audit row. An alert outside the person's units is a 404, like any object outside
-    their jurisdiction. Returns how many rows it marked (0 when someone else was first)."""
+    their jurisdiction. Returns the alert and how many rows it marked (0 when someone else was
+    first)."""
     alert = get_scoped_or_404(kind.alert_model, actor, "view", pk=alert_id)
     case_id = f"{kind.case_field}_id"
     case_ref = getattr(alert, case_id)
@@ -67,7 +68,7 @@ def acknowledge(kind: Kind, actor, alert_id) -> int:
         seen += mine.exclude(pk=alert.pk).update(acknowledged_by=actor, acknowledged_at=now)
         if seen:
             record(actor, action, alert, region_code=alert.unit_id, after={"acknowledged": seen})
-    return seen
+    return alert, seen
 
 
 def clear(alerts: QuerySet, actor, at) -> None:

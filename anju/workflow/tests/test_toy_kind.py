@@ -180,11 +180,11 @@ def test_an_alert_is_acknowledged_by_someone_at_its_unit_and_that_is_on_record(t
 
     with pytest.raises(Http404):
         alerts.acknowledge(toy, cast.officer_b, alert.pk)
-    assert alerts.acknowledge(toy, cast.officer_a, alert.pk) == 1
+    assert alerts.acknowledge(toy, cast.officer_a, alert.pk) == (alert, 1)
     assert list(alerts.open_for(toy, cast.officer_a)) == []
     seen = AuditEvent.objects.get(action="toy.alert.acknowledge")
     assert (seen.actor_username, seen.region_code) == ("officer_a", TOWNSHIP_A)
-    assert alerts.acknowledge(toy, cast.officer_a, alert.pk) == 0
+    assert alerts.acknowledge(toy, cast.officer_a, alert.pk) == (alert, 0)
 
 
 def test_a_declaration_the_machinery_could_not_run_is_refused_at_start(toy):

@@ -1,0 +1,23 @@
+"""What the accounts module adds to the site's navigation (read by anju.site.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+ENTRIES = [
+    {
+        "group": "people",
+        "label": _("Staff"),
+        "url": "accounts:user_list",
+        "icon": "users",
+        "perm": "user.manage",
+        "tab": 45,
+        "order": 20,
+    },
+    {
+        "group": "settings",
+        "label": _("Configuration"),
+        "url": "admin:index",
+        "icon": "settings",
+        "perm": "user.manage",
+        "order": 30,
+    },
+]

@@ -1,0 +1,211 @@
+"""The site in a real browser: the main pages at a phone's and a desktop's size, as screenshots in
+docs/screenshots/, checked by axe-core for serious accessibility faults; and a grid worker's
+registration form, which must fit a phone's width with its first field in view.
+
+Runs the system's Chromium (Debian's `chromium` package) through playwright's Python package; skipped
+when either is missing. The server runs in a thread on the test's own database connection, so the
+pages see the cast and the test's data without a transactional test (which would empty the tables
+other tests rely on)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler
+
+import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.servers.basehttp import WSGIServer
+from django.db import close_old_connections, connections
+from django.test import Client
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 768}
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Server(threading.Thread):
+    """One request at a time, on the test's connection: the browser waits for each page, and the
+    test does not touch the database while it does."""
+
+    def __init__(self, connection):
+        super().__init__(daemon=True)
+        self.connection = connection
+        self.ready = threading.Event()
+
+    def run(self):
+        connections["default"] = self.connection
+        self.httpd = WSGIServer(("127.0.0.1", 0), _QuietHandler, ipv6=False)
+        self.httpd.set_app(StaticFilesHandler(WSGIHandler()))
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        self.ready.set()
+        self.httpd.serve_forever(poll_interval=0.1)
+
+
+@pytest.fixture
+def site(db, settings):
+    settings.ANJU_COUNTY_NAME = "测试县"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    connection = connections["default"]
+    connection.inc_thread_sharing()
+    # The request cycle closes "old" connections; this one is the test's, inside its transaction.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    server = _Server(connection)
+    server.start()
+    server.ready.wait(10)
+    try:
+        yield server.url
+    finally:
+        server.httpd.shutdown()
+        server.join(10)
+        server.httpd.server_close()
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        connection.dec_thread_sharing()
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_blocker):
+    # playwright's sync API keeps an event loop running in this thread, which Django takes for an
+    # async context: the test's database calls are ordinary blocking calls all the same, but Django
+    # keeps the connections of an async context apart from the thread's. Each side's are closed
+    # before the switch, so none is left open when the test database is dropped.
+    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        connections.close_all()
+        with playwright_api.sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+            yield chromium
+            chromium.close()
+            connections.close_all()
+
+
+def _page(browser, site, user, viewport):
+    context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
+    return context.new_page()
+
+
+def _serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+              .filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => v.id + ": " + v.help + " — "
+                        + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
+        }"""
+    )
+    return found
+
+
+def _main_pages(cast):
+    dispute = cast.dispute()
+    return [
+        ("login", None, "/accounts/login/"),
+        ("home", "grid_a1", "/"),
+        ("register", "grid_a1", "/disputes/new/"),
+        ("work", "mediator_a1", "/disputes/work/"),
+        ("disputes", "mediator_a1", "/disputes/"),
+        ("dispute", "mediator_a1", f"/disputes/{dispute.pk}/"),
+        ("figures", "leader", "/reports/disputes/"),
+        ("import", "mediator_a1", "/disputes/ledger/import/"),
+        ("regions", "admin", "/regions/"),
+        ("staff", "admin", "/staff/"),
+        ("calendar", "admin", "/calendar/"),
+        ("audit", "auditor", "/audit/"),
+        ("components", "admin", "/site/components/"),
+        ("not-found", "mediator_a1", "/disputes/999999/"),
+    ]
+
+
+def test_main_pages_at_phone_and_desktop_sizes_pass_the_accessibility_check(browser, site, cast):
+    pages = _main_pages(cast)
+    users = {name: cast.user(name) for _, name, _ in pages if name}
+    faults = {}
+    for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        for name, user, path in pages:
+            page = _page(browser, site, users.get(user), viewport)
+            response = page.goto(site + path)
+            assert response.status == (404 if name == "not-found" else 200), (name, response.status)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"))
+            # Nothing wider than the screen: a phone never scrolls sideways.
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], (name, size)
+            violations = _serious_violations(page)
+            if violations:
+                faults[f"{name} ({size})"] = violations
+            page.context.close()
+    assert faults == {}
+
+
+def test_a_grid_workers_registration_form_fits_a_phone(browser, site, cast):
+    page = _page(browser, site, cast.user("grid_a1"), PHONE)
+    page.goto(site + "/disputes/new/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    first = page.locator("form.stacked :is(input, select, textarea):visible").first
+    box = first.bounding_box()
+    tabbar = page.locator(".tabbar").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert box["y"] + box["height"] <= tabbar["y"], "the first field is hidden below the fold"
+    page.context.close()
+
+
+def test_the_phone_shell_is_a_short_top_bar_and_four_tabs_with_the_rest_behind_more(browser, site, cast):
+    page = _page(browser, site, cast.user("mediator_a1"), PHONE)
+    page.goto(site + "/disputes/")
+    assert page.locator(".topbar").bounding_box()["height"] <= 56
+    tabs = page.locator(".tabbar a")
+    assert tabs.count() == 4
+    assert page.locator(".tabbar a[aria-current]").inner_text().strip().startswith("纠纷列表")
+    assert not page.locator("#site-nav").is_visible()
+    page.get_by_role("button", name="更多").click()
+    assert page.locator("#site-nav").is_visible()
+    assert page.locator("#site-nav").get_by_role("link", name="导入台账").is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "navigation-phone.png"))
+    # The person's menu holds their unit and role, the language switch and sign-out.
+    page.keyboard.press("Escape")
+    page.locator("details.menu > summary").click()
+    menu = page.locator(".menu-panel")
+    assert "甲一村 · 调解员" in menu.inner_text() and menu.get_by_role("button", name="退出").is_visible()
+    for tab in tabs.all():
+        assert tab.bounding_box()["height"] >= 44
+    page.context.close()
+
+
+def test_the_desktop_shell_marks_where_you_are_and_counts_what_waits(browser, site, cast):
+    page = _page(browser, site, cast.user("mediator_a1"), DESKTOP)
+    page.goto(site + f"/disputes/{cast.dispute().pk}/")
+    nav = page.locator("#site-nav")
+    assert nav.is_visible() and not page.locator(".tabbar").is_visible()
+    assert nav.locator("a[aria-current]").inner_text().strip() == "纠纷列表"
+    assert page.locator(".crumbs").inner_text().split() == ["矛盾纠纷", "纠纷列表"]
+    waiting = nav.locator("a", has_text="我的待办").locator(".nav-count")
+    assert int(waiting.inner_text()) >= 1
+    page.context.close()
