@@ -263,6 +263,8 @@ ANJU_SESSION_IDLE_MINUTES = env_int("ANJU_SESSION_IDLE_MINUTES", 30, minimum=1, 
 # Office hours for deadlines counted in working hours (grid events): comma-separated periods.
 ANJU_WORKING_HOURS = env_str("ANJU_WORKING_HOURS", "08:30-12:00,14:00-17:30")
 ANJU_TRUST_X_FORWARDED_FOR = env_bool("ANJU_TRUST_X_FORWARDED_FOR", False)
+# A device token works this many days from when it is made; a lost phone stops working by itself.
+ANJU_TOKEN_DAYS = env_int("ANJU_TOKEN_DAYS", 180, minimum=1, maximum=3650)
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("ANJU_SECURE_COOKIES", False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.scoping import ScopedManager, ScopedQuerySet
@@ -70,7 +71,7 @@ class RoleAssignment(models.Model):
 
 class ApiToken(models.Model):
     """A device's key to the API (a grid worker's phone). Only a hash is kept; the token is shown
-    once when it is made."""
+    once when it is made. It works until it expires or is revoked, whichever comes first."""
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
@@ -78,16 +79,33 @@ class ApiToken(models.Model):
     name = models.CharField(_("device"), max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Fixed when the token is made (ANJU_TOKEN_DAYS at that time), so a device knows its date.
+    expires_at = models.DateTimeField(_("expires"))
+    # Both written together at most every five minutes (tokens.user_for_token): the address is
+    # that of the first request after a quiet five minutes, which is enough to spot a lost phone.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    # A device belongs where its person is: administrators see the tokens of the staff they keep.
+    objects = ScopedManager()
+    scope_perm = "staff"
+    scope_path = "user__role_assignments__region__code"
+    scope_path_is_multi = True
+    scope_unplaced_to_top = True
 
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.name} · {self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class IdempotencyRecord(models.Model):

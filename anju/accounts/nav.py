@@ -13,6 +13,15 @@ ENTRIES = [
         "order": 20,
     },
     {
+        # Every signed-in person's own phones and tablets, to revoke a lost one.
+        "group": "settings",
+        "label": _("My devices"),
+        "url": "account:devices",
+        "icon": "lock",
+        "perm": "",
+        "order": 10,
+    },
+    {
         "group": "settings",
         "label": _("Configuration"),
         "url": "admin:index",

@@ -42,11 +42,25 @@ def fill(endpoint: Endpoint, cast) -> str:
         "neighbour": testing.VILLAGE_A2,
         "user_id": mediator.pk,
         "assignment_id": RoleAssignment.objects.get(user=mediator).pk,
+        # Made before every URL, so the device lists have a township-A device an outsider must not see.
+        "token_id": _township_a_device(mediator).pk,
         "fmt": "csv",
     }
     unknown = [k for k in endpoint.kwargs if k not in values]
     assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
     return reverse(endpoint.name, kwargs={k: values[k] for k in endpoint.kwargs})
+
+
+def _township_a_device(mediator):
+    from anju.accounts.models import ApiToken
+    from anju.accounts.tokens import create_token
+    from anju.core.scoping import SYSTEM
+
+    device = ApiToken.objects.filter(user=mediator).first()
+    if device is None:
+        create_token(SYSTEM, mediator, "甲调解员的手机")
+        device = ApiToken.objects.get(user=mediator)
+    return device
 
 
 def member_perms(name: str) -> set[str]:
@@ -147,7 +161,7 @@ def test_outsiders_cannot_write_township_a_objects(client_for, cast, endpoint, m
 
 
 def _state():
-    from anju.accounts.models import User
+    from anju.accounts.models import ApiToken, User
     from anju.regions.models import Region, RegionBorder
 
     return (
@@ -155,6 +169,7 @@ def _state():
         list(RegionBorder.objects.order_by("pk").values_list("region_id", "neighbour_code")),
         list(RoleAssignment.objects.order_by("pk").values_list("user_id", "role", "region_id")),
         list(User.objects.order_by("pk").values_list("username", "is_active")),
+        list(ApiToken.objects.order_by("pk").values_list("user_id", "revoked_at")),
     )
 
 
