@@ -87,7 +87,16 @@ def _seal_batch(model: type[AppendOnly], up_to: int) -> int:
             seq += 1
             previous = row_hash(model, previous, seq, content)
             updates.append((seq, previous, content["id"]))
-        if updates:
+        if updates and connection.vendor == "postgresql":
+            # One statement for the batch: a statement per row took three times as long.
+            values = ", ".join(["(%s::bigint, %s, %s::bigint)"] * len(updates))
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} AS t SET seq = v.seq, chain_hash = v.hash "  # noqa: S608
+                    f"FROM (VALUES {values}) AS v(seq, hash, id) WHERE t.id = v.id AND t.seq IS NULL",
+                    [value for row in updates for value in row],
+                )
+        elif updates:
             with connection.cursor() as cursor:
                 cursor.executemany(
                     f"UPDATE {table} SET seq = %s, chain_hash = %s WHERE id = %s AND seq IS NULL",  # noqa: S608

@@ -51,6 +51,8 @@ def describe(report: chain.ChainReport) -> list[str]:
                 "last": broken.seq - 1,
             }
         )
+    elif report.sealed == 0:
+        lines.append(_("%(log)s: no row sealed yet.") % {"log": log})
     else:
         lines.append(
             _("%(log)s: %(count)d sealed rows, the chain holds. Head: #%(seq)d (row %(id)s, %(at)s) %(hash)s")
