@@ -209,16 +209,15 @@ def test_the_site_runs_as_a_role_with_only_the_printed_grants(cast, client_for):
 
     role = f"anju_site_{uuid.uuid4().hex[:12]}"
     token = create_token(SYSTEM, cast.grid_a1, "phone")
-    out = run("db_grants", "--role", role)
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    out = run("db_grants", "--role", role, "--apply")
     statements = [line for line in out.splitlines() if not line.startswith("--")]
     assert f'GRANT SELECT, INSERT ON "audit_auditevent" TO "{role}";' in statements
     assert f'GRANT UPDATE ("seq", "chain_hash") ON "audit_auditevent" TO "{role}";' in statements
     assert f'GRANT SELECT, INSERT, UPDATE, DELETE ON "disputes_dispute" TO "{role}";' in statements
     assert not any("TRUNCATE" in s or "ALL" in s for s in statements)
     with connection.cursor() as cursor:
-        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
-        for statement in statements:
-            cursor.execute(statement)
         cursor.execute(f'SET ROLE "{role}"')
     try:
         answer = client_for("grid_a1").post(
@@ -253,3 +252,39 @@ def test_the_site_runs_as_a_role_with_only_the_printed_grants(cast, client_for):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+
+
+@postgres_only
+def test_a_connection_as_the_site_role_inserts_but_cannot_empty_the_log(db):
+    """The same grants, committed, and a real sign-in as the role (the test's own transaction is
+    invisible to other connections, so the role is made and dropped on a connection of its own)."""
+    import psycopg
+
+    settings = connection.settings_dict
+    where = {"host": settings["HOST"], "port": settings["PORT"] or 5432, "dbname": settings["NAME"]}
+    role = f"anju_site_{uuid.uuid4().hex[:12]}"
+    statements = [line for line in run("db_grants", "--role", role).splitlines() if not line.startswith("--")]
+    with psycopg.connect(**where, user=settings["USER"], autocommit=True) as owner:
+        owner.execute(f"CREATE ROLE \"{role}\" LOGIN PASSWORD '{role}'")
+        try:
+            for statement in statements:
+                owner.execute(statement)
+            with psycopg.connect(**where, user=role, password=role) as site:
+                site.execute(
+                    "INSERT INTO audit_auditevent (at, actor_username, action, object_type, object_id, "
+                    "object_repr, region_code, result, detail, request_id) "
+                    "VALUES (now(), 'probe', 'probe', '', '', '', '', 'ok', '', '') RETURNING id"
+                )
+                for sql in (
+                    "TRUNCATE audit_auditevent",
+                    "DELETE FROM audit_auditevent",
+                    "TRUNCATE accounts_user",
+                ):
+                    site.execute("SAVEPOINT probe")
+                    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                        site.execute(sql)
+                    site.execute("ROLLBACK TO SAVEPOINT probe")
+                site.rollback()  # the probe's row goes too
+        finally:
+            owner.execute(f'DROP OWNED BY "{role}"')
+            owner.execute(f'DROP ROLE "{role}"')

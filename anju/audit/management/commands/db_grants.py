@@ -33,7 +33,7 @@ class Command(BaseCommand):
             + _(
                 "Grants for %(role)s, from the installed models: run them as the owner after every "
                 "anju migrate. PostgreSQL 14 and older also let every role create tables in schema "
-                "public; there, also run REVOKE CREATE ON SCHEMA public FROM PUBLIC; as its owner."
+                "public; there, also run REVOKE CREATE ON SCHEMA public FROM PUBLIC (as its owner)."
             )
             % {"role": role}
         )
