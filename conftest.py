@@ -19,26 +19,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_cast()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _flush_past_the_audit_triggers():
-    """A transactional test ends by emptying every table, on PostgreSQL with TRUNCATE, which the
-    audit tables' triggers refuse. The test database's superuser may switch triggers off for the
-    transaction that empties them (`session_replication_role`); the site's roles never can."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    original = DatabaseOperations.sql_flush
-
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        statements = original(
-            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-        )
-        return ["SET LOCAL session_replication_role = replica", *statements] if statements else statements
-
-    DatabaseOperations.sql_flush = sql_flush
-    yield
-    DatabaseOperations.sql_flush = original
-
-
 @pytest.fixture
 def cast(db):
     from anju.core.testing import Cast

@@ -2,9 +2,11 @@
 
 A row's seal (`seq`, `chain_hash`) is written once, after the row committed (anju/audit/chain.py);
 the triggers now let exactly that change through and refuse every other. PostgreSQL also refuses
-TRUNCATE, which empties a table without firing DELETE triggers. SQLite has no TRUNCATE: its
-`DELETE FROM table` without a WHERE is still refused nowhere (the test runner empties tables with
-it), and its triggers refuse any UPDATE but the seal.
+TRUNCATE, which empties a table without firing DELETE triggers (so does Django's flush between
+transactional tests, of which the suite has none: one would have to flush as a superuser with
+`SET LOCAL session_replication_role = replica`, which switches triggers off). SQLite has no
+TRUNCATE, and still allows DELETE (the test runner empties tables with it); its triggers refuse any
+UPDATE but the seal, and a row removed there shows as a gap in the chain.
 """
 
 from django.conf import settings
