@@ -88,7 +88,7 @@ def _seal_batch(model: type[AppendOnly], up_to: int) -> int:
             previous = row_hash(model, previous, seq, content)
             updates.append((seq, previous, content["id"]))
         if updates and connection.vendor == "postgresql":
-            # One statement for the batch: a statement per row took three times as long.
+            # One statement for the whole batch, rather than a round trip per row.
             values = ", ".join(["(%s::bigint, %s, %s::bigint)"] * len(updates))
             with connection.cursor() as cursor:
                 cursor.execute(
