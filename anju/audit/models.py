@@ -1,6 +1,7 @@
 """The append-only audit trail: every change and refusal (AuditEvent) and every read of personal
 data (AccessRecord). Nothing in code updates or deletes these rows; the database refuses it too
-(triggers in the migrations)."""
+(triggers in the migrations). The one change a row ever gets is its seal: its place in the table's
+hash chain, given once by `chain.seal` after the row has committed."""
 
 from __future__ import annotations
 
@@ -28,11 +29,18 @@ class AppendOnlyManager(ScopedManager.from_queryset(AppendOnlyQuerySet)):
 
 
 class AppendOnly(models.Model):
+    # The seal (anju/audit/chain.py): empty when the row is written, so writing one takes no lock;
+    # the sealer later gives it the next place in the table's chain and the hash that links it.
+    seq = models.BigIntegerField(_("place in the chain"), null=True, blank=True, editable=False)
+    chain_hash = models.CharField(_("chain hash"), max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+
     objects = AppendOnlyManager()
     scope_perm = "audit"
     scope_path = "region_code"
     # Logins and other events that belong to no region are for county-wide auditors.
     scope_unplaced_to_top = True
+    # The columns the sealer writes, once: the only ones the site's database role may update.
+    seal_fields = ("seq", "chain_hash")
 
     class Meta:
         abstract = True
@@ -82,6 +90,12 @@ class AuditEvent(AppendOnly):
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             models.Index(fields=["action", "actor_username", "at"], name="audit_action_actor_at"),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="audit_chain_place"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -108,7 +122,15 @@ class AccessRecord(AppendOnly):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data accesses")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="access_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="access_object"),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="access_unsealed"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seq"], condition=models.Q(seq__isnull=False), name="access_chain_place"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.object_type}:{self.object_id}.{self.field}"

@@ -2,11 +2,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from anju.audit import chain
 from anju.workflow import sweep
 
 
 class Command(BaseCommand):
-    help = "Give yellow and red cards by every kind of case's time limits, and run each kind's own reminders."
+    help = (
+        "Give yellow and red cards by every kind of case's time limits, run each kind's own reminders, "
+        "and seal the new audit rows into the log's hash chain."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -18,6 +22,9 @@ class Command(BaseCommand):
             for name, report in sweep.run().items():
                 said = ", ".join(f"{key} {value}" for key, value in vars(report).items())
                 self.stdout.write(f"{name}: {said}")
+            # The worker's loop is where the audit rows written since the last pass get sealed.
+            for label, sealed in chain.seal().items():
+                self.stdout.write(f"{label}: sealed {sealed}")
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
