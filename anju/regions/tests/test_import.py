@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
@@ -147,14 +148,14 @@ def test_command_line_import_reports_bad_rows_and_exits_non_zero(tmp_path):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match=r"1 bad rows \(1 problems\)"):
+    with pytest.raises(CommandError, match=r"1 bad rows \(1 problems\)"), translation.override("en"):
         call_command("import_regions", str(bad))
     assert not Region.objects.filter(code="629902102").exists()
     good = tmp_path / "good.csv"
     good.write_text(GOOD_CSV, encoding="utf-8")
     out = io.StringIO()
     call_command("import_regions", str(good), stdout=out)
-    assert "4 new" in out.getvalue()
+    assert "新增 4 个" in out.getvalue()  # the county's language
 
 
 def test_console_command_lists_the_platform_commands():
