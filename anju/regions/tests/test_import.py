@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from anju.audit.models import AuditEvent
