@@ -1,10 +1,15 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from anju.core.commands import acting_user, read_import_file, report_problems
 from anju.worktime.actions import import_days
 from anju.worktime.importing import CALENDAR
+
+DONE = gettext_noop(
+    "Imported %(first)s to %(last)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
+)
 
 
 class Command(BaseCommand):
@@ -30,9 +35,7 @@ class Command(BaseCommand):
         report_problems(self, report)
         self.stdout.write(
             self.style.SUCCESS(
-                _(
-                    "Imported %(first)s to %(last)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
-                )
+                _(DONE)
                 % {
                     "first": report.first,
                     "last": report.last,
