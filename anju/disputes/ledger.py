@@ -301,7 +301,16 @@ CATEGORY_NAMES = {
     Category.OTHER: ("其他", "其它"),
 }
 CHANNEL_NAMES = {
-    Channel.GRID_VISIT: ("走访", "网格员走访", "排查", "摸排", "网格排查"),
+    Channel.GRID_VISIT: (
+        "走访",
+        "网格员走访",
+        "排查",
+        "摸排",
+        "网格排查",
+        "网格员排查",
+        "排查发现",
+        "网格上报",
+    ),
     Channel.WALK_IN: ("来访", "上门", "群众来访"),
     Channel.HOTLINE: ("电话", "热线", "12345", "来电"),
     Channel.LETTER: ("来信", "信件"),
