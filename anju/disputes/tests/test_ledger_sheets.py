@@ -19,7 +19,6 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from anju.core import testing
-from anju.core.models import ImportJob
 from anju.disputes import ledger
 from anju.disputes.models import CategoryName, Dispute
 from anju.regions.models import Region
