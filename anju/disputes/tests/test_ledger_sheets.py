@@ -19,6 +19,7 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from anju.core import testing
+from anju.core.models import ImportJob
 from anju.disputes import ledger
 from anju.disputes.models import CategoryName, Dispute
 from anju.regions.models import Region
@@ -355,3 +356,27 @@ def test_the_export_reads_in_chunks_with_labels_looked_up_once(client_for, tmp_p
     assert queries(100, 13) == few
     # Read in chunks: a smaller chunk takes more reads, never more memory.
     assert queries(1, 13) > few
+
+
+def test_a_background_import_keeps_its_file_and_progress_in_the_database(
+    client_for, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    monkeypatch.setattr(ledger, "BACKGROUND_ABOVE", 2)
+    seen = []
+    original = ledger.importjobs.Progress.__call__
+
+    def watched(self, done, total):
+        original(self, done, total)
+        seen.append(ImportJob.objects.values_list("state", "done", "total").get(pk=self.job.pk))
+
+    monkeypatch.setattr(ledger.importjobs.Progress, "__call__", watched)
+    client = english(client_for("officer_a"))
+    started = client.post(RUN, selected(text(upload(client, "甲镇台账.xlsx", township_sheet()))))
+    assert started.status_code == 302
+    job = ImportJob.objects.get(token=started["Location"].split("=")[1])
+    assert (job.state, job.done, job.total, bytes(job.data)) == ("done", 3, 3, b"")
+    assert ("importing", 3, 3) in seen and any(state == "checking" for state, *_n in seen)
+    assert "3 disputes imported." in text(client.get(started["Location"]))
+    assert not (tmp_path / "media").exists()  # nothing on the disk the worker and the web share
