@@ -380,3 +380,13 @@ def test_a_background_import_keeps_its_file_and_progress_in_the_database(
     assert ("importing", 3, 3) in seen and any(state == "checking" for state, *_n in seen)
     assert "3 disputes imported." in text(client.get(started["Location"]))
     assert not (tmp_path / "media").exists()  # nothing on the disk the worker and the web share
+
+
+def test_a_cell_with_a_control_character_is_refused_by_row(tmp_path):
+    lines = ["受理日期,村居,当事人,纠纷类别,案由", "2026/3/5,甲一村,张三、李四,邻里,鸡鸭\x01毁坏菜地"]
+    path = tmp_path / "台账.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError), translation.override("en"):
+        call_command("import_disputes", str(path), "--as", "officer_a", stdout=io.StringIO(), stderr=err)
+    assert "row 2 [案由]: This cell holds a control character; retype it." in err.getvalue()
