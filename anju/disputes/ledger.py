@@ -7,23 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
-import os
 import re
-import secrets
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,17 +25,19 @@ from django_tasks import task
 
 from anju.audit.actions import record
 from anju.audit.models import Result
-from anju.core import tabular
+from anju.core import importjobs, tabular
+from anju.core.models import ImportJob
 from anju.core.personal import (
     mask_id_number,
     mask_phone,
     normalise_id_number,
 )
 from anju.core.rows import analyze
-from anju.core.scoping import OutOfScope, covers
-from anju.core.tabular import ImportReport, RowError, Table
+from anju.core.scoping import SYSTEM, OutOfScope, covers
+from anju.core.tabular import CellError, ImportReport, RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
+from anju.regions.names import RegionNames
 
 from .actions import alerts_on_register, clean_parties, handling_unit_for, next_numbers
 from .choices import (
@@ -56,7 +52,7 @@ from .choices import (
     Risk,
     Status,
 )
-from .models import Alert, Dispute, Party, Subtype, TimelineEntry
+from .models import Agreement, Alert, CategoryName, Dispute, Party, Subtype, TimelineEntry
 
 # Rows written per INSERT batch: big enough that 100,000 rows take minutes, small enough that a
 # batch's parties and timeline rows stay a modest amount of memory.
@@ -78,29 +74,70 @@ IMPORT_TIME = dt.time(9, 0)
 
 
 # --- the columns -------------------------------------------------------------------------------
+# What a ledger column may be headed, in the county's words first (the first name is the header an
+# export writes); the engine (anju.core.tabular) finds the header row and matches these names.
 
 
-@dataclass(frozen=True)
-class LedgerField:
-    key: str
-    label: Any  # a lazy translation
-    aliases: tuple[str, ...]
-    required: bool = False
+def _amount_cell(text: str) -> Decimal:
+    try:
+        amount = parse_amount(text)
+    except (InvalidOperation, ValueError):
+        raise CellError(_("%(value)s is not an amount of money.") % {"value": text}) from None
+    if amount < 0:
+        raise CellError(_("The amount cannot be negative."))
+    if amount >= Decimal(10) ** 12:
+        raise CellError(_("%(value)s is not an amount of money.") % {"value": text})
+    return amount
 
 
-FIELDS: list[LedgerField] = [
-    LedgerField(
+def _people_cell(text: str) -> int:
+    try:
+        people = int(Decimal(text.rstrip("人").strip()))
+    except (InvalidOperation, ValueError):
+        people = 0
+    if people < 1:
+        raise CellError(_("%(value)s is not a number of people.") % {"value": text})
+    return people
+
+
+YES = {"是", "有", "已达成", "达成", "达成协议", "成功", "yes", "y", "true", "1", "√", "✓"}
+NO = {"否", "无", "未达成", "没有", "未", "no", "n", "false", "0", "×"}
+
+
+def _yes_no_cell(text: str) -> bool:
+    value = tabular.norm(text)
+    if value in YES:
+        return True
+    if value in NO:
+        return False
+    raise CellError(_("%(value)s is neither yes (是) nor no (否).") % {"value": text})
+
+
+Col = tabular.Column
+COLUMNS: list[tabular.Column] = [
+    Col(
         "ledger_ref",
         gettext_lazy("ledger reference"),
         ("编号", "台账编号", "案件编号", "纠纷编号", "登记编号", "案号", "ledger_ref", "ref", "case number"),
     ),
-    LedgerField(
+    Col(
         "registered_on",
         gettext_lazy("registered at"),
         ("登记日期", "受理日期", "登记时间", "受理时间", "排查日期", "排查时间", "发现日期", "registered_on"),
         required=True,
+        parse=tabular.date_cell,
     ),
-    LedgerField(
+    Col(
+        "township",
+        gettext_lazy("township"),
+        ("乡镇", "乡镇（街道）", "乡镇街道", "所属乡镇", "乡（镇）", "镇（乡）", "街道", "township"),
+    ),
+    Col(
+        "village",
+        gettext_lazy("village or community"),
+        ("村（社区）", "村居", "村委会", "村社区", "所在村", "村名", "村", "社区", "村（居）", "village"),
+    ),
+    Col(
         "region",
         gettext_lazy("region code"),
         (
@@ -111,64 +148,107 @@ FIELDS: list[LedgerField] = [
             "村编码",
             "网格代码",
             "网格编码",
+            "代码",
+            "编码",
             "region",
             "code",
         ),
-        required=True,
     ),
-    LedgerField(
+    Col(
         "category",
         gettext_lazy("category"),
-        ("纠纷类别", "纠纷类型", "矛盾类别", "矛盾类型", "类别", "类型", "category"),
+        ("纠纷类别", "纠纷类型", "矛盾类别", "矛盾类型", "矛盾纠纷类别", "类别", "类型", "category"),
         required=True,
     ),
-    LedgerField("channel", gettext_lazy("channel"), ("来源", "纠纷来源", "来源渠道", "渠道", "channel")),
-    LedgerField(
-        "title", gettext_lazy("summary"), ("简要案由", "案由", "纠纷名称", "事由", "title", "summary")
-    ),
-    LedgerField(
+    Col("channel", gettext_lazy("source"), ("来源", "纠纷来源", "来源渠道", "渠道", "channel", "source")),
+    Col("title", gettext_lazy("summary"), ("简要案由", "案由", "纠纷名称", "事由", "title", "summary")),
+    Col(
         "description",
         gettext_lazy("description"),
-        ("纠纷情况", "纠纷简要情况", "简要情况", "基本情况", "description"),
+        ("纠纷情况", "纠纷简要情况", "简要情况", "基本情况", "主要情况", "description"),
     ),
-    LedgerField(
-        "location", gettext_lazy("location"), ("地点", "具体地点", "详细地点", "详细地址", "location")
+    Col(
+        "location",
+        gettext_lazy("location"),
+        ("地点", "具体地点", "详细地点", "详细地址", "发生地点", "location"),
     ),
-    LedgerField(
-        "parties", gettext_lazy("parties"), ("当事人", "当事人姓名", "双方当事人", "parties"), required=True
+    Col(
+        "parties",
+        gettext_lazy("parties"),
+        ("当事人", "当事人姓名", "双方当事人", "当事人双方", "parties"),
+        required=True,
     ),
-    LedgerField("phone", gettext_lazy("phone"), ("联系电话", "电话", "手机", "手机号码", "phone")),
-    LedgerField(
+    Col("phone", gettext_lazy("phone"), ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone")),
+    Col(
         "id_number",
         gettext_lazy("identity number"),
         ("身份证号", "身份证号码", "公民身份号码", "id_number", "id number"),
     ),
-    LedgerField(
-        "amount", gettext_lazy("amount in dispute (yuan)"), ("涉及金额", "涉案金额", "争议金额", "amount")
+    Col(
+        "amount",
+        gettext_lazy("amount in dispute (yuan)"),
+        ("涉及金额", "涉案金额", "争议金额", "标的额", "amount"),
+        parse=_amount_cell,
     ),
-    LedgerField("people", gettext_lazy("people involved"), ("涉及人数", "人数", "people", "people_involved")),
-    LedgerField("risk", gettext_lazy("risk"), ("风险等级", "风险", "risk")),
-    LedgerField(
+    Col(
+        "people",
+        gettext_lazy("people involved"),
+        ("涉及人数", "人数", "people", "people_involved"),
+        parse=_people_cell,
+    ),
+    Col("risk", gettext_lazy("risk"), ("风险等级", "风险", "risk")),
+    Col(
+        "mediator",
+        gettext_lazy("mediator"),
+        ("调解员", "调解人", "调解员姓名", "承办人", "经办人", "包案人", "mediator"),
+    ),
+    Col(
+        "agreement",
+        gettext_lazy("agreement reached"),
+        ("是否达成协议", "达成协议", "是否达成调解协议", "协议", "agreement", "agreement reached"),
+        parse=_yes_no_cell,
+    ),
+    Col(
+        "performance",
+        gettext_lazy("how it was performed"),
+        ("履行情况", "协议履行情况", "履行方式", "performance"),
+    ),
+    Col(
         "result",
         gettext_lazy("mediation result"),
-        ("调解结果", "处理结果", "化解结果", "结果", "状态", "办理状态", "result", "status"),
+        ("调解结果", "处理结果", "化解结果", "结果", "状态", "办理状态", "化解情况", "result", "status"),
     ),
-    LedgerField(
+    Col(
         "resolved_on",
         gettext_lazy("resolved at"),
-        ("化解日期", "结案日期", "化解时间", "结案时间", "办结日期", "resolved_on"),
+        (
+            "化解日期",
+            "调解日期",
+            "办结日期",
+            "结案日期",
+            "化解时间",
+            "调解时间",
+            "办结时间",
+            "结案时间",
+            "resolved_on",
+        ),
+        parse=tabular.date_cell,
     ),
-    LedgerField(
-        "resolved_level", gettext_lazy("level where resolved"), ("化解层级", "化解级别", "resolved_level")
-    ),
+    Col("resolved_level", gettext_lazy("level where resolved"), ("化解层级", "化解级别", "resolved_level")),
+    Col("remarks", gettext_lazy("remarks"), ("备注", "附注", "remarks", "notes")),
 ]
-FIELD_BY_KEY = {f.key: f for f in FIELDS}
+# A row needs a place (a code or a township or village name) and a summary or a description.
+LEDGER = tabular.SheetKind(COLUMNS, one_of=(("region", "village", "township"), ("title", "description")))
+FIELDS = COLUMNS
+FIELD_BY_KEY = LEDGER.by_key
+KIND = "disputes"
 
-# The export's layout (the columns a county ledger keeps); every one of them imports again.
+# The export's layout, a clerk's own sheet; every column but the handling unit imports again.
 EXPORT_HEADERS = [
     "编号",
     "登记日期",
-    "发生地",
+    "乡镇",
+    "村（社区）",
     "区划代码",
     "纠纷类别",
     "来源",
@@ -178,114 +258,60 @@ EXPORT_HEADERS = [
     "涉及金额",
     "涉及人数",
     "风险等级",
+    "调解员",
+    "是否达成协议",
+    "履行情况",
     "状态",
-    "承办单位",
     "化解日期",
     "化解层级",
+    "承办单位",
+    "备注",
 ]
-
-_BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
-_SPACES = re.compile(r"[\s*：:]+")
-
-
-def _norm(text: str) -> str:
-    """A header or value as compared: no spaces, no bracketed notes such as （元）, lower case."""
-    return _SPACES.sub("", _BRACKETS.sub("", str(text))).lower()
+_norm = tabular.norm
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
-    """field -> column index, from the headers' names: exact aliases first, then a header that
-    contains an alias (纠纷当事人姓名 is the parties)."""
-    normalised = [_norm(h) for h in headers]
-    mapping: dict[str, int] = {}
-    used: set[int] = set()
-    for f in FIELDS:
-        names = {_norm(a) for a in f.aliases}
-        for index, header in enumerate(normalised):
-            if index not in used and header and header in names:
-                mapping[f.key] = index
-                used.add(index)
-                break
-    for f in FIELDS:
-        if f.key in mapping:
-            continue
-        aliases = sorted({_norm(a) for a in f.aliases if not a.isascii()}, key=len, reverse=True)
-        for alias in aliases:
-            index = next((i for i, h in enumerate(normalised) if i not in used and alias in h), None)
-            if index is not None:
-                mapping[f.key] = index
-                used.add(index)
-                break
-    return mapping
+    return LEDGER.guess_mapping(headers)
 
 
 def resolve_mapping(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
-    """The guessed mapping with some fields chosen by header name (field -> header; an empty
-    header leaves the field out). Raises ValidationError naming unknown fields and headers."""
-    mapping = guess_mapping(headers)
-    problems = []
-    for key, header in (overrides or {}).items():
-        if key not in FIELD_BY_KEY:
-            problems.append(
-                _("%(field)s is not a ledger field; the fields are: %(fields)s.")
-                % {"field": key, "fields": ", ".join(FIELD_BY_KEY)}
-            )
-            continue
-        if not header.strip():
-            mapping.pop(key, None)
-            continue
-        index = _find_header(headers, header)
-        if index is None:
-            problems.append(_("The file has no column %(header)s.") % {"header": header})
-            continue
-        for other, taken in list(mapping.items()):
-            if taken == index:
-                del mapping[other]
-        mapping[key] = index
-    if problems:
-        raise ValidationError(problems)
-    return mapping
+    return LEDGER.resolve_mapping(headers, overrides)
 
 
-def _find_header(headers: list[str], wanted: str) -> int | None:
-    for index, header in enumerate(headers):
-        if header.strip() == wanted.strip():
-            return index
-    for index, header in enumerate(headers):
-        if _norm(header) == _norm(wanted):
-            return index
-    return None
-
-
-def missing_fields(mapping: dict[str, int]) -> list[LedgerField]:
-    """The required fields a mapping leaves out (a summary or a description is enough)."""
-    missing = [f for f in FIELDS if f.required and f.key not in mapping]
-    if "title" not in mapping and "description" not in mapping:
-        missing.append(FIELD_BY_KEY["title"])
-    return missing
+def missing_fields(mapping: dict[str, int]) -> list[tabular.Column]:
+    return LEDGER.missing(mapping)
 
 
 # --- the values --------------------------------------------------------------------------------
 
 CATEGORY_NAMES = {
-    Category.MARRIAGE_FAMILY: ("婚姻家庭", "婚姻", "家庭"),
-    Category.NEIGHBOUR: ("邻里",),
-    Category.HOUSING_HOMESTEAD: ("房屋宅基地", "房屋", "宅基地"),
-    Category.CONTRACT: ("合同",),
+    Category.MARRIAGE_FAMILY: ("婚姻家庭", "婚姻", "家庭", "赡养", "抚养", "继承", "离婚", "婚恋"),
+    Category.NEIGHBOUR: ("邻里", "邻里关系", "相邻关系"),
+    Category.HOUSING_HOMESTEAD: ("房屋宅基地", "房屋", "宅基地", "房产"),
+    Category.CONTRACT: ("合同", "民间借贷", "借贷", "债务", "债权债务", "买卖"),
     Category.BUSINESS: ("生产经营",),
-    Category.DAMAGES: ("损害赔偿",),
-    Category.FOREST_LAND: ("山林土地", "山林", "土地"),
-    Category.LAND_REQUISITION: ("征地拆迁", "征地", "拆迁"),
+    Category.DAMAGES: ("损害赔偿", "人身损害", "财产损害", "人身损害赔偿"),
+    Category.FOREST_LAND: ("山林土地", "山林", "土地", "土地承包", "林地", "草场", "林权", "土地权属"),
+    Category.LAND_REQUISITION: ("征地拆迁", "征地", "拆迁", "征收"),
     Category.POLLUTION: ("环境污染", "污染"),
-    Category.LABOUR: ("劳动争议", "劳动", "劳资"),
+    Category.LABOUR: ("劳动争议", "劳动", "劳资", "工资", "欠薪", "工伤"),
     Category.CONSUMER: ("消费", "消费者权益"),
     Category.MEDICAL: ("医疗", "医患"),
-    Category.TRAFFIC: ("道路交通事故", "交通事故", "道路交通"),
+    Category.TRAFFIC: ("道路交通事故", "交通事故", "道路交通", "交通"),
     Category.PROPERTY_MANAGEMENT: ("物业",),
     Category.OTHER: ("其他", "其它"),
 }
 CHANNEL_NAMES = {
-    Channel.GRID_VISIT: ("走访", "网格员走访", "排查", "摸排", "网格排查"),
+    Channel.GRID_VISIT: (
+        "走访",
+        "网格员走访",
+        "排查",
+        "摸排",
+        "网格排查",
+        "网格员排查",
+        "排查发现",
+        "网格上报",
+    ),
     Channel.WALK_IN: ("来访", "上门", "群众来访"),
     Channel.HOTLINE: ("电话", "热线", "12345", "来电"),
     Channel.LETTER: ("来信", "信件"),
@@ -342,8 +368,6 @@ ORGANISATION_ENDINGS = (
 )
 SEPARATORS = re.compile(r"[、,，;；\n]+")
 _PARTY = re.compile(r"^(?P<name>.*?)\s*[（(](?P<inner>[^（）()]*)[）)]\s*$")
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
-_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def _vocabulary(choices, extra: dict, remap: dict | None = None, skip: Iterable = ()) -> dict[str, str]:
@@ -358,12 +382,20 @@ def _vocabulary(choices, extra: dict, remap: dict | None = None, skip: Iterable 
             with translation.override(language):
                 names.add(str(label))
         for name in names:
-            vocabulary[_norm(name)] = (remap or {}).get(value, value)
+            vocabulary[_bare(name)] = (remap or {}).get(value, value)
     return vocabulary
 
 
+def _bare(name: str) -> str:
+    """A name as looked up: normalised, without the 纠纷 that clerks write after most categories."""
+    key = _norm(name)
+    if key.endswith("纠纷") and len(key) > 2:
+        key = key[:-2]
+    return key
+
+
 def _lookup(vocabulary: dict[str, str], text: str) -> str | None:
-    key = _norm(text)
+    key = _bare(text)
     if key in vocabulary:
         return vocabulary[key]
     for suffix in ("纠纷", "类", "风险", "级"):
@@ -372,14 +404,7 @@ def _lookup(vocabulary: dict[str, str], text: str) -> str | None:
     return None
 
 
-def parse_date(text: str) -> dt.date:
-    """2026-03-05, 2026/3/5, 2026.3.5, 2026年3月5日, 20260305, or an ISO date and time."""
-    value = text.strip()
-    match = _DATE.match(value) or _COMPACT_DATE.match(value)
-    if not match:
-        raise ValueError(value)
-    year, month, day = (int(g) for g in match.groups())
-    return dt.date(year, month, day)
+parse_date = tabular.parse_date
 
 
 def parse_amount(text: str) -> Decimal:
@@ -440,6 +465,11 @@ class ParsedRow:
     status: str
     resolved_on: dt.date | None
     resolved_level: str
+    mediator: str = ""
+    agreement: bool | None = None
+    performance: str = ""
+    remarks: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -448,6 +478,9 @@ class ParsedLedger:
     errors: list[RowError] = field(default_factory=list)
     # field -> the header as the file names it, for error messages
     columns: dict[str, str] = field(default_factory=dict)
+    # the file's columns that are not imported, as it names them; totals rows skipped
+    unused: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -461,11 +494,19 @@ class _Vocabularies:
 
     @classmethod
     def load(cls) -> _Vocabularies:
+        category = _vocabulary(Category, CATEGORY_NAMES)
+        subtypes = {
+            _bare(s.name): (s.category, s.pk) for s in Subtype.objects.filter(active=True).order_by("pk")
+        }
+        # The county's own names: a name for a subtype counts under the subtype, else the category.
+        for name in CategoryName.objects.select_related("subtype").order_by("pk"):
+            if name.subtype_id and name.subtype.active:
+                subtypes[_bare(name.name)] = (name.subtype.category, name.subtype_id)
+            else:
+                category[_bare(name.name)] = name.category
         return cls(
-            category=_vocabulary(Category, CATEGORY_NAMES),
-            subtypes={
-                _norm(s.name): (s.category, s.pk) for s in Subtype.objects.filter(active=True).order_by("pk")
-            },
+            category=category,
+            subtypes=subtypes,
             channel=_vocabulary(Channel, CHANNEL_NAMES),
             risk=_vocabulary(Risk, RISK_NAMES),
             result=_vocabulary(Status, RESULT_NAMES, remap=IMPORTED_STATUS, skip={Status.MERGED}),
@@ -484,30 +525,52 @@ def _regions(codes_wanted: set[str]) -> dict[str, Region]:
     return found
 
 
-def parse_ledger(table: Table, mapping: dict[str, int] | None = None) -> ParsedLedger:
-    """Check every row of a ledger; a row with any problem is left out and each problem listed."""
+def parse_ledger(
+    table: Table,
+    mapping: dict[str, int] | None = None,
+    *,
+    names: RegionNames | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ParsedLedger:
+    """Check every row of a ledger; a row with any problem is left out and each problem listed.
+    Township and village names are resolved with `names` (by default, within every county)."""
     mapping = guess_mapping(table.headers) if mapping is None else dict(mapping)
-    result = ParsedLedger()
+    result = ParsedLedger(skipped=list(table.skipped))
     for key, index in mapping.items():
         header = table.headers[index] if index < len(table.headers) else ""
         result.columns[key] = header or str(FIELD_BY_KEY[key].label)
+    result.unused = LEDGER.unused(table.headers, mapping)
     missing = missing_fields(mapping)
     if missing:
-        names = ", ".join(str(f.label) for f in missing)
-        result.errors.append(RowError(1, names, _("Missing column(s): %(columns)s.") % {"columns": names}))
+        labels = ", ".join(str(f.label) for f in missing)
+        result.errors.append(
+            RowError(table.header_row, labels, _("Missing column(s): %(columns)s.") % {"columns": labels})
+        )
         return result
 
-    def cell(cells: list[str], key: str) -> str:
-        index = mapping.get(key)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
-
-    region_cells = {codes.normalise(cell(cells, "region")) for _number, cells in table.rows}
-    regions = _regions({c for c in region_cells if c.isdigit()})
+    if names is None and ("township" in mapping or "village" in mapping):
+        names = RegionNames.for_actor(SYSTEM, "case.view")
+    rows = list(LEDGER.read(table, mapping))
+    wanted = set()
+    for row in rows:
+        if row.text.get("township") or row.text.get("village"):
+            code, key, message = names.resolve(
+                row.text.get("township", ""), row.text.get("village", ""), row.text.get("region", "")
+            )
+            if message:
+                row.bad(key, message)
+            row.values["region"] = code
+        else:
+            row.values["region"] = codes.normalise(row.text.get("region", ""))
+        wanted.add(row.values["region"])
+    regions = _regions({c for c in wanted if c.isdigit()})
     words = _Vocabularies.load()
     today = timezone.localdate()
     seen_refs: dict[str, int] = {}
-    for number, cells in table.rows:
-        row = _parse_row(number, {k: cell(cells, k) for k in mapping}, result, regions, words, today)
+    for done, source in enumerate(rows, start=1):
+        if progress and done % 1000 == 0:
+            progress(done, len(rows))
+        row = _parse_row(source, result, regions, words, today)
         if row is None:
             continue
         first = seen_refs.get(row.external_ref)
@@ -517,29 +580,29 @@ def parse_ledger(table: Table, mapping: dict[str, int] | None = None) -> ParsedL
                     "code": row.ledger_ref,
                     "row": first,
                 }
-                result.errors.append(RowError(number, result.columns["ledger_ref"], message))
+                result.errors.append(RowError(row.row, result.columns["ledger_ref"], message))
             else:
                 message = _("This row repeats row %(row)d.") % {"row": first}
-                result.errors.append(RowError(number, "", message))
+                result.errors.append(RowError(row.row, "", message))
             continue
-        seen_refs[row.external_ref] = number
+        seen_refs[row.external_ref] = row.row
         result.rows.append(row)
+    if progress:
+        progress(len(rows), len(rows))
     result.errors.sort(key=lambda e: e.row)
     return result
 
 
 def _parse_row(
-    number: int,
-    values: dict[str, str],
+    source: tabular.Row,
     result: ParsedLedger,
     regions: dict[str, Region],
     words: _Vocabularies,
     today: dt.date,
 ) -> ParsedRow | None:
-    errors: list[RowError] = []
-
-    def bad(key: str, message: str) -> None:
-        errors.append(RowError(number, result.columns.get(key, key), message))
+    number = source.number
+    values = source.text
+    bad = source.bad
 
     def too_long(key: str, text: str, limit: int) -> bool:
         if len(text) > limit:
@@ -548,15 +611,8 @@ def _parse_row(
         return False
 
     def date_of(key: str) -> dt.date | None:
-        text = values.get(key, "")
-        if not text:
-            return None
-        try:
-            day = parse_date(text)
-        except ValueError:
-            bad(key, _("%(value)s is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日).") % {"value": text})
-            return None
-        if day > today:
+        day = source.get(key)
+        if day is not None and day > today:
             bad(key, _("The date is in the future."))
         return day
 
@@ -564,45 +620,49 @@ def _parse_row(
     too_long("ledger_ref", ledger_ref, REF_MAX)
 
     registered_on = date_of("registered_on")
-    if registered_on is None and not values.get("registered_on"):
+    if not values.get("registered_on"):
         bad("registered_on", _("The registration date is empty."))
 
-    code = codes.normalise(values.get("region", ""))
+    code = source.get("region", "")
     region = regions.get(code)
+    place_key = "region" if values.get("region") else ("village" if values.get("village") else "township")
     if not code:
-        bad("region", _("The region code is empty."))
+        if not any(values.get(k) for k in ("region", "township", "village")):
+            bad(place_key, _("The region code is empty."))
     elif region is None:
         try:
             codes.level_of(code)
         except ValidationError as error:
-            bad("region", "; ".join(error.messages))
+            bad(place_key, "; ".join(error.messages))
         else:
-            bad("region", _("%(code)s is not a region of this county's tree.") % {"code": code})
+            bad(place_key, _("%(code)s is not a region of this county's tree.") % {"code": code})
     elif region.level == "county":
         bad(
-            "region",
+            place_key,
             _("%(code)s is a county: give the township, village or grid where it arose.") % {"code": code},
         )
     elif region.retired_on and (registered_on is None or registered_on >= region.retired_on):
         message = _("%(region)s was retired on %(date)s.")
-        bad("region", message % {"region": region, "date": region.retired_on.isoformat()})
+        bad(place_key, message % {"region": region, "date": region.retired_on.isoformat()})
 
     category, subtype_id = "", None
     category_text = values.get("category", "")
     if not category_text:
         bad("category", _("The category is empty."))
-    elif _norm(category_text) in words.subtypes:
-        category, subtype_id = words.subtypes[_norm(category_text)]
+    elif _bare(category_text) in words.subtypes:
+        category, subtype_id = words.subtypes[_bare(category_text)]
     else:
         category = _lookup(words.category, category_text) or ""
         if not category:
             bad("category", _("Unknown category %(value)s.") % {"value": category_text})
 
     channel = Channel.WALK_IN
-    if values.get("channel"):
-        channel = _lookup(words.channel, values["channel"]) or ""
+    source_text = values.get("channel", "")
+    if source_text:
+        channel = _lookup(words.channel, source_text) or ""
         if not channel:
-            bad("channel", _("Unknown channel %(value)s.") % {"value": values["channel"]})
+            bad("channel", _("Unknown channel %(value)s.") % {"value": source_text})
+    too_long("channel", source_text, 100)
 
     risk = Risk.GENERAL
     if values.get("risk"):
@@ -612,7 +672,10 @@ def _parse_row(
 
     title, description = values.get("title", ""), values.get("description", "")
     if not title and not description:
-        bad("title", _("The row has neither a summary nor a description."))
+        bad(
+            "title" if "title" in result.columns else "description",
+            _("The row has neither a summary nor a description."),
+        )
     # A long summary is cut for the list; its full text stays in the description.
     if len(title) > 100 and not description:
         description = title
@@ -622,29 +685,15 @@ def _parse_row(
     description = description or title
     location = values.get("location", "")
     too_long("location", location, 200)
+    mediator = values.get("mediator", "")
+    too_long("mediator", mediator, 100)
+    performance = values.get("performance", "")
+    too_long("performance", performance, 200)
+    remarks = values.get("remarks", "")
 
     parties = _parties(values, bad)
-
-    amount = None
-    if values.get("amount"):
-        try:
-            amount = parse_amount(values["amount"])
-        except (InvalidOperation, ValueError):
-            bad("amount", _("%(value)s is not an amount of money.") % {"value": values["amount"]})
-        else:
-            if amount < 0:
-                bad("amount", _("The amount cannot be negative."))
-            elif amount >= Decimal(10) ** 12:
-                bad("amount", _("%(value)s is not an amount of money.") % {"value": values["amount"]})
-
-    people = max(len(parties), 1)
-    if values.get("people"):
-        try:
-            people = int(Decimal(values["people"].rstrip("人").strip()))
-            if people < 1:
-                raise ValueError
-        except (InvalidOperation, ValueError):
-            bad("people", _("%(value)s is not a number of people.") % {"value": values["people"]})
+    amount = source.get("amount")
+    people = source.get("people") or max(len(parties), 1)
 
     resolved_on = date_of("resolved_on")
     status = Status.REGISTERED
@@ -674,8 +723,8 @@ def _parse_row(
             elif LEVEL_RANK[resolved_level] < LEVEL_RANK[origin]:
                 bad("resolved_level", _("A dispute cannot be resolved below the level where it arose."))
 
-    if errors or registered_on is None:
-        result.errors.extend(errors)
+    if source.errors or registered_on is None:
+        result.errors.extend(source.errors)
         return None
     if ledger_ref:
         external_ref = numbered_ref(code, registered_on.year, ledger_ref)
@@ -713,6 +762,11 @@ def _parse_row(
         status=status,
         resolved_on=resolved_on,
         resolved_level=resolved_level,
+        mediator=mediator,
+        agreement=source.get("agreement"),
+        performance=performance,
+        remarks=remarks,
+        source=source_text,
     )
 
 
@@ -757,23 +811,8 @@ def _parties(values: dict[str, str], bad: Callable[[str, str], None]) -> list[di
 
 
 class LedgerReport(ImportReport):
-    """A ledger import's report, kept in the job's state while the background worker runs it.
-    A ledger never changes a case it imported before, so `updated` stays 0."""
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "unchanged": self.unchanged,
-            "errors": [asdict(e) for e in self.errors],
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict) -> LedgerReport:
-        return cls(
-            created=data.get("created", 0),
-            unchanged=data.get("unchanged", 0),
-            errors=[RowError(**e) for e in data.get("errors", [])],
-        )
+    """A ledger import's report. A ledger never changes a case it imported before, so `updated`
+    stays 0."""
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:
@@ -979,6 +1018,11 @@ def _write_batch(
                 resolved_at=_at(row.resolved_on) if row.status == Status.RESOLVED else None,
                 resolved_level=row.resolved_level,
                 external_ref=row.external_ref,
+                mediator_name=row.mediator,
+                agreement_reached=row.agreement,
+                performance_note=row.performance,
+                remarks=row.remarks,
+                source=row.source,
             )
         )
     Dispute.objects.bulk_create(disputes)
@@ -1029,10 +1073,13 @@ def _write_batch(
 _ID_IN_TEXT = re.compile(r"(?<![0-9])\d{17}[\dXx](?![0-9])")
 _MOBILE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
 _LANDLINE_IN_TEXT = re.compile(r"(?<![0-9-])0\d{2,3}-\d{7,8}(?![0-9])")
+_DIGITS = re.compile(r"\d{7}")
 
 
 def mask_text(text: str) -> str:
     """Free text typed by staff may hold a phone or an identity number: an export masks them too."""
+    if not _DIGITS.search(text):  # most texts hold no long number: one scan instead of three
+        return text
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group().upper()), text)
     text = _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
     return _LANDLINE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
@@ -1040,217 +1087,194 @@ def mask_text(text: str) -> str:
 
 def export_queryset(disputes: QuerySet[Dispute]) -> QuerySet[Dispute]:
     """The disputes a ledger lists: merged duplicates are not disputes of their own."""
-    return (
-        disputes.exclude(status=Status.MERGED)
-        .select_related("region", "handling_unit")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.only("id", "dispute_id", "name", "role"))
+    return disputes.exclude(status=Status.MERGED)
+
+
+_EXPORT_FIELDS = [
+    "id",
+    "number",
+    "registered_at",
+    "region_id",
+    "category",
+    "subtype_id",
+    "channel",
+    "source",
+    "title",
+    "description",
+    "amount",
+    "people_involved",
+    "risk",
+    "mediator_name",
+    "agreement_reached",
+    "performance_note",
+    "status",
+    "resolved_at",
+    "resolved_level",
+    "handling_unit_id",
+    "remarks",
+]
+
+
+def _by_dispute(model, column: str, ids: list[int]) -> list[tuple[int, Any]]:
+    """(dispute id, column) of a chunk's rows of `model`, in their order. On PostgreSQL the ids go
+    as one array parameter: preparing 5,000 IN parameters one by one cost more than the query."""
+    if connection.vendor != "postgresql":
+        return list(model.objects.filter(dispute_id__in=ids).order_by("id").values_list("dispute_id", column))
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        # Table and column are the model's own names, not input.
+        cursor.execute(
+            f"SELECT dispute_id, {column} FROM {table} WHERE dispute_id = ANY(%s) ORDER BY id",  # noqa: S608
+            [ids],
         )
-        .order_by("registered_at", "id")
-    )
+        return cursor.fetchall()
 
 
-def export_rows(disputes: QuerySet[Dispute]) -> Iterator[list]:
-    """Rows in the order of EXPORT_HEADERS. Parties by name only: no phone or identity number
-    leaves the platform in a ledger."""
-    for d in export_queryset(disputes).iterator(chunk_size=BATCH):
-        yield [
-            d.number,
-            timezone.localdate(d.registered_at),
-            d.region.name,
-            d.region_id,
-            d.get_category_display(),
-            d.get_channel_display(),
-            mask_text(d.title),
-            mask_text(d.description),
-            "、".join(p.name for p in d.parties.all()),
-            d.amount,
-            d.people_involved,
-            d.get_risk_display(),
-            d.get_status_display(),
-            d.handling_unit.name,
-            timezone.localdate(d.resolved_at) if d.resolved_at else None,
-            d.get_resolved_level_display() if d.resolved_level else "",
-        ]
+def _mediators(ids: list[int]) -> list[tuple[int, str]]:
+    through = Dispute.mediators.through.objects.filter(dispute_id__in=ids).order_by("id")
+    if connection.vendor == "postgresql":
+        through = Dispute.mediators.through.objects.extra(where=["dispute_id = ANY(%s)"], params=[ids])
+        through = through.order_by("id")
+    return [
+        (d, full or user)
+        for d, full, user in through.values_list("dispute_id", "user__full_name", "user__username")
+    ]
+
+
+def export_rows(disputes: QuerySet[Dispute], chunk: int = 5000) -> Iterator[list]:
+    """Rows in the order of EXPORT_HEADERS, streamed: read a chunk at a time by (registered_at, id),
+    each chunk's parties, mediators and agreements in one query each, and every label (category,
+    status, region names) looked up once per value, not once per row. Parties by name only: no
+    phone or identity number leaves the platform in a ledger."""
+    from anju.core.export import labels
+
+    category, channel = labels(Category), labels(Channel)
+    risk, status, level = labels(Risk), labels(Status), labels(HandlingLevel)
+    subtypes = dict(Subtype.objects.values_list("pk", "name"))
+    names: dict[str, str] = {}
+
+    def name_of(code: str) -> str:
+        if code not in names:
+            names.update(dict(Region.objects.filter(code__startswith=code[:9]).values_list("code", "name")))
+            names.setdefault(code, "")
+        return names[code]
+
+    yes, no = _("yes"), _("no")
+    zone = timezone.get_current_timezone()
+    base = export_queryset(disputes).order_by("registered_at", "id").values_list(*_EXPORT_FIELDS)
+    after = None
+    while True:
+        page = base
+        if after is not None:
+            at, pk = after
+            # The plain bound makes the keyset an index range (see bench/README, paging back).
+            page = page.filter(registered_at__gte=at).exclude(registered_at=at, id__lte=pk)
+        rows = list(page[:chunk])
+        if not rows:
+            return
+        after = (rows[-1][2], rows[-1][0])
+        ids = [r[0] for r in rows]
+        parties: dict[int, list[str]] = defaultdict(list)
+        for dispute_id, name in _by_dispute(Party, "name", ids):
+            parties[dispute_id].append(name)
+        mediators: dict[int, list[str]] = defaultdict(list)
+        for dispute_id, name in _mediators(ids):
+            mediators[dispute_id].append(name)
+        agreed = {dispute_id for dispute_id, _id in _by_dispute(Agreement, "id", ids)}
+        for (
+            pk, number, registered_at, region_id, cat, subtype_id, chan, source, title, description,
+            amount, people, rsk, mediator_name, agreement, performance, stat, resolved_at, resolved_level,
+            unit, remarks,
+        ) in rows:  # fmt: skip
+            reached = agreement if agreement is not None else (True if pk in agreed else None)
+            yield [
+                number,
+                registered_at.astimezone(zone).date().isoformat(),
+                name_of(region_id[:9]) if len(region_id) >= 9 else "",
+                name_of(region_id[:12]) if len(region_id) >= 12 else "",
+                region_id,
+                subtypes.get(subtype_id) or category.get(cat, cat),
+                source or channel.get(chan, chan),
+                mask_text(title),
+                mask_text(description),
+                "、".join(parties.get(pk, ())),
+                amount,
+                people,
+                risk.get(rsk, rsk),
+                mediator_name or "、".join(mediators.get(pk, ())),
+                "" if reached is None else (yes if reached else no),
+                performance,
+                status.get(stat, stat),
+                resolved_at.astimezone(zone).date().isoformat() if resolved_at else "",
+                level.get(resolved_level, "") if resolved_level else "",
+                name_of(unit),
+                remarks,
+            ]
+
+
+def export_chunks(disputes: QuerySet[Dispute], fmt: str) -> Iterator[bytes]:
+    """The ledger as .xlsx or .csv, a chunk of bytes at a time."""
+    from anju.core.export import chunks
+
+    return chunks(fmt, EXPORT_HEADERS, export_rows(disputes), title="矛盾纠纷台账")
 
 
 def export_file(disputes: QuerySet[Dispute], fmt: str) -> tuple[bytes, int]:
-    """The ledger as .xlsx or .csv bytes, and how many disputes it lists."""
-    count = 0
-
-    def counted() -> Iterator[list]:
-        nonlocal count
-        for row in export_rows(disputes):
-            count += 1
-            yield row
-
-    if fmt == "xlsx":
-        body = tabular.write_xlsx(EXPORT_HEADERS, counted(), title="矛盾纠纷台账")
-    elif fmt == "csv":
-        body = tabular.write_csv(EXPORT_HEADERS, counted())
-    else:
+    """The whole ledger as bytes, and how many disputes it lists (small exports and tests)."""
+    if fmt not in ("xlsx", "csv"):
         raise ValueError(fmt)
-    return body, count
+    body = b"".join(export_chunks(disputes, fmt))
+    return body, export_queryset(disputes).count()
 
 
 # --- background imports ------------------------------------------------------------------------
-# An upload waits between the steps as MEDIA_ROOT/imports/<token>.<ext>, with <token>.json beside
-# it holding who uploaded it, its headers and, once it runs, the job's progress and report. A file
-# (not the cache) so the web process and the worker see the same state without a shared cache.
+# An upload waits between the steps as an ImportJob (anju.core.importjobs): file, headers, chosen
+# columns, progress and report all in the database, so the web process and the worker share no disk.
 
 BACKGROUND_ABOVE = 2000  # rows; smaller files are imported while the page waits
-KEEP_UPLOADS = dt.timedelta(days=2)
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-def imports_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+def read_upload(job: ImportJob) -> Table:
+    return tabular.read_table(bytes(job.data), job.filename, LEDGER, header_row=job.header_row)
 
 
-def _state_path(token: str) -> Path:
-    return imports_dir() / f"{token}.json"
-
-
-def upload_path(token: str, state: dict) -> Path:
-    return imports_dir() / f"{token}{state['ext']}"
-
-
-def write_state(token: str, state: dict) -> None:
-    path = _state_path(token)
-    partial = path.with_suffix(".part")
-    partial.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
-
-
-def read_state(token: str, owner=None) -> dict | None:
-    """The upload's state, or None if the token is malformed, unknown or another person's."""
-    if not _TOKEN.match(token or ""):
-        return None
-    try:
-        state = json.loads(_state_path(token).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if owner is not None and state.get("owner") != owner.pk:
-        return None
-    return state
-
-
-def read_headers(data: bytes, filename: str) -> tuple[list[str], int]:
-    """A file's headers and its number of rows, for the mapping step. A large workbook is not read
-    in full here (that takes the worker's time, not the page's): its dimension gives the count."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = sheet.max_row
-            first = next(sheet.iter_rows(max_row=1, values_only=True), None)
-            workbook.close()
-        except Exception:  # read_table below says what is wrong with the file
-            rows, first = None, None
-        if rows and first is not None and rows > BACKGROUND_ABOVE:
-            return ["" if v is None else str(v).strip() for v in first], rows - 1
-    table = tabular.read_table(data, filename)
-    return table.headers, len(table.rows)
-
-
-def save_upload(owner, data: bytes, filename: str, headers: list[str], rows: int) -> str:
-    """Keep an uploaded ledger until it is imported; returns the token that names it."""
-    folder = imports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _forget_old_uploads(folder)
-    token = secrets.token_urlsafe(24)
-    ext = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    (folder / f"{token}{ext}").write_bytes(data)
-    write_state(
-        token,
-        {
-            "owner": owner.pk,
-            "filename": Path(filename).name[:200],
-            "ext": ext,
-            "headers": headers,
-            "rows": rows,
-            "state": "uploaded",
-            "created": timezone.now().isoformat(),
-        },
+def start_job(job: ImportJob, mapping: dict[str, int], language: str) -> None:
+    importjobs.set_state(
+        job, ImportJob.State.QUEUED, done=0, total=job.rows, mapping=mapping, report=None, language=language
     )
-    return token
-
-
-def discard_upload(token: str, state: dict) -> None:
-    upload_path(token, state).unlink(missing_ok=True)
-
-
-def _forget_old_uploads(folder: Path) -> None:
-    cutoff = time.time() - KEEP_UPLOADS.total_seconds()
-    for path in folder.iterdir():
-        try:
-            if path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
-
-
-def jobs_of(owner, limit: int = 10) -> list[tuple[str, dict]]:
-    """The person's recent background imports, newest first."""
-    folder = imports_dir()
-    if not folder.is_dir():
-        return []
-    jobs = []
-    for path in folder.glob("*.json"):
-        state = read_state(path.stem, owner)
-        if state and state.get("state") not in (None, "uploaded"):
-            jobs.append((path.stem, state))
-    jobs.sort(key=lambda item: item[1].get("created", ""), reverse=True)
-    return jobs[:limit]
-
-
-def start_job(token: str, state: dict, mapping: dict[str, int], language: str) -> None:
-    state = {**state, "state": "queued", "done": 0, "total": state.get("rows", 0), "mapping": mapping}
-    state.pop("report", None)
-    write_state(token, state)
-    import_ledger_job.enqueue(token, mapping, language)
+    import_ledger_job.enqueue(job.token)
 
 
 @task()
-def import_ledger_job(token: str, mapping: dict[str, int], language: str) -> dict:
+def import_ledger_job(token: str) -> dict:
     """The background import of a large ledger, as the person who uploaded it."""
-    from anju.accounts.models import User
-
-    state = read_state(token)
-    if state is None:
+    job = importjobs.job_of(token, kind=KIND)
+    if job is None:
         return {"state": "missing"}
-    with translation.override(language):
+    with translation.override(job.language or None):
+        progress = None
         try:
-            actor = User.objects.get(pk=state["owner"], is_active=True)
-            write_state(token, {**state, "state": "checking"})
-            table = tabular.read_table(upload_path(token, state).read_bytes(), state["filename"])
-            parsed = parse_ledger(table, mapping)
-            shown = 0.0
-
-            def progress(done: int, total: int) -> None:
-                nonlocal shown
-                if done < total and time.monotonic() - shown < 0.5:
-                    return
-                shown = time.monotonic()
-                write_state(token, {**state, "state": "importing", "done": done, "total": total})
-
-            report = import_ledger(actor, parsed, filename=state["filename"], progress=progress)
+            actor = job.owner
+            if not actor.is_active:
+                raise PermissionError(actor)
+            importjobs.set_state(job, ImportJob.State.CHECKING, done=0)
+            table = read_upload(job)
+            checking = importjobs.Progress(job, ImportJob.State.CHECKING)
+            parsed = parse_ledger(
+                table, job.mapping, names=RegionNames.for_actor(actor, "case.handle"), progress=checking
+            )
+            checking.close()
+            progress = importjobs.Progress(job, ImportJob.State.IMPORTING)
+            report = import_ledger(actor, parsed, filename=job.filename, progress=progress)
         except Exception:
-            write_state(token, {**state, "state": "failed"})
+            importjobs.set_state(job, ImportJob.State.FAILED)
             raise
-        outcome = "done" if report.ok else "rejected"
-        write_state(
-            token,
-            {
-                **state,
-                "state": outcome,
-                "done": len(parsed.rows),
-                "total": len(parsed.rows),
-                "report": report.as_dict(),
-            },
-        )
+        finally:
+            if progress is not None:
+                progress.close()
+        outcome = ImportJob.State.DONE if report.ok else ImportJob.State.REJECTED
+        fields = {"done": len(parsed.rows), "total": len(parsed.rows), "report": report.as_dict()}
         if report.ok:
-            discard_upload(token, state)
+            fields["data"] = b""  # imported: the file is not kept
+        importjobs.set_state(job, outcome, **fields)
     return {"state": outcome, "created": report.created, "unchanged": report.unchanged}

@@ -49,6 +49,25 @@ class Subtype(models.Model):
         return self.name
 
 
+class CategoryName(models.Model):
+    """A name a county's ledgers use for a category or a local subtype (民间借贷 for contracts, say):
+    the county adds its own, and ledger imports read them beside the built-in names."""
+
+    name = models.CharField(_("name in ledgers"), max_length=50, unique=True)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    subtype = models.ForeignKey(
+        Subtype, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("local subtype")
+    )
+
+    class Meta:
+        verbose_name = _("category name in ledgers")
+        verbose_name_plural = _("category names in ledgers")
+        ordering = ["category", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CaseCounter(models.Model):
     """The last number given in a county and year: 620123-2026-000123."""
 
@@ -138,6 +157,13 @@ class Dispute(models.Model):
     version = models.PositiveIntegerField(default=1)
     # The row's key in a county ledger (台账) it was imported from: re-importing creates nothing new.
     external_ref = models.CharField(_("ledger reference"), max_length=64, blank=True)
+    # What a clerk's ledger records beside the case file, kept as written (imported ledgers; the
+    # export writes them back so the sheet reads as the clerk's own).
+    mediator_name = models.CharField(_("mediator (as recorded)"), max_length=100, blank=True)
+    agreement_reached = models.BooleanField(_("agreement reached"), null=True, blank=True)
+    performance_note = models.CharField(_("how the agreement was performed"), max_length=200, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    source = models.CharField(_("source (as recorded)"), max_length=100, blank=True)
     # Set once by the deadline worker, so a warning or an overdue escalation happens exactly once.
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)

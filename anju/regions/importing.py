@@ -1,7 +1,8 @@
 """Turning a region table (CSV/XLSX) into checked rows, with a reason for every bad row.
 
-Columns: code, name, and level or parent code; optionally grid type, households and retired on.
-Chinese headers and level names, as county staff write them, are understood too."""
+Columns: code and name; optionally level, parent code, grid type, households and retired on. Chinese
+headers and level names, as county staff write them, are understood too, and so is the statistics
+bureau's plain list of 12-digit codes and names (the level read from the code)."""
 
 from __future__ import annotations
 
@@ -10,21 +11,48 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from anju.core.tabular import RowError, Table, lookup_alias
+from anju.core.tabular import CellError, Column, RowError, SheetKind, Table, date_cell, lookup_alias
 
 from . import codes
 from .choices import GridType, Level
 
-HEADER_ALIASES = {
-    "code": {"code", "代码", "区划代码", "编码", "统计用区划代码"},
-    "name": {"name", "名称", "区划名称"},
-    "level": {"level", "级别", "层级"},
-    "parent_code": {"parent_code", "parent", "parent code", "上级代码", "上级编码"},
-    "grid_type": {"grid_type", "grid type", "网格类型"},
-    "households": {"households", "户数"},
-    "retired_on": {"retired_on", "retired on", "撤销日期"},
-}
+
+def _households(text: str) -> int:
+    try:
+        households = int(float(text))
+    except ValueError:
+        households = -1
+    if households < 0:
+        raise CellError(_("%(value)s is not a household count.") % {"value": text})
+    return households
+
+
+# The statistics bureau's list (统计用区划代码, 名称, and often 城乡分类代码, which is not imported)
+# reads as it is published: the level comes from the code when no level or parent column is given.
+COLUMNS = [
+    Column(
+        "code",
+        gettext_lazy("code"),
+        ("代码", "区划代码", "统计用区划代码", "行政区划代码", "编码", "code"),
+        required=True,
+    ),
+    Column("name", gettext_lazy("name"), ("名称", "区划名称", "单位名称", "name"), required=True),
+    Column("level", gettext_lazy("level"), ("级别", "层级", "level")),
+    Column(
+        "parent_code",
+        gettext_lazy("parent code"),
+        ("上级代码", "上级编码", "上级区划代码", "parent_code", "parent", "parent code"),
+    ),
+    Column("grid_type", gettext_lazy("grid type"), ("网格类型", "grid_type", "grid type")),
+    Column("households", gettext_lazy("households"), ("户数", "households"), parse=_households),
+    Column(
+        "retired_on", gettext_lazy("retired on"), ("撤销日期", "retired_on", "retired on"), parse=date_cell
+    ),
+]
+REGIONS = SheetKind(COLUMNS)
+HEADER_ALIASES = {c.key: set(c.names) for c in COLUMNS}
 LEVEL_ALIASES = {
     Level.COUNTY: {"county", "县", "区县", "县级"},
     Level.TOWNSHIP: {"township", "乡镇", "街道", "乡", "镇", "乡镇街道", "乡级"},
@@ -55,108 +83,63 @@ class ParsedRow:
 class Parsed:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
 
 
 def _message(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
 
-def parse_regions(table: Table) -> Parsed:
+def parse_regions(table: Table, mapping: dict[str, int] | None = None) -> Parsed:
     result = Parsed()
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        key = lookup_alias(HEADER_ALIASES, header)
-        if key and key not in columns:
-            columns[key] = index
-    missing = [c for c in ("code", "name") if c not in columns]
-    if "level" not in columns and "parent_code" not in columns:
-        missing.append("level / parent_code")
+    columns = REGIONS.guess_mapping(table.headers) if mapping is None else mapping
+    missing = [c.key for c in REGIONS.missing(columns)]
     if missing:
         result.errors.append(
             RowError(
-                1, ", ".join(missing), _("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+                table.header_row,
+                ", ".join(missing),
+                _("Missing column(s): %(columns)s.") % {"columns": ", ".join(missing)},
             )
         )
         return result
+    result.unused = REGIONS.unused(table.headers, columns)
 
     seen: dict[str, int] = {}
-    for number, cells in table.rows:
-
-        def cell(key: str, cells=cells) -> str:
-            index = columns.get(key)
-            return cells[index].strip() if index is not None and index < len(cells) else ""
-
-        errors_before = len(result.errors)
-        code = codes.normalise(cell("code"))
-        name = cell("name")
+    for row in REGIONS.read(table, columns):
+        number = row.number
+        code = codes.normalise(row.text.get("code", ""))
+        name = row.text.get("name", "")
         if not name:
-            result.errors.append(RowError(number, "name", _("The name is empty.")))
-        level_text = cell("level")
+            row.bad("name", _("The name is empty."))
+        level_text = row.text.get("level", "")
         level = lookup_alias(LEVEL_ALIASES, level_text) if level_text else None
         if level_text and level is None:
-            result.errors.append(
-                RowError(number, "level", _("Unknown level %(level)s.") % {"level": level_text})
-            )
-        parent = codes.normalise(cell("parent_code")) or None
+            row.bad("level", _("Unknown level %(level)s.") % {"level": level_text})
+        parent = codes.normalise(row.text.get("parent_code", "")) or None
         try:
             actual = codes.validate_code(code, level, parent if "parent_code" in columns else None)
         except ValidationError as error:
-            result.errors.append(RowError(number, "code", _message(error)))
+            row.bad("code", _message(error))
             actual = None
         if code in seen:
-            result.errors.append(
-                RowError(
-                    number,
-                    "code",
-                    _("%(code)s appears again (first on row %(row)d).") % {"code": code, "row": seen[code]},
-                )
+            row.bad(
+                "code",
+                _("%(code)s appears again (first on row %(row)d).") % {"code": code, "row": seen[code]},
             )
         seen.setdefault(code, number)
 
         grid_type = ""
-        if cell("grid_type"):
-            grid_type = lookup_alias(GRID_TYPE_ALIASES, cell("grid_type")) or ""
+        if row.text.get("grid_type"):
+            grid_type = lookup_alias(GRID_TYPE_ALIASES, row.text["grid_type"]) or ""
             if not grid_type:
-                result.errors.append(
-                    RowError(
-                        number, "grid_type", _("Unknown grid type %(value)s.") % {"value": cell("grid_type")}
-                    )
-                )
-        households = None
-        if cell("households"):
-            try:
-                households = int(float(cell("households")))
-                if households < 0:
-                    raise ValueError
-            except ValueError:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "households",
-                        _("%(value)s is not a household count.") % {"value": cell("households")},
-                    )
-                )
-        retired_on = None
-        if cell("retired_on"):
-            try:
-                retired_on = dt.date.fromisoformat(cell("retired_on")[:10])
-            except ValueError:
-                result.errors.append(
-                    RowError(
-                        number,
-                        "retired_on",
-                        _("%(value)s is not a date (YYYY-MM-DD).") % {"value": cell("retired_on")},
-                    )
-                )
+                row.bad("grid_type", _("Unknown grid type %(value)s.") % {"value": row.text["grid_type"]})
+        households = row.get("households")
         if (grid_type or households is not None) and actual not in (Level.GRID, Level.GROUP, None):
-            result.errors.append(
-                RowError(
-                    number,
-                    "grid_type",
-                    _("Only grids and joint groups have a grid type or a household count."),
-                )
-            )
-        if len(result.errors) == errors_before and actual is not None:
+            row.bad("grid_type", _("Only grids and joint groups have a grid type or a household count."))
+        if row.errors:
+            result.errors.extend(row.errors)
+        elif actual is not None:
             result.rows.append(
                 ParsedRow(
                     row=number,
@@ -166,7 +149,7 @@ def parse_regions(table: Table) -> Parsed:
                     parent_code=codes.parent_code(code),
                     grid_type=grid_type,
                     households=households,
-                    retired_on=retired_on,
+                    retired_on=row.get("retired_on"),
                 )
             )
     return result

@@ -15,7 +15,7 @@ from anju.core.views import post_only, role_required, show_errors
 
 from . import actions, queries
 from .forms import BorderForm, RegionCreateForm, RegionEditForm
-from .importing import EXPORT_HEADERS, parse_regions
+from .importing import EXPORT_HEADERS, REGIONS, parse_regions
 from .models import Region
 
 
@@ -135,7 +135,7 @@ def region_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = tabular.read_table(upload.read(), upload.name)
+            table = tabular.read_table(upload.read(), upload.name, REGIONS)
         except tabular.TableError as error:
             form.add_error("file", str(error))
         else:

@@ -6,28 +6,27 @@ Chinese too: 休/节假日/放假 for a day off, 班/调休上班/上班 for a m
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from anju.core.tabular import RowError, Table, lookup_alias
+from anju.core import tabular
+from anju.core.tabular import Column, RowError, SheetKind, Table, lookup_alias
 
 from .choices import NAME_MAX, WEEKDAY_WORKDAY, DayKind, is_weekday_workday
 
-HEADER_ALIASES = {
-    "day": {"date", "day", "日期"},
-    "kind": {"kind", "type", "类型", "类别"},
-    "name": {"name", "名称", "节日", "节日名称", "说明"},
-}
+COLUMNS = [
+    Column("day", gettext_lazy("date"), ("日期", "date", "day"), required=True),
+    Column("kind", gettext_lazy("kind"), ("类型", "类别", "kind", "type"), required=True),
+    Column("name", gettext_lazy("name"), ("名称", "节日", "节日名称", "说明", "name")),
+]
+CALENDAR = SheetKind(COLUMNS)
+HEADER_ALIASES = {c.key: set(c.names) for c in COLUMNS}
 KIND_ALIASES = {
     DayKind.HOLIDAY: {"holiday", "休", "节假日", "放假", "法定节假日", "休息"},
     DayKind.WORKDAY: {"workday", "班", "调休上班", "上班", "补班"},
 }
-# 2026-02-15, 2026/2/15, 2026.2.15, 2026年2月15日; a midnight time (Excel date cells) is allowed.
-DATE_PATTERN = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?$"
-)
 
 
 @dataclass
@@ -45,22 +44,16 @@ class Parsed:
 
 
 def parse_date(text: str) -> dt.date | None:
-    match = DATE_PATTERN.match(text.strip())
-    if not match:
-        return None
+    """The engine's date shapes (an Excel date cell included), or None."""
     try:
-        return dt.date(*(int(part) for part in match.groups()))
+        return tabular.parse_date(text)
     except ValueError:
         return None
 
 
 def parse_days(table: Table) -> Parsed:
     result = Parsed()
-    columns: dict[str, int] = {}
-    for index, header in enumerate(table.headers):
-        key = lookup_alias(HEADER_ALIASES, header)
-        if key and key not in columns:
-            columns[key] = index
+    columns = CALENDAR.guess_mapping(table.headers)
     missing = [c for c in ("day", "kind") if c not in columns]
     if missing:
         names = ", ".join("date" if c == "day" else c for c in missing)

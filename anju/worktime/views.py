@@ -21,6 +21,7 @@ from anju.core.views import post_only, role_required, show_errors
 from . import actions, queries
 from .calendar import WorkingCalendar, working_hours
 from .forms import YEAR_MAX, YEAR_MIN, DayForm
+from .importing import CALENDAR
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -122,7 +123,7 @@ def calendar_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = tabular.read_table(upload.read(), upload.name)
+            table = tabular.read_table(upload.read(), upload.name, CALENDAR)
         except tabular.TableError as error:
             form.add_error("file", str(error))
         else:

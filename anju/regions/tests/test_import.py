@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from anju.audit.models import AuditEvent
@@ -147,14 +148,14 @@ def test_command_line_import_reports_bad_rows_and_exits_non_zero(tmp_path):
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match=r"1 bad rows \(1 problems\)"):
+    with pytest.raises(CommandError, match=r"1 bad rows \(1 problems\)"), translation.override("en"):
         call_command("import_regions", str(bad))
     assert not Region.objects.filter(code="629902102").exists()
     good = tmp_path / "good.csv"
     good.write_text(GOOD_CSV, encoding="utf-8")
     out = io.StringIO()
     call_command("import_regions", str(good), stdout=out)
-    assert "4 new" in out.getvalue()
+    assert "新增 4 个" in out.getvalue()  # the county's language
 
 
 def test_console_command_lists_the_platform_commands():
@@ -164,3 +165,34 @@ def test_console_command_lists_the_platform_commands():
     assert result.returncode == 0, result.stderr
     for command in ("import-regions", "export-regions", "demo", "seed"):
         assert command in result.stdout
+
+
+def test_the_statistics_bureaus_plain_list_imports_with_the_level_read_from_the_code(client_for):
+    # As published: a title row, 12-digit codes padded with zeros, an urban-rural class code that is
+    # not a region's, and no level or parent column.
+    published = (
+        "2025年统计用区划代码和城乡划分代码（甲县）,,\n"
+        "统计用区划代码,城乡分类代码,名称\n"
+        "629902102000,,丙镇\n"
+        "629902102201,220,丙一村民委员会\n"
+        "629902102202,111,丙镇社区居民委员会\n"
+    )
+    response = upload(client_for("admin"), "统计用区划代码.csv", published.encode("gbk"))
+    assert response.status_code == 302
+    township, village, community = (
+        Region.objects.get(code=c) for c in ("629902102", "629902102201", "629902102202")
+    )
+    assert (township.level, township.parent_id) == ("township", "629902")
+    assert (village.level, village.parent_id, village.name) == ("village", "629902102", "丙一村民委员会")
+    assert community.level == "village"
+
+
+def test_the_command_names_the_columns_it_does_not_import(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "list.csv"
+    path.write_text("统计用区划代码,城乡分类代码,名称\n629902102000,,丙镇\n", encoding="utf-8")
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("import_regions", str(path), stdout=out)
+    assert "Not imported: 城乡分类代码" in out.getvalue() and "1 new" in out.getvalue()

@@ -226,3 +226,20 @@ def test_only_administrators_may_import(english, member):
     response = upload(english(member), "2030.csv", FESTIVAL_CSV.encode())
     assert response.status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+def test_a_calendar_with_a_title_row_and_chinese_dates_imports(english):
+    published = (
+        "2030年节假日安排（县政府办公室）,,\n"
+        "日期,类型,名称\n"
+        "2030年10月1日,休,国庆节\n"
+        "2030.10.2,休,国庆节\n"
+        "2030/9/29,班,国庆调休\n"
+    )
+    response = upload(english("admin"), "2030.csv", published.encode("gbk"))
+    assert response.status_code == 302
+    assert sorted(CalendarDay.objects.values_list("day", "kind")) == [
+        (dt.date(2030, 9, 29), "workday"),
+        (dt.date(2030, 10, 1), "holiday"),
+        (dt.date(2030, 10, 2), "holiday"),
+    ]

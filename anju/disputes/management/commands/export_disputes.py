@@ -24,8 +24,10 @@ class Command(BaseCommand):
         if region and not Region.objects.filter(code=region).exists():
             raise CommandError(f"no region {region}")
         disputes = queries.filtered(SYSTEM, queries.Filters(region=region))
-        body, count = ledger.export_file(disputes, fmt)
-        path.write_bytes(body)
+        count = ledger.export_queryset(disputes).count()
+        with path.open("wb") as out:
+            for chunk in ledger.export_chunks(disputes, fmt):
+                out.write(chunk)
         record(
             SYSTEM,
             "dispute.export",

@@ -2,44 +2,19 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from anju.core.commands import acting_user, read_import_file
+from anju.core.commands import ProgressBar, acting_user, read_import_file, report_problems
+from anju.core.tabular import parse_overrides
 from anju.disputes import ledger
-
-SHOWN_ERRORS = 200
-
-
-class ProgressBar:
-    """A one-line text bar on stderr, redrawn in place with \\r: [#####.....]  52.0%  1,234 rows/s."""
-
-    def __init__(self, out, width: int = 30):
-        self.out = out
-        self.width = width
-        self.started = time.monotonic()
-        self.drawn = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.drawn < 0.1:
-            return
-        self.drawn = now
-        fraction = done / total if total else 1.0
-        filled = int(self.width * fraction)
-        rate = done / max(now - self.started, 1e-6)
-        bar = "#" * filled + "." * (self.width - filled)
-        self.out.write(f"\r[{bar}] {fraction:6.1%}  {done:,}/{total:,}  {rate:,.0f} rows/s", ending="")
-        self.out.flush()
-
-    def finish(self) -> None:
-        if self.drawn:
-            self.out.write("")
+from anju.regions.names import RegionNames
 
 
 class Command(BaseCommand):
     help = "Import a dispute ledger (台账) from CSV or XLSX: all rows or none, nothing twice."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=".csv or .xlsx, one dispute a row, with a header row")
+        parser.add_argument("file", help=".csv or .xlsx, one dispute a row, titles above the headers allowed")
         parser.add_argument(
             "--as",
             dest="username",
@@ -56,16 +31,20 @@ class Command(BaseCommand):
                 f"Fields: {', '.join(f.key for f in ledger.FIELDS)}"
             ),
         )
+        parser.add_argument(
+            "--header-row",
+            type=int,
+            metavar="N",
+            help="the headers are on row N (as Excel numbers it); found by their names if not given",
+        )
 
     def handle(self, *args, **options):
         actor = acting_user(options["username"], system_allowed=False)
-        overrides = {}
-        for item in options["map"]:
-            key, sep, header = item.partition("=")
-            if not sep:
-                raise CommandError(f"--map {item}: write it as FIELD=HEADER")
-            overrides[key.strip()] = header.strip()
-        path, table = read_import_file(options["file"])
+        try:
+            overrides = parse_overrides(options["map"])
+        except ValueError as error:
+            raise CommandError(_("--map %(item)s: write it as FIELD=HEADER.") % {"item": error}) from None
+        path, table = read_import_file(options["file"], ledger.LEDGER, options["header_row"])
         try:
             mapping = ledger.resolve_mapping(table.headers, overrides)
         except ValidationError as error:
@@ -73,28 +52,40 @@ class Command(BaseCommand):
         missing = ledger.missing_fields(mapping)
         if missing:
             names = ", ".join(f.key for f in missing)
-            raise CommandError(f"Missing column(s): {names}. Name them with --map FIELD=HEADER.")
-        self.stdout.write(f"{path.name}: {len(table.rows):,} rows")
+            raise CommandError(
+                _("Missing column(s): %(columns)s. Name them with --map FIELD=HEADER.") % {"columns": names}
+            )
+        self.stdout.write(
+            _("%(file)s: %(rows)s rows, headers on row %(header)d")
+            % {"file": path.name, "rows": f"{len(table.rows):,}", "header": table.header_row}
+        )
         for f in ledger.FIELDS:
             if f.key in mapping:
                 self.stdout.write(f"  {f.key:<15} <- {table.headers[mapping[f.key]]}")
-        self.stdout.write("checking the rows…")
-        parsed = ledger.parse_ledger(table, mapping)
-        bar = ProgressBar(self.stderr)
+        unused = ledger.LEDGER.unused(table.headers, mapping)
+        if unused:
+            self.stdout.write(_("Not imported: %(columns)s") % {"columns": "、".join(unused)})
+        if table.skipped:
+            rows = ", ".join(str(n) for n in table.skipped)
+            self.stdout.write(_("Totals and signature rows skipped: %(rows)s") % {"rows": rows})
+        self.stdout.write(_("Checking the rows…"))
         started = time.monotonic()
+        checking = ProgressBar(self.stderr)
+        parsed = ledger.parse_ledger(
+            table, mapping, names=RegionNames.for_actor(actor, "case.handle"), progress=checking
+        )
+        checking.finish()
+        bar = ProgressBar(self.stderr)
         report = ledger.import_ledger(actor, parsed, filename=path.name, progress=bar)
         bar.finish()
-        if not report.ok:
-            for error in report.errors[:SHOWN_ERRORS]:
-                self.stderr.write(f"  row {error.row} [{error.column}]: {error.message}")
-            if len(report.errors) > SHOWN_ERRORS:
-                self.stderr.write(f"  … and {len(report.errors) - SHOWN_ERRORS:,} more problems")
-            raise CommandError(
-                f"{report.bad_rows:,} bad rows ({len(report.errors):,} problems): nothing was imported"
-            )
+        report_problems(self, report)
         self.stdout.write(
             self.style.SUCCESS(
-                f"imported: {report.created:,} new, {report.unchanged:,} imported before "
-                f"({time.monotonic() - started:.1f} s)"
+                _("Imported: %(created)s new, %(unchanged)s imported before (%(seconds).1f s).")
+                % {
+                    "created": f"{report.created:,}",
+                    "unchanged": f"{report.unchanged:,}",
+                    "seconds": time.monotonic() - started,
+                }
             )
         )

@@ -1,8 +1,15 @@
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from anju.core.commands import acting_user, read_import_file
+from anju.core.commands import acting_user, read_import_file, report_problems
 from anju.worktime.actions import import_days
+from anju.worktime.importing import CALENDAR
+
+DONE = gettext_noop(
+    "Imported %(first)s to %(last)s: %(created)d new, %(updated)d changed, %(unchanged)d unchanged."
+)
 
 
 class Command(BaseCommand):
@@ -15,23 +22,26 @@ class Command(BaseCommand):
             "file", help=".csv or .xlsx with columns date, kind (holiday/workday, 休/班), name"
         )
         parser.add_argument("--as", dest="username", help="act as this account (default: the system itself)")
+        parser.add_argument("--header-row", type=int, metavar="N", help="the headers are on row N")
 
     def handle(self, *args, **options):
-        path, table = read_import_file(options["file"])
+        path, table = read_import_file(options["file"], CALENDAR, options["header_row"])
         actor = acting_user(options["username"])
-        self.stdout.write(f"{path.name}: {len(table.rows)} rows")
+        self.stdout.write(_("%(file)s: %(rows)d rows") % {"file": path.name, "rows": len(table.rows)})
         try:
             report = import_days(actor, table, filename=path.name)
         except PermissionDenied as error:
             raise CommandError(f"{actor}: {error}") from None
-        if not report.ok:
-            for error in report.errors:
-                self.stderr.write(f"  row {error.row} [{error.column}]: {error.message}")
-            problems = len(report.errors)
-            raise CommandError(f"{report.bad_rows} bad rows ({problems} problems): nothing was imported")
+        report_problems(self, report)
         self.stdout.write(
             self.style.SUCCESS(
-                f"imported {report.first}..{report.last}: {report.created} new, "
-                f"{report.updated} changed, {report.unchanged} unchanged"
+                _(DONE)
+                % {
+                    "first": report.first,
+                    "last": report.last,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                }
             )
         )
