@@ -127,9 +127,9 @@ def test_a_validators_own_reason_is_kept_without_pydantics_prefix(client_for):
     client = client_for("auditor")
     backwards = {"date_from": "2026-02-01", "date_to": "2026-01-01"}
     [(_, kind, msg)] = errors_of(client.get("/api/audit/events", backwards))
-    assert (kind, msg) == ("value_error", "开始日期晚于结束日期。")
+    assert (kind, msg) == ("value_error", "结束日期不能早于开始日期。")
     [(_, _, msg)] = errors_of(client.get("/api/audit/events", backwards, **EN))
-    assert msg == "The start date is after the end date."
+    assert msg == "The period must end on or after the day it starts."
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
