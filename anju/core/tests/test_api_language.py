@@ -106,10 +106,42 @@ def test_a_string_that_is_too_long_gives_the_limit(client_for):
 def test_a_value_of_the_wrong_type_says_what_is_expected(client_for):
     field = ["body", "payload", "people_involved"]
     chinese, english = both_languages(client_for("grid_a1"), new_case(people_involved="many"))
-    assert chinese == [(field, "int_parsing", "请填写整数。")]
+    assert chinese == [(field, "int_parsing", "请输入整数。")]
     assert english == [(field, "int_parsing", "Enter a whole number.")]
     in_path = errors_of(client_for("grid_a1").get("/api/disputes/abc"))
-    assert in_path == [(["path", "dispute_id"], "int_parsing", "请填写整数。")]
+    assert in_path == [(["path", "dispute_id"], "int_parsing", "请输入整数。")]
+
+
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "请输入整数。"), ("en", "Enter a whole number.")])
+def test_a_page_and_the_api_say_a_bad_whole_number_in_the_same_words(client_for, language, said):
+    from anju.disputes.tests.test_pages import registration
+
+    client = client_for("grid_a1")
+    headers = {"accept-language": language}
+    page = client.post("/disputes/new/", registration(people_involved="很多"), headers=headers)
+    [from_page] = re.findall(r'<ul class="errorlist"[^>]*><li>([^<]*)</li>', page.content.decode())
+    answer = client.post(
+        "/api/disputes", new_case(people_involved="很多"), content_type="application/json", headers=headers
+    )
+    [(_, _, from_api)] = errors_of(answer)
+    assert from_page == from_api == said
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_bound_reads_as_a_pages_bound(language):
+    from django import forms
+    from django.utils import translation
+
+    from anju.core.field_errors import message
+
+    with translation.override(language):
+        for field, value, error in (
+            (forms.IntegerField(max_value=5), 6, {"type": "less_than_equal", "ctx": {"le": 5}}),
+            (forms.FloatField(min_value=0), -1, {"type": "greater_than_equal", "ctx": {"ge": 0.0}}),
+        ):
+            with pytest.raises(forms.ValidationError) as refused:
+                field.clean(value)
+            assert refused.value.messages == [message(error)]
 
 
 def test_an_unknown_choice_lists_the_allowed_ones(client_for):
