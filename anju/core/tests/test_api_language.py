@@ -43,6 +43,8 @@ def test_an_address_no_endpoint_has_answers_json(client_for):
         assert response.status_code == 404 and response["Content-Type"] == "application/json"
         assert response.json() == {"code": 404, "description": "未找到。"}
     assert client.get("/api/no-such-thing", **EN).json() == {"code": 404, "description": "Not found."}
+    # A header set by middleware below the one that writes this body (settings.MIDDLEWARE) stays.
+    assert client.get("/api/no-such-thing")["X-Frame-Options"] == "DENY"
     # Pages keep their HTML 404.
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
 
