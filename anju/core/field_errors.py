@@ -65,7 +65,8 @@ def _number(value: Any) -> str:
 def _too_short_text(ctx: dict) -> str:
     n = ctx["min_length"]
     if n == 1:
-        return pgettext("input error", "This field may not be empty.")
+        # An empty text where one is needed: what a page says of a required field left blank.
+        return gettext("This field is required.")
     text = npgettext("input error", "Enter at least %(n)d character.", "Enter at least %(n)d characters.", n)
     return text % {"n": n}
 

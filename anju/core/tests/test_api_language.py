@@ -99,6 +99,17 @@ def test_a_missing_field_is_named_as_required(client_for):
     assert english == [(TITLE, "missing", "This field is required.")]
 
 
+def test_an_empty_text_reads_as_a_blank_required_field_on_a_page(client_for):
+    from anju.disputes.tests.test_pages import registration
+
+    client = client_for("grid_a1")
+    page = client.post("/disputes/new/", registration(title=""))
+    [from_page] = re.findall(r'<ul class="errorlist"[^>]*><li>([^<]*)</li>', page.content.decode())
+    chinese, english = both_languages(client, new_case(title=""))
+    assert chinese == [(TITLE, "string_too_short", from_page)] and from_page == "此项为必填项。"
+    assert english == [(TITLE, "string_too_short", "This field is required.")]
+
+
 def test_a_string_that_is_too_long_gives_the_limit(client_for):
     chinese, english = both_languages(client_for("grid_a1"), new_case(title="长" * 101))
     assert chinese == [(TITLE, "string_too_long", "最多填写 100 个字符。")]

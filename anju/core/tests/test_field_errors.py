@@ -21,8 +21,8 @@ from anju.core.field_errors import choices, message, translated
         ),
         (
             {"type": "string_too_short", "ctx": {"min_length": 1}},
-            "This field may not be empty.",
-            "此项不能为空。",
+            "This field is required.",
+            "此项为必填项。",
         ),
         (
             {"type": "greater_than_equal", "ctx": {"ge": 0.0}},
