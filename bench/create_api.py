@@ -2,6 +2,12 @@
 (2 workers), drives POST /api/disputes with wrk for a fixed time, and prints requests/s and latency
 beside a floor: the same rows inserted with raw SQL, one transaction per case, in the same run.
 
+The same server also serves a bare endpoint (bench/bare_app.py, a bench-only URLconf: django-ninja
+parsing the same JSON into one INSERT), driven by the same wrk load just before and just after the
+registrations. On a machine whose 2 cores are shared by the server, PostgreSQL and wrk (and here by
+other work too), registrations/s as a share of the bare endpoint's requests/s is the figure to
+compare between runs and machines; the absolute rates move with the load.
+
 Usage (PostgreSQL with the seeded county, see bench/disputes_list.py; wrk from Debian's packages):
     ANJU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anju_bench python bench/create_api.py [--seconds 15]
 
@@ -30,6 +36,7 @@ import django
 
 django.setup()
 
+from bare_settings import CREATE_BARE_TABLE, DROP_BARE_TABLE  # noqa: E402
 from cleanup import remove_cases_from  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -207,6 +214,18 @@ def cpu_seconds(match) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+BARE_PATH = "/bench/bare/cases"
+
+
+def wrk_figures(out: str) -> tuple[float, str, str, int]:
+    """Requests/s, median and 99th percentile latency, and answers that were not 2xx or 3xx."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
+    return rps, p50, p99, int(errors.group(1)) if errors else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
@@ -243,13 +262,22 @@ def main() -> int:
             {"role": "respondent", "name": "乙"},
         ],
     }
-    env = {**os.environ, "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    with connection.cursor() as cursor:
+        cursor.execute(DROP_BARE_TABLE)
+        cursor.execute(CREATE_BARE_TABLE)
+    env = {
+        **os.environ,
+        "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "bare_settings",
+    }
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "anju.wsgi:application",
+            "--pythonpath",
+            str(Path(__file__).resolve().parent),
+            "bare_app:application",
             "--bind",
             f"127.0.0.1:{PORT}",
             "--workers",
@@ -288,23 +316,30 @@ def main() -> int:
                 children = resource.getrusage(resource.RUSAGE_CHILDREN)
                 return cpu_seconds(is_server), cpu_seconds(is_database), children.ru_utime + children.ru_stime
 
+            def load(path: str) -> str:
+                return subprocess.run(  # noqa: S603
+                    [
+                        shutil.which("wrk"),
+                        f"-t{args.threads}",
+                        f"-c{args.connections}",
+                        f"-d{args.seconds}s",
+                        "--latency",
+                        "-s",
+                        str(script),
+                        f"http://127.0.0.1:{PORT}{path}",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+
+            # The bare endpoint on either side of the registrations, so a change in the machine's
+            # load during the run shows as two different bare rates rather than in the ratio.
+            bare_before = load(BARE_PATH)
             before = readings()
-            result = subprocess.run(  # noqa: S603
-                [
-                    shutil.which("wrk"),
-                    f"-t{args.threads}",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--latency",
-                    "-s",
-                    str(script),
-                    f"http://127.0.0.1:{PORT}/api/disputes",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
+            out = load("/api/disputes")
             after = readings()
+            bare_after = load(BARE_PATH)
             ceiling, ceiling_cpu = pgbench_ceiling(
                 Path(folder),
                 {
@@ -322,18 +357,23 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    out = result.stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.MULTILINE).group(1)
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)
+        with connection.cursor() as cursor:
+            cursor.execute(DROP_BARE_TABLE)
+    rps, p50, p99, failed = wrk_figures(out)
+    bare = [wrk_figures(bare_before), wrk_figures(bare_after)]
+    bare_rps = (bare[0][0] + bare[1][0]) / 2
     floor = raw_floor(grid, worker.pk, min(args.seconds, 10), keyed=not args.no_key)
     removed = remove_cases_from(first_new)
     setup = f"gunicorn {args.workers} workers, wrk {args.connections} connections, {args.seconds} s"
     setup += ", no Idempotency-Key" if args.no_key else ", a new Idempotency-Key on each request"
     print(f"POST /api/disputes, {setup}")
-    failed = errors.group(1) if errors else 0
     print(f"  through the API: {rps:8.1f} requests/s   p50 {p50}   p99 {p99}   non-2xx {failed}")
+    for when, (b_rps, b_p50, b_p99, b_failed) in zip(("before", "after"), bare, strict=True):
+        print(
+            f"  bare endpoint {when}: {b_rps:8.1f} requests/s   p50 {b_p50}   p99 {b_p99}"
+            f"   non-2xx {b_failed}   (POST {BARE_PATH}: the same body, django-ninja, one INSERT)"
+        )
+    print(f"  registrations / bare requests: {rps / bare_rps:.2f} ({rps:.1f} / {bare_rps:.1f})")
     requests = rps * args.seconds
     app_cpu = (after[0] - before[0]) / requests * 1000
     db_cpu = (after[1] - before[1]) / requests * 1000

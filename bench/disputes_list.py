@@ -28,8 +28,10 @@ from django.test import Client  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes import queries  # noqa: E402
+from anju.disputes.forms import FilterForm  # noqa: E402
 from anju.disputes.models import Dispute  # noqa: E402
-from anju.disputes.views import LIST_COLUMNS  # noqa: E402
+from anju.disputes.views import PAGE_SIZE  # noqa: E402
+from anju.disputes.views import listed as listed_by_page  # noqa: E402
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -74,21 +76,8 @@ def main() -> int:
         user = User.objects.get(username=username)
         client = Client()
         client.force_login(user)
-        form_filters = {k: v for k, v in params.items() if k not in ("overdue", "cursor", "before")}
-        filters = queries.Filters(**form_filters, overdue="overdue" in params)
-        queryset = (
-            queries.filtered(user, filters).only(*LIST_COLUMNS).select_related("region", "handling_unit")
-        )
-        newest_first = queryset.order_by("-registered_at", "-id")
-        params = {k: deep_cursor(newest_first) if v is DEEP else v for k, v in params.items()}
-        if "cursor" in params:
-            newest_first = newest_first.filter(queries.older_than(queries.decode_cursor(params["cursor"])))
-        if "before" in params:
-            # What the page runs for `before`: the same index read the other way.
-            newest_first = queryset.filter(
-                queries.newer_than(queries.decode_cursor(params["before"]))
-            ).order_by("registered_at", "id")
-        sql, sql_params = newest_first[: queries_page_size() + 1].query.sql_with_params()
+        params = {k: deep_cursor(user, params) if v is DEEP else v for k, v in params.items()}
+        sql, sql_params = page_sql(user, params)
 
         def page(client=client, params=params):
             response = client.get("/disputes/", params)
@@ -106,17 +95,27 @@ def main() -> int:
 DEEP = object()  # stands for the cursor 400 pages into the list the case filters
 
 
-def deep_cursor(newest_first) -> str:
+def listed(user, params: dict):
+    """The cases the page lists for these query parameters, read through the page's own form and
+    helpers, so the floor below is the SQL the page runs, not a copy of it."""
+    form = FilterForm(params)
+    assert form.is_valid(), form.errors
+    return listed_by_page(user, queries.Filters.from_form(form))
+
+
+def page_sql(user, params: dict) -> tuple[str, tuple]:
+    after, before = queries.decode_cursors(params.get("cursor"), params.get("before"))
+    rows = queries.page_query(listed(user, params), after=after, before=before, size=PAGE_SIZE)
+    return rows.query.sql_with_params()
+
+
+def deep_cursor(user, params: dict) -> str:
     """The cursor of the 20,000th row, as the pager would have given it out on page 400. The OFFSET
     that finds it runs once here, never on a page."""
-    row = newest_first[400 * queries_page_size() - 1]
+    first = {k: v for k, v in params.items() if k not in ("cursor", "before")}
+    newest_first = listed(user, first).order_by("-registered_at", "-id")
+    row = newest_first[400 * PAGE_SIZE - 1]
     return queries.encode_cursor((row.registered_at, row.pk))
-
-
-def queries_page_size() -> int:
-    from anju.disputes.views import PAGE_SIZE
-
-    return PAGE_SIZE
 
 
 if __name__ == "__main__":

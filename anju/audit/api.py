@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
 from anju.core.api import perm_auth
+from anju.core.dates import check_day_order
 
 from . import queries
 
@@ -43,8 +43,7 @@ class EventFilter(Schema):
 
     @model_validator(mode="after")
     def dates_in_order(self):
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(_("The start date is after the end date."))
+        check_day_order(self.date_from, self.date_to)
         return self
 
 

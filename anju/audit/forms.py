@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.dates import check_day_order
 from anju.core.forms import DateInput
 
 from .models import Result
@@ -17,6 +18,8 @@ class AuditSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("The start date is after the end date."))
+        try:
+            check_day_order(data.get("date_from"), data.get("date_to"))
+        except ValueError as error:
+            self.add_error("date_to", str(error))
         return data

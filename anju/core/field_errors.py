@@ -7,23 +7,26 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.utils.translation import npgettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, npgettext, pgettext, pgettext_lazy
 
-# Every message here has the context "input error" (written out each time: makemessages only reads
-# literals): the sentences are short, and the same English may read differently elsewhere.
+# A message a page's form also gives (a required field, a whole number, a number, a bound) is
+# Django's own msgid, without context, so the API and the pages say it in one wording from one
+# catalogue entry (core/django_messages.py). The others have the context "input error" (written
+# out each time: makemessages only reads literals): the sentences are short, and the same English
+# may read differently elsewhere.
 
 _FIXED = {
-    "missing": pgettext_lazy("input error", "This field is required."),
+    "missing": gettext_lazy("This field is required."),
     "string_type": pgettext_lazy("input error", "Enter text."),
     "string_pattern_mismatch": pgettext_lazy("input error", "This value is not in the expected form."),
-    "int_type": pgettext_lazy("input error", "Enter a whole number."),
-    "int_parsing": pgettext_lazy("input error", "Enter a whole number."),
-    "int_parsing_size": pgettext_lazy("input error", "Enter a whole number."),
-    "int_from_float": pgettext_lazy("input error", "Enter a whole number."),
-    "float_type": pgettext_lazy("input error", "Enter a number."),
-    "float_parsing": pgettext_lazy("input error", "Enter a number."),
-    "decimal_type": pgettext_lazy("input error", "Enter a number."),
-    "decimal_parsing": pgettext_lazy("input error", "Enter a number."),
+    "int_type": gettext_lazy("Enter a whole number."),
+    "int_parsing": gettext_lazy("Enter a whole number."),
+    "int_parsing_size": gettext_lazy("Enter a whole number."),
+    "int_from_float": gettext_lazy("Enter a whole number."),
+    "float_type": gettext_lazy("Enter a number."),
+    "float_parsing": gettext_lazy("Enter a number."),
+    "decimal_type": gettext_lazy("Enter a number."),
+    "decimal_parsing": gettext_lazy("Enter a number."),
     "finite_number": pgettext_lazy("input error", "Enter a finite number."),
     "bool_type": pgettext_lazy("input error", "Enter true or false."),
     "bool_parsing": pgettext_lazy("input error", "Enter true or false."),
@@ -62,7 +65,8 @@ def _number(value: Any) -> str:
 def _too_short_text(ctx: dict) -> str:
     n = ctx["min_length"]
     if n == 1:
-        return pgettext("input error", "This field may not be empty.")
+        # An empty text where one is needed: what a page says of a required field left blank.
+        return gettext("This field is required.")
     text = npgettext("input error", "Enter at least %(n)d character.", "Enter at least %(n)d characters.", n)
     return text % {"n": n}
 
@@ -118,7 +122,9 @@ def _greater_than(ctx: dict) -> str:
 
 
 def _at_least(ctx: dict) -> str:
-    return pgettext("input error", "Enter a value of at least %(limit)s.") % {"limit": _number(ctx["ge"])}
+    return gettext("Ensure this value is greater than or equal to %(limit_value)s.") % {
+        "limit_value": _number(ctx["ge"])
+    }
 
 
 def _less_than(ctx: dict) -> str:
@@ -126,7 +132,9 @@ def _less_than(ctx: dict) -> str:
 
 
 def _at_most(ctx: dict) -> str:
-    return pgettext("input error", "Enter a value of at most %(limit)s.") % {"limit": _number(ctx["le"])}
+    return gettext("Ensure this value is less than or equal to %(limit_value)s.") % {
+        "limit_value": _number(ctx["le"])
+    }
 
 
 def _multiple_of(ctx: dict) -> str:

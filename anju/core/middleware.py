@@ -55,7 +55,9 @@ class ApiErrorBodyMiddleware:
     """Everything under /api/ answers JSON. Two answers come from outside the API's error
     handlers: Django's HTML page for an address no endpoint has, and ninja's English "Method not
     allowed"; a phone would show either as garbage. They become the API's own {code, description}
-    in the caller's language (LocaleMiddleware runs first); the Allow header stays."""
+    in the caller's language (LocaleMiddleware runs first). The new body keeps every header and
+    cookie the old answer had (Allow, and what middleware below this one set: X-Frame-Options,
+    Vary, a CSRF cookie), since those were set for the request, not for the HTML."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,6 +89,8 @@ def _api_error_body(request, response):
         {"code": response.status_code, "description": description},
         status=response.status_code,
     )
-    if "Allow" in response:
-        body["Allow"] = response["Allow"]
+    for name, value in response.items():
+        if name.lower() not in ("content-type", "content-length"):
+            body[name] = value
+    body.cookies = response.cookies
     return body

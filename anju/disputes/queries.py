@@ -85,18 +85,15 @@ def page(
     registered meanwhile neither push a row onto the next page twice nor hide one."""
     if after is not None and before is not None:
         raise ValueError("a page is read after one row or before one, not both")
-    disputes = disputes.select_related("region", "handling_unit")
     if before is None:
-        if after is not None:
-            disputes = disputes.filter(older_than(after))
-        rows = list(disputes.order_by("-registered_at", "-id")[: size + 1])
+        rows = list(page_query(disputes, after=after, size=size))
         more = len(rows) > size
         rows = rows[:size]
         # A page read after a cursor has rows before it; if they have all gone since, reading back
         # from the cursor itself finds the start of the list (below) rather than an empty page.
         prev = (_key(rows[0]) if rows else after) if after is not None else None
         return Page(rows, next=_key(rows[-1]) if more else None, prev=prev)
-    rows = list(disputes.filter(newer_than(before)).order_by("registered_at", "id")[: size + 1])
+    rows = list(page_query(disputes, before=before, size=size))
     if not rows:
         # Nothing is newer than the cursor any more: the list starts here, so show its first page.
         return page(disputes, size=size)
@@ -105,6 +102,19 @@ def page(
     # Fewer than a page before the cursor is the start of the list. It is not filled up from the
     # cursor's own page: those rows were just shown, and the next link leads back to them.
     return Page(rows, next=_key(rows[-1]), prev=_key(rows[0]) if more else None)
+
+
+def page_query(
+    disputes: QuerySet[Dispute], *, after: Cursor | None = None, before: Cursor | None = None, size: int
+) -> QuerySet[Dispute]:
+    """The one query `page` runs for a page: a row more than the page, to know whether another
+    follows; read backward (oldest first) for `before`. bench/disputes_list.py times this very SQL."""
+    disputes = disputes.select_related("region", "handling_unit")
+    if before is not None:
+        return disputes.filter(newer_than(before)).order_by("registered_at", "id")[: size + 1]
+    if after is not None:
+        disputes = disputes.filter(older_than(after))
+    return disputes.order_by("-registered_at", "-id")[: size + 1]
 
 
 def _key(dispute: Dispute) -> Cursor:

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, model_validator
 
+from anju.core.dates import check_day_order
+
 from .choices import DayKind
 from .importing import NAME_MAX
 
@@ -33,11 +35,9 @@ class DayRange(Schema):
 
     @model_validator(mode="after")
     def check_span(self):
-        if self.start and self.end:
-            if self.end < self.start:
-                raise ValueError(_("The start date is after the end date."))
-            if (self.end - self.start).days > MAX_LIST_DAYS:
-                raise ValueError(_("Ask for at most %(n)d days at a time.") % {"n": MAX_LIST_DAYS})
+        check_day_order(self.start, self.end)
+        if self.start and self.end and (self.end - self.start).days > MAX_LIST_DAYS:
+            raise ValueError(_("Ask for at most %(n)d days at a time.") % {"n": MAX_LIST_DAYS})
         return self
 
 

@@ -66,11 +66,24 @@ def test_bad_search_input_is_a_4xx(client_for):
     backwards = {"date_from": "2026-02-01", "date_to": "2026-01-01"}
     chinese = client.get("/api/audit/events", backwards)
     assert chinese.status_code == 422
-    assert chinese.json()["detail"][0]["ctx"]["error"] == "开始日期晚于结束日期。"
+    assert chinese.json()["detail"][0]["ctx"]["error"] == "结束日期不能早于开始日期。"
     english = client.get("/api/audit/events", backwards, HTTP_ACCEPT_LANGUAGE="en")
-    assert english.json()["detail"][0]["ctx"]["error"] == "The start date is after the end date."
+    assert english.json()["detail"][0]["ctx"]["error"] == "The period must end on or after the day it starts."
     assert client.get("/api/audit/events", {"date_from": "yesterday"}).status_code == 422
     assert client.get("/audit/", {"date_from": "2026-02-30"}).status_code == 400
+
+
+def test_the_log_page_says_a_reversed_period_as_every_date_filter_does(client_for, events):
+    client = client_for("auditor")
+    backwards = client.get("/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    assert backwards.status_code == 400
+    assert "结束日期不能早于开始日期。" in backwards.content.decode()
+    english = client.get(
+        "/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "The period must end on or after the day it starts." in english.content.decode()
+    one_day = client.get("/audit/", {"date_from": "2026-01-01", "date_to": "2026-01-01"})
+    assert one_day.status_code == 200
 
 
 def test_only_auditors_read_the_log(events, client_for):

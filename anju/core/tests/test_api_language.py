@@ -43,6 +43,8 @@ def test_an_address_no_endpoint_has_answers_json(client_for):
         assert response.status_code == 404 and response["Content-Type"] == "application/json"
         assert response.json() == {"code": 404, "description": "未找到。"}
     assert client.get("/api/no-such-thing", **EN).json() == {"code": 404, "description": "Not found."}
+    # A header set by middleware below the one that writes this body (settings.MIDDLEWARE) stays.
+    assert client.get("/api/no-such-thing")["X-Frame-Options"] == "DENY"
     # Pages keep their HTML 404.
     assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
 
@@ -97,6 +99,17 @@ def test_a_missing_field_is_named_as_required(client_for):
     assert english == [(TITLE, "missing", "This field is required.")]
 
 
+def test_an_empty_text_reads_as_a_blank_required_field_on_a_page(client_for):
+    from anju.disputes.tests.test_pages import registration
+
+    client = client_for("grid_a1")
+    page = client.post("/disputes/new/", registration(title=""))
+    [from_page] = re.findall(r'<ul class="errorlist"[^>]*><li>([^<]*)</li>', page.content.decode())
+    chinese, english = both_languages(client, new_case(title=""))
+    assert chinese == [(TITLE, "string_too_short", from_page)] and from_page == "此项为必填项。"
+    assert english == [(TITLE, "string_too_short", "This field is required.")]
+
+
 def test_a_string_that_is_too_long_gives_the_limit(client_for):
     chinese, english = both_languages(client_for("grid_a1"), new_case(title="长" * 101))
     assert chinese == [(TITLE, "string_too_long", "最多填写 100 个字符。")]
@@ -106,10 +119,42 @@ def test_a_string_that_is_too_long_gives_the_limit(client_for):
 def test_a_value_of_the_wrong_type_says_what_is_expected(client_for):
     field = ["body", "payload", "people_involved"]
     chinese, english = both_languages(client_for("grid_a1"), new_case(people_involved="many"))
-    assert chinese == [(field, "int_parsing", "请填写整数。")]
+    assert chinese == [(field, "int_parsing", "请输入整数。")]
     assert english == [(field, "int_parsing", "Enter a whole number.")]
     in_path = errors_of(client_for("grid_a1").get("/api/disputes/abc"))
-    assert in_path == [(["path", "dispute_id"], "int_parsing", "请填写整数。")]
+    assert in_path == [(["path", "dispute_id"], "int_parsing", "请输入整数。")]
+
+
+@pytest.mark.parametrize(("language", "said"), [("zh-hans", "请输入整数。"), ("en", "Enter a whole number.")])
+def test_a_page_and_the_api_say_a_bad_whole_number_in_the_same_words(client_for, language, said):
+    from anju.disputes.tests.test_pages import registration
+
+    client = client_for("grid_a1")
+    headers = {"accept-language": language}
+    page = client.post("/disputes/new/", registration(people_involved="很多"), headers=headers)
+    [from_page] = re.findall(r'<ul class="errorlist"[^>]*><li>([^<]*)</li>', page.content.decode())
+    answer = client.post(
+        "/api/disputes", new_case(people_involved="很多"), content_type="application/json", headers=headers
+    )
+    [(_, _, from_api)] = errors_of(answer)
+    assert from_page == from_api == said
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_bound_reads_as_a_pages_bound(language):
+    from django import forms
+    from django.utils import translation
+
+    from anju.core.field_errors import message
+
+    with translation.override(language):
+        for field, value, error in (
+            (forms.IntegerField(max_value=5), 6, {"type": "less_than_equal", "ctx": {"le": 5}}),
+            (forms.FloatField(min_value=0), -1, {"type": "greater_than_equal", "ctx": {"ge": 0.0}}),
+        ):
+            with pytest.raises(forms.ValidationError) as refused:
+                field.clean(value)
+            assert refused.value.messages == [message(error)]
 
 
 def test_an_unknown_choice_lists_the_allowed_ones(client_for):
@@ -127,9 +172,9 @@ def test_a_validators_own_reason_is_kept_without_pydantics_prefix(client_for):
     client = client_for("auditor")
     backwards = {"date_from": "2026-02-01", "date_to": "2026-01-01"}
     [(_, kind, msg)] = errors_of(client.get("/api/audit/events", backwards))
-    assert (kind, msg) == ("value_error", "开始日期晚于结束日期。")
+    assert (kind, msg) == ("value_error", "结束日期不能早于开始日期。")
     [(_, _, msg)] = errors_of(client.get("/api/audit/events", backwards, **EN))
-    assert msg == "The start date is after the end date."
+    assert msg == "The period must end on or after the day it starts."
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

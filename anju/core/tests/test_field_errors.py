@@ -21,10 +21,14 @@ from anju.core.field_errors import choices, message, translated
         ),
         (
             {"type": "string_too_short", "ctx": {"min_length": 1}},
-            "This field may not be empty.",
-            "此项不能为空。",
+            "This field is required.",
+            "此项为必填项。",
         ),
-        ({"type": "greater_than_equal", "ctx": {"ge": 0.0}}, "Enter a value of at least 0.", "须不小于 0。"),
+        (
+            {"type": "greater_than_equal", "ctx": {"ge": 0.0}},
+            "Ensure this value is greater than or equal to 0.",
+            "不能小于 0。",
+        ),
         ({"type": "less_than", "ctx": {"lt": 2.5}}, "Enter a value less than 2.5.", "须小于 2.5。"),
         (
             {"type": "literal_error", "ctx": {"expected": "1 or 2"}},

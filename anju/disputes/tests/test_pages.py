@@ -46,16 +46,19 @@ def act(client, dispute, action, data):
     return client.post(f"/disputes/{dispute.pk}/act/{action}/", payload)
 
 
-def agree_in_pages(client, dispute, mediator) -> None:
-    """Accept, one session and a written agreement signed today, each through its page."""
-    today = timezone.localdate().isoformat()
+def agree_in_pages(client, dispute, mediator) -> dt.date:
+    """Accept, one session and a written agreement signed today, each through its page; the day
+    they were dated (a test that reads the date again later might read the next day)."""
+    day = timezone.localdate()
+    today = day.isoformat()
     assert act(client, dispute, "accept", {"mediators": [mediator.pk]}).status_code == 302
     session = {"held_on": today, "place": "村委会", "participants": "双方", "record_text": "各自陈述"}
     assert act(client, dispute, "record_session", {**session, "outcome": "同意退让"}).status_code == 302
-    by = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    by = (day + dt.timedelta(days=10)).isoformat()
     agreement = {"kind": "written", "facts": "院墙越界", "terms": "拆除越界部分", "performance": "自行拆除。"}
     signed = {**agreement, "signed_on": today, "perform_by": by}
     assert act(client, dispute, "record_agreement", signed).status_code == 302
+    return day
 
 
 def test_register_in_the_browser(client_for):
@@ -133,9 +136,9 @@ def test_the_case_file_masks_and_reveals_with_a_reason(client_for, cast):
 def test_mediate_to_resolution_in_the_browser(client_for, cast):
     dispute = cast.dispute()
     client = client_for("mediator_a1")
-    today = timezone.localdate().isoformat()
-    agree_in_pages(client, dispute, cast.mediator_a1)
-    by = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    signed_on = agree_in_pages(client, dispute, cast.mediator_a1)
+    today = signed_on.isoformat()
+    by = (signed_on + dt.timedelta(days=10)).isoformat()
     assert f"<dt>履行期限</dt><dd>{by}</dd>" in client.get(f"/disputes/{dispute.pk}/").content.decode()
     early = act(client, dispute, "resolve", {})
     assert early.status_code == 400 and "至少回访一次" in early.content.decode()

@@ -198,26 +198,35 @@ def test_an_escalation_through_the_workflow_counts(cast):
 
 
 def test_a_reopened_case_counts_as_resolved_again_only_from_its_new_resolution(cast):
+    """First resolved in an earlier period, reopened and resolved again now: the earlier period loses
+    it for good, and the case counts once, with the days to its second resolution."""
     from anju.disputes.tests.factories import agreed, resolved
 
-    today = timezone.localdate()
-    start, end = metrics.default_period(today)
     mediator = cast.user("mediator_a1")
-    before = metrics.dispute_figures(cast.leader, start=start, end=end)
     case = resolved(mediator, cast.dispute())
-    done = metrics.dispute_figures(cast.leader, start=start, end=end)
-    assert done.resolved == before.resolved + 1
-    actions.reopen(mediator, case, reason="对方未按期付款")
-    assert metrics.dispute_figures(cast.leader, start=start, end=end).resolved == before.resolved
-    agreed(mediator, case)
-    actions.record_visit(mediator, case, visited_on=today, performance="performed")
-    actions.resolve(mediator, case)
-    again = metrics.dispute_figures(cast.leader, start=start, end=end)
-    assert (again.found, again.resolved, again.resolved_by_level) == (
-        done.found,
-        done.resolved,
-        done.resolved_by_level,
+    now = timezone.now()
+    Dispute.objects.filter(pk=case.pk).update(
+        registered_at=now - dt.timedelta(days=40), resolved_at=now - dt.timedelta(days=30)
     )
+    case.refresh_from_db()
+    registered_on = timezone.localtime(case.registered_at).date()
+    first_resolved_on = timezone.localtime(case.resolved_at).date()
+
+    def counted(last_day: dt.date) -> tuple[int, int, float | None]:
+        f = metrics.dispute_figures(cast.leader, start=registered_on, end=last_day + dt.timedelta(days=1))
+        return f.found, f.resolved, f.average_days_to_resolve
+
+    assert counted(first_resolved_on) == (1, 1, 10.0)
+    actions.reopen(mediator, case, reason="对方未按期付款")
+    assert counted(first_resolved_on) == (1, 0, None)
+    agreed(mediator, case)
+    actions.record_visit(mediator, case, visited_on=timezone.localdate(), performance="performed")
+    actions.resolve(mediator, case)
+    case.refresh_from_db()
+    second_resolved_on = timezone.localtime(case.resolved_at).date()
+    assert second_resolved_on > first_resolved_on
+    assert counted(first_resolved_on) == (1, 0, None)
+    assert counted(second_resolved_on) == (1, 1, 40.0)
 
 
 def test_the_number_of_queries_does_not_grow_with_the_rows(cast, quarter):

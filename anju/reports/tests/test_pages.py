@@ -52,11 +52,13 @@ def test_township_b_sees_no_figures_of_township_a(client_for, quarter):
 
 
 def test_the_default_period_is_this_year_to_today(client_for):
+    # The page's "today" is one of the days before and after it was asked for, even across midnight.
+    days = {timezone.localdate()}
     response = client_for("mediator_a1").get(url())
+    days.add(timezone.localdate())
     assert response.status_code == 200
     f = response.context["figures"]
-    today = timezone.localdate()
-    assert (f.start, f.last_day) == (dt.date(today.year, 1, 1), today)
+    assert f.last_day in days and f.start == dt.date(f.last_day.year, 1, 1)
     assert f.region_code == testing.VILLAGE_A1
     assert f.found == 1  # the cast's dispute, registered today
 

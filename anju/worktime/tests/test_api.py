@@ -32,8 +32,8 @@ def test_a_deadline_beyond_the_calendar_is_explained(client_for):
         (
             "/api/calendar",
             {"start": "2026-03-02", "end": "2026-03-01"},
-            "开始日期晚于结束日期。",
-            "The start date is after the end date.",
+            "结束日期不能早于开始日期。",
+            "The period must end on or after the day it starts.",
         ),
         (
             "/api/calendar",

@@ -71,8 +71,10 @@ def test_an_empty_year_says_that_only_the_week_counts(english):
 def test_the_current_year_is_the_default(english):
     from django.utils import timezone
 
-    year = timezone.localdate().year
-    assert f"Working calendar {year}" in page(english("leader").get(URL))
+    years = {timezone.localdate().year}
+    text = page(english("leader").get(URL))
+    years.add(timezone.localdate().year)
+    assert any(f"Working calendar {year}" in text for year in years)
 
 
 @pytest.mark.parametrize("member", READERS)

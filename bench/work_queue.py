@@ -1,0 +1,103 @@
+"""How fast is "My work" (/disputes/work/) at a county's real volume? Prints the page's median and
+p95 render time beside the floor: the page's own case and alert queries, taken from one render of
+it and run raw through the driver, in the same run.
+
+Usage (PostgreSQL with the seeded county, see bench/disputes_list.py):
+    ANJU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anju_bench python bench/work_queue.py [--runs 50]
+
+The page reads three lists (to accept, to mediate, to visit: the first cases of each and, for a
+longer one, its count) and the unacknowledged alerts of the person's units. A township officer
+accepts what the township handles; the county centre's operator accepts county cases and reads
+the alerts addressed to the county."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
+os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from anju.accounts.models import User  # noqa: E402
+from anju.disputes.models import Dispute  # noqa: E402
+
+URL = "/disputes/work/"
+# The page's own reads: its lists and counts of cases and its alerts. Not the session, the account
+# and its roles, which every page reads the same way.
+CASE_TABLES = ("disputes_dispute", "disputes_alert")
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm the caches the way a running server has them warm
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[int(len(ordered) * 0.95) - 1]
+    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def page_queries(client: Client) -> tuple[list[str], int]:
+    """The SQL of the page's case and alert reads, as the driver sent it, and how many statements
+    the whole page ran."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL)
+        assert response.status_code == 200, response.status_code
+    ours = [q["sql"] for q in captured.captured_queries if any(t in q["sql"] for t in CASE_TABLES)]
+    return ours, len(captured.captured_queries)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    total = Dispute.objects.count()
+    print(f"database: {connection.vendor}, disputes: {total:,}")
+    if total < 1000:
+        print("seed first: anju seed --cases 1000000", file=sys.stderr)
+        return 2
+    township = User.objects.filter(username__startswith="officer-").order_by("username").first()
+    cases = [
+        (f"township officer ({township.username})", township.username),
+        ("county centre operator", "county-centre"),
+    ]
+    print(f"{'my work':42} {'page through Django':36} {'raw SQL floor':36}")
+    for label, username in cases:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        statements, all_statements = page_queries(client)
+
+        def page(client=client):
+            response = client.get(URL)
+            assert response.status_code == 200, response.status_code
+
+        def raw(statements=statements):
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+
+        print(f"{label:42} {summary(timed(page, args.runs)):36} {summary(timed(raw, args.runs)):36}")
+        print(f"{'':42} {all_statements} statements, {len(statements)} of them cases and alerts (the floor)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
