@@ -66,7 +66,7 @@ def test_no_obsolete_entries_are_kept():
 
 def test_messages_with_a_context_are_read_apart():
     entries = read_po(PO)
-    assert entries[("input error", "This field is required.")] == "此项为必填项。"
+    assert entries[("input error", "Enter text.")] == "请输入文字。"
     assert entries[("list separator", ", ")] == "、"
 
 
