@@ -2,12 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
+# The navigation counts on every page, so each list is counted only up to this: the badge says "99+"
+# beyond it, and a county with a backlog does not pay for counting it on every click.
+COUNT_CAP = 100
+
 
 def waiting(user) -> int:
     """Everything in the person's work queue: cases to accept, mediate or visit, and open alerts."""
     from anju.disputes.queries import work_queue  # read when counted, after the apps are ready
 
-    return sum(queryset.count() for queryset in work_queue(user).values())
+    return sum(queryset[:COUNT_CAP].count() for queryset in work_queue(user).values())
 
 
 ENTRIES = [

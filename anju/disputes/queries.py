@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
+from anju.core.scoping import units_for
 from anju.workflow import alerts
 
 from . import deadlines
@@ -205,7 +206,11 @@ def in_work_list(user, disputes: QuerySet[Dispute], name: str) -> QuerySet[Dispu
     list (filter `queue`) share it, so "see all" shows the same cases as the list it continues."""
     mine = disputes.within(user, "case.handle", "handling_unit__code")
     if name == "to_accept":
-        return mine.filter(status=Status.REGISTERED)
+        # Accepted by the unit that handles the case: a county centre does not accept for every
+        # village, nor a township for its villages (they follow them through the lists and urge).
+        units = units_for(user, "case.handle")
+        waiting = disputes.filter(status=Status.REGISTERED)
+        return waiting if units is None else waiting.filter(handling_unit_id__in=units)
     if name == "to_mediate":
         return mine.filter(status__in=[Status.ACCEPTED, Status.MEDIATING], mediators=user)
     if name == "to_visit":

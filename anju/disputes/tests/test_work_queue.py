@@ -397,3 +397,32 @@ def test_a_form_sent_back_with_errors_takes_the_cases_address(client_for, cast):
     assert sent_back.status_code == 400
     assert f'history.replaceState(null, "", "/disputes/{dispute.pk}/")' in sent_back.content.decode()
     assert "replaceState" not in client.get(f"/disputes/{dispute.pk}/").content.decode()
+
+
+def test_cases_to_accept_are_those_the_persons_own_unit_handles(client_for, cast):
+    village_case = new_case(cast, title="村里待受理")
+    township_case = new_case(cast, title="镇里待受理")
+    actions.escalate(cast.mediator_a1, township_case, reason="村里调不动")
+    listed = {
+        name: text(client_for(name).get("/disputes/?queue=to_accept"))
+        for name in ("mediator_a1", "officer_a", "leader")
+    }
+    assert "村里待受理" in listed["mediator_a1"] and "镇里待受理" not in listed["mediator_a1"]
+    # The township accepts what it handles itself, not every village's case in the township.
+    assert "镇里待受理" in listed["officer_a"] and "村里待受理" not in listed["officer_a"]
+    assert village_case.pk != township_case.pk
+
+
+def test_the_navigation_counts_a_long_queue_only_so_far(client_for, cast, monkeypatch):
+    from anju.disputes import nav
+
+    monkeypatch.setattr(nav, "COUNT_CAP", 2)
+    for n in range(3):
+        new_case(cast, title=f"待受理{n}")
+    from anju.disputes.queries import work_queue
+
+    lists = work_queue(cast.mediator_a1)
+    assert lists["to_accept"].count() >= 4  # the cast's case and these three
+    expected = sum(min(queryset.count(), 2) for queryset in lists.values())
+    assert nav.waiting(cast.mediator_a1) == expected
+    assert expected < sum(queryset.count() for queryset in lists.values())
