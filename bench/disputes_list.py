@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
@@ -25,6 +23,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from timing import summary, timed  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes import queries  # noqa: E402
@@ -32,22 +31,6 @@ from anju.disputes.forms import FilterForm  # noqa: E402
 from anju.disputes.models import Dispute  # noqa: E402
 from anju.disputes.views import PAGE_SIZE  # noqa: E402
 from anju.disputes.views import listed as listed_by_page  # noqa: E402
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm the caches the way a running server has them warm
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
 
 
 def main() -> int:

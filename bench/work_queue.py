@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
@@ -28,6 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from timing import summary, timed  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes.models import Dispute  # noqa: E402
@@ -36,22 +35,6 @@ URL = "/disputes/work/"
 # The page's own reads: its lists and counts of cases and its alerts. Not the session, the account
 # and its roles, which every page reads the same way.
 CASE_TABLES = ("disputes_dispute", "disputes_alert")
-
-
-def timed(fn, runs: int) -> list[float]:
-    fn()  # warm the caches the way a running server has them warm
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def summary(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[int(len(ordered) * 0.95) - 1]
-    return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
 
 
 def page_queries(client: Client) -> tuple[list[str], int]:
