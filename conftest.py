@@ -38,3 +38,13 @@ def client_for(client, cast):
         return c
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _county_language_after_each_test():
+    """A page request activates the caller's language in the thread and nothing resets it, so a
+    test after an English request would see English where the county's language is the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
