@@ -90,9 +90,10 @@ def raw_floor(grid: str, user_id: int, seconds: float, keyed: bool) -> float:
                     "INSERT INTO disputes_dispute (number, region_id, origin_level, handling_unit_id,"
                     " handling_level, status, channel, category, title, description, location,"
                     " people_involved, risk, may_turn_criminal, registered_by_id, registered_at,"
-                    " resolved_level, version, external_ref) VALUES (%s, %s, 'village', %s, 'village',"
+                    " resolved_level, version, external_ref, mediator_name, performance_note, remarks,"
+                    " source) VALUES (%s, %s, 'village', %s, 'village',"
                     " 'registered', 'grid_visit', 'neighbour', 'x', 'x', '', 2, 'general', false, %s, %s,"
-                    " '', 1, '') RETURNING id",
+                    " '', 1, '', '', '', '', '') RETURNING id",
                     [f"floor-{os.getpid()}-{done}", grid, grid[:12], user_id, now],
                 )
                 dispute_id = cursor.fetchone()[0]
@@ -138,10 +139,11 @@ UPDATE disputes_casecounter SET last = last + 1 WHERE county_code = '%(county)s'
 BEGIN;
 INSERT INTO disputes_dispute (number, region_id, origin_level, handling_unit_id, handling_level, status,
   channel, category, title, description, location, people_involved, risk, may_turn_criminal,
-  registered_by_id, registered_at, resolved_level, version, external_ref)
+  registered_by_id, registered_at, resolved_level, version, external_ref, due_at,
+  mediator_name, performance_note, remarks, source)
   VALUES ('%(county)s-%(year)s-' || lpad(:last::text, 6, '0'), '%(grid)s', 'village', '%(unit)s', 'village',
   'registered', 'grid_visit', 'neighbour', '压测纠纷', '性能测试用的纠纷登记。', '', 2, 'general', false,
-  %(user)s, now(), '', 1, '') RETURNING id AS case_id \\gset
+  %(user)s, now(), '', 1, '', now() + interval '3 days', '', '', '', '') RETURNING id AS case_id \\gset
 INSERT INTO disputes_party (dispute_id, kind, role, name, phone, id_number, address)
   VALUES (:case_id, 'person', 'applicant', '甲', '13900000001', '', ''),
   (:case_id, 'person', 'respondent', '乙', '', '', '') RETURNING id;

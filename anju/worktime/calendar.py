@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -164,13 +165,9 @@ class WorkingCalendar:
                 return
             # Widen to one contiguous range (the gap, if any, costs a few rows, not a query).
             start, end = min(start, low), max(end, high)
-        from .models import CalendarDay
-
-        rows = CalendarDay.objects.filter(day__gte=start, day__lte=end)
-        if self._loaded is not None:
-            rows = rows.exclude(day__gte=self._loaded[0], day__lte=self._loaded[1])
-        for day, kind in rows.values_list("day", "kind"):
-            self._overrides[day] = kind == DayKind.WORKDAY
+        for day, kind in _calendar_days(start, end):
+            if self._loaded is None or not (self._loaded[0] <= day <= self._loaded[1]):
+                self._overrides[day] = kind == DayKind.WORKDAY
         self._loaded = (start, end)
 
     def _ensure(self, day: dt.date) -> None:
@@ -259,6 +256,32 @@ class WorkingCalendar:
                     remaining -= available
             day = _shift(day, 1)
             cursor = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+@cache
+def _calendar_days_sql() -> str:
+    from django.db import connection
+
+    from .models import CalendarDay
+
+    table = connection.ops.quote_name(CalendarDay._meta.db_table)
+    return f"SELECT day, kind FROM {table} WHERE day >= %s AND day <= %s"  # noqa: S608
+
+
+def _calendar_days(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+    """The county's holidays and make-up days in [start, end], with SQL built once: every
+    registration and every page that colours a deadline reads them, and building the ORM query
+    cost more than running it (bench/create_api.py)."""
+    from django.db import connection
+
+    from anju.core import rows
+
+    adapt = connection.ops.adapt_datefield_value
+    with rows.cursor() as cursor:
+        cursor.execute(_calendar_days_sql(), [adapt(start), adapt(end)])
+        found = cursor.fetchall()
+    # SQLite answers dates as text.
+    return [(dt.date.fromisoformat(day) if isinstance(day, str) else day, kind) for day, kind in found]
 
 
 # The platform's entry point: one fresh database calendar per call unless one is passed in. --------
