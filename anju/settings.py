@@ -199,6 +199,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "anju.core.middleware.RequestContextMiddleware",
+    "anju.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "anju.core.inputs.ControlCharacterMiddleware",
@@ -271,6 +272,9 @@ SESSION_COOKIE_SECURE = env_bool("ANJU_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Behind HTTPS, browsers are told to use nothing else for this long (Strict-Transport-Security);
+# 0 sends no header, the right value while the site is still reached over plain HTTP.
+SECURE_HSTS_SECONDS = env_int("ANJU_HSTS_SECONDS", 0, minimum=0, maximum=2 * 365 * 24 * 3600)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

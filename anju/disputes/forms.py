@@ -50,7 +50,12 @@ class DisputeForm(forms.Form):
     region = forms.ChoiceField(label=_("where it arose"))
     channel = forms.ChoiceField(label=_("channel"), choices=Channel.choices)
     category = forms.ChoiceField(label=_("category"), choices=Category.choices)
-    subtype = forms.ModelChoiceField(label=_("subtype"), queryset=None, required=False, widget=SubtypeSelect)
+    subtype = forms.ModelChoiceField(
+        label=_("subtype"),
+        queryset=None,
+        required=False,
+        widget=SubtypeSelect(attrs={"data-filter-by": "id_category"}),
+    )
     title = forms.CharField(label=_("summary"), max_length=100)
     description = forms.CharField(
         label=_("description"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 4})

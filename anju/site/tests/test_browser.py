@@ -103,8 +103,13 @@ def browser(django_db_blocker):
             connections.close_all()
 
 
-def _page(browser, site, user, viewport):
-    context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
+def _page(browser, site, user, viewport, *, bypass_csp: bool = True):
+    # The accessibility check injects axe as a script of the page, which the site's own
+    # Content-Security-Policy refuses; test_no_page_breaks_the_content_security_policy below opens
+    # the pages under the policy.
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", device_scale_factor=1, bypass_csp=bypass_csp
+    )
     if user is not None:
         client = Client()
         client.force_login(user)
@@ -163,6 +168,25 @@ def test_main_pages_at_phone_and_desktop_sizes_pass_the_accessibility_check(brow
                 faults[f"{name} ({size})"] = violations
             page.context.close()
     assert faults == {}
+
+
+def test_no_page_breaks_the_content_security_policy(browser, site, cast):
+    printed = ("print", "mediator_a1", f"/disputes/{cast.dispute().pk}/print/registration/")
+    pages = [*_main_pages(cast), printed]
+    users = {name: cast.user(name) for _, name, _ in pages if name}
+    refused = []
+    for name, user, path in pages:
+        page = _page(browser, site, users.get(user), DESKTOP, bypass_csp=False)
+        page.on(
+            "console",
+            lambda message, name=name: (
+                refused.append((name, message.text)) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(site + path)
+        page.wait_for_load_state("load")
+        page.context.close()
+    assert refused == []
 
 
 def test_a_grid_workers_registration_form_fits_a_phone(browser, site, cast):
