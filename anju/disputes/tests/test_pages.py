@@ -480,7 +480,7 @@ def test_list_cells_carry_their_headings_for_a_phone(client_for, cast):
     english = client.get("/disputes/", headers={"accept-language": "en"}).content.decode()
     assert '<td data-label="Due">' in english and '<td data-label="Category">' in english
     work = client.get("/disputes/work/").content.decode()
-    assert "办理期限：" in work
+    assert "受理期限：" in work  # a case waiting to be accepted: its limit is acceptance's
 
 
 def test_labels_take_the_colon_of_the_language(client_for, cast):
