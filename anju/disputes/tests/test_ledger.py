@@ -491,7 +491,7 @@ def test_large_files_import_in_the_background_with_progress(client_for, monkeypa
     token = started["Location"].split("=")[1]
     ImportJob.objects.filter(token=token).update(state="importing", done=1, total=3, report=None)
     page = text(client.get(started["Location"]))
-    assert "33%" in page and "1 of 3 rows" in page and "location.reload" in page
+    assert "33%" in page and "1 of 3 rows" in page and 'data-reload-after="2000"' in page
 
 
 def test_a_rejected_background_import_shows_the_bad_rows_and_the_columns_again(client_for, monkeypatch):

@@ -233,3 +233,15 @@ def test_the_desktop_shell_marks_where_you_are_and_counts_what_waits(browser, si
     waiting = nav.locator("a", has_text="我的待办").locator(".nav-count")
     assert int(waiting.inner_text()) >= 1
     page.context.close()
+
+
+def test_the_page_behaviours_work_under_the_policy(browser, site, cast):
+    page = _page(browser, site, cast.user("grid_a1"), DESKTOP, bypass_csp=False)
+    page.goto(site + "/disputes/new/")
+    page.select_option("#id_category", "labour")
+    offered = page.eval_on_selector_all(
+        "#id_subtype option:not([value=''])",
+        "options => options.filter(o => !o.disabled).map(o => o.dataset.category)",
+    )
+    assert offered and set(offered) == {"labour"}
+    page.context.close()
