@@ -18,10 +18,12 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -183,7 +185,40 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
         raise TableError(
             _("Only .csv and .xlsx files can be imported; %(name)s is neither.") % {"name": filename}
         )
-    return list(rows)
+    read = []
+    for row in rows:
+        if len(read) >= MAX_ROWS:
+            raise TableError(
+                _("The sheet has more than %(limit)s rows; split it into several files.")
+                % {"limit": f"{MAX_ROWS:,}"}
+            )
+        read.append(row)
+    return read
+
+
+# The most rows one file may bring: a whole county's ledger fits, a runaway sheet does not fill the
+# server's memory before it is refused.
+MAX_ROWS = 1_000_000
+# How far a workbook may unpack, for each byte it is allowed to weigh: a real ledger unpacks to
+# five to fifteen times its size; a zip bomb to thousands.
+XLSX_UNPACK_RATIO = 40
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than XLSX_UNPACK_RATIO times the largest file
+    an import takes, before anything is unpacked. The sizes are the ones its parts declare, and
+    reading never unpacks a part past its declared size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(part.file_size for part in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not a workbook: openpyxl says so in the reader's words
+    limit = settings.ANJU_IMPORT_MAX_BYTES * XLSX_UNPACK_RATIO
+    if unpacked > limit:
+        raise TableError(
+            _("The workbook unpacks to %(size)d MB, more than the %(limit)d MB a sheet may take.")
+            % {"size": unpacked // 2**20, "limit": limit // 2**20}
+        )
 
 
 def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
@@ -199,6 +234,7 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a file that is not a workbook
