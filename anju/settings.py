@@ -131,13 +131,21 @@ DEBUG = env_bool("ANJU_DEBUG", False)
 # anything (sessions, tokens, links): they need no key, whether started as `anju makemigrations`,
 # `django-admin makemigrations` or `python -m django makemigrations`.
 CODE_ONLY_COMMANDS = frozenset(
-    {"makemigrations", "makemessages", "compilemessages", "showmigrations", "sqlmigrate"}
+    {"makemigrations", "makemessages", "compilemessages", "showmigrations", "sqlmigrate", "workflow_graph"}
 )
 
 
 def _running_code_only_command() -> bool:
-    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
-    return bool(words) and words[0].replace("-", "_") in CODE_ONLY_COMMANDS
+    """A command that reads only the code: it needs no secret key. So is asking for help, with
+    `anju` alone, `anju --help` or any command's `--help`, before anything is set up."""
+    arguments = sys.argv[1:]
+    if "-h" in arguments or "--help" in arguments:
+        return True
+    words = [arg for arg in arguments if not arg.startswith("-")]
+    # `anju` alone prints the help (also started as `python -m anju.cli`).
+    if not words and Path(sys.argv[0]).name in {"anju", "cli.py"}:
+        return True
+    return bool(words) and (words[0] == "help" or words[0].replace("-", "_") in CODE_ONLY_COMMANDS)
 
 
 def _secret_key() -> str:

@@ -145,3 +145,10 @@ def test_serve_refuses_a_timeout_a_stale_idempotency_claim_could_overtake(timeou
 
     with pytest.raises(CommandError, match="--timeout must be between 1 and 299 seconds"):
         call_command("serve", "--timeout", timeout)
+
+
+@pytest.mark.parametrize("arguments", [("--help",), (), ("migrate", "--help"), ("workflow-graph", "dispute")])
+def test_help_and_code_only_commands_need_no_settings(tmp_path, arguments):
+    result = run_anju(*arguments, env={"ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ANJU_SECRET_KEY" not in result.stderr and not (tmp_path / "secret_key").exists()
