@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import has_perm_anywhere
@@ -22,6 +23,10 @@ class AnjuAdminSite(admin.AdminSite):
         return user.is_active and user.is_authenticated and has_perm_anywhere(user, ADMIN_PERM)
 
     def login(self, request, extra_context=None):
+        # Someone signed in without the administrator's permission is refused outright: sending
+        # them to sign in again, which sends them back here, went round in circles.
+        if request.user.is_authenticated:
+            raise PermissionDenied
         # One sign-in page for the whole platform, with its lockout.
         return redirect_to_login(request.get_full_path())
 

@@ -129,3 +129,13 @@ def test_deactivated_accounts_cannot_sign_in(client, cast):
 
 def test_passwords_are_stored_with_argon2(cast):
     assert cast.officer_a.password.startswith("argon2$")
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_signed_in_user_without_the_right_instead_of_going_round(client_for, client):
+    refused = client_for("mediator_a1").get("/admin/", follow=True)
+    assert refused.status_code == 403 and len(refused.redirect_chain) <= 1
+    assert client_for("admin").get("/admin/").status_code == 200
+    # Not signed in: the platform's one sign-in page.
+    signed_out = client.get("/admin/", follow=True)
+    assert signed_out.status_code == 200 and signed_out.redirect_chain[-1][0].startswith("/accounts/login/")
