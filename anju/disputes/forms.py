@@ -175,9 +175,18 @@ class AcceptForm(Versioned):
     mediators = forms.MultipleChoiceField(label=_("mediators"), widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label=_("note"), required=False, max_length=500)
 
-    def __init__(self, *args, mediators=(), **kwargs):
+    def __init__(self, *args, mediators=(), actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mediators"].choices = [(str(u.pk), _mediator_label(u)) for u in mediators]
+        self.fields["mediators"].choices = [
+            (str(u.pk), _mediator_label(u)) for u in sorted(mediators, key=lambda u: _offered_first(u, actor))
+        ]
+
+
+def _offered_first(user, actor) -> tuple:
+    """The person accepting first, then the handling unit's own people (their role sits on the
+    longest code), then those of the units above, each by name."""
+    closest = max((len(a.region_id) for a in getattr(user, "mediating_roles", ())), default=0)
+    return (getattr(actor, "pk", None) != user.pk, -closest, user.display_name)
 
 
 def _mediator_label(user) -> str:

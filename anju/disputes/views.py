@@ -234,13 +234,12 @@ ACTION_FORMS = {
 }
 
 
-def _action_form(name: str, dispute: Dispute, data=None):
+def _action_form(name: str, dispute: Dispute, data=None, *, actor=None):
     form_class = ACTION_FORMS[name]
     initial = {"version": dispute.version}
     if form_class is forms.AcceptForm:
-        return form_class(
-            data, initial=initial, mediators=actions.eligible_mediators(dispute, with_roles=True), prefix=name
-        )
+        mediators = actions.eligible_mediators(dispute, with_roles=True)
+        return form_class(data, initial=initial, mediators=mediators, actor=actor, prefix=name)
     return form_class(data, initial=initial, prefix=name)
 
 
@@ -280,8 +279,9 @@ def _detail(
         )
         .get(pk=dispute.pk)
     )
+    bound = bound or {}
     action_forms = [
-        (name, TRANSITIONS[name].label, (bound or {}).get(name) or _action_form(name, dispute))
+        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, dispute, actor=request.user))
         for name in actions.allowed_transitions(dispute, request.user)
     ]
     return render(
@@ -320,7 +320,7 @@ def dispute_act(request, dispute_id: int, action: str):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
     if action not in ACTION_FORMS:
         raise Http404
-    form = _action_form(action, dispute, request.POST)
+    form = _action_form(action, dispute, request.POST, actor=request.user)
     if not form.is_valid():
         _say_refused(request, action)
         return _detail(request, dispute, bound={action: form}, status=400)

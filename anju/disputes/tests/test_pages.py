@@ -640,3 +640,20 @@ def test_each_subtype_option_says_its_category(client_for):
     # The empty choice belongs to every category; the page's script follows the category.
     assert re.search(r'<option value="" selected>', select)
     assert 'data-filter-by="id_category"' in page and "/static/anju/behaviours.js" in page
+
+
+def test_the_accept_form_offers_the_person_accepting_first_then_the_units_own_people(client_for, cast):
+    from anju.accounts.models import RoleAssignment
+
+    dispute = cast.dispute()
+    # A mediator at the county, whose account name sorts before everyone's.
+    aaa = testing.add_staff("aaa_mediator", "县调解员", "mediator", testing.COUNTY)
+    assert RoleAssignment.objects.filter(user=aaa).exists()
+
+    def offered(name: str) -> list[str]:
+        page = client_for(name).get(f"/disputes/{dispute.pk}/").content.decode()
+        return re.findall(r'name="accept-mediators" value="(\d+)"', page)
+
+    ids = {u.username: str(u.pk) for u in (cast.officer_a, cast.mediator_a1, aaa)}
+    assert offered("officer_a")[:3] == [ids["officer_a"], ids["mediator_a1"], ids["aaa_mediator"]]
+    assert offered("mediator_a1")[:3] == [ids["mediator_a1"], ids["officer_a"], ids["aaa_mediator"]]
