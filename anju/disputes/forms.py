@@ -128,6 +128,14 @@ class PartyForm(forms.Form):
 
 
 class BasePartyFormSet(forms.BaseFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # A dispute has two sides: the second block starts as the respondent, the others as
+        # applicants (the role alone never makes a block a party, see PartyForm.has_changed).
+        if i == 1:
+            form.fields["role"].initial = PartyRole.RESPONDENT
+        return form
+
     def clean(self):
         if not any(form.has_changed() for form in self.forms):
             raise forms.ValidationError(_("A dispute needs at least one party."))

@@ -657,3 +657,15 @@ def test_the_accept_form_offers_the_person_accepting_first_then_the_units_own_pe
     ids = {u.username: str(u.pk) for u in (cast.officer_a, cast.mediator_a1, aaa)}
     assert offered("officer_a")[:3] == [ids["officer_a"], ids["mediator_a1"], ids["aaa_mediator"]]
     assert offered("mediator_a1")[:3] == [ids["mediator_a1"], ids["officer_a"], ids["aaa_mediator"]]
+
+
+def test_the_second_party_starts_as_the_respondent(client_for):
+    page = client_for("grid_a1").get("/disputes/new/").content.decode()
+
+    def chosen(index: int) -> str:
+        start = page.index(f'name="parties-{index}-role"')
+        select = page[start : page.index("</select>", start)]
+        found = re.search(r'<option value="(\w+)" selected>', select)
+        return found.group(1) if found else "applicant"  # no choice marked: the first is shown
+
+    assert [chosen(0), chosen(1), chosen(2)] == ["applicant", "respondent", "applicant"]
