@@ -3,15 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
+from ninja.parser import Parser
 
 from anju.accounts.api import router as accounts_router
 from anju.audit.api import router as audit_router
 from anju.core import field_errors
 from anju.core.api import signed_in_auth
+from anju.core.openapi import describe_answers
 from anju.core.scoping import OutOfScope
 from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
@@ -20,7 +23,28 @@ from anju.reports.api import router as reports_router
 from anju.workflow.personal import TooManySearches
 from anju.worktime.api import router as calendar_router
 
-api = NinjaAPI(
+
+class NotJSON(Exception):
+    """A request body sent as something other than JSON (a form, text, XML)."""
+
+
+class JSONOnly(Parser):
+    """Every JSON body the API reads passes here: one that does not say it is JSON is refused (415)
+    before it is read, rather than guessed at."""
+
+    def parse_body(self, request):
+        if request.content_type != "application/json":
+            raise NotJSON(request.content_type)
+        return super().parse_body(request)
+
+
+class AnjuAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return describe_answers(self, schema)
+
+
+api = AnjuAPI(
     title="anju API",
     version="1",
     description=(
@@ -31,6 +55,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     docs_decorator=login_required,
+    parser=JSONOnly(),
 )
 
 
@@ -93,10 +118,24 @@ def request_invalid(request, exc):
     return api.create_response(request, body, status=422)
 
 
+# A form body (multipart or urlencoded) has been read as a form by the middleware that checks every
+# input, so its raw bytes are gone when the body would be parsed: that too is a body that is not JSON.
+@api.exception_handler(RawPostDataException)
+def form_body(request, exc):
+    return _not_json(request)
+
+
+def _not_json(request):
+    return _error(request, 415, _("Send the request body as JSON (Content-Type: application/json)."))
+
+
 @api.exception_handler(HttpError)
 def refused_by_ninja(request, exc):
-    # ninja's own refusals are in English. The only 400 it raises is for a body it cannot parse as
-    # JSON; anything else gets a general sentence rather than ninja's words.
+    # ninja's own refusals are in English. The only 400 it raises is for a body it cannot parse
+    # (JSONOnly's refusal of a body that is not JSON is its cause); anything else gets a general
+    # sentence rather than ninja's words.
+    if isinstance(exc.__cause__, NotJSON):
+        return _not_json(request)
     if exc.status_code == 400:
         return _error(request, 400, _("The request body is not valid JSON."))
     return _error(request, exc.status_code, _("This request cannot be handled."))

@@ -6,7 +6,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
 
 from anju.core.api import perm_auth
-from anju.core.dates import check_day_order
+from anju.core.dates import Day, check_day_order
 
 from . import queries
 
@@ -36,8 +36,8 @@ class EventFilter(Schema):
     object_type: str = Field("", max_length=60)
     object_id: str = Field("", max_length=64)
     result: str = Field("", pattern="^(|ok|refused)$")
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     limit: int = Field(100, ge=1, le=1000)
     before_id: int | None = Field(None, description="keyset cursor: the last id of the previous page")
 

@@ -13,7 +13,8 @@ from pydantic import Field
 from anju.accounts.idempotency import idempotent
 from anju.accounts.models import User
 from anju.core.api import perm_auth
-from anju.core.dates import check_day_order
+from anju.core.dates import check_day_order, check_year
+from anju.core.openapi import honours_idempotency_key
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
 from anju.workflow import personal
@@ -99,6 +100,11 @@ def list_disputes(request, f: Query[DisputeFilter]):
             raise ValidationError(
                 {"query": [_("%(value)s is not a date (YYYY-MM-DD).") % {"value": value}]}
             ) from None
+        if days[name] is not None:
+            try:
+                check_year(days[name])
+            except ValueError as error:
+                raise ValidationError({name: [str(error)]}) from None
     try:
         check_day_order(days["date_from"], days["date_to"])
     except ValueError as error:
@@ -132,6 +138,7 @@ def _party_values(payload: DisputeIn) -> list[dict]:
 
 
 @router.post("", response={201: DisputeOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
+@honours_idempotency_key
 def create_dispute(request, payload: DisputeIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
     subtype = None

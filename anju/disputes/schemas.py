@@ -6,6 +6,8 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from anju.core.dates import Day
+
 from .choices import (
     DESCRIPTION_MAX,
     PEOPLE_INVOLVED_MAX,
@@ -133,7 +135,7 @@ class AcceptIn(Versioned):
 
 
 class SessionIn(Versioned):
-    held_on: dt.date
+    held_on: Day
     place: str = Field(..., min_length=1, max_length=200)
     participants: str = Field(..., min_length=1, max_length=500)
     record: str = Field(..., min_length=1, max_length=RECORD_MAX)
@@ -145,14 +147,14 @@ class AgreementIn(Versioned):
     facts: str = Field(..., min_length=1, max_length=RECORD_MAX)
     terms: str = Field(..., min_length=1, max_length=RECORD_MAX)
     performance: str = Field(..., min_length=1, max_length=REASON_MAX)
-    signed_on: dt.date
-    perform_by: dt.date | None = None
+    signed_on: Day
+    perform_by: Day | None = None
 
 
 class FailureIn(Versioned):
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
     remedies: list[Remedy] = Field(..., min_length=1)
-    notified_on: dt.date
+    notified_on: Day
 
 
 class ReasonIn(Versioned):
@@ -160,7 +162,7 @@ class ReasonIn(Versioned):
 
 
 class VisitIn(Versioned):
-    visited_on: dt.date
+    visited_on: Day
     performance: Performance
     note: str = Field("", max_length=REASON_MAX)
 
@@ -178,7 +180,7 @@ class TransferIn(Versioned):
     body: TransferBody
     body_name: str = Field(..., min_length=1, max_length=100)
     receipt_number: str = Field(..., min_length=1, max_length=50)
-    received_on: dt.date
+    received_on: Day
 
 
 class MergeIn(Versioned):

@@ -42,7 +42,7 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.core.dates import check_day_order, local_midnight
+from anju.core.dates import check_day_order, check_year, local_midnight
 from anju.disputes import deadlines
 from anju.disputes.choices import Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
@@ -85,9 +85,9 @@ def period_from_days(
     default_start, default_end = default_period(today)
     start = first_day or default_start
     last_day = last_day or default_end - dt.timedelta(days=1)
-    if last_day == dt.date.max:
-        # The exclusive end would be the day after the last date there is.
-        raise ValueError(_("The period must end before %(day)s.") % {"day": dt.date.max.isoformat()})
+    # The page and the API refuse a year out of range in the same words.
+    check_year(start)
+    check_year(last_day)
     end = last_day + dt.timedelta(days=1)
     check_period(start, end)
     return start, end

@@ -10,6 +10,7 @@ from ninja import Query, Router
 from ninja.responses import Status
 
 from anju.core.api import perm_auth
+from anju.core.dates import Day
 
 from . import actions, queries
 from .calendar import OutOfRange, WorkingCalendar, county_tz, to_local
@@ -45,12 +46,12 @@ def deadline(request, query: Query[DeadlineQuery]):
 
 
 @router.put("/{day}", response=DayOut, auth=perm_auth("region.change"))
-def put_day(request, day: dt.date, payload: DayIn):
+def put_day(request, day: Day, payload: DayIn):
     return actions.set_day(request.auth, day, payload.kind, payload.name)
 
 
 @router.delete("/{day}", response={204: None}, auth=perm_auth("region.change"))
-def delete_day(request, day: dt.date):
+def delete_day(request, day: Day):
     """Idempotent: a day without an override answers 204 too."""
     actions.clear_day(request.auth, day)
     return Status(204, None)

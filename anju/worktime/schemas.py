@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, model_validator
 
-from anju.core.dates import check_day_order
+from anju.core.dates import Day, Instant, check_day_order
 
 from .choices import DayKind
 from .importing import NAME_MAX
@@ -30,8 +30,8 @@ class DayIn(Schema):
 
 
 class DayRange(Schema):
-    start: dt.date | None = Field(None, description="first day (default: 1 January of this year)")
-    end: dt.date | None = Field(None, description="last day (default: 31 December of the start's year)")
+    start: Day | None = Field(None, description="first day (default: 1 January of this year)")
+    end: Day | None = Field(None, description="last day (default: 31 December of the start's year)")
 
     @model_validator(mode="after")
     def check_span(self):
@@ -42,7 +42,7 @@ class DayRange(Schema):
 
 
 class DeadlineQuery(Schema):
-    start: dt.datetime = Field(..., description="ISO 8601; without an offset it is county time")
+    start: Instant = Field(..., description="ISO 8601; without an offset it is county time")
     working_days: int | None = Field(None, ge=0, le=MAX_WORKING_DAYS)
     working_hours: float | None = Field(None, ge=0, le=MAX_WORKING_HOURS, allow_inf_nan=False)
 

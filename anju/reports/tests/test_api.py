@@ -110,8 +110,8 @@ def test_bad_parameters_are_422(client_for, query):
         ),
         (
             {"date_to": "9999-12-31"},
-            "结束日期须早于 9999-12-31。",
-            "The period must end before 9999-12-31.",
+            "请填写1900年至2100年之间的日期。",
+            "Give a date between the years 1900 and 2100.",
         ),
     ],
 )

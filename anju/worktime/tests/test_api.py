@@ -7,17 +7,16 @@ URL = "/api/calendar/deadline"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
-def test_a_deadline_beyond_the_calendar_is_explained(client_for):
+def test_a_start_past_2100_is_explained(client_for):
+    # Before, the count ran to the calendar's end (9999-12-31) and said so; a start from a typo is
+    # now refused as such.
     client = client_for("leader")
     query = {"start": "9999-12-30T09:00", "working_days": 5}
-    assert client.get(URL, query).json() == {
-        "code": 422,
-        "description": "期限将晚于 9999-12-31，超出日历范围。",
-    }
-    assert client.get(URL, query, **EN).json() == {
-        "code": 422,
-        "description": "The deadline would fall after 9999-12-31, beyond the calendar.",
-    }
+    answer = client.get(URL, query).json()
+    assert answer["code"] == 422 and answer["description"] == "提交的内容有误。"
+    assert [e["msg"] for e in answer["errors"]] == ["请填写1901年至2100年之间的日期。"]
+    english = client.get(URL, query, **EN).json()
+    assert [e["msg"] for e in english["errors"]] == ["Give a date between the years 1901 and 2100."]
 
 
 @pytest.mark.parametrize(
