@@ -10,7 +10,6 @@ Target (issue 3): a filtered list page renders in under 50 ms at the median with
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
@@ -23,24 +22,18 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from timing import summary, timed  # noqa: E402
+from timing import seeded_runs, summary, timed  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.disputes import queries  # noqa: E402
 from anju.disputes.forms import FilterForm  # noqa: E402
-from anju.disputes.models import Dispute  # noqa: E402
 from anju.disputes.views import PAGE_SIZE  # noqa: E402
 from anju.disputes.views import listed as listed_by_page  # noqa: E402
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=50)
-    args = parser.parse_args()
-    total = Dispute.objects.count()
-    print(f"database: {connection.vendor}, disputes: {total:,}")
-    if total < 1000:
-        print("seed first: anju seed --cases 1000000", file=sys.stderr)
+    runs = seeded_runs()
+    if runs is None:
         return 2
     township = User.objects.filter(username__startswith="officer-").order_by("username").first()
     cases = [
@@ -71,7 +64,7 @@ def main() -> int:
                 cursor.execute(sql, sql_params)
                 cursor.fetchall()
 
-        print(f"{label:42} {summary(timed(page, args.runs)):36} {summary(timed(raw, args.runs)):36}")
+        print(f"{label:42} {summary(timed(page, runs)):36} {summary(timed(raw, runs)):36}")
     return 0
 
 

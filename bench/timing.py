@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import sys
 import time
 
 
@@ -20,3 +22,21 @@ def summary(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[int(len(ordered) * 0.95) - 1]
     return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
+
+
+def seeded_runs(default_runs: int = 50) -> int | None:
+    """The --runs the script was given, after saying which database it reads; None (and a word on
+    stderr) when the database has not been seeded with a county's cases."""
+    from django.db import connection
+
+    from anju.disputes.models import Dispute
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=default_runs)
+    args = parser.parse_args()
+    total = Dispute.objects.count()
+    print(f"database: {connection.vendor}, disputes: {total:,}")
+    if total < 1000:
+        print("seed first: anju seed --cases 1000000", file=sys.stderr)
+        return None
+    return args.runs
