@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +28,6 @@ from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits, personal
 
-from . import kind as kind_rules
 from .choices import (
     HANDLING_CODE_LENGTH,
     LEVEL_RANK,
@@ -61,16 +59,8 @@ from .models import (
     Transfer,
 )
 
-# Re-exported: callers of the dispute actions catch them by these names.
+# Re-exported: callers of the dispute actions catch it by this name.
 StaleVersion = engine.StaleVersion
-check_attachment = attachments.check_attachment
-sniff = attachments.sniff
-unit_above = kind_rules.unit_above
-may_attach = kind_rules.may_attach
-
-
-def _snapshot(dispute: Dispute) -> dict[str, Any]:
-    return engine.snapshot(DISPUTE, dispute)
 
 
 def case_number(county_code: str, year: int, n: int) -> str:
@@ -110,14 +100,6 @@ def next_number(county_code: str, year: int) -> str:
 def allowed_transitions(dispute: Dispute, user) -> list[str]:
     """The transitions this user may apply to the case now: what the page and the API offer."""
     return engine.allowed(DISPUTE, dispute, user)
-
-
-def may_ask_extension(user, dispute: Dispute) -> bool:
-    return extensions.may_ask(DISPUTE, user, dispute)
-
-
-def may_decide_extension(user, request: ExtensionRequest) -> bool:
-    return extensions.may_decide(DISPUTE, user, request)
 
 
 def handling_unit_for(region: Region, level: str) -> str:
@@ -285,7 +267,13 @@ def register_dispute(
             dispute._prefetched_objects_cache = {"parties": party_rows, "timeline": [entry]}
             insert(*alerts_on_register(dispute))
             require_in_scope(dispute, actor, "case.view")
-            record(actor, "dispute.register", dispute, region_code=region.code, after=_snapshot(dispute))
+            record(
+                actor,
+                "dispute.register",
+                dispute,
+                region_code=region.code,
+                after=engine.snapshot(DISPUTE, dispute),
+            )
             for upload in attachments:
                 add_attachment(actor, dispute, upload)
             if attachments:

@@ -18,7 +18,7 @@ from anju.audit.actions import record_access
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, personal
+from anju.workflow import alerts, attachments, extensions, personal
 from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
@@ -294,11 +294,11 @@ def _detail(
             "can_reveal": personal.may_reveal(DISPUTE, request.user, dispute),
             "reveal_form": forms.RevealForm(),
             "attachment_form": forms.AttachmentForm(),
-            "can_attach": actions.may_attach(request.user, dispute),
-            "can_ask_extension": actions.may_ask_extension(request.user, dispute),
+            "can_attach": attachments.may_attach(DISPUTE, request.user, dispute),
+            "can_ask_extension": extensions.may_ask(DISPUTE, request.user, dispute),
             "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
             "extensions": [
-                (e, actions.may_decide_extension(request.user, e)) for e in dispute.extensions.all()
+                (e, extensions.may_decide(DISPUTE, request.user, e)) for e in dispute.extensions.all()
             ],
             "revealed": _revealed(request, dispute),
             # A page answering a POST (a form sent back with its errors) takes the case's own
