@@ -21,6 +21,9 @@ from .models import PERSONAL, Channel, Delivery, Mute
 
 MAX_ATTEMPTS = 5
 FIRST_WAIT = dt.timedelta(minutes=1)
+# A retry this late was not picked up by the worker's deferred task (a backend without deferral,
+# or the worker was down): the deadline sweep sends it instead.
+STALE = dt.timedelta(minutes=15)
 
 log = logging.getLogger(__name__)
 
@@ -134,11 +137,11 @@ def _retry_later(delivery: Delivery) -> None:
 
 
 def retry_due(now: dt.datetime | None = None) -> int:
-    """Send again every waiting message whose next try is due (for a worker without deferred
-    tasks, or after the worker was down). Returns how many it tried."""
+    """Send again every waiting message whose next try is STALE overdue (for a worker without
+    deferred tasks, or after the worker was down). Returns how many it tried."""
     now = now or timezone.now()
     due = list(
-        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now).values_list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now - STALE).values_list(
             "pk", flat=True
         )
     )
