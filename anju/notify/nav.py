@@ -8,7 +8,7 @@ ENTRIES = [
         "group": "settings",
         "label": _("My notifications"),
         "url": "notify:mine",
-        "icon": "bell",
+        "icon": "circle-alert",
         "perm": "",
         "order": 15,
     },
