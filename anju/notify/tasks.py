@@ -100,7 +100,10 @@ def send(delivery_id: int) -> str:
     is recorded and the next try queued after the wait, until MAX_ATTEMPTS."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("recipient").filter(pk=delivery_id).first()
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=delivery_id)
+            .first()
         )
         if delivery is None or delivery.status != Delivery.Status.PENDING:
             return "skipped"
