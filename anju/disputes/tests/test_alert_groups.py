@@ -122,7 +122,7 @@ def test_overdue_rows_carry_a_red_card_badge_in_every_list(client_for, cast):
     Dispute.objects.filter(pk=soon.pk).update(due_at=timezone.now() + dt.timedelta(hours=2))
     fine = accepted(cast, "时间充裕之争")
     mediator = client_for("mediator_a1")
-    badge = '<span class="badge red card">红牌</span>'
+    badge = '<span class="badge red card-badge">红牌</span>'
     for url in (
         "/disputes/",  # the dispute list (the ledger on screen)
         "/disputes/?overdue=on",  # the overdue list
@@ -131,9 +131,10 @@ def test_overdue_rows_carry_a_red_card_badge_in_every_list(client_for, cast):
     ):
         page = text(mediator.get(url))
         assert badge in row_of(page, late.number), url
+    assert badge in text(mediator.get(f"/disputes/{late.pk}/"))  # and on the case's own page
     page = text(mediator.get("/disputes/"))
-    assert '<span class="badge yellow card">黄牌</span>' in row_of(page, soon.number)
-    assert "card" not in row_of(page, fine.number).replace('class="deadline-', "")
+    assert '<span class="badge yellow card-badge">黄牌</span>' in row_of(page, soon.number)
+    assert "card-badge" not in row_of(page, fine.number)
 
 
 def watch_links(page: str) -> dict[str, tuple[str, int]]:
