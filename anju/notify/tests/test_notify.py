@@ -313,3 +313,19 @@ def test_the_sms_body_template_keeps_json_valid_whatever_the_text(settings):
     settings.ANJU_SMS_BODY = '{"to": ["{phone}"], "msg": "{text}"}'
     filled = channels._fill(json.loads(settings.ANJU_SMS_BODY), {"phone": "1", "text": 'a "quoted" text'})
     assert filled == {"to": ["1"], "msg": 'a "quoted" text'}
+
+
+def test_nothing_is_sent_while_the_page_answers_only_once_the_change_is_saved(
+    client_for, cast, channels_on, django_capture_on_commit_callbacks
+):
+    dispute = case_with_a_named_party(cast)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        answer = client_for("officer_a").post(
+            f"/disputes/{dispute.pk}/act/urge/", {"urge-version": dispute.version, "urge-reason": "抓紧"}
+        )
+    assert answer.status_code == 302
+    assert channels_on.requests == [] and not Delivery.objects.exists()
+    assert len(callbacks) == 1  # the worker's task, queued on commit
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    assert {r["path"] for r in channels_on.requests} == {"/sms", "/wecom", "/dingtalk"}
