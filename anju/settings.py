@@ -312,6 +312,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each 4xx is one line without a traceback (anju/core/logs.py): on the logger for the record
+    # every handler sees, and on the handler for django.security's children (a refused Host).
+    "filters": {"refusals": {"()": "anju.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
+    "loggers": {"django.request": {"filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("ANJU_LOG_LEVEL", "WARNING")},
 }

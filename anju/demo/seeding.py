@@ -15,8 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from anju.accounts.choices import Role
-from anju.accounts.models import RoleAssignment, User
+from anju.accounts.choices import SECOND_FACTOR_ROLES, Role
+from anju.accounts.models import RoleAssignment, SecondFactor, User
 from anju.audit.actions import record
 from anju.core.scoping import SYSTEM
 from anju.regions.choices import GridType, Level
@@ -25,6 +25,11 @@ from anju.regions.models import Region, RegionBorder
 DEMO_COUNTY_CODE = "629901"
 DEMO_COUNTY_NAME = "安居县"
 DEMO_PASSWORD = "Anju-demo-2026"  # noqa: S105 (printed to the person who runs the demo)
+# The demo's administrators, centre operators and auditors come with an authenticator already set
+# up on this key, printed with the password: whoever tries the demo adds it to an app (or asks
+# `anju demo_code`) and sees the real second step, instead of being stopped at enrolment with no
+# phone at hand. A real county's accounts are never seeded, so they enrol themselves.
+DEMO_TOTP_SECRET = "ANJUDEMOANJUDEMOANJUDEMOANJUDEMO"  # noqa: S105
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -191,6 +196,14 @@ def seed_county(
             [
                 RoleAssignment(user=u, role=role, region=region)
                 for u, (_n, role, region) in zip(users, plan, strict=True)
+            ],
+            batch_size=2000,
+        )
+        SecondFactor.objects.bulk_create(
+            [
+                SecondFactor(user=u, secret=DEMO_TOTP_SECRET)
+                for u, (_n, role, _region) in zip(users, plan, strict=True)
+                if role in SECOND_FACTOR_ROLES
             ],
             batch_size=2000,
         )

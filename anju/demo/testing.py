@@ -210,3 +210,22 @@ class Cast:
         from anju.disputes.models import Dispute
 
         return Dispute.objects.get(title=DISPUTE_TITLE)
+
+
+# Signing in past the second factor: `client.force_login(user)` signs a test client straight in, as
+# before; only the sign-in page asks for the second step, so tests of other pages need nothing more.
+# Tests of the sign-in itself give a person an authenticator with `enrol_second_factor` and type
+# the codes `totp_code` makes from its secret.
+def enrol_second_factor(user: User, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
+    from anju.accounts.models import SecondFactor
+
+    SecondFactor.objects.update_or_create(user=user, defaults={"secret": secret, "last_step": 0})
+    return secret
+
+
+def totp_code(secret: str, steps_from_now: int = 0) -> str:
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(secret).generate_otp(int(time.time() // 30) + steps_from_now)
