@@ -26,6 +26,7 @@ from anju.regions.models import Region
 from . import actions, otp, tokens
 from .backends import LOCKED_OUT, LOGIN_FAILED, locked_until
 from .forms import AssignRoleForm, CodeForm, LoginForm, ResetSecondFactorForm, UserCreateForm
+from .middleware import SECOND_FACTOR_GIVEN
 from .models import ApiToken, RoleAssignment, User
 
 MANAGE = "user.manage"
@@ -76,6 +77,7 @@ def _finish_sign_in(request, user: User):
     pending = request.session.pop(PENDING)
     request.session.pop(ENROLLING, None)
     auth_login(request, user, backend=pending["backend"])
+    request.session[SECOND_FACTOR_GIVEN] = True
     record(user, "auth.login", user, after={"second_factor": True})
     target = pending.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
@@ -116,8 +118,10 @@ def _locked_message(until) -> str:
 def login_code(request):
     """The second step: a code from the authenticator app, or a recovery code."""
     user = _pending_user(request)
-    if user is None or otp.factor_of(user) is None:
+    if user is None:
         return redirect("login")
+    if otp.factor_of(user) is None:
+        return redirect("login_enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         until = locked_until(user.get_username(), current.get().ip)
@@ -133,8 +137,9 @@ def login_code(request):
 
 
 def _enrolment(request, user: User, *, signing_in: bool):
+    # The same key until it is confirmed: reloading the page must not undo what the app has scanned.
     secret = request.session.get(ENROLLING)
-    if secret is None or request.method == "GET":
+    if secret is None:
         secret = otp.new_secret()
         request.session[ENROLLING] = secret
     form = CodeForm(request.POST or None)

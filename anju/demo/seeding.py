@@ -27,7 +27,7 @@ DEMO_COUNTY_NAME = "安居县"
 DEMO_PASSWORD = "Anju-demo-2026"  # noqa: S105 (printed to the person who runs the demo)
 # The demo's administrators, centre operators and auditors come with an authenticator already set
 # up on this key, printed with the password: whoever tries the demo adds it to an app (or asks
-# `anju demo_code`) and sees the real second step, instead of being stopped at enrolment with no
+# `anju demo-code`) and sees the real second step, instead of being stopped at enrolment with no
 # phone at hand. A real county's accounts are never seeded, so they enrol themselves.
 DEMO_TOTP_SECRET = "ANJUDEMOANJUDEMOANJUDEMOANJUDEMO"  # noqa: S105
 
@@ -169,6 +169,7 @@ def seed_county(
     rng = random.Random(seed)
     if Region.objects.filter(code=county_code).exists():
         say(f"county {county_code} is already there: nothing to create")
+        _enrol_demo_second_factors(county_code)
         return report
     regions = build_tree(rng, county_code=county_code, county_name=county_name, townships=townships)
     # The demo county's accounts have short names; other seeded counties' carry their code.
@@ -199,14 +200,7 @@ def seed_county(
             ],
             batch_size=2000,
         )
-        SecondFactor.objects.bulk_create(
-            [
-                SecondFactor(user=u, secret=DEMO_TOTP_SECRET)
-                for u, (_n, role, _region) in zip(users, plan, strict=True)
-                if role in SECOND_FACTOR_ROLES
-            ],
-            batch_size=2000,
-        )
+        _enrol_demo_second_factors(county_code)
         record(
             SYSTEM,
             "seed.county",
@@ -221,6 +215,23 @@ def seed_county(
             shown.add((role, region.level))
             report.logins.append((str(Role(role).label), user.username, region.name))
     return report
+
+
+def _enrol_demo_second_factors(county_code: str) -> None:
+    """The demo key for every account of the county whose role needs a second factor and that has
+    none yet (a demo database made before second factors existed gets them too)."""
+    users = (
+        User.objects.filter(
+            role_assignments__role__in=SECOND_FACTOR_ROLES,
+            role_assignments__region__code__startswith=county_code,
+            second_factor__isnull=True,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    SecondFactor.objects.bulk_create(
+        [SecondFactor(user_id=pk, secret=DEMO_TOTP_SECRET) for pk in users], batch_size=2000
+    )
 
 
 # Share of generated cases by final status: most disputes a county finds are resolved.

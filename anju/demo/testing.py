@@ -212,10 +212,19 @@ class Cast:
         return Dispute.objects.get(title=DISPUTE_TITLE)
 
 
-# Signing in past the second factor: `client.force_login(user)` signs a test client straight in, as
-# before; only the sign-in page asks for the second step, so tests of other pages need nothing more.
-# Tests of the sign-in itself give a person an authenticator with `enrol_second_factor` and type
-# the codes `totp_code` makes from its secret.
+# Signing in past the second factor: the suite's conftest makes `client.force_login(user)` mark the
+# session as having given it (`pass_second_factor`), so tests of other pages sign in as before. The
+# sign-in page itself is never bypassed: its tests give a person an authenticator with
+# `enrol_second_factor` and type the codes `totp_code` makes from its secret.
+def pass_second_factor(client) -> None:
+    """Mark a test client's signed-in session as having given the second factor."""
+    from anju.accounts.middleware import SECOND_FACTOR_GIVEN
+
+    session = client.session
+    session[SECOND_FACTOR_GIVEN] = True
+    session.save()
+
+
 def enrol_second_factor(user: User, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
     from anju.accounts.models import SecondFactor
 

@@ -110,10 +110,12 @@ def test_a_required_role_without_an_authenticator_is_sent_to_enrol_and_reaches_n
     body = page.content.decode()
     assert "<svg" in body and "otpauth" not in body  # the QR code is drawn, not linked
     secret = _enrol_page_secret(page)
+    assert _enrol_page_secret(client.get(ENROL_URL)) == secret  # a reload keeps what the app scanned
     assert client.get("/staff/")["Location"].startswith("/accounts/login/")
-    assert client.get(CODE_URL)["Location"] == "/accounts/login/"
+    assert client.get(CODE_URL)["Location"] == ENROL_URL
     wrong = client.post(ENROL_URL, {"code": "123456"})
     assert wrong.status_code == 200 and not SecondFactor.objects.filter(user=cast.admin).exists()
+    assert AuditEvent.objects.filter(action="auth.login_failed", actor_username="admin").count() == 1
     done = client.post(ENROL_URL, {"code": totp_code(secret)})
     codes = re.findall(
         r"<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code>", done.content.decode()
@@ -230,3 +232,32 @@ def test_the_helper_signs_tests_in_past_the_second_factor(cast):
     client.force_login(cast.admin)
     assert client.get("/staff/").status_code == 200
     assert otp.is_required(cast.admin) and not otp.is_required(cast.grid_a1)
+
+
+def test_a_signed_in_session_that_owes_the_second_factor_is_ended(cast, client):
+    # A session from before the second factor was required: signed in without the mark.
+    from django.contrib.auth import SESSION_KEY
+
+    from anju.accounts.middleware import SECOND_FACTOR_GIVEN
+
+    client.force_login(cast.auditor)
+    session = client.session
+    del session[SECOND_FACTOR_GIVEN]
+    session.save()
+    assert client.session[SESSION_KEY] == str(cast.auditor.pk)
+    response = client.get("/audit/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert client.get("/api/me").status_code == 401
+    assert AuditEvent.objects.filter(action="auth.second_factor_missing", actor_username="auditor").exists()
+
+
+def test_someone_granted_a_role_that_needs_it_signs_in_again_to_set_it_up(cast):
+    from anju.accounts import actions
+    from anju.demo.testing import TOWNSHIP_A
+
+    officer = Client()
+    assert password_step(officer, "officer_a")["Location"] == "/"
+    assert officer.get("/").status_code == 200
+    actions.assign_role(cast.admin, cast.officer_a, "centre_operator", cast.region(TOWNSHIP_A))
+    assert officer.get("/")["Location"].startswith("/accounts/login/")
+    assert password_step(officer, "officer_a")["Location"] == ENROL_URL

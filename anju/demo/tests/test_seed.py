@@ -78,7 +78,7 @@ def test_every_printed_demo_login_works():
             assert response.status_code == 302, username
         assert client.get("/").status_code == 200
     assert {"county-admin", "county-centre", "county-auditor"} <= set(second_step)
-    assert "demo_code" in out.getvalue() and "ANJUDEMO" in out.getvalue()
+    assert "demo-code" in out.getvalue() and "ANJUDEMO" in out.getvalue()
 
 
 def test_demo_twice_changes_nothing():

@@ -50,6 +50,7 @@ def _main_pages(cast):
         ("calendar", "admin", "/calendar/"),
         ("audit", "auditor", "/audit/"),
         ("components", "admin", "/site/components/"),
+        ("two-factor", "grid_a1", "/accounts/two-factor/"),
         ("not-found", "mediator_a1", "/disputes/999999/"),
     ]
 

@@ -13,7 +13,7 @@ DEMO_CASES = 3000
 SECOND_STEP = (
     "\nAdministrators, centre operators and auditors sign in with a second factor: after the password,\n"
     "a code from an authenticator app holding the demo key {secret} (time-based, 6 digits),\n"
-    "or the code `anju demo_code` prints. Other roles may set one up under 'Two-factor sign-in'.\n"
+    "or the code `anju demo-code` prints. Other roles may set one up under 'Two-factor sign-in'.\n"
 )
 
 
