@@ -232,9 +232,11 @@ def enrol_second_factor(user: User, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3
     return secret
 
 
-def totp_code(secret: str, steps_from_now: int = 0) -> str:
+def totp_code(secret: str, steps_from_now: int = 0, *, at: float | None = None) -> str:
+    """The code an authenticator app holding `secret` shows now (or at the instant `at`), or that
+    many 30-second steps before or after."""
     import time
 
     import pyotp
 
-    return pyotp.TOTP(secret).generate_otp(int(time.time() // 30) + steps_from_now)
+    return pyotp.TOTP(secret).generate_otp(int((time.time() if at is None else at) // 30) + steps_from_now)
