@@ -52,6 +52,7 @@ class TipOut(Schema):
     id: int
     number: str
     status: str
+    version: int = Field(..., description="send it back with a change; a stale one is refused (409)")
     source: str
     batch: str | None
     source_ref: str
@@ -97,6 +98,7 @@ def tip_file(tip: Tip, user) -> dict:
         "id": tip.pk,
         "number": tip.number,
         "status": tip.status,
+        "version": tip.version,
         "source": tip.source.kind,
         "batch": tip.batch.reference if tip.batch_id else None,
         "source_ref": tip.source_ref,

@@ -252,7 +252,7 @@ def test_the_api_runs_the_same_workflow_and_refuses_bad_input(client_for, cast):
     assign = officer.post(
         f"/api/tips/{tip['id']}/assign",
         {
-            "version": tip["version"] if "version" in tip else 1,
+            "version": tip["version"],
             "unit": testing.TOWNSHIP_A,
             "handler": "officer_a",
         },
