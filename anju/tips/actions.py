@@ -135,6 +135,8 @@ def register_tip(actor, *, region: Region, source_kind: str, batch: Batch | None
         if not covers(actor, HANDLE, region.code):
             raise OutOfScope(_("You may not register tips in %(region)s.") % {"region": region})
         data = clean_tip(fields)
+        if batch is not None and batch.cleared_on is not None:
+            raise ValidationError({"batch": _("This batch is cleared; register the tip on its own.")})
         unit = intake_unit(actor, region)
         now = timezone.now()
         with transaction.atomic():
