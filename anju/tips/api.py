@@ -39,7 +39,7 @@ router = Router(tags=["tips"])
 VIEW = perm_auth("tip.view")
 
 
-class TimelineOut(Schema):
+class TipTimelineOut(Schema):
     at: dt.datetime
     transition: str
     label: str
@@ -69,7 +69,7 @@ class TipOut(Schema):
     content: str | None = Field(None, description="only for the handling chain")
     subject: str | None = Field(None, description="only for the handling chain")
     allowed_actions: list[str]
-    timeline: list[TimelineOut]
+    timeline: list[TipTimelineOut]
 
 
 class TipRow(Schema):
@@ -205,7 +205,7 @@ def create_tip(request, payload: TipIn):
     return Status(201, tip_file(tip, request.auth))
 
 
-class BatchOut(Schema):
+class TipBatchOut(Schema):
     id: int
     reference: str
     source: str
@@ -232,12 +232,12 @@ def _batch(batch: Batch) -> dict:
     }
 
 
-@router.get("/batches", response=list[BatchOut], auth=VIEW)
+@router.get("/batches", response=list[TipBatchOut], auth=VIEW)
 def list_batches(request):
     return [_batch(b) for b in Batch.objects.visible_to(request.auth, "view").select_related("source")[:200]]
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, auth=VIEW)
+@router.get("/batches/{batch_id}", response=TipBatchOut, auth=VIEW)
 def get_batch(request, batch_id: int):
     return _batch(get_scoped_or_404(Batch, request.auth, "view", pk=batch_id))
 
@@ -247,22 +247,22 @@ def get_tip(request, tip_id: int):
     return tip_file(get_scoped_or_404(Tip, request.auth, "view", pk=tip_id), request.auth)
 
 
-class VersionIn(Schema):
+class TipVersionIn(Schema):
     version: int = Field(..., ge=1, le=2**31)
     note: str = Field("", max_length=NOTE_MAX)
 
 
-class AssignIn(VersionIn):
+class TipAssignIn(TipVersionIn):
     unit: str = Field(..., min_length=6, max_length=9, pattern=r"^\d+$")
     handler: str = Field(..., min_length=1, max_length=150, description="the handler's username")
 
 
-class NoteIn(Schema):
+class TipNoteIn(Schema):
     version: int = Field(..., ge=1, le=2**31)
     note: str = Field(..., min_length=1, max_length=NOTE_MAX)
 
 
-class VerifyIn(VersionIn):
+class TipVerifyIn(TipVersionIn):
     result: Result
     outcome: Outcome
     police_case_number: str = Field("", max_length=50)
@@ -275,7 +275,7 @@ class VerifyIn(VersionIn):
     self_criticisms: int = Field(0, ge=0, le=MEASURE_MAX)
 
 
-def _assign_kwargs(request, payload: AssignIn) -> dict:
+def _assign_kwargs(request, payload: TipAssignIn) -> dict:
     handler = User.objects.filter(username=payload.handler, is_active=True).first()
     if handler is None:
         raise ValidationError({"handler": [_("No account is named %(name)s.") % {"name": payload.handler}]})
@@ -287,11 +287,11 @@ def _fields(request, payload) -> dict:
 
 
 TRANSITION_ENDPOINTS = [
-    ("assign", "assign", AssignIn, _assign_kwargs),
-    ("start_verification", "start-verification", VersionIn, _fields),
-    ("add_note", "notes", NoteIn, _fields),
-    ("verify", "verify", VerifyIn, _fields),
-    ("close", "close", VersionIn, _fields),
+    ("assign", "assign", TipAssignIn, _assign_kwargs),
+    ("start_verification", "start-verification", TipVersionIn, _fields),
+    ("add_note", "notes", TipNoteIn, _fields),
+    ("verify", "verify", TipVerifyIn, _fields),
+    ("close", "close", TipVersionIn, _fields),
 ]
 
 
