@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from anju.accounts.choices import ROLE_PERMS
 from anju.accounts.models import RoleAssignment, User
 from anju.audit.actions import record, refusals_recorded
+from anju.audit.models import Result as AuditResult
 from anju.core.scoping import OutOfScope, covers, holds_top_level, units_for
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits, personal
@@ -292,7 +293,7 @@ def reveal_informant(actor, tip: Tip, *, purpose: str) -> str:
             "tip.reveal",
             tip,
             region_code=tip.handling_unit_id,
-            result="refused",
+            result=AuditResult.REFUSED,
             detail="not in chain",
         )
         raise PermissionDenied(_("Only the assigned handler and their superiors may see the informant."))
