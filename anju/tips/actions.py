@@ -153,10 +153,10 @@ def allowed_transitions(tip: Tip, user) -> list[str]:
     return engine.allowed(TIP, tip, user)
 
 
-def eligible_handlers(unit_code: str):
-    """Active people who verify tips at the unit or one above it."""
+def eligible_handlers(*unit_codes: str):
+    """Active people who verify tips at one of the units or one above it."""
     roles = [role for role, perms in ROLE_PERMS.items() if HANDLE in perms]
-    prefixes = [unit_code[:n] for n in HANDLING_LENGTHS if n <= len(unit_code)]
+    prefixes = {code[:n] for code in unit_codes for n in HANDLING_LENGTHS if n <= len(code)}
     ids = RoleAssignment.objects.filter(role__in=roles, region_id__in=prefixes).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "username")
 

@@ -125,8 +125,8 @@ def _action_form(name: str, tip: Tip, user, data=None):
     initial = {"version": tip.version}
     if name == "assign":
         units = _units_for_assign(user, tip)
-        handlers = {h.pk: h for u in units for h in actions.eligible_handlers(u.code)}
-        return forms.AssignForm(data, initial=initial, units=units, handlers=handlers.values(), prefix=name)
+        handlers = actions.eligible_handlers(*[u.code for u in units]) if units else []
+        return forms.AssignForm(data, initial=initial, units=units, handlers=handlers, prefix=name)
     if name == "verify":
         return forms.VerifyForm(data, initial=initial, prefix=name)
     if name == "add_note":
