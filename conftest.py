@@ -5,10 +5,17 @@ import tempfile
 
 # The suite never needs a real key; setting one here keeps `pytest` runnable without any env.
 os.environ.setdefault("ANJU_SECRET_KEY", "test-only-secret-key-not-for-production-000000")
+# A test-only key for the encrypted fields (informants of tips); never used outside the suite.
+os.environ.setdefault("ANJU_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS1ub3QtZm9yLXByb2Q=")
 # Uploads made by the tests go to a throwaway folder, not the developer's var/.
 os.environ.setdefault("ANJU_VAR_DIR", tempfile.mkdtemp(prefix="anju-test-"))
 
 import pytest
+from django.conf import settings
+
+# pytest-django reads the settings before this file runs, so the test key is also set on them.
+if not settings.ANJU_FIELD_KEYS:
+    settings.ANJU_FIELD_KEYS = [os.environ["ANJU_FIELD_KEYS"]]
 
 
 @pytest.fixture(scope="session")

@@ -192,6 +192,7 @@ INSTALLED_APPS = [
     "anju.notify",
     "anju.workflow",
     "anju.disputes",
+    "anju.tips",
     "anju.reports",
     "anju.site",
     "anju.demo",
@@ -343,3 +344,14 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("ANJU_LOG_LEVEL", "WARNING")},
 }
+
+# Keys for fields encrypted at rest (a tip's informant and reported subject): Fernet keys, comma
+# separated, the first encrypting and every one decrypting (add the new key first, then run
+# `anju rotate-field-key`, then drop the old one). Or ANJU_FIELD_KEY_FILE: a file with one key per
+# line. Kept outside the database, so a dump alone does not reveal what they protect. With neither
+# set, the system check anju.E020 stops the site unless DEBUG is on (development keys are derived
+# from the secret key then, and said to be unfit for production).
+ANJU_FIELD_KEYS = env_list("ANJU_FIELD_KEYS", [])
+ANJU_FIELD_KEY_FILE = env_str("ANJU_FIELD_KEY_FILE", "")
+# A command that reads only the code (makemigrations on a fresh clone) needs no field key either.
+ANJU_CODE_ONLY_COMMAND = _running_code_only_command()

@@ -28,17 +28,24 @@ class Perm(models.TextChoices):
     CASE_VIEW = "case.view", _("See cases")
     CASE_HANDLE = "case.handle", _("Register and handle cases")
     CASE_DISPATCH = "case.dispatch", _("Dispatch and supervise cases")
+    # Tips (线索) are the political-legal committee's own work: separate permissions, so the
+    # mediators and grid workers who handle disputes never see them.
+    TIP_VIEW = "tip.view", _("See tips")
+    TIP_HANDLE = "tip.handle", _("Register and verify tips")
+    TIP_DISPATCH = "tip.dispatch", _("Assign, supervise and close tips")
 
 
 _CASE_WORK = {Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDLE}
+_TIP_WORK = {Perm.TIP_VIEW, Perm.TIP_HANDLE, Perm.TIP_DISPATCH}
 
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset(_CASE_WORK),
     Role.MEDIATOR: frozenset(_CASE_WORK),
-    Role.TOWNSHIP_OFFICER: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH}),
-    Role.CENTRE_OPERATOR: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH}),
-    # Leaders read everything in their jurisdiction and change nothing.
-    Role.LEADER: frozenset({Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW}),
+    Role.TOWNSHIP_OFFICER: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH} | _TIP_WORK),
+    Role.CENTRE_OPERATOR: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH} | _TIP_WORK),
+    # Leaders read everything in their jurisdiction and change nothing; of a tip they read its
+    # progress, not who gave it or whom it names (that stays in the handling chain).
+    Role.LEADER: frozenset({Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.TIP_VIEW}),
     # The auditor reads the audit log and nothing else (separation of duties, 等保 level 3).
     Role.AUDITOR: frozenset({Perm.AUDIT_VIEW}),
     # The administrator keeps users and configuration, and sees no case content.

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Platform core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, fieldcrypt  # noqa: F401  (register the system checks)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -19,7 +19,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),  # roles are assigned on regions
     ("notify",),  # tells people what waits for them; the workflow calls it
     ("workflow",),  # what every kind of case shares
-    ("disputes", "events", "tips", "tasks"),  # the kinds of case, independent of each other
+    ("disputes",),  # the first kind of case
+    ("events", "tips", "tasks"),  # later kinds; events stand on disputes (an event can become a dispute)
     ("federation",),
     ("reports",),
     ("site",),  # the shell and the home page

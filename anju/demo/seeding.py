@@ -406,3 +406,102 @@ def seed_disputes(
         for year, last in counters.items():
             CaseCounter.objects.update_or_create(county_code=county_code, year=year, defaults={"last": last})
     return done
+
+
+# Tips of the demo: what they say is invented and names no one; the informants are made up too.
+DEMO_TIPS = [
+    # (content, subject kind, subject, anonymous, how far it goes)
+    ("反映某村有人以修路为名强收村民费用。", "person", "某甲", False, "closed_police"),
+    (
+        "反映某砂石场老板纠集人员强占河道、威胁举报群众。",
+        "organisation",
+        "某砂石公司",
+        False,
+        "closed_discipline",
+    ),
+    ("反映某村干部为涉黑人员充当“保护伞”。", "person", "某乙", True, "verified"),
+    ("反映某集贸市场有人强买强卖、收取“保护费”。", "person", "某丙", False, "verifying"),
+    ("反映某工地有人阻工索要好处。", "person", "某丁", True, "assigned"),
+    ("反映某娱乐场所存在聚众赌博。", "organisation", "某娱乐会所", False, "registered"),
+]
+
+
+def seed_tips(*, county_code: str = DEMO_COUNTY_CODE, seed: int = 2026) -> int:
+    """A batch transferred by a higher authority with a handful of tips in every stage, taken
+    through the tips' own actions (so their timelines, cards and audit rows are real). Once only:
+    nothing is added when the batch is on file already."""
+    from django.utils import timezone
+
+    from anju.tips import actions
+    from anju.tips.models import Batch
+
+    reference = "扫黑督〔2026〕1号"
+    if Batch.objects.filter(reference=reference).exists():
+        return 0
+    county = Region.objects.get(code=county_code)
+    centre = User.objects.filter(
+        role_assignments__role=Role.CENTRE_OPERATOR, role_assignments__region=county
+    ).first()
+    township = (
+        Region.objects.filter(code__startswith=county_code, level=Level.TOWNSHIP).order_by("code").first()
+    )
+    officer = User.objects.filter(
+        role_assignments__role=Role.TOWNSHIP_OFFICER, role_assignments__region=township
+    ).first()
+    if centre is None or officer is None:
+        return 0
+    villages = list(Region.objects.filter(parent=township, level=Level.VILLAGE).order_by("code"))
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    batch = actions.create_batch(
+        centre,
+        source_kind="higher_authority",
+        reference=reference,
+        received_on=today - dt.timedelta(days=12),
+        deadline=today + dt.timedelta(days=18),
+        region=county,
+    )
+    # Every tip of the batch first, as a transferred batch arrives; then each goes as far as it has.
+    tips = []
+    for index, (content, kind, subject, anonymous, _stage) in enumerate(DEMO_TIPS, start=1):
+        tip = actions.register_tip(
+            centre,
+            region=villages[index % len(villages)] if villages else township,
+            source_kind="higher_authority",
+            batch=batch,
+            received_on=batch.received_on,
+            content=content,
+            subject_kind=kind,
+            subject_name=subject,
+            anonymous=anonymous,
+            informant_name="" if anonymous else _person(rng) + "（虚构）",
+            informant_contact="" if anonymous else f"1390000{rng.randrange(10000):04d}",
+        )
+        tip.source_ref = str(index)
+        tip.save(update_fields=["source_ref"])
+        tips.append(tip)
+    for tip, (*_fields, stage) in zip(tips, DEMO_TIPS, strict=True):
+        if stage == "registered":
+            continue
+        tip = actions.assign(centre, tip, unit=township.code, handler=officer)
+        if stage == "assigned":
+            continue
+        tip = actions.start_verification(officer, tip)
+        tip = actions.add_note(officer, tip, note="已走访知情群众，调取相关合同。")
+        if stage == "verifying":
+            continue
+        outcome = {"closed_police": "police", "closed_discipline": "discipline"}.get(stage, "closed")
+        tip = actions.verify(
+            officer,
+            tip,
+            result={"police": "substantiated", "discipline": "partly"}.get(outcome, "unsubstantiated"),
+            outcome=outcome,
+            police_case_number="公(刑)立字〔2026〕101号" if outcome == "police" else "",
+            criminal_cases=1 if outcome == "police" else 0,
+            persons_dealt_with=3 if outcome == "police" else (1 if outcome == "discipline" else 0),
+            admonishment_talks=1 if outcome == "discipline" else 0,
+            warnings=1 if outcome == "discipline" else 0,
+        )
+        if stage.startswith("closed"):
+            actions.close(centre, tip)
+    return len(DEMO_TIPS)

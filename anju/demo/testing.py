@@ -26,6 +26,13 @@ TOWNSHIP_B = "629902101"
 VILLAGE_B1 = "629902101201"
 PASSWORD = "Cast-pass-2026"
 
+# Township A's tip: who gave it and whom it names must reach nobody outside its handling chain.
+TIP_INFORMANT = "甲举报人"
+TIP_INFORMANT_PHONE = "13900000009"
+TIP_SUBJECT = "甲被反映人"
+TIP_CONTENT = "甲一村有人强揽工程、欺压村民。"
+TIP_BATCH = "甲督办〔2026〕1号"
+
 # Strings that appear only in township A's objects: an outsider's page must contain none of them.
 A_MARKERS = [
     "甲镇",
@@ -37,6 +44,9 @@ A_MARKERS = [
     "甲镇政法委员",
     "宅基地边界之争",
     "甲当事人",
+    TIP_INFORMANT_PHONE,
+    TIP_SUBJECT,
+    TIP_BATCH,
 ]
 DISPUTE_TITLE = "宅基地边界之争"
 
@@ -135,6 +145,7 @@ def build_cast() -> None:
         if role:
             RoleAssignment.objects.create(user=user, role=role, region_id=region)
     register_cast_dispute()
+    register_cast_tip()
 
 
 def add_staff(username: str, full_name: str, role: str, region: str, *, active: bool = True) -> User:
@@ -191,6 +202,48 @@ def register_cast_dispute():
     return dispute
 
 
+def register_cast_tip():
+    """Township A's tip, in a batch transferred to township A, assigned to its officer and under
+    verification, with a file, an alert and a request for more time: the object every tip page and
+    endpoint is opened with."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.tips import actions
+    from anju.tips.models import ExtensionRequest
+
+    officer = User.objects.get(username="officer_a")
+    township = Region.objects.get(code=TOWNSHIP_A)
+    today = dt.date.today()
+    batch = actions.create_batch(
+        officer,
+        source_kind="higher_authority",
+        reference=TIP_BATCH,
+        received_on=today,
+        deadline=today + dt.timedelta(days=30),
+        region=township,
+    )
+    tip = actions.register_tip(
+        officer,
+        region=Region.objects.get(code=VILLAGE_A1),
+        source_kind="higher_authority",
+        batch=batch,
+        received_on=today,
+        content=TIP_CONTENT,
+        subject_name=TIP_SUBJECT,
+        informant_name=TIP_INFORMANT,
+        informant_contact=TIP_INFORMANT_PHONE,
+    )
+    tip = actions.assign(officer, tip, unit=TOWNSHIP_A, handler=officer)
+    tip = actions.start_verification(officer, tip)
+    actions.add_attachment(officer, tip, SimpleUploadedFile("核查照片.png", TINY_PNG))
+    ExtensionRequest.objects.create(
+        tip=tip, working_days=5, reason="核查需要时间", requested_by=officer, approver_unit_id=COUNTY
+    )
+    return tip
+
+
 @dataclass
 class Cast:
     """Fresh objects per test, so no per-request caches leak between tests."""
@@ -211,6 +264,10 @@ class Cast:
 
         return Dispute.objects.get(title=DISPUTE_TITLE)
 
+    def tip(self):
+        from anju.tips.models import Batch
+
+        return Batch.objects.get(reference=TIP_BATCH).tips.get()
 
 # Signing in past the second factor: the suite's conftest makes `client.force_login(user)` mark the
 # session as having given it (`pass_second_factor`), so tests of other pages sign in as before. The

@@ -48,6 +48,9 @@ from anju.disputes.choices import Category, HandlingLevel, Status
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
 from anju.regions.queries import roots_for
+from anju.tips import choices as tip_choices
+from anju.tips.models import Batch as TipBatch
+from anju.tips.models import Tip
 
 # Longest period a figure is computed for: the month table stays a readable size.
 MAX_PERIOD_DAYS = 3700  # ten years and change
@@ -472,3 +475,91 @@ def _by_month(found: QuerySet, resolved_q: Q, start: dt.date, end: dt.date) -> t
         key = first.strftime("%Y-%m")
         rows.append(Row.of(key, key, *counts.get(key, (0, 0))))
     return tuple(rows)
+
+
+# --- tips (线索) ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TipFigures:
+    """The figures of tips for one jurisdiction, region and period [start, end). Counts only:
+    nothing here names an informant or a subject."""
+
+    region_code: str | None
+    start: dt.date
+    end: dt.date  # exclusive
+    received: int
+    verified: int
+    verified_on_time: int
+    by_result: dict[str, int]
+    by_outcome: dict[str, int]
+    measures: dict[str, int]
+    overdue_now: int
+    batches_received: int
+    batches_cleared: int
+    batches_cleared_on_time: int
+
+    def as_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        return data
+
+
+def tip_figures(
+    user,
+    *,
+    start: dt.date,
+    end: dt.date,
+    region: str | None = None,
+    now: dt.datetime | None = None,
+) -> TipFigures:
+    """- received (受理线索): registered in [start, end).
+    - verified, by_result (核查属实/部分属实/不属实), by_outcome (移送公安/纪委/了结): verified in the
+      period, whenever received; verified_on_time: of those, verified by their deadline.
+    - measures: the outcome counts (criminal cases opened, persons dealt with, each kind of
+      disciplinary measure) summed over the tips verified in the period.
+    - overdue_now: tips still being verified whose deadline has passed at `now`.
+    - batches_received, batches_cleared (清零) and batches_cleared_on_time (by the batch's deadline):
+      batches received, and cleared, in the period.
+    The same jurisdiction and region rules as the disputes' figures: only tips the user may see,
+    narrowed to those about a region's subtree."""
+    check_period(start, end)
+    start_at, end_at = period_bounds(start, end)
+    now = now or timezone.now()
+    tips = Tip.objects.visible_to(user, "view")
+    batches = TipBatch.objects.visible_to(user, "view")
+    if region:
+        tips = tips.filter(region__code__startswith=region)
+        batches = batches.filter(region__code__startswith=region)
+    verified_q = Q(verified_at__gte=start_at, verified_at__lt=end_at)
+    aggregates = {
+        "received": Count("pk", filter=Q(registered_at__gte=start_at, registered_at__lt=end_at)),
+        "verified": Count("pk", filter=verified_q),
+        "verified_on_time": Count("pk", filter=verified_q & Q(verified_at__lte=F("due_at"))),
+        "overdue_now": Count("pk", filter=Q(status__in=tip_choices.OPEN_STATUSES, due_at__lt=now)),
+        **{f"result_{r}": Count("pk", filter=verified_q & Q(result=r)) for r in tip_choices.Result.values},
+        **{f"outcome_{o}": Count("pk", filter=verified_q & Q(outcome=o)) for o in tip_choices.Outcome.values},
+        **{f"measure_{m}": Sum(m, filter=verified_q) for m in tip_choices.MEASURES},
+    }
+    counted = tips.aggregate(**aggregates)
+    cleared_q = Q(cleared_on__gte=start, cleared_on__lt=end)
+    batch_counts = batches.aggregate(
+        received=Count("pk", filter=Q(received_on__gte=start, received_on__lt=end)),
+        cleared=Count("pk", filter=cleared_q),
+        on_time=Count("pk", filter=cleared_q & Q(cleared_on__lte=F("deadline"))),
+    )
+    return TipFigures(
+        region_code=region,
+        start=start,
+        end=end,
+        received=counted["received"],
+        verified=counted["verified"],
+        verified_on_time=counted["verified_on_time"],
+        by_result={r: counted[f"result_{r}"] for r in tip_choices.Result.values},
+        by_outcome={o: counted[f"outcome_{o}"] for o in tip_choices.Outcome.values},
+        measures={m: counted[f"measure_{m}"] or 0 for m in tip_choices.MEASURES},
+        overdue_now=counted["overdue_now"],
+        batches_received=batch_counts["received"],
+        batches_cleared=batch_counts["cleared"],
+        batches_cleared_on_time=batch_counts["on_time"],
+    )

@@ -112,9 +112,12 @@ def test_a_new_sqlite_database_is_in_wal_mode(tmp_path):
     """The web process reads while the worker writes: the database file itself must be in WAL."""
     import sqlite3
 
-    result = run_anju(
-        "migrate", "-v", "0", env={"ANJU_SECRET_KEY": "k" * 40, "ANJU_VAR_DIR": str(tmp_path)}, cwd=tmp_path
-    )
+    env = {
+        "ANJU_SECRET_KEY": "k" * 40,
+        "ANJU_VAR_DIR": str(tmp_path),
+        "ANJU_FIELD_KEYS": os.environ["ANJU_FIELD_KEYS"],
+    }
+    result = run_anju("migrate", "-v", "0", env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     with sqlite3.connect(tmp_path / "anju.sqlite3") as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

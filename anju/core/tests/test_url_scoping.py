@@ -30,7 +30,13 @@ OBJECT_REGION = testing.VILLAGE_A1
 def fill(endpoint: Endpoint, cast) -> str:
     mediator = cast.user("mediator_a1")
     dispute = cast.dispute()
+    tip = cast.tip()
     values = {
+        "tip_id": tip.pk,
+        "tip_alert_id": tip.alerts.first().pk,
+        "tip_extension_id": tip.extensions.first().pk,
+        "tip_attachment_id": tip.attachments.first().pk,
+        "batch_id": tip.batch_id,
         "dispute_id": dispute.pk,
         "party_id": dispute.parties.first().pk,
         "alert_id": dispute.alerts.first().pk,

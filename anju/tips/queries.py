@@ -1,0 +1,91 @@
+"""Named reads of tips: the list a person may page through, with its filters. There is no search
+by person: the subject and informant are encrypted and never filtered on (no watch-lists)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from anju.core.dates import local_midnight
+from anju.disputes.queries import (
+    Page,
+    decode_cursors,
+    encode_cursor,
+    page,
+)  # keyset paging on registered_at, id
+from anju.workflow import limits
+
+from .choices import Status
+from .kind import TIP
+from .models import Batch, Tip
+
+__all__ = [
+    "Filters",
+    "Page",
+    "batch_progress",
+    "decode_cursors",
+    "encode_cursor",
+    "filtered",
+    "page",
+    "visible",
+]
+
+LIST_COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "source__kind",
+    "batch__reference",
+    "received_on",
+    "due_at",
+    "registered_at",
+    "region",
+    "region__name",
+    "handling_unit",
+    "handling_unit__name",
+    "result",
+)
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    source: str = ""
+    batch: int | None = None
+    overdue: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+
+
+def visible(user) -> QuerySet[Tip]:
+    return Tip.objects.visible_to(user, "view")
+
+
+def filtered(user, f: Filters) -> QuerySet[Tip]:
+    tips = visible(user)
+    if f.status:
+        tips = tips.filter(status=f.status)
+    if f.source:
+        tips = tips.filter(source__kind=f.source)
+    if f.batch:
+        tips = tips.filter(batch_id=f.batch)
+    if f.overdue:
+        tips = tips.filter(limits.overdue(TIP, timezone.now()))
+    if f.date_from:
+        tips = tips.filter(registered_at__gte=local_midnight(f.date_from))
+    if f.date_to:
+        tips = tips.filter(registered_at__lt=local_midnight(f.date_to + dt.timedelta(days=1)))
+    if f.q:
+        tips = tips.filter(number__startswith=f.q.strip())
+    return tips.select_related("source", "batch").only(*LIST_COLUMNS)
+
+
+def batch_progress(batch: Batch) -> dict:
+    """How far a batch is: its tips, how many are closed, and the share."""
+    counts = batch.tips.aggregate(total=Count("pk"), closed=Count("pk", filter=Q(status=Status.CLOSED)))
+    total, closed = counts["total"], counts["closed"]
+    return {"total": total, "closed": closed, "percent": int(100 * closed / total) if total else 0}
