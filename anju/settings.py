@@ -191,6 +191,7 @@ INSTALLED_APPS = [
     "anju.worktime",
     "anju.workflow",
     "anju.disputes",
+    "anju.tasks",
     "anju.reports",
     "anju.site",
     "anju.demo",

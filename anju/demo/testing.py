@@ -135,6 +135,7 @@ def build_cast() -> None:
         if role:
             RoleAssignment.objects.create(user=user, role=role, region_id=region)
     register_cast_dispute()
+    register_cast_supervision()
 
 
 def add_staff(username: str, full_name: str, role: str, region: str, *, active: bool = True) -> User:
@@ -191,6 +192,48 @@ def register_cast_dispute():
     return dispute
 
 
+MEETING_TITLE = "甲一村专题会议"
+
+
+def register_cast_supervision():
+    """Township A's supervision: a special meeting held at village A1, its decision made a task
+    that township A assigned to the village, with minutes, a progress file, a pending request for
+    more time and an alert: the objects every supervision page and endpoint is opened with."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from anju.tasks import actions
+
+    officer = User.objects.get(username="officer_a")
+    mediator = User.objects.get(username="mediator_a1")
+    village = Region.objects.get(code=VILLAGE_A1)
+    meeting = actions.record_meeting(
+        officer,
+        region=village,
+        kind="special",
+        held_on=timezone.localdate(),
+        title=MEETING_TITLE,
+        topics="甲一村宅基地纠纷排查",
+        attendees="甲镇政法办、甲一村委会",
+    )
+    actions.add_minutes(officer, meeting, SimpleUploadedFile("会议纪要.png", TINY_PNG))
+    decision = actions.add_decision(officer, meeting, text="甲一村一周内完成宅基地纠纷排查")
+    task = actions.assign_task(
+        officer,
+        assigner_unit=Region.objects.get(code=TOWNSHIP_A),
+        unit=village,
+        title="甲一村宅基地纠纷排查",
+        description=decision.text,
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        origin="decision",
+        decision=decision,
+    )
+    task = actions.start(mediator, task)
+    actions.add_attachment(mediator, task, SimpleUploadedFile("排查照片.png", TINY_PNG))
+    actions.request_extension(mediator, task, working_days=3, reason="甲一村农忙")
+    return task
+
+
 @dataclass
 class Cast:
     """Fresh objects per test, so no per-request caches leak between tests."""
@@ -205,6 +248,16 @@ class Cast:
 
     def region(self, code: str) -> Region:
         return Region.objects.get(code=code)
+
+    def task(self):
+        from anju.tasks.models import Task
+
+        return Task.objects.get(title="甲一村宅基地纠纷排查")
+
+    def meeting(self):
+        from anju.tasks.models import Meeting
+
+        return Meeting.objects.get(title=MEETING_TITLE)
 
     def dispute(self):
         from anju.disputes.models import Dispute

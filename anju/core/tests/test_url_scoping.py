@@ -45,10 +45,23 @@ def fill(endpoint: Endpoint, cast) -> str:
         # Made before every URL, so the device lists have a township-A device an outsider must not see.
         "token_id": _township_a_device(mediator).pk,
         "fmt": "csv",
+        **_supervision(cast),
     }
     unknown = [k for k in endpoint.kwargs if k not in values]
     assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
     return reverse(endpoint.name, kwargs={k: values[k] for k in endpoint.kwargs})
+
+
+def _supervision(cast) -> dict:
+    task, meeting = cast.task(), cast.meeting()
+    return {
+        "task_id": task.pk,
+        "task_file_id": task.attachments.first().pk,
+        "task_alert_id": task.alerts.first().pk,
+        "task_extension_id": task.extensions.first().pk,
+        "meeting_id": meeting.pk,
+        "meeting_file_id": meeting.files.first().pk,
+    }
 
 
 def _township_a_device(mediator):
