@@ -72,3 +72,14 @@ def test_the_figures_through_the_api(client_for, cast):
     )
     assert client_for("auditor").get("/api/reports/supervision").status_code == 403
     assert client_for("leader").get("/api/reports/supervision?date_from=2026-02-30").status_code == 422
+
+
+def test_the_demo_county_has_meetings_and_tasks_in_every_stage(cast):
+    from anju.demo.seeding import seed_county, seed_supervision
+
+    seed_county(county_code="629904", townships=4)
+    made = seed_supervision(county_code="629904")
+    assert made == 12
+    stages = set(Task.objects.filter(region__code__startswith="629904").values_list("status", flat=True))
+    assert stages == {"assigned", "in_progress", "reported_done", "accepted"}
+    assert seed_supervision(county_code="629904") == 0  # once only
