@@ -231,6 +231,34 @@ def register_cast_supervision():
     task = actions.start(mediator, task)
     actions.add_attachment(mediator, task, SimpleUploadedFile("排查照片.png", TINY_PNG))
     actions.request_extension(mediator, task, working_days=3, reason="甲一村农忙")
+    report = actions.submit_report(
+        mediator,
+        region=village,
+        title="甲一村重大事项",
+        content="甲一村宅基地纠纷可能激化。",
+        urgency="urgent",
+    )
+    actions.add_report_file(mediator, report, SimpleUploadedFile("报告.png", TINY_PNG))
+    actions.log_review(
+        officer,
+        region=village,
+        document="甲一村排查情况报告",
+        reference="甲镇〔2026〕1号",
+        reviewer="镇党委书记",
+        instruction="请抓紧化解。",
+        reviewed_at=timezone.now(),
+    )
+    activity = actions.record_activity(
+        officer,
+        region=village,
+        kind="training",
+        held_on=timezone.localdate(),
+        title="甲一村调解员培训",
+        organiser="甲镇司法所",
+        participants=20,
+    )
+    actions.add_activity_file(officer, activity, SimpleUploadedFile("签到表.png", TINY_PNG))
+    actions.list_village(officer, region=village, listed_on=timezone.localdate(), reason="甲一村矛盾纠纷多发")
     return task
 
 
@@ -253,6 +281,21 @@ class Cast:
         from anju.tasks.models import Task
 
         return Task.objects.get(title="甲一村宅基地纠纷排查")
+
+    def report(self):
+        from anju.tasks.models import MatterReport
+
+        return MatterReport.objects.get(title="甲一村重大事项")
+
+    def activity(self):
+        from anju.tasks.models import Activity
+
+        return Activity.objects.get(title="甲一村调解员培训")
+
+    def rectification(self):
+        from anju.tasks.models import Rectification
+
+        return Rectification.objects.get(region_id=VILLAGE_A1)
 
     def meeting(self):
         from anju.tasks.models import Meeting

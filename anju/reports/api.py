@@ -131,12 +131,22 @@ class SupervisionOut(Schema):
     on_time_rate: float | None
     on_time_rate_display: str
     overdue_now: int
+    reports: int
+    reports_acknowledged: int
+    reports_instructed: int
+    reports_made_tasks: int
+    activities: int
+    activities_by_kind: list[KindCountOut]
+    activity_participants: int
+    villages_listed: int
+    villages_accepted: int
 
 
 @router.get("/supervision", response=SupervisionOut, auth=VIEW, url_name="reports_supervision")
 def reports_supervision(request, q: Query[SupervisionQuery]):
     """Meetings by kind, decisions, supervised tasks assigned, accepted on time and late, and
-    overdue now, for the caller's jurisdiction."""
+    overdue now; major-matter reports acknowledged; activities by kind; villages rectified; for
+    the caller's jurisdiction."""
     if q.region:
         get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
     start, end = period(q.date_from, q.date_to)

@@ -481,6 +481,15 @@ class SupervisionFigures:
     on_time_rate: float | None
     on_time_rate_display: str
     overdue_now: int
+    reports: int
+    reports_acknowledged: int
+    reports_instructed: int
+    reports_made_tasks: int
+    activities: int
+    activities_by_kind: tuple[KindCount, ...]
+    activity_participants: int
+    villages_listed: int
+    villages_accepted: int
 
     def as_dict(self) -> dict:
         """Plain JSON-ready values, the period also as inclusive days (as the dispute figures give it)."""
@@ -489,6 +498,7 @@ class SupervisionFigures:
         data["date_to"] = (self.end - dt.timedelta(days=1)).isoformat()
         data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
         data["meetings_by_kind"] = list(data["meetings_by_kind"])
+        data["activities_by_kind"] = list(data["activities_by_kind"])
         return data
 
 
@@ -504,20 +514,42 @@ def supervision_figures(
       reported done (the report that was accepted) within the limit, extensions included;
       tasks_late: the rest. on_time_rate: on time / accepted.
     - overdue_now: unfinished tasks still with their handlers whose limit has passed at `now`.
+    - reports: major-matter reports made in the period; reports_acknowledged / _instructed: of
+      those, acknowledged / given instructions before the end; reports_made_tasks: of those, made
+      supervised tasks.
+    - activities: held in the period, by kind, with their participants added up.
+    - villages_listed: listed for rectification in the period; villages_accepted: of those,
+      accepted before the end.
     """
-    from anju.tasks.choices import MeetingKind, Origin
+    from anju.tasks.choices import ActivityKind, MeetingKind, Origin
     from anju.tasks.choices import Status as TaskStatus
     from anju.tasks.kind import TASK
-    from anju.tasks.models import Decision, Meeting, Task
+    from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
     from anju.workflow import limits
 
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
     meetings = Meeting.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
     tasks = Task.objects.visible_to(user, "view")
+    reports = MatterReport.objects.visible_to(user, "view").filter(
+        submitted_at__gte=start_at, submitted_at__lt=end_at
+    )
+    activities = Activity.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    villages = Rectification.objects.visible_to(user, "view").filter(listed_on__gte=start, listed_on__lt=end)
     if region:
         meetings = meetings.in_subtree(region)
         tasks = tasks.in_subtree(region)
+        reports = reports.in_subtree(region)
+        activities = activities.in_subtree(region)
+        villages = villages.in_subtree(region)
+    answered = reports.aggregate(
+        all=Count("pk"),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__lt=end_at)),
+        instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
+        made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
+    )
+    activity_kinds = dict(activities.values_list("kind").annotate(n=Count("pk")).order_by())
+    rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
     by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
     assigned = tasks.filter(assigned_at__gte=start_at, assigned_at__lt=end_at).aggregate(
         all=Count("pk"),
@@ -544,4 +576,15 @@ def supervision_figures(
         on_time_rate=share(done["on_time"], done["all"]),
         on_time_rate_display=percent(done["on_time"], done["all"]),
         overdue_now=tasks.filter(limits.overdue(TASK, now or timezone.now())).count(),
+        reports=answered["all"],
+        reports_acknowledged=answered["acknowledged"],
+        reports_instructed=answered["instructed"],
+        reports_made_tasks=answered["made_tasks"],
+        activities=sum(activity_kinds.values()),
+        activities_by_kind=tuple(
+            KindCount(kind.value, str(kind.label), activity_kinds.get(kind.value, 0)) for kind in ActivityKind
+        ),
+        activity_participants=activities.aggregate(n=Sum("participants"))["n"] or 0,
+        villages_listed=rectified["all"],
+        villages_accepted=rectified["accepted"],
     )

@@ -36,6 +36,20 @@ class Origin(models.TextChoices):
     RECTIFICATION = "rectification", gettext_lazy("A rectification measure")
 
 
+class Urgency(models.TextChoices):
+    ORDINARY = "ordinary", gettext_lazy("Ordinary")
+    URGENT = "urgent", gettext_lazy("Urgent")
+    VERY_URGENT = "very_urgent", gettext_lazy("Very urgent")
+
+
+class ActivityKind(models.TextChoices):
+    TRAINING = "training", gettext_lazy("Training")
+    COMPETITION = "competition", gettext_lazy("Competition")
+    AWARD = "award", gettext_lazy("Award won")
+    PUBLICITY = "publicity", gettext_lazy("Publicity event")
+    INSPECTION = "inspection", gettext_lazy("Inspection")
+
+
 class Status(models.TextChoices):
     ASSIGNED = "assigned", gettext_lazy("Assigned")
     IN_PROGRESS = "in_progress", gettext_lazy("In progress")

@@ -9,7 +9,17 @@ from django.utils.translation import pgettext_lazy
 
 from anju.core.forms import DateInput
 
-from .choices import REASON_MAX, TEXT_MAX, TITLE_MAX, MeetingKind, Origin, Status, Supervision
+from .choices import (
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    ActivityKind,
+    MeetingKind,
+    Origin,
+    Status,
+    Supervision,
+    Urgency,
+)
 
 
 class MeetingForm(forms.Form):
@@ -55,6 +65,8 @@ class TaskForm(forms.Form):
     origin = forms.ChoiceField(label=_("origin"), choices=Origin.choices)
     source_note = forms.CharField(label=_("source"), max_length=200, required=False)
     decision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    report = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    rectification = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,3 +124,86 @@ class TaskFilterForm(forms.Form):
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of meeting"), choices=_blank(MeetingKind.choices), required=False)
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+
+
+class UnitChoiceForm(forms.Form):
+    """A form whose first field is a unit chosen from those the person may act for."""
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(u.code, f"{u.name} {u.code}") for u in units]
+
+
+class ReportForm(UnitChoiceForm):
+    region = forms.ChoiceField(label=_("reporting unit"))
+    title = forms.CharField(label=_("matter"), max_length=TITLE_MAX)
+    urgency = forms.ChoiceField(label=_("urgency"), choices=Urgency.choices)
+    content = forms.CharField(
+        label=_("report"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AnswerForm(forms.Form):
+    instruction = forms.CharField(
+        label=_("instructions"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty to acknowledge the report only."),
+    )
+
+
+class ReviewForm(UnitChoiceForm):
+    region = forms.ChoiceField(label=_("unit"))
+    document = forms.CharField(label=_("document"), max_length=200)
+    reference = forms.CharField(label=_("document number"), max_length=50, required=False)
+    reviewer = forms.CharField(label=_("reviewed by"), max_length=100)
+    reviewed_at = forms.DateTimeField(
+        label=_("reviewed at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    instruction = forms.CharField(
+        label=_("instructions"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ActivityForm(UnitChoiceForm):
+    region = forms.ChoiceField(label=_("region"))
+    kind = forms.ChoiceField(label=_("kind of activity"), choices=ActivityKind.choices)
+    held_on = forms.DateField(label=_("date"), widget=DateInput, initial=timezone.localdate)
+    title = forms.CharField(label=_("title"), max_length=TITLE_MAX)
+    organiser = forms.CharField(label=_("organiser"), max_length=100)
+    participants = forms.IntegerField(label=_("participants"), min_value=0, max_value=1_000_000, initial=0)
+    note = forms.CharField(
+        label=_("note"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActivityFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("kind of activity"), choices=_blank(ActivityKind.choices), required=False
+    )
+    region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(label=_("file"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+
+class RectificationForm(forms.Form):
+    region = forms.CharField(label=_("village"), max_length=17, help_text=_("The village's code."))
+    listed_on = forms.DateField(label=_("listed on"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(
+        label=_("why it is listed"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanForm(forms.Form):
+    plan = forms.CharField(label=_("plan"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5}))
+    cadre_name = forms.CharField(label=_("cadre sent to the village"), max_length=50, required=False)
+    cadre_unit = forms.CharField(label=_("cadre's unit"), max_length=100, required=False)
+
+
+class AcceptanceForm(forms.Form):
+    note = forms.CharField(
+        label=_("acceptance"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )

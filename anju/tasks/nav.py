@@ -39,4 +39,28 @@ ENTRIES = [
         "perm": "case.view",
         "order": 30,
     },
+    {
+        "group": "tasks",
+        "label": _("Major-matter reports"),
+        "url": "tasks:reports",
+        "icon": "scroll-text",
+        "perm": "case.view",
+        "order": 40,
+    },
+    {
+        "group": "tasks",
+        "label": _("Activities"),
+        "url": "tasks:activities",
+        "icon": "calendar",
+        "perm": "case.view",
+        "order": 50,
+    },
+    {
+        "group": "tasks",
+        "label": _("Village rectification"),
+        "url": "tasks:rectifications",
+        "icon": "map",
+        "perm": "case.view",
+        "order": 60,
+    },
 ]

@@ -61,6 +61,11 @@ def _supervision(cast) -> dict:
         "task_extension_id": task.extensions.first().pk,
         "meeting_id": meeting.pk,
         "meeting_file_id": meeting.files.first().pk,
+        "matter_report_id": cast.report().pk,
+        "report_file_id": cast.report().files.first().pk,
+        "activity_id": cast.activity().pk,
+        "activity_file_id": cast.activity().files.first().pk,
+        "rectification_id": cast.rectification().pk,
     }
 
 
