@@ -454,4 +454,52 @@ def seed_supervision(*, county_code: str = DEMO_COUNTY_CODE) -> int:
                 if stage == 1 and n == 0:
                     # One task of the demo is already past its deadline, so its red card shows.
                     Task.objects.filter(pk=task.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
+    activities = [
+        ("training", "全县人民调解员业务培训", "县司法局", 120),
+        ("competition", "平安建设知识竞赛", "县委政法委", 60),
+        ("award", "全市平安建设先进集体", "市委政法委", 0),
+        ("publicity", "法治宣传进乡村", "县委政法委", 800),
+        ("inspection", "平安建设季度督导", "县委政法委", 12),
+    ]
+    for days, (kind, title, organiser, participants) in enumerate(activities):
+        actions.record_activity(
+            centre,
+            region=county,
+            kind=kind,
+            held_on=today - dt.timedelta(days=40 - days * 6),
+            title=title,
+            organiser=organiser,
+            participants=participants,
+        )
+    village = (
+        Region.objects.filter(code__startswith=townships[0].code, level=Level.VILLAGE)
+        .order_by("code")
+        .first()
+    )
+    if village is not None:
+        rectification = actions.list_village(
+            centre,
+            region=village,
+            listed_on=today - dt.timedelta(days=20),
+            reason="矛盾纠纷多发，治安问题突出",
+        )
+        actions.set_plan(
+            centre,
+            rectification,
+            plan="一、全面排查矛盾纠纷；二、建强村“两委”班子；三、完善网格管理。",
+            cadre_name="李建国",
+            cadre_unit="县委政法委",
+        )
+        for measure, days in (("全面排查矛盾纠纷", 10), ("完善网格管理", 30)):
+            actions.assign_task(
+                centre,
+                assigner_unit=Region.objects.get(code=village.code[:9]),
+                unit=village,
+                title=measure,
+                description=measure,
+                deadline=today + dt.timedelta(days=days),
+                origin="rectification",
+                rectification=rectification,
+            )
+            made += 1
     return made

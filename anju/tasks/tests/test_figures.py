@@ -79,7 +79,11 @@ def test_the_demo_county_has_meetings_and_tasks_in_every_stage(cast):
 
     seed_county(county_code="629904", townships=4)
     made = seed_supervision(county_code="629904")
-    assert made == 12
+    assert made == 14  # twelve from the meetings, two measures of the rectification village
     stages = set(Task.objects.filter(region__code__startswith="629904").values_list("status", flat=True))
     assert stages == {"assigned", "in_progress", "reported_done", "accepted"}
     assert seed_supervision(county_code="629904") == 0  # once only
+    from anju.tasks.models import Activity, Rectification
+
+    assert Activity.objects.filter(region_id="629904").count() == 5
+    assert Rectification.objects.get(region__code__startswith="629904").measures.count() == 2
