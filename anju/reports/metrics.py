@@ -521,8 +521,7 @@ def supervision_figures(
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
     """
-    from anju.tasks.choices import ActivityKind, MeetingKind, Origin
-    from anju.tasks.choices import Status as TaskStatus
+    from anju.tasks.choices import ActivityKind, MeetingKind, Origin, TaskStatus
     from anju.tasks.kind import TASK
     from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
     from anju.workflow import limits

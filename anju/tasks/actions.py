@@ -23,7 +23,7 @@ from .choices import (
     ActivityKind,
     MeetingKind,
     Origin,
-    Status,
+    TaskStatus,
     Urgency,
 )
 from .kind import TASK
@@ -210,7 +210,7 @@ def assign_task(
         limits.start_limit(TASK, task, now)
         with transaction.atomic():
             task.save()
-            engine.add_timeline(TASK, task, actor, "assign", "", Status.ASSIGNED, task.title)
+            engine.add_timeline(TASK, task, actor, "assign", "", TaskStatus.ASSIGNED, task.title)
             with alerts.county_language():
                 said = _("New task from %(unit)s, due %(day)s.") % {
                     "unit": assigner_unit.name,
@@ -559,7 +559,7 @@ def accept_rectification(actor, rectification: Rectification, *, note: str) -> R
         measures = rectification.measures.all()
         if not measures.exists():
             raise ValidationError(_("Assign the plan's measures first."))
-        if measures.exclude(status=Status.ACCEPTED).exists():
+        if measures.exclude(status=TaskStatus.ACCEPTED).exists():
             raise ValidationError(_("Every measure must be accepted as done first."))
         if rectification.accepted_at is not None:
             raise ValidationError(_("The rectification has been accepted already."))

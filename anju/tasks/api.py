@@ -18,23 +18,23 @@ from anju.regions.models import Region
 from anju.workflow import limits
 
 from . import actions, queries
-from .choices import DISPATCH, TRANSITIONS, MeetingKind, Origin, Status, Supervision
+from .choices import DISPATCH, TRANSITIONS, MeetingKind, Origin, Supervision, TaskStatus
 from .kind import TASK
 from .models import Decision, ExtensionRequest, Meeting, Task
 from .schemas import (
-    DecisionIn,
-    ExtensionIn,
-    ExtensionOut,
     MeetingDecisionIn,
     MeetingIn,
     MeetingOut,
     MeetingPage,
-    NoteIn,
-    ProgressIn,
-    ReasonIn,
+    TaskExtensionDecisionIn,
+    TaskExtensionIn,
+    TaskExtensionOut,
     TaskIn,
+    TaskNoteIn,
     TaskOut,
     TaskPage,
+    TaskProgressIn,
+    TaskReasonIn,
 )
 
 router = Router(tags=["tasks"])
@@ -64,7 +64,7 @@ def _cursors(cursor: str | None, before: str | None, kind: type):
 
 
 class TaskFilter(Schema):
-    status: Status | None = None
+    status: TaskStatus | None = None
     origin: Origin | None = None
     supervision: Supervision | None = None
     region: str | None = Field(None, pattern=r"^\d{6,17}$")
@@ -113,12 +113,12 @@ def get_task(request, task_id: int):
 
 # One endpoint per transition of the table: (action, path, input). The permission is the transition's.
 TRANSITION_ENDPOINTS = [
-    ("start", "start", NoteIn),
-    ("report_progress", "progress", ProgressIn),
-    ("report_done", "done", ProgressIn),
-    ("accept", "accept", NoteIn),
-    ("send_back", "send-back", ReasonIn),
-    ("supervise", "supervise", ReasonIn),
+    ("start", "start", TaskNoteIn),
+    ("report_progress", "progress", TaskProgressIn),
+    ("report_done", "done", TaskProgressIn),
+    ("accept", "accept", TaskNoteIn),
+    ("send_back", "send-back", TaskReasonIn),
+    ("supervise", "supervise", TaskReasonIn),
 ]
 
 
@@ -142,14 +142,14 @@ for _name, _path, _schema in TRANSITION_ENDPOINTS:
     )
 
 
-@router.post("/{task_id}/extensions", response={201: ExtensionOut}, auth=HANDLE)
-def request_extension(request, task_id: int, payload: ExtensionIn):
+@router.post("/{task_id}/extensions", response={201: TaskExtensionOut}, auth=HANDLE)
+def request_extension(request, task_id: int, payload: TaskExtensionIn):
     task = get_scoped_or_404(Task, request.auth, "view", pk=task_id)
     return HttpStatus(201, actions.request_extension(request.auth, task, **payload.model_dump()))
 
 
-@router.post("/extensions/{task_extension_id}/decide", response=ExtensionOut, auth=ASSIGN)
-def decide_extension(request, task_extension_id: int, payload: DecisionIn):
+@router.post("/extensions/{task_extension_id}/decide", response=TaskExtensionOut, auth=ASSIGN)
+def decide_extension(request, task_extension_id: int, payload: TaskExtensionDecisionIn):
     ask = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=task_extension_id)
     return actions.decide_extension(request.auth, ask, approve=payload.approve, note=payload.note)
 

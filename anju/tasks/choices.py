@@ -50,7 +50,7 @@ class ActivityKind(models.TextChoices):
     INSPECTION = "inspection", gettext_lazy("Inspection")
 
 
-class Status(models.TextChoices):
+class TaskStatus(models.TextChoices):
     ASSIGNED = "assigned", gettext_lazy("Assigned")
     IN_PROGRESS = "in_progress", gettext_lazy("In progress")
     REPORTED_DONE = "reported_done", gettext_lazy("Reported done")
@@ -59,9 +59,9 @@ class Status(models.TextChoices):
 
 # The statuses in which the handlers' clock runs: cards are given, more time may be asked. A task
 # reported done waits for the assigner, not for its handlers, so it is carded no further.
-OPEN_STATUSES = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+OPEN_STATUSES = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS})
 # Not yet accepted: what a unit's task list and the figures call unfinished.
-UNFINISHED = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.REPORTED_DONE})
+UNFINISHED = frozenset({TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.REPORTED_DONE})
 
 
 class Supervision(models.TextChoices):
@@ -83,15 +83,15 @@ def assigner_only(user, task) -> None:
 TRANSITIONS = table(
     transition(
         "start",
-        {Status.ASSIGNED},
-        Status.IN_PROGRESS,
+        {TaskStatus.ASSIGNED},
+        TaskStatus.IN_PROGRESS,
         HANDLE,
         gettext_lazy("Start work"),
         p_("timeline", "Work started"),
     ),
     transition(
         "report_progress",
-        {Status.IN_PROGRESS},
+        {TaskStatus.IN_PROGRESS},
         None,
         HANDLE,
         gettext_lazy("Report progress"),
@@ -99,16 +99,16 @@ TRANSITIONS = table(
     ),
     transition(
         "report_done",
-        {Status.IN_PROGRESS},
-        Status.REPORTED_DONE,
+        {TaskStatus.IN_PROGRESS},
+        TaskStatus.REPORTED_DONE,
         HANDLE,
         gettext_lazy("Report it done"),
         p_("timeline", "Reported done"),
     ),
     transition(
         "accept",
-        {Status.REPORTED_DONE},
-        Status.ACCEPTED,
+        {TaskStatus.REPORTED_DONE},
+        TaskStatus.ACCEPTED,
         DISPATCH,
         gettext_lazy("Accept as done"),
         p_("timeline", "Accepted as done"),
@@ -116,8 +116,8 @@ TRANSITIONS = table(
     ),
     transition(
         "send_back",
-        {Status.REPORTED_DONE},
-        Status.IN_PROGRESS,
+        {TaskStatus.REPORTED_DONE},
+        TaskStatus.IN_PROGRESS,
         DISPATCH,
         gettext_lazy("Send back"),
         p_("timeline", "Sent back"),
@@ -125,7 +125,7 @@ TRANSITIONS = table(
     ),
     transition(
         "supervise",
-        {Status.ASSIGNED, Status.IN_PROGRESS},
+        {TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS},
         None,
         DISPATCH,
         gettext_lazy("Supervise"),

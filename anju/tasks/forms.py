@@ -16,8 +16,8 @@ from .choices import (
     ActivityKind,
     MeetingKind,
     Origin,
-    Status,
     Supervision,
+    TaskStatus,
     Urgency,
 )
 
@@ -112,7 +112,7 @@ def _blank(choices) -> list:
 
 
 class TaskFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), choices=_blank(Status.choices), required=False)
+    status = forms.ChoiceField(label=_("status"), choices=_blank(TaskStatus.choices), required=False)
     origin = forms.ChoiceField(label=_("origin"), choices=_blank(Origin.choices), required=False)
     supervision = forms.ChoiceField(
         label=_("supervision"), choices=_blank(Supervision.choices), required=False

@@ -13,7 +13,7 @@ from anju.workflow.kinds import Kind
 from anju.workflow.limits import LimitPolicy
 from anju.worktime.calendar import WorkingCalendar
 
-from .choices import EVENTS, OPEN_STATUSES, TRANSITIONS, Status
+from .choices import EVENTS, OPEN_STATUSES, TRANSITIONS, TaskStatus
 from .models import Alert, Attachment, ExtensionRequest, Task, TimelineEntry
 
 
@@ -50,7 +50,7 @@ TASK = Kind(
     name="task",
     label=_("Supervised task"),
     model=Task,
-    statuses=Status,
+    statuses=TaskStatus,
     open_statuses=OPEN_STATUSES,
     transitions=TRANSITIONS,
     events=EVENTS,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.scoping import ScopedManager
 from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
 
-from .choices import UNFINISHED, ActivityKind, MeetingKind, Origin, Status, Urgency
+from .choices import UNFINISHED, ActivityKind, MeetingKind, Origin, TaskStatus, Urgency
 
 
 class Meeting(models.Model):
@@ -135,7 +135,9 @@ class Task(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("assigned at"))
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.ASSIGNED)
+    status = models.CharField(
+        _("status"), max_length=14, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
+    )
     version = models.PositiveIntegerField(default=1)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
@@ -167,7 +169,7 @@ class Task(models.Model):
     @property
     def on_time(self) -> bool | None:
         """Accepted with its last report of completion within the (extended) limit; None while open."""
-        if self.status != Status.ACCEPTED or self.reported_done_at is None or self.due_at is None:
+        if self.status != TaskStatus.ACCEPTED or self.reported_done_at is None or self.due_at is None:
             return None
         return self.reported_done_at <= self.due_at
 

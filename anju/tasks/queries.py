@@ -11,7 +11,7 @@ from django.utils import timezone
 from anju.core.scoping import units_for
 from anju.workflow import alerts, limits
 
-from .choices import DISPATCH, OPEN_STATUSES, UNFINISHED, Status, Supervision
+from .choices import DISPATCH, OPEN_STATUSES, UNFINISHED, Supervision, TaskStatus
 from .kind import TASK
 from .models import Meeting, Task
 
@@ -65,7 +65,7 @@ def my_tasks(user) -> dict[str, QuerySet]:
     handling = units_for(user, "case.handle")
     assigning = units_for(user, DISPATCH)
     to_do = tasks.filter(status__in=OPEN_STATUSES)
-    to_accept = tasks.filter(status=Status.REPORTED_DONE)
+    to_accept = tasks.filter(status=TaskStatus.REPORTED_DONE)
     if handling is not None:
         to_do = to_do.filter(handling_unit_id__in=handling)
     if assigning is not None:

@@ -7,17 +7,17 @@ from pydantic import Field
 
 from anju.core.dates import Day
 
-from .choices import REASON_MAX, TEXT_MAX, TITLE_MAX, MeetingKind, Origin, Status
+from .choices import REASON_MAX, TEXT_MAX, TITLE_MAX, MeetingKind, Origin, TaskStatus
 
 
-class Out(Schema):
+class TaskOutBase(Schema):
     model_config = {**Schema.model_config, "populate_by_name": True}
 
 
-class TaskRow(Out):
+class TaskRow(TaskOutBase):
     id: int
     title: str
-    status: Status
+    status: TaskStatus
     origin: Origin
     unit: str = Field(..., alias="handling_unit_id")
     assigner_unit: str = Field(..., alias="assigner_unit_id")
@@ -27,7 +27,7 @@ class TaskRow(Out):
     version: int
 
 
-class TimelineOut(Out):
+class TaskTimelineOut(TaskOutBase):
     at: dt.datetime
     actor: str | None = Field(None, alias="actor.username")
     transition: str
@@ -46,7 +46,7 @@ class TaskOut(TaskRow):
     accepted_at: dt.datetime | None
     supervision: str = Field(..., description="normal, yellow or red while open; empty once reported done")
     allowed_actions: list[str]
-    timeline: list[TimelineOut]
+    timeline: list[TaskTimelineOut]
 
 
 class TaskPage(Schema):
@@ -68,33 +68,33 @@ class TaskIn(Schema):
     source_note: str = Field("", max_length=200)
 
 
-class Versioned(Schema):
+class TaskVersioned(Schema):
     version: int | None = Field(None, description="the version you read; a stale one is refused with 409")
 
 
-class NoteIn(Versioned):
+class TaskNoteIn(TaskVersioned):
     note: str = Field("", max_length=REASON_MAX)
 
 
-class ReasonIn(Versioned):
+class TaskReasonIn(TaskVersioned):
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class ProgressIn(Versioned):
+class TaskProgressIn(TaskVersioned):
     progress: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class ExtensionIn(Schema):
+class TaskExtensionIn(Schema):
     working_days: int = Field(..., ge=1, le=30)
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class DecisionIn(Schema):
+class TaskExtensionDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=500)
 
 
-class ExtensionOut(Schema):
+class TaskExtensionOut(Schema):
     id: int
     task: int = Field(..., alias="task_id")
     working_days: int
@@ -109,7 +109,7 @@ class MeetingDecisionOut(Schema):
     tasks: list[int]
 
 
-class MeetingRow(Out):
+class MeetingRow(TaskOutBase):
     id: int
     region: str = Field(..., alias="region_id")
     kind: MeetingKind
