@@ -53,7 +53,7 @@ class ActivityKind(models.TextChoices):
 class TaskStatus(models.TextChoices):
     ASSIGNED = "assigned", gettext_lazy("Assigned")
     IN_PROGRESS = "in_progress", gettext_lazy("In progress")
-    REPORTED_DONE = "reported_done", gettext_lazy("Reported done")
+    REPORTED_DONE = "reported", gettext_lazy("Reported done")
     ACCEPTED = "accepted", gettext_lazy("Accepted as done")
 
 

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 ('source_note', models.CharField(blank=True, max_length=200, verbose_name='source')),
                 ('assigned_at', models.DateTimeField(verbose_name='assigned at')),
                 ('deadline', models.DateField(verbose_name='deadline')),
-                ('status', models.CharField(choices=[('assigned', 'Assigned'), ('in_progress', 'In progress'), ('reported_done', 'Reported done'), ('accepted', 'Accepted as done')], default='assigned', max_length=14, verbose_name='status')),
+                ('status', models.CharField(choices=[('assigned', 'Assigned'), ('in_progress', 'In progress'), ('reported', 'Reported done'), ('accepted', 'Accepted as done')], default='assigned', max_length=14, verbose_name='status')),
                 ('version', models.PositiveIntegerField(default=1)),
                 ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due')),
                 ('warned_at', models.DateTimeField(blank=True, null=True, verbose_name='yellow card at')),
