@@ -20,6 +20,8 @@ from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
 from anju.regions.api import router as regions_router
 from anju.reports.api import router as reports_router
+from anju.tasks.api import meetings_router
+from anju.tasks.api import router as tasks_router
 from anju.tips.api import router as tips_router
 from anju.workflow.personal import TooManySearches
 from anju.worktime.api import router as calendar_router
@@ -147,5 +149,7 @@ api.add_router("/regions", regions_router)
 api.add_router("/audit", audit_router)
 api.add_router("/disputes", disputes_router)
 api.add_router("/tips", tips_router)
+api.add_router("/tasks", tasks_router)
+api.add_router("/meetings", meetings_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/reports", reports_router)

@@ -193,6 +193,7 @@ INSTALLED_APPS = [
     "anju.workflow",
     "anju.disputes",
     "anju.tips",
+    "anju.tasks",
     "anju.reports",
     "anju.site",
     "anju.demo",

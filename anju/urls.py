@@ -26,6 +26,7 @@ urlpatterns = [
     path("disputes/ledger/", include("anju.disputes.ledger_urls")),
     path("disputes/", include("anju.disputes.urls")),
     path("tips/", include("anju.tips.urls")),
+    path("tasks/", include("anju.tasks.urls")),
     path("calendar/", include("anju.worktime.urls")),
     path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),

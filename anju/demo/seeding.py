@@ -505,3 +505,124 @@ def seed_tips(*, county_code: str = DEMO_COUNTY_CODE, seed: int = 2026) -> int:
         if stage.startswith("closed"):
             actions.close(centre, tip)
     return len(DEMO_TIPS)
+
+
+def seed_supervision(*, county_code: str = DEMO_COUNTY_CODE) -> int:
+    """A few county meetings with decisions made supervised tasks in every stage (assigned, in
+    progress, reported done, accepted, one sent back, one past its deadline), through the actions
+    the pages use, so the supervision pages, cards and figures have content. Returns the tasks made."""
+    from django.utils import timezone
+
+    from anju.tasks import actions
+    from anju.tasks.models import Meeting, Task
+
+    centre = User.objects.filter(
+        role_assignments__role=Role.CENTRE_OPERATOR, role_assignments__region_id=county_code
+    ).first()
+    if centre is None or Meeting.objects.filter(region_id=county_code).exists():
+        return 0
+    county = Region.objects.get(code=county_code)
+    townships = list(Region.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code")[:4])
+    today = timezone.localdate()
+    plan = [
+        (
+            "standing_committee",
+            "县委常委会第12次会议",
+            "平安建设重点工作",
+            ["开展矛盾纠纷大排查大化解专项行动"],
+        ),
+        (
+            "plc_plenary",
+            "县委政法委全体（扩大）会议",
+            "政法工作年度部署",
+            ["各乡镇建立矛盾纠纷台账并每周更新"],
+        ),
+        ("joint", "与邻县边界地区联席会议", "边界草场纠纷联防联调", ["边界村组建联合调解小组"]),
+    ]
+    made = 0
+    for index, (kind, title, topics, decisions) in enumerate(plan):
+        meeting = actions.record_meeting(
+            centre,
+            region=county,
+            kind=kind,
+            held_on=today - dt.timedelta(days=30 - index * 7),
+            title=title,
+            topics=topics,
+            attendees="县委政法委、县公安局、县司法局、各乡镇",
+        )
+        for text in decisions:
+            decision = actions.add_decision(centre, meeting, text=text)
+            for n, township in enumerate(townships):
+                task = actions.assign_task(
+                    centre,
+                    assigner_unit=county,
+                    unit=township,
+                    title=text[:100],
+                    description=f"{text}。{township.name}负责落实，按期报送进展。",
+                    deadline=today + dt.timedelta(days=10 + 5 * n),
+                    origin="joint_meeting" if kind == "joint" else "decision",
+                    decision=decision,
+                )
+                made += 1
+                stage = (index + n) % 5
+                if stage >= 1:
+                    task = actions.start(centre, task)
+                    task = actions.report_progress(centre, task, progress="已召开部署会，正在推进。")
+                if stage >= 3:
+                    task = actions.report_done(centre, task, progress="已全部完成。")
+                if stage == 3 and index == 2:
+                    actions.send_back(centre, task, reason="请补充台账材料。")
+                if stage == 4:
+                    actions.accept(centre, task, note="验收通过。")
+                if stage == 1 and n == 0:
+                    # One task of the demo is already past its deadline, so its red card shows.
+                    Task.objects.filter(pk=task.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
+    activities = [
+        ("training", "全县人民调解员业务培训", "县司法局", 120),
+        ("competition", "平安建设知识竞赛", "县委政法委", 60),
+        ("award", "全市平安建设先进集体", "市委政法委", 0),
+        ("publicity", "法治宣传进乡村", "县委政法委", 800),
+        ("inspection", "平安建设季度督导", "县委政法委", 12),
+    ]
+    for days, (kind, title, organiser, participants) in enumerate(activities):
+        actions.record_activity(
+            centre,
+            region=county,
+            kind=kind,
+            held_on=today - dt.timedelta(days=40 - days * 6),
+            title=title,
+            organiser=organiser,
+            participants=participants,
+        )
+    village = (
+        Region.objects.filter(code__startswith=townships[0].code, level=Level.VILLAGE)
+        .order_by("code")
+        .first()
+    )
+    if village is not None:
+        rectification = actions.list_village(
+            centre,
+            region=village,
+            listed_on=today - dt.timedelta(days=20),
+            reason="矛盾纠纷多发，治安问题突出",
+        )
+        actions.set_plan(
+            centre,
+            rectification,
+            plan="一、全面排查矛盾纠纷；二、建强村“两委”班子；三、完善网格管理。",
+            cadre_name="李建国",
+            cadre_unit="县委政法委",
+        )
+        for measure, days in (("全面排查矛盾纠纷", 10), ("完善网格管理", 30)):
+            actions.assign_task(
+                centre,
+                assigner_unit=Region.objects.get(code=village.code[:9]),
+                unit=village,
+                title=measure,
+                description=measure,
+                deadline=today + dt.timedelta(days=days),
+                origin="rectification",
+                rectification=rectification,
+            )
+            made += 1
+    return made

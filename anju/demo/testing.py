@@ -146,6 +146,7 @@ def build_cast() -> None:
             RoleAssignment.objects.create(user=user, role=role, region_id=region)
     register_cast_dispute()
     register_cast_tip()
+    register_cast_supervision()
 
 
 def add_staff(username: str, full_name: str, role: str, region: str, *, active: bool = True) -> User:
@@ -244,6 +245,76 @@ def register_cast_tip():
     return tip
 
 
+MEETING_TITLE = "甲一村专题会议"
+
+
+def register_cast_supervision():
+    """Township A's supervision: a special meeting held at village A1, its decision made a task
+    that township A assigned to the village, with minutes, a progress file, a pending request for
+    more time and an alert: the objects every supervision page and endpoint is opened with."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from anju.tasks import actions
+
+    officer = User.objects.get(username="officer_a")
+    mediator = User.objects.get(username="mediator_a1")
+    village = Region.objects.get(code=VILLAGE_A1)
+    meeting = actions.record_meeting(
+        officer,
+        region=village,
+        kind="special",
+        held_on=timezone.localdate(),
+        title=MEETING_TITLE,
+        topics="甲一村宅基地纠纷排查",
+        attendees="甲镇政法办、甲一村委会",
+    )
+    actions.add_minutes(officer, meeting, SimpleUploadedFile("会议纪要.png", TINY_PNG))
+    decision = actions.add_decision(officer, meeting, text="甲一村一周内完成宅基地纠纷排查")
+    task = actions.assign_task(
+        officer,
+        assigner_unit=Region.objects.get(code=TOWNSHIP_A),
+        unit=village,
+        title="甲一村宅基地纠纷排查",
+        description=decision.text,
+        deadline=timezone.localdate() + dt.timedelta(days=30),
+        origin="decision",
+        decision=decision,
+    )
+    task = actions.start(mediator, task)
+    actions.add_attachment(mediator, task, SimpleUploadedFile("排查照片.png", TINY_PNG))
+    actions.request_extension(mediator, task, working_days=3, reason="甲一村农忙")
+    report = actions.submit_report(
+        mediator,
+        region=village,
+        title="甲一村重大事项",
+        content="甲一村宅基地纠纷可能激化。",
+        urgency="urgent",
+    )
+    actions.add_report_file(mediator, report, SimpleUploadedFile("报告.png", TINY_PNG))
+    actions.log_review(
+        officer,
+        region=village,
+        document="甲一村排查情况报告",
+        reference="甲镇〔2026〕1号",
+        reviewer="镇党委书记",
+        instruction="请抓紧化解。",
+        reviewed_at=timezone.now(),
+    )
+    activity = actions.record_activity(
+        officer,
+        region=village,
+        kind="training",
+        held_on=timezone.localdate(),
+        title="甲一村调解员培训",
+        organiser="甲镇司法所",
+        participants=20,
+    )
+    actions.add_activity_file(officer, activity, SimpleUploadedFile("签到表.png", TINY_PNG))
+    actions.list_village(officer, region=village, listed_on=timezone.localdate(), reason="甲一村矛盾纠纷多发")
+    return task
+
+
 @dataclass
 class Cast:
     """Fresh objects per test, so no per-request caches leak between tests."""
@@ -259,6 +330,31 @@ class Cast:
     def region(self, code: str) -> Region:
         return Region.objects.get(code=code)
 
+    def task(self):
+        from anju.tasks.models import Task
+
+        return Task.objects.get(title="甲一村宅基地纠纷排查")
+
+    def report(self):
+        from anju.tasks.models import MatterReport
+
+        return MatterReport.objects.get(title="甲一村重大事项")
+
+    def activity(self):
+        from anju.tasks.models import Activity
+
+        return Activity.objects.get(title="甲一村调解员培训")
+
+    def rectification(self):
+        from anju.tasks.models import Rectification
+
+        return Rectification.objects.get(region_id=VILLAGE_A1)
+
+    def meeting(self):
+        from anju.tasks.models import Meeting
+
+        return Meeting.objects.get(title=MEETING_TITLE)
+
     def dispute(self):
         from anju.disputes.models import Dispute
 
@@ -268,6 +364,7 @@ class Cast:
         from anju.tips.models import Batch
 
         return Batch.objects.get(reference=TIP_BATCH).tips.get()
+
 
 # Signing in past the second factor: the suite's conftest makes `client.force_login(user)` mark the
 # session as having given it (`pass_second_factor`), so tests of other pages sign in as before. The

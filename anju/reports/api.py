@@ -97,3 +97,57 @@ def reports_disputes(request, q: Query[FiguresQuery]):
     category = q.category.value if q.category else None
     figures = metrics.dispute_figures(request.auth, start=start, end=end, region=q.region, category=category)
     return figures.as_dict()
+
+
+class SupervisionQuery(Schema):
+    region: str | None = Field(None, pattern=r"^(\d{6}(\d{3}){0,3}|\d{17})$", description="a region code")
+    date_from: str | None = Field(None, pattern=ISO_DATE, description="first day, default 1 January")
+    date_to: str | None = Field(None, pattern=ISO_DATE, description="last day (included), default today")
+
+    @model_validator(mode="after")
+    def period_is_usable(self):
+        period(self.date_from, self.date_to)
+        return self
+
+
+class KindCountOut(Schema):
+    key: str
+    label: str
+    count: int
+
+
+class SupervisionOut(Schema):
+    region_code: str | None
+    date_from: dt.date
+    date_to: dt.date = Field(description="last day included")
+    meetings: int
+    meetings_by_kind: list[KindCountOut]
+    decisions: int
+    tasks_assigned: int
+    tasks_from_decisions: int
+    tasks_accepted: int
+    tasks_on_time: int
+    tasks_late: int
+    on_time_rate: float | None
+    on_time_rate_display: str
+    overdue_now: int
+    reports: int
+    reports_acknowledged: int
+    reports_instructed: int
+    reports_made_tasks: int
+    activities: int
+    activities_by_kind: list[KindCountOut]
+    activity_participants: int
+    villages_listed: int
+    villages_accepted: int
+
+
+@router.get("/supervision", response=SupervisionOut, auth=VIEW, url_name="reports_supervision")
+def reports_supervision(request, q: Query[SupervisionQuery]):
+    """Meetings by kind, decisions, supervised tasks assigned, accepted on time and late, and
+    overdue now; major-matter reports acknowledged; activities by kind; villages rectified; for
+    the caller's jurisdiction."""
+    if q.region:
+        get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
+    start, end = period(q.date_from, q.date_to)
+    return metrics.supervision_figures(request.auth, start=start, end=end, region=q.region).as_dict()

@@ -563,3 +563,139 @@ def tip_figures(
         batches_cleared=batch_counts["cleared"],
         batches_cleared_on_time=batch_counts["on_time"],
     )
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindCount:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SupervisionFigures:
+    """Meetings, decisions and supervised tasks for one jurisdiction, region and period [start, end)."""
+
+    region_code: str | None
+    start: dt.date
+    end: dt.date
+    meetings: int
+    meetings_by_kind: tuple[KindCount, ...]
+    decisions: int
+    tasks_assigned: int
+    tasks_from_decisions: int
+    tasks_accepted: int
+    tasks_on_time: int
+    tasks_late: int
+    on_time_rate: float | None
+    on_time_rate_display: str
+    overdue_now: int
+    reports: int
+    reports_acknowledged: int
+    reports_instructed: int
+    reports_made_tasks: int
+    activities: int
+    activities_by_kind: tuple[KindCount, ...]
+    activity_participants: int
+    villages_listed: int
+    villages_accepted: int
+
+    def as_dict(self) -> dict:
+        """Plain JSON-ready values, the period also as inclusive days (as the dispute figures give it)."""
+        data = dataclasses.asdict(self)
+        data["date_from"] = self.start.isoformat()
+        data["date_to"] = (self.end - dt.timedelta(days=1)).isoformat()
+        data["start"], data["end"] = self.start.isoformat(), self.end.isoformat()
+        data["meetings_by_kind"] = list(data["meetings_by_kind"])
+        data["activities_by_kind"] = list(data["activities_by_kind"])
+        return data
+
+
+def supervision_figures(
+    user, *, start: dt.date, end: dt.date, region: str | None = None, now: dt.datetime | None = None
+) -> SupervisionFigures:
+    """The supervision figures, with the dispute figures' arguments and period rule.
+
+    - meetings: held in [start, end), by kind; decisions: taken at those meetings.
+    - tasks_assigned: assigned in the period to units in the region; tasks_from_decisions: of
+      those, the ones a meeting decision (or a joint meeting) gave.
+    - tasks_accepted: accepted as done in the period, whenever assigned; tasks_on_time: of those,
+      reported done (the report that was accepted) within the limit, extensions included;
+      tasks_late: the rest. on_time_rate: on time / accepted.
+    - overdue_now: unfinished tasks still with their handlers whose limit has passed at `now`.
+    - reports: major-matter reports made in the period; reports_acknowledged / _instructed: of
+      those, acknowledged / given instructions before the end; reports_made_tasks: of those, made
+      supervised tasks.
+    - activities: held in the period, by kind, with their participants added up.
+    - villages_listed: listed for rectification in the period; villages_accepted: of those,
+      accepted before the end.
+    """
+    from anju.tasks.choices import ActivityKind, MeetingKind, Origin, TaskStatus
+    from anju.tasks.kind import TASK
+    from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
+    from anju.workflow import limits
+
+    check_period(start, end)
+    start_at, end_at = period_bounds(start, end)
+    meetings = Meeting.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    tasks = Task.objects.visible_to(user, "view")
+    reports = MatterReport.objects.visible_to(user, "view").filter(
+        submitted_at__gte=start_at, submitted_at__lt=end_at
+    )
+    activities = Activity.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    villages = Rectification.objects.visible_to(user, "view").filter(listed_on__gte=start, listed_on__lt=end)
+    if region:
+        meetings = meetings.in_subtree(region)
+        tasks = tasks.in_subtree(region)
+        reports = reports.in_subtree(region)
+        activities = activities.in_subtree(region)
+        villages = villages.in_subtree(region)
+    answered = reports.aggregate(
+        all=Count("pk"),
+        acknowledged=Count("pk", filter=Q(acknowledged_at__lt=end_at)),
+        instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
+        made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
+    )
+    activity_kinds = dict(activities.values_list("kind").annotate(n=Count("pk")).order_by())
+    rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
+    by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
+    assigned = tasks.filter(assigned_at__gte=start_at, assigned_at__lt=end_at).aggregate(
+        all=Count("pk"),
+        from_decisions=Count("pk", filter=Q(origin__in=[Origin.DECISION, Origin.JOINT_MEETING])),
+    )
+    accepted = tasks.filter(status=TaskStatus.ACCEPTED, accepted_at__gte=start_at, accepted_at__lt=end_at)
+    done = accepted.aggregate(
+        all=Count("pk"), on_time=Count("pk", filter=Q(reported_done_at__lte=F("due_at")))
+    )
+    return SupervisionFigures(
+        region_code=region,
+        start=start,
+        end=end,
+        meetings=sum(by_kind.values()),
+        meetings_by_kind=tuple(
+            KindCount(k.value, str(k.label), by_kind.get(k.value, 0)) for k in MeetingKind
+        ),
+        decisions=Decision.objects.filter(meeting__in=meetings.values("pk")).count(),
+        tasks_assigned=assigned["all"],
+        tasks_from_decisions=assigned["from_decisions"],
+        tasks_accepted=done["all"],
+        tasks_on_time=done["on_time"],
+        tasks_late=done["all"] - done["on_time"],
+        on_time_rate=share(done["on_time"], done["all"]),
+        on_time_rate_display=percent(done["on_time"], done["all"]),
+        overdue_now=tasks.filter(limits.overdue(TASK, now or timezone.now())).count(),
+        reports=answered["all"],
+        reports_acknowledged=answered["acknowledged"],
+        reports_instructed=answered["instructed"],
+        reports_made_tasks=answered["made_tasks"],
+        activities=sum(activity_kinds.values()),
+        activities_by_kind=tuple(
+            KindCount(kind.value, str(kind.label), activity_kinds.get(kind.value, 0)) for kind in ActivityKind
+        ),
+        activity_participants=activities.aggregate(n=Sum("participants"))["n"] or 0,
+        villages_listed=rectified["all"],
+        villages_accepted=rectified["accepted"],
+    )

@@ -1,5 +1,6 @@
-"""More time for a case: its handlers ask with a reason, the unit one level up decides, and an
-approval moves the limit on (with fresh cards) on the working calendar."""
+"""More time for a case: its handlers ask with a reason, the unit one level up decides (or the unit
+the kind names instead, such as a task's assigner), and an approval moves the limit on (with fresh
+cards) on the working calendar."""
 
 from __future__ import annotations
 
@@ -28,12 +29,12 @@ def may_ask(kind: Kind, user, case) -> bool:
 
 
 def may_decide(kind: Kind, user, request) -> bool:
-    """The unit one level above the handlers, which the request names."""
+    """The deciding unit the request names (one level above the handlers unless the kind says)."""
     return covers(user, kind.decide_perm, request.approver_unit_id)
 
 
 def request(kind: Kind, actor, case, *, working_days: int, reason: str):
-    """Ask the level above for more time; only the case's handlers may ask, while it has a limit."""
+    """Ask the deciding unit for more time; only the case's handlers may ask, while it has a limit."""
     action = f"{kind.name}.extension.request"
     Decision = kind.extension_model.Decision
     with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
@@ -47,7 +48,7 @@ def request(kind: Kind, actor, case, *, working_days: int, reason: str):
             raise ValidationError(_("Only an accepted, open case has a time limit to extend."))
         if kind.rows_of(kind.extension_model, case).filter(decision=Decision.PENDING).exists():
             raise ValidationError(_("A request for more time is already waiting for a decision."))
-        approver = kind.unit_above(case.handling_unit_id)
+        approver = kind.decides_extensions(case)
         with transaction.atomic():
             ask = kind.extension_model.objects.create(
                 **{kind.case_field: case},

@@ -59,6 +59,9 @@ class Kind:
     limits: LimitPolicy | None = None
     # The unit one level above a handling unit: it decides extensions and hears of overdue cases.
     unit_above: Callable[[str], str] | None = None
+    # The unit that decides a case's extension requests, when not the unit above its handlers
+    # (supervised tasks: the unit that assigned the task). Called with the case; returns a code.
+    extension_decider: Callable[[Any], str] | None = None
     # What the sweep does with a case whose limit has passed, after the red card: True if it acted
     # (escalated, say); False leaves the alert to the unit above.
     on_overdue: Callable[[Any, str], bool] | None = None
@@ -93,6 +96,12 @@ class Kind:
 
     def region_code(self, case) -> str:
         return getattr(case, self.region_attr)
+
+    def decides_extensions(self, case) -> str:
+        """The code of the unit that decides this case's requests for more time."""
+        if self.extension_decider is not None:
+            return self.extension_decider(case)
+        return self.unit_above(case.handling_unit_id)
 
     def rows_of(self, model: type, case):
         """The rows of `model` (timeline, alerts, extensions) that belong to `case`."""

@@ -53,10 +53,28 @@ def fill(endpoint: Endpoint, cast) -> str:
         "token_id": _township_a_device(mediator).pk,
         "fmt": "csv",
         "topic": "risk",
+        **_supervision(cast),
     }
     unknown = [k for k in endpoint.kwargs if k not in values]
     assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
     return reverse(endpoint.name, kwargs={k: values[k] for k in endpoint.kwargs})
+
+
+def _supervision(cast) -> dict:
+    task, meeting = cast.task(), cast.meeting()
+    return {
+        "task_id": task.pk,
+        "task_file_id": task.attachments.first().pk,
+        "task_alert_id": task.alerts.first().pk,
+        "task_extension_id": task.extensions.first().pk,
+        "meeting_id": meeting.pk,
+        "meeting_file_id": meeting.files.first().pk,
+        "matter_report_id": cast.report().pk,
+        "report_file_id": cast.report().files.first().pk,
+        "activity_id": cast.activity().pk,
+        "activity_file_id": cast.activity().files.first().pk,
+        "rectification_id": cast.rectification().pk,
+    }
 
 
 def _township_a_device(mediator):

@@ -395,7 +395,9 @@ def timeline_names_in_the_code() -> set[str]:
     from anju.disputes.choices import TRANSITIONS
 
     names = set(TRANSITIONS)
-    for path in Path(anju.__file__).parent.rglob("*.py"):
+    root = Path(anju.__file__).parent
+    # The disputes' own code and the shared machinery: other kinds write rows of their own words.
+    for path in [*(root / "disputes").rglob("*.py"), *(root / "workflow").rglob("*.py")]:
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

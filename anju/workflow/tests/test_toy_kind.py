@@ -217,3 +217,23 @@ def test_the_sweep_command_sweeps_every_kind_once(toy, cast):
         lines = out.getvalue().splitlines()
         assert expected in lines
         assert any(line.startswith("dispute: warned") and "reminded" in line for line in lines)
+
+
+def test_a_kind_may_name_another_unit_to_decide_extensions(toy, cast):
+    from dataclasses import replace
+
+    from anju.demo.testing import VILLAGE_A1
+
+    # A kind whose cases are decided where they were assigned (supervised tasks: the assigner),
+    # here the village itself rather than the township above it.
+    assigned_here = replace(toy, extension_decider=lambda case: VILLAGE_A1)
+    case = started(assigned_here, cast)
+    ask = extensions.request(assigned_here, cast.mediator_a1, case, working_days=2, reason="等材料")
+    assert ask.approver_unit_id == VILLAGE_A1
+    assert ToyAlert.objects.get(extension=ask).unit_id == VILLAGE_A1
+    # The township officer holds the deciding permission over the village, so decides; the township
+    # B officer does not.
+    with pytest.raises(PermissionDenied):
+        extensions.decide(assigned_here, cast.officer_b, ask, approve=True)
+    extensions.decide(assigned_here, cast.officer_a, ask, approve=True)
+    assert ToyCase.objects.get(pk=case.pk).due_at.date() == dt.date(2030, 3, 11)

@@ -7,7 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.demo.seeding import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_county, seed_disputes, seed_tips
+from anju.demo.seeding import (
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    seed_county,
+    seed_disputes,
+    seed_supervision,
+    seed_tips,
+)
 
 DEMO_CASES = 3000
 SECOND_STEP = (
@@ -38,6 +45,8 @@ class Command(BaseCommand):
             made = seed_disputes(cases=DEMO_CASES)
             self.stdout.write(f"  {made:,} synthetic disputes over the last three years")
             self.stdout.write(f"  {seed_tips()} tips in a transferred batch, in every stage")
+            tasks = seed_supervision()
+            self.stdout.write(f"  {tasks} supervised tasks from the county's meetings")
             self.stdout.write(
                 self.style.SUCCESS(f"demo county ready: {report.regions} regions, {report.users} accounts")
             )

@@ -1,0 +1,154 @@
+"""Named reads of supervision; every one starts from visible_to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anju.core.scoping import units_for
+from anju.workflow import alerts, limits
+
+from .choices import DISPATCH, OPEN_STATUSES, UNFINISHED, Supervision, TaskStatus
+from .kind import TASK
+from .models import Meeting, Task
+
+
+@dataclass
+class TaskFilters:
+    status: str = ""
+    origin: str = ""
+    supervision: str = ""
+    region: str = ""
+    q: str = ""
+    unit: str = ""  # exactly this handling unit: a unit's own task list
+
+    @classmethod
+    def from_form(cls, form) -> TaskFilters:
+        return cls(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+
+
+def supervision_q(level: str, now: dt.datetime | None = None) -> Q:
+    """Open tasks by the supervision their deadline puts them under now: red past it, yellow in
+    the warning days before it, normal before those (the colours of the lists)."""
+    now = now or timezone.now()
+    if level == Supervision.RED:
+        return limits.overdue(TASK, now)
+    if level == Supervision.YELLOW:
+        return limits.due_soon(TASK, now)
+    threshold = TASK.limits.warning_threshold(now)
+    return Q(status__in=OPEN_STATUSES, due_at__gt=threshold)
+
+
+def filtered_tasks(user, f: TaskFilters) -> QuerySet[Task]:
+    tasks = Task.objects.visible_to(user, "view")
+    if f.region:
+        tasks = tasks.in_subtree(f.region)
+    if f.unit:
+        tasks = tasks.filter(handling_unit_id=f.unit)
+    for name in ("status", "origin"):
+        if getattr(f, name):
+            tasks = tasks.filter(**{name: getattr(f, name)})
+    if f.supervision:
+        tasks = tasks.filter(supervision_q(f.supervision))
+    if f.q:
+        tasks = tasks.filter(title__icontains=f.q)
+    return tasks
+
+
+def my_tasks(user) -> dict[str, QuerySet]:
+    """A person's task list: what the units they work at must do, and what they assigned that waits
+    for their acceptance."""
+    tasks = Task.objects.visible_to(user, "view").select_related("handling_unit", "assigner_unit")
+    handling = units_for(user, "case.handle")
+    assigning = units_for(user, DISPATCH)
+    to_do = tasks.filter(status__in=OPEN_STATUSES)
+    to_accept = tasks.filter(status=TaskStatus.REPORTED_DONE)
+    if handling is not None:
+        to_do = to_do.filter(handling_unit_id__in=handling)
+    if assigning is not None:
+        to_accept = to_accept.filter(assigner_unit_id__in=assigning)
+    return {
+        "to_do": to_do.order_by("due_at", "id"),
+        "to_accept": to_accept.order_by("reported_done_at", "id"),
+    }
+
+
+def open_alerts(user):
+    return alerts.open_for(TASK, user).select_related("task")
+
+
+def unfinished(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    return tasks.filter(status__in=UNFINISHED)
+
+
+def meetings(user, *, kind: str = "", region: str = "") -> QuerySet[Meeting]:
+    found = Meeting.objects.visible_to(user, "view")
+    if kind:
+        found = found.filter(kind=kind)
+    if region:
+        found = found.in_subtree(region)
+    return found
+
+
+# --- keyset pages ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    rows: list
+    next: str | None
+    prev: str | None
+
+
+def _encode(value, pk: int) -> str:
+    # In UTC with a Z: a "+" in an address would come back as a space.
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return f"{value}_{pk}"
+    return f"{value.isoformat()}_{pk}"
+
+
+def decode(raw: str | None, kind: type) -> tuple | None:
+    """A cursor the server gave out, or ValueError."""
+    if not raw:
+        return None
+    try:
+        stamp, pk = raw.rsplit("_", 1)
+        value = dt.datetime.fromisoformat(stamp) if kind is dt.datetime else dt.date.fromisoformat(stamp)
+        if kind is dt.datetime and value.tzinfo is None:
+            raise ValueError
+        return value, int(pk)
+    except (ValueError, OverflowError):
+        raise ValueError("bad cursor") from None
+
+
+def page(queryset: QuerySet, field: str, *, after=None, before=None, size: int) -> Page:
+    """Keyset pages on (field, id), newest first: no OFFSET, no count, steady under new rows."""
+    if after is not None and before is not None:
+        raise ValueError("a page is read after one row or before one, not both")
+    if before is not None:
+        at, pk = before
+        newer = Q(**{f"{field}__gt": at}) | Q(**{field: at, "id__gt": pk})
+        rows = list(queryset.filter(newer).order_by(field, "id")[: size + 1])
+        if not rows:
+            return page(queryset, field, size=size)
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(
+            rows, _encode(getattr(rows[-1], field), rows[-1].pk), _prev(rows, field) if more else None
+        )
+    if after is not None:
+        at, pk = after
+        queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": pk}))
+    rows = list(queryset.order_by(f"-{field}", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    prev = (_prev(rows, field) if rows else _encode(*after)) if after is not None else None
+    return Page(rows, _encode(getattr(rows[-1], field), rows[-1].pk) if more else None, prev)
+
+
+def _prev(rows: list, field: str) -> str:
+    return _encode(getattr(rows[0], field), rows[0].pk)

@@ -1,0 +1,51 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tasks"
+urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("mine/", views.my_tasks, name="mine"),
+    path("new/", views.task_create, name="create"),
+    path("units/<str:code>/", views.unit_tasks, name="unit"),
+    path("alerts/<int:task_alert_id>/acknowledge/", views.task_alert_acknowledge, name="alert_acknowledge"),
+    path("extensions/<int:task_extension_id>/decide/", views.task_extension_decide, name="extension_decide"),
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/decisions/", views.meeting_decision_add, name="decision_add"),
+    path("meetings/<int:meeting_id>/files/", views.meeting_file_add, name="meeting_file_add"),
+    path("meetings/<int:meeting_id>/files/<int:meeting_file_id>/", views.meeting_file, name="meeting_file"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/new/", views.report_create, name="report_create"),
+    path("reports/reviews/new/", views.review_create, name="review_create"),
+    path("reports/<int:matter_report_id>/", views.report_detail, name="report"),
+    path("reports/<int:matter_report_id>/answer/", views.report_answer, name="report_answer"),
+    path("reports/<int:matter_report_id>/files/", views.report_file_add, name="report_file_add"),
+    path("reports/<int:matter_report_id>/files/<int:report_file_id>/", views.report_file, name="report_file"),
+    path("activities/", views.activity_list, name="activities"),
+    path("activities/new/", views.activity_create, name="activity_create"),
+    path("activities/import/", views.activity_import, name="activity_import"),
+    path("activities/export/<str:fmt>/", views.activity_export, name="activity_export"),
+    path("activities/<int:activity_id>/", views.activity_detail, name="activity"),
+    path("activities/<int:activity_id>/files/", views.activity_file_add, name="activity_file_add"),
+    path(
+        "activities/<int:activity_id>/files/<int:activity_file_id>/",
+        views.activity_file,
+        name="activity_file",
+    ),
+    path("rectifications/", views.rectification_list, name="rectifications"),
+    path("rectifications/new/", views.rectification_create, name="rectification_create"),
+    path("rectifications/<int:rectification_id>/", views.rectification_detail, name="rectification"),
+    path("rectifications/<int:rectification_id>/plan/", views.rectification_plan, name="rectification_plan"),
+    path(
+        "rectifications/<int:rectification_id>/accept/",
+        views.rectification_accept,
+        name="rectification_accept",
+    ),
+    path("<int:task_id>/", views.task_detail, name="detail"),
+    path("<int:task_id>/act/<str:action>/", views.task_act, name="act"),
+    path("<int:task_id>/extensions/", views.task_extension_request, name="extension_request"),
+    path("<int:task_id>/attachments/", views.task_attachment_add, name="attachment_add"),
+    path("<int:task_id>/attachments/<int:task_file_id>/", views.task_attachment, name="attachment"),
+]
