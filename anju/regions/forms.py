@@ -1,8 +1,7 @@
 from django import forms
-
-from . import boundaries
 from django.utils.translation import gettext_lazy as _
 
+from . import boundaries
 from .choices import GridType
 
 

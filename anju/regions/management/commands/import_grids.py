@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from anju.core.commands import acting_user, report_problems
-from anju.regions.actions import import_boundaries
 from anju.regions import boundaries
+from anju.regions.actions import import_boundaries
 from anju.regions.boundaries import BoundaryFileError, parse_boundaries
 from anju.regions.models import Region
 
