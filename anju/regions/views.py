@@ -15,6 +15,7 @@ from anju.core.views import post_only, role_required, show_errors
 
 from . import actions, queries
 from .boundaries import BoundaryFileError, feature_collection, parse_boundaries
+from .choices import Level
 from .forms import BorderForm, BoundaryImportForm, RegionCreateForm, RegionEditForm
 from .importing import EXPORT_HEADERS, REGIONS, parse_regions
 from .models import Region
@@ -53,6 +54,9 @@ def region_detail(request, code: str):
             "borders": queries.borders_of(region, request.user),
             "can_change": covers(request.user, "region.change", region.code),
             "border_form": BorderForm(),
+            # The grids' map, for every level that has grids at or below it.
+            "shows_map": region.level != Level.GROUP,
+            "boundary_count": queries.boundaries_under(region, request.user).count(),
         },
     )
 
