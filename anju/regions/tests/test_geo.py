@@ -4,6 +4,7 @@ grid, the bounding-box prefilter, and distances."""
 import time
 
 import pytest
+from django.utils import translation
 
 from anju.regions import geo
 
@@ -77,7 +78,7 @@ def test_locate_finds_the_grid_among_thousands_fast_and_none_outside_all():
     ],
 )
 def test_bad_geometries_are_refused_with_the_reason(geometry, said):
-    with pytest.raises(geo.GeometryError, match=said.replace("[", r"\[")):
+    with translation.override("en"), pytest.raises(geo.GeometryError, match=said.replace("[", r"\[")):
         geo.check_geometry(geometry)
 
 
