@@ -26,6 +26,9 @@ WGS84_NAMES = frozenset(
 )
 
 
+NUMBERS = (int, float)
+
+
 class GeometryError(ValueError):
     """Why a geometry is not a usable boundary, said for the person who imported it."""
 
@@ -37,32 +40,44 @@ def polygons_of(geometry: dict) -> list[Polygon]:
     return list(geometry["coordinates"])
 
 
-def _check_ring(ring, where: str) -> list[list[float]]:
+def _ring_name(polygon: int, ring: int) -> str:
+    if ring == 0:
+        return _("The outer ring of polygon %(n)d") % {"n": polygon}
+    return _("Hole %(hole)d of polygon %(n)d") % {"hole": ring, "n": polygon}
+
+
+def _check_ring(ring, polygon: int, index: int) -> list[list[float]]:
+    """The ring's positions as floats; the ring is named only when it is refused."""
     if not isinstance(ring, list) or len(ring) < 4:
-        raise GeometryError(_("%(where)s has fewer than four positions.") % {"where": where})
+        raise GeometryError(
+            _("%(where)s has fewer than four positions.") % {"where": _ring_name(polygon, index)}
+        )
     points = []
     for position in ring:
+        # type() rather than isinstance(): JSON gives exactly int or float, and true is not a number.
         if (
-            not isinstance(position, list)
+            type(position) is not list
             or len(position) < 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in position[:2])
+            or not (type(position[0]) in NUMBERS and type(position[1]) in NUMBERS)
         ):
             raise GeometryError(
-                _("%(where)s has a position that is not [longitude, latitude].") % {"where": where}
+                _("%(where)s has a position that is not [longitude, latitude].")
+                % {"where": _ring_name(polygon, index)}
             )
         lon, lat = float(position[0]), float(position[1])
         if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (math.isfinite(lon) and math.isfinite(lat)):
             raise GeometryError(
                 _("%(where)s has a position outside longitude/latitude (%(lon)s, %(lat)s): is it projected?")
-                % {"where": where, "lon": position[0], "lat": position[1]}
+                % {"where": _ring_name(polygon, index), "lon": position[0], "lat": position[1]}
             )
         points.append([lon, lat])
     if points[0] != points[-1]:
         raise GeometryError(
-            _("%(where)s is not closed (its first and last positions differ).") % {"where": where}
+            _("%(where)s is not closed (its first and last positions differ).")
+            % {"where": _ring_name(polygon, index)}
         )
     if abs(_signed_area(points)) < 1e-12:
-        raise GeometryError(_("%(where)s encloses no area.") % {"where": where})
+        raise GeometryError(_("%(where)s encloses no area.") % {"where": _ring_name(polygon, index)})
     return points
 
 
@@ -85,14 +100,7 @@ def check_geometry(geometry) -> dict:
     for p, polygon in enumerate(polygons, 1):
         if not isinstance(polygon, list) or not polygon:
             raise GeometryError(_("Polygon %(n)d has no rings.") % {"n": p})
-        rings = []
-        for r, ring in enumerate(polygon):
-            where = (
-                _("The outer ring of polygon %(n)d") % {"n": p}
-                if r == 0
-                else _("Hole %(hole)d of polygon %(n)d") % {"hole": r, "n": p}
-            )
-            rings.append(_check_ring(ring, where))
+        rings = [_check_ring(ring, p, r) for r, ring in enumerate(polygon)]
         checked.append(rings)
     if sum(len(ring) for polygon in checked for ring in polygon) > MAX_VERTICES:
         raise GeometryError(_("The geometry has more than %(n)d positions.") % {"n": MAX_VERTICES})
