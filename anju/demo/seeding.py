@@ -113,8 +113,8 @@ TOWNSHIP_SIZE = (0.16, 0.12)  # degrees of longitude and latitude: about 14 km b
 
 def set_grid_boundaries(regions: list[Region], county_code: str) -> None:
     """Give every grid a boundary so the map shows something: townships laid out in blocks, villages
-    in cells of their township, and each village cut into its grids by dividers whose two ends are
-    moved a little apart, so neighbours share their edges exactly and never overlap. A generator of
+    in cells of their township, and each village cut into its grids (in one row or two) by dividers
+    whose two ends are moved a little apart, so neighbours share their edges exactly and never overlap. A generator of
     its own keeps the tree's names what they were for the same seed."""
     rng = random.Random(county_code)
     children: dict[str | None, list[Region]] = {}
@@ -132,26 +132,34 @@ def set_grid_boundaries(regions: list[Region], county_code: str) -> None:
         for v, village in enumerate(villages):
             west = t_west + (v % v_columns) * v_width
             south = t_south + (v // v_columns) * v_height
-            north = south + v_height
             grids = children.get(village.code, [])
-            step = v_width / max(1, len(grids))
-            dividers = [(west, west)]
-            for g in range(1, len(grids)):
-                x = west + g * step
-                dividers.append((x + rng.uniform(-0.3, 0.3) * step, x + rng.uniform(-0.3, 0.3) * step))
-            dividers.append((west + v_width, west + v_width))
-            for grid, (left, right) in zip(grids, itertools.pairwise(dividers), strict=False):
-                ring = [
-                    [left[0], south],
-                    [right[0], south],
-                    [right[1], north],
-                    [left[1], north],
-                    [left[0], south],
-                ]
-                ring = [[round(x, 6), round(y, 6)] for x, y in ring]
-                grid.boundary = {"type": "Polygon", "coordinates": [ring]}
-                grid.bbox_west, grid.bbox_south, grid.bbox_east, grid.bbox_north = geo.bbox(grid.boundary)
-                grid.boundary_updated_at = timezone.now()
+            # Up to three grids side by side; more are cut in two rows, each row into strips.
+            rows = 1 if len(grids) <= 3 else 2
+            per_row = math.ceil(len(grids) / rows) if grids else 1
+            row_height = v_height / rows
+            for row in range(rows):
+                in_row = grids[row * per_row : (row + 1) * per_row]
+                bottom, top = south + row * row_height, south + (row + 1) * row_height
+                step = v_width / max(1, len(in_row))
+                dividers = [(west, west)]
+                for g in range(1, len(in_row)):
+                    x = west + g * step
+                    dividers.append(
+                        (x + rng.uniform(-0.25, 0.25) * step, x + rng.uniform(-0.25, 0.25) * step)
+                    )
+                dividers.append((west + v_width, west + v_width))
+                for grid, (left, right) in zip(in_row, itertools.pairwise(dividers), strict=False):
+                    ring = [
+                        [left[0], bottom],
+                        [right[0], bottom],
+                        [right[1], top],
+                        [left[1], top],
+                        [left[0], bottom],
+                    ]
+                    ring = [[round(x, 6), round(y, 6)] for x, y in ring]
+                    grid.boundary = {"type": "Polygon", "coordinates": [ring]}
+                    grid.bbox_west, grid.bbox_south, grid.bbox_east, grid.bbox_north = geo.bbox(grid.boundary)
+                    grid.boundary_updated_at = timezone.now()
 
 
 def _borders(rng: random.Random, regions: list[Region], county_code: str) -> list[RegionBorder]:

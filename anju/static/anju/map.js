@@ -38,7 +38,8 @@
     var config = readConfig(element.dataset.map);
     if (!config || element.dataset.mapDrawn) return;
     element.dataset.mapDrawn = "yes";
-    var map = L.map(element, { scrollWheelZoom: false }).setView(FALLBACK.center, FALLBACK.zoom);
+    // Quarter zoom steps let the drawing fill the frame; the wheel is left to scroll the page.
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 }).setView(FALLBACK.center, FALLBACK.zoom);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
     (config.tiles || []).forEach(function (layer) {
       L.tileLayer(layer.url, {
