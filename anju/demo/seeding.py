@@ -114,8 +114,8 @@ TOWNSHIP_SIZE = (0.16, 0.12)  # degrees of longitude and latitude: about 14 km b
 def set_grid_boundaries(regions: list[Region], county_code: str) -> None:
     """Give every grid a boundary so the map shows something: townships laid out in blocks, villages
     in cells of their township, and each village cut into its grids (in one row or two) by dividers
-    whose two ends are moved a little apart, so neighbours share their edges exactly and never overlap. A generator of
-    its own keeps the tree's names what they were for the same seed."""
+    whose two ends are moved a little apart, so neighbours share their edges exactly and never overlap.
+    A generator of its own keeps the tree's names what they were for the same seed."""
     rng = random.Random(county_code)
     children: dict[str | None, list[Region]] = {}
     for region in regions:
