@@ -56,6 +56,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_tile_template(name: str) -> str:
+    """An XYZ tile address: http(s), a host (whose first label may be {s}) and {z}, {x} and {y}."""
+    template = _raw(name) or ""
+    if not template:
+        return ""
+    parts = urlparse(template)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImproperlyConfigured(f"{name}={template!r} is not an http(s) address.")
+    missing = [p for p in ("{z}", "{x}", "{y}") if p not in template]
+    if missing:
+        raise ImproperlyConfigured(
+            f"{name}={template!r} lacks {', '.join(missing)} (…/{{z}}/{{x}}/{{y}}.png)."
+        )
+    if "{" in parts.netloc and not (parts.netloc.startswith("{s}.") and "{" not in parts.netloc[4:]):
+        raise ImproperlyConfigured(f"{name}={template!r}: only the host's first label may be {{s}}.")
+    return template
+
+
 def database_from_url(name: str, url: str) -> dict:
     """sqlite:///relative/or//absolute/path and postgres://user:password@host:port/dbname."""
     parsed = urlparse(url)
@@ -294,6 +312,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("ANJU_TIME_ZONE", "Asia/Shanghai")
 # The county's name in every page's header (e.g. 安居县); without it the header shows the platform's.
 ANJU_COUNTY_NAME = env_str("ANJU_COUNTY_NAME", "")
+# The map's base layer (docs/ui.md, "The map"): the county's own tile server as an XYZ template
+# (https://tiles.example.cn/{z}/{x}/{y}.png, {s} allowed as the host's first label), or else 天地图
+# with the key the county applied for. With neither, boundaries and points are drawn on a plain
+# background. The Content-Security-Policy admits images from the configured tile host only.
+ANJU_MAP_TILES = env_tile_template("ANJU_MAP_TILES")
+ANJU_MAP_ATTRIBUTION = env_str("ANJU_MAP_ATTRIBUTION", "")
+ANJU_MAP_SUBDOMAINS = env_str("ANJU_MAP_SUBDOMAINS", "abc")
+ANJU_TIANDITU_KEY = env_str("ANJU_TIANDITU_KEY", "")
+if ANJU_TIANDITU_KEY and not ANJU_TIANDITU_KEY.isalnum():
+    raise ImproperlyConfigured("ANJU_TIANDITU_KEY is not a 天地图 key (letters and digits only).")
 USE_I18N = True
 USE_TZ = True
 

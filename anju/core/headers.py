@@ -2,11 +2,14 @@
 styles come only from the site itself (no inline script: pages ask for behaviour with data-
 attributes, anju/static/anju/behaviours.js) and lets no other site frame a page; and `no-store`,
 so no browser or proxy keeps a page or an API answer that may carry a party's data. HSTS is
-Django's SecurityMiddleware's, switched on by ANJU_HSTS_SECONDS behind HTTPS."""
+Django's SecurityMiddleware's, switched on by ANJU_HSTS_SECONDS behind HTTPS. Images may also come
+from the map's tile server when one is configured (anju/core/maps.py), and only then."""
 
 from __future__ import annotations
 
 from django.utils.cache import patch_cache_control
+
+from .maps import tile_sources
 
 POLICY = "; ".join(
     [
@@ -28,6 +31,17 @@ ADMIN_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inli
 UNPOLICED = ("/api/docs",)
 
 
+def policies() -> tuple[str, str]:
+    """(the site's policy, the admin's), with the configured tile hosts added to img-src."""
+    sources = tile_sources()
+    if not sources:
+        return POLICY, ADMIN_POLICY
+    images = "img-src 'self' data: " + " ".join(sources)
+    return POLICY.replace("img-src 'self' data:", images), ADMIN_POLICY.replace(
+        "img-src 'self' data:", images
+    )
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,7 +51,8 @@ class SecurityHeadersMiddleware:
         path = request.path
         # An answer that sets its own policy (a stored file's sandbox) keeps it.
         if "Content-Security-Policy" not in response and not path.startswith(UNPOLICED):
-            response["Content-Security-Policy"] = ADMIN_POLICY if path.startswith("/admin/") else POLICY
+            site, admin = policies()
+            response["Content-Security-Policy"] = admin if path.startswith("/admin/") else site
         if not path.startswith("/static/") and "Cache-Control" not in response:
             patch_cache_control(response, no_store=True)
         return response

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,11 +15,13 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from anju.accounts.choices import SECOND_FACTOR_ROLES, Role
 from anju.accounts.models import RoleAssignment, SecondFactor, User
 from anju.audit.actions import record
 from anju.core.scoping import SYSTEM
+from anju.regions import geo
 from anju.regions.choices import GridType, Level
 from anju.regions.models import Region, RegionBorder
 
@@ -108,6 +111,62 @@ def build_tree(rng: random.Random, *, county_code: str, county_name: str, townsh
     return regions
 
 
+# Where the demo county's map sits: a plausible spot on the Loess Plateau, nowhere in particular.
+DEMO_ORIGIN = (103.60, 35.40)  # (longitude, latitude) of the county's south-west corner
+TOWNSHIP_SIZE = (0.16, 0.12)  # degrees of longitude and latitude: about 14 km by 13 km
+
+
+def set_grid_boundaries(regions: list[Region], county_code: str) -> None:
+    """Give every grid a boundary so the map shows something: townships laid out in blocks, villages
+    in cells of their township, and each village cut into its grids (in one row or two) by dividers
+    whose two ends are moved a little apart, so neighbours share their edges exactly and never overlap.
+    A generator of its own keeps the tree's names what they were for the same seed."""
+    rng = random.Random(county_code)
+    children: dict[str | None, list[Region]] = {}
+    for region in regions:
+        children.setdefault(region.parent_id, []).append(region)
+    townships = children.get(county_code, [])
+    columns = max(1, math.ceil(math.sqrt(len(townships))))
+    for t, township in enumerate(townships):
+        t_west = DEMO_ORIGIN[0] + (t % columns) * TOWNSHIP_SIZE[0]
+        t_south = DEMO_ORIGIN[1] + (t // columns) * TOWNSHIP_SIZE[1]
+        villages = children.get(township.code, [])
+        v_columns = max(1, math.ceil(math.sqrt(len(villages))))
+        v_rows = max(1, math.ceil(len(villages) / v_columns))
+        v_width, v_height = TOWNSHIP_SIZE[0] / v_columns, TOWNSHIP_SIZE[1] / v_rows
+        for v, village in enumerate(villages):
+            west = t_west + (v % v_columns) * v_width
+            south = t_south + (v // v_columns) * v_height
+            grids = children.get(village.code, [])
+            # Up to three grids side by side; more are cut in two rows, each row into strips.
+            rows = 1 if len(grids) <= 3 else 2
+            per_row = math.ceil(len(grids) / rows) if grids else 1
+            row_height = v_height / rows
+            for row in range(rows):
+                in_row = grids[row * per_row : (row + 1) * per_row]
+                bottom, top = south + row * row_height, south + (row + 1) * row_height
+                step = v_width / max(1, len(in_row))
+                dividers = [(west, west)]
+                for g in range(1, len(in_row)):
+                    x = west + g * step
+                    dividers.append(
+                        (x + rng.uniform(-0.25, 0.25) * step, x + rng.uniform(-0.25, 0.25) * step)
+                    )
+                dividers.append((west + v_width, west + v_width))
+                for grid, (left, right) in zip(in_row, itertools.pairwise(dividers), strict=False):
+                    ring = [
+                        [left[0], bottom],
+                        [right[0], bottom],
+                        [right[1], top],
+                        [left[1], top],
+                        [left[0], bottom],
+                    ]
+                    ring = [[round(x, 6), round(y, 6)] for x, y in ring]
+                    grid.boundary = {"type": "Polygon", "coordinates": [ring]}
+                    grid.bbox_west, grid.bbox_south, grid.bbox_east, grid.bbox_north = geo.bbox(grid.boundary)
+                    grid.boundary_updated_at = timezone.now()
+
+
 def _borders(rng: random.Random, regions: list[Region], county_code: str) -> list[RegionBorder]:
     """Neighbouring villages across township lines, and a few on the county's edge."""
     villages = [r for r in regions if r.level == Level.VILLAGE]
@@ -172,6 +231,7 @@ def seed_county(
         _enrol_demo_second_factors(county_code)
         return report
     regions = build_tree(rng, county_code=county_code, county_name=county_name, townships=townships)
+    set_grid_boundaries(regions, county_code)
     # The demo county's accounts have short names; other seeded counties' carry their code.
     plan = _staff_plan(regions, "" if county_code == DEMO_COUNTY_CODE else f"{county_code}-")
     encoded = make_password(password)  # one hash for every demo account: hashing hundreds takes minutes

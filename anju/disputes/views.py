@@ -502,6 +502,16 @@ def attachment_download(request, dispute_id: int, attachment_id: int):
 
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dispute=dispute)
+    # ?copy=thumbnail or display: a photo's copy for the page (no EXIF), seen rather than downloaded.
+    which = request.GET.get("copy")
     with transaction.atomic():
-        record_access(request.user, attachment, "file", region_code=dispute.region_id, purpose="download")
+        record_access(
+            request.user,
+            attachment,
+            "file",
+            region_code=dispute.region_id,
+            purpose="view" if which else "download",
+        )
+    if which:
+        return attachments.serve_photo_copy(attachment, which)
     return attachments.download(attachment, attachment.original_name)

@@ -14,7 +14,9 @@ from anju.audit.actions import record, refusals_recorded, snapshot
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.core.tabular import ImportReport, RowError
 
-from . import codes
+from . import codes, geo
+from .boundaries import ParsedBoundaries
+from .choices import Level
 from .importing import Parsed
 from .models import Region, RegionBorder
 
@@ -212,6 +214,107 @@ def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport
             actor,
             "region.import",
             region_code=min((r.code for r in rows), key=len, default=""),
+            after={
+                "file": filename,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
+    return report
+
+
+def import_boundaries(
+    actor, parsed: ParsedBoundaries, *, within: Region | None = None, filename: str = ""
+) -> ImportReport:
+    """Set the boundary of every grid named in a checked GeoJSON file, or of none if any feature is
+    bad: the grid must exist, be a grid, lie under `within` and in the actor's jurisdiction. A name
+    stands for a grid only where one grid under `within` bears it."""
+    report = ImportReport(errors=list(parsed.errors))
+    prefix = within.code if within else ""
+    grids = Region.objects.filter(level=Level.GRID, code__startswith=prefix)
+    by_code = {r.code: r for r in Region.objects.filter(code__in={f.code for f in parsed.features if f.code})}
+    by_name: dict[str, list[Region]] = {}
+    for region in grids.filter(name__in={f.name for f in parsed.features if not f.code}):
+        by_name.setdefault(region.name, []).append(region)
+    matched: list[tuple[Region, dict]] = []
+    for feature in parsed.features:
+        if feature.code:
+            region = by_code.get(feature.code)
+            if region is None:
+                message = _("%(code)s is not a region of this county.") % {"code": feature.code}
+                report.errors.append(RowError(feature.number, "code", message))
+                continue
+        else:
+            found = by_name.get(feature.name, [])
+            if len(found) != 1:
+                message = (
+                    _("No grid is named %(name)s here.")
+                    if not found
+                    else _("%(count)d grids are named %(name)s: give the code instead.")
+                )
+                report.errors.append(
+                    RowError(feature.number, "name", message % {"name": feature.name, "count": len(found)})
+                )
+                continue
+            region = found[0]
+        if region.level != Level.GRID:
+            message = _("%(region)s is not a grid: boundaries are imported for grids.")
+            report.errors.append(RowError(feature.number, "code", message % {"region": region}))
+        elif not region.code.startswith(prefix) or not covers(actor, "region.change", region.code):
+            message = (
+                _("%(code)s is outside your jurisdiction.")
+                if not within
+                else _("%(code)s is not under %(within)s.")
+            )
+            report.errors.append(
+                RowError(feature.number, "code", message % {"code": region.code, "within": within})
+            )
+        elif region.is_retired:
+            message = _("%(region)s is retired.")
+            report.errors.append(RowError(feature.number, "code", message % {"region": region}))
+        else:
+            matched.append((region, feature.geometry))
+    report.errors.sort(key=lambda e: e.row)
+    if report.errors:
+        record(
+            actor,
+            "region.boundaries.import",
+            within,
+            region_code=prefix,
+            result="refused",
+            detail=f"{filename}: {report.bad_rows} bad features",
+        )
+        return report
+    now = timezone.now()
+    with transaction.atomic():
+        locked = {
+            r.code: r
+            for r in Region.objects.select_for_update().filter(code__in=[r.code for r, _g in matched])
+        }
+        for region, geometry in matched:
+            region = locked[region.code]
+            if region.boundary == geometry:
+                report.unchanged += 1
+                continue
+            if region.boundary is None:
+                report.created += 1
+            else:
+                report.updated += 1
+            west, south, east, north = geo.bbox(geometry)
+            Region.objects.filter(code=region.code).update(
+                boundary=geometry,
+                bbox_west=west,
+                bbox_south=south,
+                bbox_east=east,
+                bbox_north=north,
+                boundary_updated_at=now,
+            )
+        record(
+            actor,
+            "region.boundaries.import",
+            within,
+            region_code=prefix,
             after={
                 "file": filename,
                 "created": report.created,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import boundaries
 from .choices import GridType
 
 
@@ -25,3 +26,24 @@ class BorderForm(forms.Form):
         required=False,
         help_text=_("Only for a region of another county."),
     )
+
+
+class BoundaryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("file (.geojson)"),
+        help_text=_(
+            "A FeatureCollection of Polygons or MultiPolygons in WGS 84 longitude/latitude; each feature's "
+            "properties give the grid's code (code, 代码, 网格编码) or its name (name, 名称)."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > boundaries.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB: grid boundaries are smaller than that.")
+                % {"mb": boundaries.MAX_BYTES // 2**20}
+            )
+        if not upload.name.lower().endswith((".geojson", ".json")):
+            raise forms.ValidationError(_("Only .geojson and .json files can be imported."))
+        return upload

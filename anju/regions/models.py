@@ -29,6 +29,15 @@ class Region(models.Model):
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     # Retired codes are never reused, and old cases still point at them: keep the row, mark it.
     retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    # A grid's boundary as a GeoJSON Polygon or MultiPolygon (WGS 84 longitude/latitude), checked by
+    # regions.geo on import, with its bounding box kept beside it so finding the grid for a point
+    # tests only the few whose box holds it.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    bbox_west = models.FloatField(null=True, blank=True)
+    bbox_south = models.FloatField(null=True, blank=True)
+    bbox_east = models.FloatField(null=True, blank=True)
+    bbox_north = models.FloatField(null=True, blank=True)
+    boundary_updated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

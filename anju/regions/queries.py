@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from anju.core.scoping import ALL, prefixes_for
 
+from .choices import Level
 from .models import Region, RegionBorder
 
 
@@ -69,3 +70,14 @@ def export_rows(regions: QuerySet[Region]):
             r.households,
             r.retired_on.isoformat() if r.retired_on else "",
         ]
+
+
+def boundaries_under(region: Region, user) -> QuerySet[Region]:
+    """The grids with a boundary in a region's subtree (the region itself when it is a grid) that
+    the user may see, retired ones left out."""
+    return (
+        Region.objects.visible_to(user, "view")
+        .in_subtree(region.code)
+        .filter(level=Level.GRID, boundary__isnull=False, retired_on__isnull=True)
+        .order_by("code")
+    )

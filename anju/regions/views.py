@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,9 @@ from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 
 from . import actions, queries
-from .forms import BorderForm, RegionCreateForm, RegionEditForm
+from .boundaries import BoundaryFileError, feature_collection, parse_boundaries
+from .choices import Level
+from .forms import BorderForm, BoundaryImportForm, RegionCreateForm, RegionEditForm
 from .importing import EXPORT_HEADERS, REGIONS, parse_regions
 from .models import Region
 
@@ -52,6 +54,9 @@ def region_detail(request, code: str):
             "borders": queries.borders_of(region, request.user),
             "can_change": covers(request.user, "region.change", region.code),
             "border_form": BorderForm(),
+            # The grids' map, for every level that has grids at or below it.
+            "shows_map": region.level != Level.GROUP,
+            "boundary_count": queries.boundaries_under(region, request.user).count(),
         },
     )
 
@@ -170,3 +175,40 @@ def region_export(request, fmt: str):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@role_required("region.change")
+def boundary_import(request, code: str):
+    """Upload grid boundaries (GeoJSON) for the grids under a region the person may change."""
+    region = get_scoped_or_404(Region, request.user, "change", code=code)
+    form = BoundaryImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            parsed = parse_boundaries(upload.read())
+        except BoundaryFileError as error:
+            form.add_error("file", str(error))
+        else:
+            report = actions.import_boundaries(request.user, parsed, within=region, filename=upload.name)
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Grid boundaries: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+                    % {"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+                )
+                return redirect("regions:detail", code=region.code)
+    status = 400 if request.method == "POST" else 200  # a successful import has redirected
+    return render(
+        request,
+        "regions/boundary_import.html",
+        {"region": region, "form": form, "report": report},
+        status=status,
+    )
+
+
+@role_required("region.view")
+def region_boundaries(request, code: str):
+    """The grid boundaries under a region, as a GeoJSON FeatureCollection (what the map draws)."""
+    region = get_scoped_or_404(Region, request.user, "view", code=code)
+    return JsonResponse(feature_collection(queries.boundaries_under(region, request.user)))

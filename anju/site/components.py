@@ -6,10 +6,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.core.views import role_required
+from anju.regions import queries as regions
 
 from .navigation import GROUPS, entries
 
@@ -72,8 +74,24 @@ def components_page(request):
     icons = sorted(
         {e.icon for e in entries()} | {"search", "printer", "download", "plus", "circle-alert", "info"}
     )
+    # The map: the grid boundaries of the person's jurisdiction where imported, and sample points.
+    root = regions.roots_for(request.user).first()
+    has_grids = root is not None and regions.boundaries_under(root, request.user).exists()
+    points = [
+        {"lat": 35.452, "lon": 103.664, "label": _("Blocked irrigation channel (sample)")},
+        {"lat": 35.468, "lon": 103.705, "label": _("Damaged road (sample)")},
+        {"lat": 35.431, "lon": 103.731, "label": _("Illegal dumping (sample)")},
+    ]
     return render(
         request,
         "site/components.html",
-        {"form": SampleForm(), "shown": shown, "rows": rows, "icons": icons, "groups": list(GROUPS.values())},
+        {
+            "form": SampleForm(),
+            "shown": shown,
+            "rows": rows,
+            "icons": icons,
+            "groups": list(GROUPS.values()),
+            "map_boundaries": reverse("regions:boundaries", args=[root.code]) if has_grids else "",
+            "map_points": points,
+        },
     )

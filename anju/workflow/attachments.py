@@ -3,17 +3,20 @@ their names, and added to any kind's file with a timeline row and an audit row."
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zlib
 from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
+from anju.core import photos
 from anju.core.scoping import covers
 
 from .engine import note_row
@@ -120,6 +123,53 @@ def download(attachment, filename: str):
     return response
 
 
+# The copies of a photo made for the page (anju/core/photos.py), stored beside the original under
+# the same name with a suffix, so no kind's attachment model needs a column for them.
+PHOTO_COPIES = ("display", "thumbnail")
+
+
+def copy_name(attachment, which: str) -> str:
+    return f"{attachment.file.name}.{which}.jpg"
+
+
+def make_photo_copies(attachment) -> photos.Copies:
+    """Store a photo attachment's display copy and thumbnail (upright, resized, no EXIF) beside the
+    original, which stays as it came; the Copies tell the photo's EXIF location. A PhotoError when
+    the file is not a photo Pillow can read."""
+    if not attachment.content_type.startswith("image/"):
+        raise photos.PhotoError(_("Only photos have copies for the page."))
+    with attachment.file.open("rb") as original:
+        copies = photos.process(original.read())
+    storage = attachment.file.storage
+    for which in PHOTO_COPIES:
+        name = copy_name(attachment, which)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(getattr(copies, which)))
+    return copies
+
+
+def serve_photo_copy(attachment, which: str):
+    """The response with a photo's display copy or thumbnail: pixels only, shown inline. Made on the
+    first request for a photo attached before copies existed; Http404 for a PDF, an unknown copy or a
+    photo that cannot be read."""
+    from django.http import FileResponse, Http404
+
+    if which not in PHOTO_COPIES or not attachment.content_type.startswith("image/"):
+        raise Http404
+    storage = attachment.file.storage
+    name = copy_name(attachment, which)
+    if not storage.exists(name):
+        try:
+            make_photo_copies(attachment)
+        except photos.PhotoError:
+            raise Http404 from None
+    response = FileResponse(storage.open(name, "rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
 def check_files(uploads: Sequence[UploadedFile], limit: int) -> None:
     """Files sent with a registration: at most `limit`, each one the case file takes. Every bad file
     is named, so the worker knows which to leave out."""
@@ -168,6 +218,11 @@ def attach(kind: Kind, actor, case, upload, *, description: str = ""):
             )
             attachment.file.save(f"upload{extension}", upload, save=False)
             attachment.save()
+            if content_type.startswith("image/"):
+                # The copies are for the page; a photo Pillow cannot read is still kept as evidence
+                # (it passed the signature check), and shown as a file name only.
+                with contextlib.suppress(photos.PhotoError):
+                    make_photo_copies(attachment)
             note_row(kind, case, actor, "attach", upload.name[:200])
             record(
                 actor,

@@ -10,8 +10,8 @@ from django.test import Client
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment
-from anju.demo.seeding import DEMO_PASSWORD, build_tree
-from anju.regions import codes
+from anju.demo.seeding import DEMO_PASSWORD, build_tree, set_grid_boundaries
+from anju.regions import codes, geo
 from anju.regions.choices import Level
 from anju.regions.models import Region
 
@@ -199,3 +199,17 @@ def test_seed_cases_makes_a_deterministic_valid_load():
 
     seed_disputes(cases=300, seed=5, county_code="629903")
     assert sorted(disputes.values_list("region_id", "category", "status")) == first
+
+
+def test_the_demo_grids_have_boundaries_that_tile_without_overlap():
+    regions = build_tree(random.Random(7), county_code="629901", county_name="安居县", townships=8)
+    set_grid_boundaries(regions, "629901")
+    grids = [r for r in regions if r.level == Level.GRID]
+    assert all(g.boundary for g in grids)
+    boundaries = [geo.Boundary(g.code, *geo.bbox(geo.check_geometry(g.boundary)), g.boundary) for g in grids]
+    for grid in grids:
+        ring = grid.boundary["coordinates"][0]
+        lon = sum(p[0] for p in ring[:4]) / 4
+        lat = sum(p[1] for p in ring[:4]) / 4
+        # The grid's own middle lies in it and in no other grid.
+        assert [b.code for b in boundaries if b.holds(lat, lon)] == [grid.code]

@@ -1,0 +1,87 @@
+/* The map component (templates/core/map.html): <div data-map="ID"> names the JSON element holding
+   its configuration: {tiles: [{url, attribution, subdomains, maxZoom}], boundaries: URL of GeoJSON,
+   points: [{lat, lon, label, url}], pointsUrl: URL of such a list}. Leaflet (vendor/leaflet/) draws
+   it; with no tiles the boundaries and points sit on the page's plain background. Names from the
+   data are set as text, never as HTML. */
+(function () {
+  if (!window.L) return;
+  // Where the map looks before anything is drawn, and when there is nothing to draw: China.
+  var FALLBACK = { center: [35.0, 104.0], zoom: 4 };
+  var BOUNDARY = { color: "#0f56a8", weight: 2, opacity: 0.9, fillColor: "#0f56a8", fillOpacity: 0.08 };
+  var POINT = { radius: 7, color: "#fff", weight: 2, fillColor: "#a61b11", fillOpacity: 0.95 };
+
+  function readConfig(id) {
+    var element = document.getElementById(id);
+    if (!element) return null;
+    try {
+      return JSON.parse(element.textContent);
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (answer) {
+      if (!answer.ok) throw new Error(url + ": " + answer.status);
+      return answer.json();
+    });
+  }
+
+  function textNode(text, href) {
+    var element = document.createElement(href ? "a" : "span");
+    element.textContent = text;
+    if (href) element.href = href;
+    return element;
+  }
+
+  function draw(element) {
+    var config = readConfig(element.dataset.map);
+    if (!config || element.dataset.mapDrawn) return;
+    element.dataset.mapDrawn = "yes";
+    // Quarter zoom steps let the drawing fill the frame; the wheel is left to scroll the page.
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 }).setView(FALLBACK.center, FALLBACK.zoom);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
+    (config.tiles || []).forEach(function (layer) {
+      L.tileLayer(layer.url, {
+        attribution: layer.attribution || "",
+        subdomains: layer.subdomains || "abc",
+        maxZoom: layer.maxZoom || 18,
+      }).addTo(map);
+    });
+
+    var bounds = L.latLngBounds([]);
+    function fit() {
+      if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
+    }
+    function addPoints(points) {
+      (points || []).forEach(function (point) {
+        var lat = Number(point.lat), lon = Number(point.lon);
+        if (!isFinite(lat) || !isFinite(lon)) return;
+        var marker = L.circleMarker([lat, lon], POINT).addTo(map);
+        if (point.label) marker.bindPopup(textNode(point.label, point.url));
+        bounds.extend([lat, lon]);
+      });
+      fit();
+    }
+
+    if (config.boundaries) {
+      getJson(config.boundaries).then(function (geojson) {
+        var layer = L.geoJSON(geojson, {
+          style: function () { return BOUNDARY; },
+          onEachFeature: function (feature, shape) {
+            var name = feature.properties && (feature.properties.name || feature.properties.code);
+            if (name) shape.bindTooltip(textNode(name), { sticky: true });
+          },
+        }).addTo(map);
+        layer.bringToBack();
+        if (layer.getBounds().isValid()) bounds.extend(layer.getBounds());
+        fit();
+        element.dataset.boundaries = String(layer.getLayers().length);
+      }).catch(function () { element.dataset.boundaries = "failed"; });
+    }
+    addPoints(config.points);
+    if (config.pointsUrl) getJson(config.pointsUrl).then(addPoints).catch(function () {});
+  }
+
+  document.querySelectorAll("[data-map]").forEach(draw);
+})();
