@@ -18,7 +18,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("worktime",),
     ("accounts",),  # roles are assigned on regions
     ("workflow",),  # what every kind of case shares
-    ("disputes", "events", "tips", "tasks"),  # the kinds of case, independent of each other
+    ("disputes",),  # the first kind of case
+    ("events", "tips", "tasks"),  # later kinds; events stand on disputes (an event can become a dispute)
     ("federation",),
     ("reports",),
     ("site",),  # the shell and the home page
