@@ -22,6 +22,7 @@ urlpatterns = [
     path("regions/", include("anju.regions.urls")),
     path("disputes/ledger/", include("anju.disputes.ledger_urls")),
     path("disputes/", include("anju.disputes.urls")),
+    path("events/", include("anju.events.urls")),
     path("calendar/", include("anju.worktime.urls")),
     path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),

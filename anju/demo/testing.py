@@ -198,26 +198,26 @@ EVENT_TITLE = "甲一村灌渠堵塞"
 
 
 def register_cast_event():
-    """Township A's grid event, reported by the grid worker with a photo and dispatched to village
-    A1, with an alert and a request for more time: the object every event page and endpoint is
-    opened with."""
+    """Township A's grid event, reported in village A1 by its mediator with a photo and dispatched to
+    the village, with a request for more time: the object every event page and endpoint is opened
+    with."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from anju.events import actions
     from anju.events.models import EventType, ExtensionRequest
 
     event = actions.report_event(
-        User.objects.get(username="grid_a1"),
-        region=Region.objects.get(code=GRID_A1),
+        User.objects.get(username="mediator_a1"),
+        region=Region.objects.get(code=VILLAGE_A1),
         event_type=EventType.objects.get(code="irrigation-blocked"),
         title=EVENT_TITLE,
-        description="甲一网格东侧灌渠被杂物堵塞。",
+        description="甲一村东侧灌渠被杂物堵塞。",
         latitude="36.600000",
         longitude="101.700000",
         reporter_name="甲报告人",
         reporter_phone="13900000009",
         extra={"length": "30"},
-        photos=[SimpleUploadedFile("甲一网格灌渠.png", TINY_PNG)],
+        photos=[SimpleUploadedFile("甲一村灌渠.png", TINY_PNG)],
     )
     officer = User.objects.get(username="officer_a")
     event = actions.file(officer, event)

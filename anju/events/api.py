@@ -136,7 +136,7 @@ def event_file(event: Event, user) -> EventOut:
 
 
 @router.get("/categories", response=list[EventTypeOut], auth=VIEW)
-def list_categories(request):
+def list_event_categories(request):
     """The catalogue's minor classes in use, with their extra fields, for the report forms of devices."""
     return list(
         EventType.objects.filter(active=True, event_class__active=True)
@@ -160,7 +160,7 @@ class EventFilter(Schema):
 
 
 @router.get("", response=EventPage, auth=VIEW)
-def list_events(request, f: Query[EventFilter]):
+def list_grid_events(request, f: Query[EventFilter]):
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise ValidationError({"date_to": [_("The end date is before the start date.")]})
     try:
@@ -227,7 +227,7 @@ def _event_type(code: str) -> EventType:
 
 @router.post("", response={201: EventOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
 @honours_idempotency_key
-def create_event(request, payload: EventIn):
+def create_grid_event(request, payload: EventIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
     event_type = _event_type(payload.category)
 
@@ -261,7 +261,7 @@ def create_event(request, payload: EventIn):
 
 
 @router.get("/{event_id}", response=EventOut, auth=VIEW)
-def get_event(request, event_id: int):
+def get_grid_event(request, event_id: int):
     return event_file(get_scoped_or_404(Event, request.auth, "view", pk=event_id), request.auth)
 
 
@@ -271,7 +271,7 @@ class JoinIn(Schema):
 
 
 @router.post("/{event_id}/join", response=EventOut, auth=HANDLE)
-def join(request, event_id: int, payload: JoinIn):
+def join_grid_event(request, event_id: int, payload: JoinIn):
     """Report again what is on file: the words and photos join the event."""
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     actions.join_event(request.auth, event, description=payload.description, photos=_uploads(payload.photos))
@@ -288,7 +288,7 @@ class RevealOut(Schema):
 
 
 @router.post("/{event_id}/reveal", response=RevealOut, auth=HANDLE)
-def reveal(request, event_id: int, payload: RevealIn):
+def reveal_event_reporter(request, event_id: int, payload: RevealIn):
     """The reporter's full name or phone, for handlers who must reach them; every reveal is logged."""
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     return {
@@ -398,12 +398,12 @@ class ExtensionOut(Schema):
 
 
 @router.post("/{event_id}/extensions", response={201: ExtensionOut}, auth=HANDLE)
-def request_extension(request, event_id: int, payload: ExtensionIn):
+def request_event_extension(request, event_id: int, payload: ExtensionIn):
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     return Status(201, actions.request_extension(request.auth, event, **payload.model_dump()))
 
 
 @router.post("/extensions/{event_extension_id}/decide", response=ExtensionOut, auth=DISPATCH)
-def decide_extension(request, event_extension_id: int, payload: DecisionIn):
+def decide_event_extension(request, event_extension_id: int, payload: DecisionIn):
     extension = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=event_extension_id)
     return actions.decide_extension(request.auth, extension, approve=payload.approve, note=payload.note)
