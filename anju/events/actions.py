@@ -104,7 +104,7 @@ def _clean_value(field, value):
             raise ValidationError(_("%(value)s is not a number.") % {"value": text}) from None
         if not number.is_finite() or abs(number) >= 10**12:
             raise ValidationError(_("%(value)s is not a number.") % {"value": text})
-        return str(number.normalize()) if number == number.to_integral() else str(number)
+        return format(number.normalize(), "f")
     if field.kind == FieldKind.DATE:
         try:
             day = dt.date.fromisoformat(text)
