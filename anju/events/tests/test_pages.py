@@ -227,3 +227,26 @@ def test_limits_in_working_hours_follow_the_calendar(cast):
     due = actions.EVENT.limits.due_for(event, testing.local(2026, 3, 6, 17, 0))  # a Friday, late
     # The 24 working hours of handling skip the weekend and the nights.
     assert due.date() > dt.date(2026, 3, 9) and due.weekday() < 5 and 8 <= due.hour <= 18
+
+
+def test_the_event_figures_count_the_loop(client_for, cast):
+    from anju.reports import metrics
+
+    officer, mediator = cast.officer_a, cast.mediator_a1
+    event = cast.event()
+    event = actions.handle(
+        mediator, event, report="已疏通", photos=[SimpleUploadedFile("后.png", testing.TINY_PNG)]
+    )
+    event = actions.verify_fail(officer, event, reason="仍有淤泥")
+    event = actions.handle(mediator, event, report="清淤完毕")
+    event = actions.verify_pass(officer, event)
+    actions.evaluate(officer, event, satisfaction=4, centre_score=90)
+    today = timezone.localdate()
+    figures = metrics.event_figures(officer, start=today, end=today + dt.timedelta(days=1))
+    assert (figures.reported, figures.filed, figures.closed) == (1, 1, 1)
+    assert figures.returned_by_verification == 1 and figures.evaluated == 1
+    assert figures.average_satisfaction == 4.0 and figures.satisfied_share == 1.0
+    rates = {s.stage: (s.done, s.on_time) for s in figures.on_time_by_stage}
+    assert rates["file"] == (1, 1) and rates["verify"] == (1, 1)
+    outsider = metrics.event_figures(cast.officer_b, start=today, end=today + dt.timedelta(days=1))
+    assert outsider.reported == 0
