@@ -250,3 +250,14 @@ def test_the_event_figures_count_the_loop(client_for, cast):
     assert rates["file"] == (1, 1) and rates["verify"] == (1, 1)
     outsider = metrics.event_figures(cast.officer_b, start=today, end=today + dt.timedelta(days=1))
     assert outsider.reported == 0
+
+
+def test_the_demo_county_gets_events_at_every_stage(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed", "--county", "629903", "--townships", "1", "--events", "200", stdout=io.StringIO())
+    events = Event.objects.filter(region__code__startswith="629903")
+    assert events.count() == 200
+    assert set(events.values_list("status", flat=True)) >= {"reported", "dispatched", "closed", "evaluated"}

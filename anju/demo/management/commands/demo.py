@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.demo.seeding import DEMO_PASSWORD, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_PASSWORD, seed_county, seed_disputes, seed_events
 
 DEMO_CASES = 3000
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
             # Three years of a county's disputes, so lists, work queues and statistics have content.
             made = seed_disputes(cases=DEMO_CASES)
             self.stdout.write(f"  {made:,} synthetic disputes over the last three years")
+            self.stdout.write(f"  {seed_events():,} synthetic grid events over the last 90 days")
             self.stdout.write(
                 self.style.SUCCESS(f"demo county ready: {report.regions} regions, {report.users} accounts")
             )
