@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.audit.actions import record, refusals_recorded
 from anju.core.personal import validate_phone
@@ -376,15 +377,16 @@ def dispatch(actor, event: Event, *, unit: str = "", version: int | None = None,
         e.handling_unit_id = code
         limits.start_limit(EVENT, e, now)
         e.handle_due_at = e.due_at
-        alerts.raise_alert(EVENT, e, code, _alert_text("Dispatched to you: %(title)s", e))
+        alerts.raise_alert(EVENT, e, code, _alert_text(gettext_lazy("Dispatched to you: %(title)s"), e))
         return str(Region.objects.get(code=code))
 
     return _apply(actor, event, "dispatch", version=version, note=note, change=change)
 
 
-def _alert_text(template: str, event: Event) -> str:
+def _alert_text(template, event: Event) -> str:
+    """An alert's stored words, in the county's language; `template` is a lazy translation."""
     with alerts.county_language():
-        return _(template) % {"title": event.title}
+        return str(template) % {"title": event.title}
 
 
 def send_back(actor, event: Event, *, reason: str, version: int | None = None) -> Event:
@@ -394,7 +396,9 @@ def send_back(actor, event: Event, *, reason: str, version: int | None = None) -
     def change(e: Event) -> None:
         e.handling_unit_id = e.dispatcher_unit_id
         limits.start_limit(EVENT, e, timezone.now())
-        alerts.raise_alert(EVENT, e, e.dispatcher_unit_id, _alert_text("Sent back: %(title)s", e))
+        alerts.raise_alert(
+            EVENT, e, e.dispatcher_unit_id, _alert_text(gettext_lazy("Sent back: %(title)s"), e)
+        )
 
     return _apply(actor, event, "send_back", version=version, note=reason, change=change)
 
@@ -439,7 +443,9 @@ def verify_fail(actor, event: Event, *, reason: str, version: int | None = None)
         e.returned += 1
         limits.start_limit(EVENT, e, now)
         e.handle_due_at = e.due_at
-        alerts.raise_alert(EVENT, e, e.handling_unit_id, _alert_text("Verification failed: %(title)s", e))
+        alerts.raise_alert(
+            EVENT, e, e.handling_unit_id, _alert_text(gettext_lazy("Verification failed: %(title)s"), e)
+        )
 
     return _apply(actor, event, "verify_fail", version=version, note=reason, change=change)
 
@@ -467,7 +473,7 @@ def mark_urgent(actor, event: Event, *, reason: str, version: int | None = None)
         if e.urgent:
             raise ValidationError(_("This event is urgent already."))
         e.urgent = True
-        alerts.raise_alert(EVENT, e, e.handling_unit_id, _alert_text("Urgent: %(title)s", e))
+        alerts.raise_alert(EVENT, e, e.handling_unit_id, _alert_text(gettext_lazy("Urgent: %(title)s"), e))
 
     return _apply(actor, event, "mark_urgent", version=version, note=reason, change=change)
 
