@@ -97,7 +97,14 @@ def _t(name, sources, target, perm, label, done) -> Transition:
 # Permissions are checked on the handling unit: the dispatching centre until dispatch, the unit
 # the event was routed to after it (the centre above it covers it, and so verifies).
 TRANSITIONS: dict[str, Transition] = table(
-    _t("file", {Status.REPORTED}, Status.FILED, DISPATCH, _("File"), pgettext_lazy("timeline", "Filed")),
+    _t(
+        "file",
+        {Status.REPORTED},
+        Status.FILED,
+        DISPATCH,
+        _("File the event"),
+        pgettext_lazy("timeline", "Filed"),
+    ),
     _t(
         "void",
         {Status.REPORTED},

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.event_create, name="create"),
     path("board/", views.dispatch_board, name="board"),
     path("queue/", views.handler_queue, name="queue"),
+    path("alerts/<int:event_alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("catalogue/", views.catalogue_page, name="catalogue"),
     path("catalogue/export/<str:fmt>/", views.catalogue_export, name="catalogue_export"),
     path("<int:event_id>/", views.event_detail, name="detail"),

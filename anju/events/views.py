@@ -18,7 +18,7 @@ from anju.core.forms import ImportForm
 from anju.core.scoping import get_scoped_or_404, holds_top_level
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import attachments, extensions, personal
+from anju.workflow import alerts, attachments, extensions, personal
 
 from . import actions, catalogue, deadlines, forms, queries
 from .choices import TRANSITIONS
@@ -78,7 +78,16 @@ def dispatch_board(request):
 def handler_queue(request):
     rows = list(queries.handler_queue(request.user)[:200])
     deadlines.colour_rows(rows)
-    return render(request, "events/queue.html", {"rows": rows})
+    notices = list(queries.open_alerts(request.user).select_related("event")[:100])
+    return render(request, "events/queue.html", {"rows": rows, "alerts": notices})
+
+
+@post_only
+@role_required("case.view")
+def alert_acknowledge(request, event_alert_id: int):
+    alert, _seen = alerts.acknowledge(EVENT, request.user, event_alert_id)
+    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.event.number})
+    return redirect("events:queue")
 
 
 def _report_regions(user):

@@ -35,6 +35,7 @@ def fill(endpoint: Endpoint, cast) -> str:
         "event_id": event.pk,
         "photo_id": event.photos.first().pk,
         "event_extension_id": event.extensions.first().pk,
+        "event_alert_id": event.alerts.first().pk,
         "party_id": dispute.parties.first().pk,
         "alert_id": dispute.alerts.first().pk,
         "extension_id": dispute.extensions.first().pk,

@@ -181,3 +181,26 @@ def test_extension_requests_are_decided_one_level_up(client_for, cast):
         content_type="application/json",
     )
     assert asked.status_code == 201 and asked.json()["approver_unit"] == testing.TOWNSHIP_A
+
+
+def test_void_and_mark_urgent_and_alerts(client_for):
+    grid, officer, mediator = client_for("grid_a1"), client_for("officer_a"), client_for("mediator_a1")
+    first = report(grid).json()
+    assert act(officer, first["id"], "void").status_code == 422  # a reason is needed
+    voided = act(officer, first["id"], "void", reason="重复上报").json()
+    assert voided["status"] == "voided" and voided["due_at"] is None
+    second = report(grid, latitude="36.720000").json()
+    urgent = act(officer, second["id"], "urgent", reason="靠近水源").json()
+    assert urgent["urgent"] is True
+    assert act(officer, second["id"], "urgent", reason="再次").status_code == 400
+    act(officer, second["id"], "file")
+    act(officer, second["id"], "dispatch")
+    queue = mediator.get("/events/queue/").content.decode()
+    assert "派遣给您" in queue and second["number"] in queue
+    from anju.events.models import Alert
+
+    alert = Alert.objects.filter(event_id=second["id"], unit_id=testing.VILLAGE_A1).first()
+    assert client_for("officer_b").post(f"/events/alerts/{alert.pk}/acknowledge/").status_code == 404
+    assert mediator.post(f"/events/alerts/{alert.pk}/acknowledge/").status_code == 302
+    alert.refresh_from_db()
+    assert alert.acknowledged_at is not None
