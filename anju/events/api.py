@@ -39,7 +39,7 @@ class Out(Schema):
     model_config = {**Schema.model_config, "populate_by_name": True}
 
 
-class ExtraFieldOut(Out):
+class EventExtraFieldOut(Out):
     key: str
     label: str
     kind: str
@@ -47,7 +47,7 @@ class ExtraFieldOut(Out):
     required: bool
 
 
-class EventTypeOut(Out):
+class EventCategoryOut(Out):
     code: str
     name: str
     event_class: str = Field(..., alias="event_class.name")
@@ -58,10 +58,10 @@ class EventTypeOut(Out):
     dispatch_limit: Decimal
     handle_limit: Decimal
     verify_limit: Decimal
-    extra_fields: list[ExtraFieldOut]
+    extra_fields: list[EventExtraFieldOut]
 
 
-class EventRow(Out):
+class GridEventRow(Out):
     id: int
     number: str
     title: str
@@ -75,15 +75,15 @@ class EventRow(Out):
     version: int
 
 
-class EventPage(Schema):
+class GridEventPage(Schema):
     """Newest first, by report time; next_cursor as `cursor`, prev_cursor as `before`."""
 
-    items: list[EventRow]
+    items: list[GridEventRow]
     next_cursor: str | None
     prev_cursor: str | None
 
 
-class TimelineOut(Out):
+class EventTimelineOut(Out):
     at: dt.datetime
     actor: str | None = Field(None, alias="actor.username")
     transition: str
@@ -94,7 +94,7 @@ class TimelineOut(Out):
     note: str
 
 
-class PhotoOut(Out):
+class EventPhotoOut(Out):
     id: int
     original_name: str
     content_type: str
@@ -102,7 +102,7 @@ class PhotoOut(Out):
     uploaded_at: dt.datetime
 
 
-class EventOut(EventRow):
+class GridEventOut(GridEventRow):
     channel: str
     description: str
     location: str
@@ -118,13 +118,13 @@ class EventOut(EventRow):
     centre_score: int | None
     dispute: int | None = Field(None, alias="dispute_id")
     also_reported: int
-    photos: list[PhotoOut]
-    timeline: list[TimelineOut]
+    photos: list[EventPhotoOut]
+    timeline: list[EventTimelineOut]
     deadline_colour: str
     allowed_actions: list[str]
 
 
-def event_file(event: Event, user) -> EventOut:
+def event_file(event: Event, user) -> GridEventOut:
     event = (
         Event.objects.select_related("event_type", "region", "handling_unit")
         .prefetch_related("photos", "timeline__actor")
@@ -132,10 +132,10 @@ def event_file(event: Event, user) -> EventOut:
     )
     event.deadline_colour = deadlines.colour(event)
     event.allowed_actions = actions.allowed_transitions(event, user)
-    return EventOut.from_orm(event)
+    return GridEventOut.from_orm(event)
 
 
-@router.get("/categories", response=list[EventTypeOut], auth=VIEW)
+@router.get("/categories", response=list[EventCategoryOut], auth=VIEW)
 def list_event_categories(request):
     """The catalogue's minor classes in use, with their extra fields, for the report forms of devices."""
     return list(
@@ -145,7 +145,7 @@ def list_event_categories(request):
     )
 
 
-class EventFilter(Schema):
+class GridEventFilter(Schema):
     region: str | None = Field(None, max_length=17)
     status: EventStatus | None = None
     category: str | None = Field(None, max_length=40)
@@ -159,8 +159,8 @@ class EventFilter(Schema):
     limit: int = Field(50, ge=1, le=500)
 
 
-@router.get("", response=EventPage, auth=VIEW)
-def list_grid_events(request, f: Query[EventFilter]):
+@router.get("", response=GridEventPage, auth=VIEW)
+def list_grid_events(request, f: Query[GridEventFilter]):
     if f.date_from and f.date_to and f.date_to < f.date_from:
         raise ValidationError({"date_to": [_("The end date is before the start date.")]})
     try:
@@ -186,12 +186,12 @@ def list_grid_events(request, f: Query[EventFilter]):
     }
 
 
-class PhotoIn(Schema):
+class EventPhotoIn(Schema):
     name: str = Field(..., min_length=1, max_length=200)
     content_base64: str = Field(..., min_length=4, description="the file's bytes, base64")
 
 
-class EventIn(Schema):
+class GridEventIn(Schema):
     region: str = Field(..., max_length=17, description="code of the grid (or village) where it was seen")
     category: str = Field(..., max_length=40, description="a minor class code from /events/categories")
     channel: Channel = Channel.GRID_WORKER
@@ -203,11 +203,11 @@ class EventIn(Schema):
     extra: dict[str, str | list[str]] = Field(default_factory=dict)
     reporter_name: str = Field("", max_length=50)
     reporter_phone: str = Field("", max_length=20)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[EventPhotoIn] = Field(default_factory=list, max_length=9)
     check_duplicates: bool = Field(True, description="answer 409 with possible duplicates instead of saving")
 
 
-def _uploads(photos: list[PhotoIn]) -> list[SimpleUploadedFile]:
+def _uploads(photos: list[EventPhotoIn]) -> list[SimpleUploadedFile]:
     files = []
     for index, photo in enumerate(photos):
         try:
@@ -225,9 +225,9 @@ def _event_type(code: str) -> EventType:
     return event_type
 
 
-@router.post("", response={201: EventOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
+@router.post("", response={201: GridEventOut, frozenset({*codes_4xx, 422}): dict}, auth=HANDLE)
 @honours_idempotency_key
-def create_grid_event(request, payload: EventIn):
+def create_grid_event(request, payload: GridEventIn):
     region = get_scoped_or_404(Region, request.auth, "case.handle", code=payload.region)
     event_type = _event_type(payload.category)
 
@@ -260,35 +260,35 @@ def create_grid_event(request, payload: EventIn):
     return Status(status, body)
 
 
-@router.get("/{event_id}", response=EventOut, auth=VIEW)
+@router.get("/{event_id}", response=GridEventOut, auth=VIEW)
 def get_grid_event(request, event_id: int):
     return event_file(get_scoped_or_404(Event, request.auth, "view", pk=event_id), request.auth)
 
 
-class JoinIn(Schema):
+class EventJoinIn(Schema):
     description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[EventPhotoIn] = Field(default_factory=list, max_length=9)
 
 
-@router.post("/{event_id}/join", response=EventOut, auth=HANDLE)
-def join_grid_event(request, event_id: int, payload: JoinIn):
+@router.post("/{event_id}/join", response=GridEventOut, auth=HANDLE)
+def join_grid_event(request, event_id: int, payload: EventJoinIn):
     """Report again what is on file: the words and photos join the event."""
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     actions.join_event(request.auth, event, description=payload.description, photos=_uploads(payload.photos))
     return event_file(event, request.auth)
 
 
-class RevealIn(Schema):
+class EventRevealIn(Schema):
     field: str = Field(..., pattern="^(reporter_name|reporter_phone)$")
     purpose: str = Field(..., min_length=2, max_length=200)
 
 
-class RevealOut(Schema):
+class EventRevealOut(Schema):
     value: str
 
 
-@router.post("/{event_id}/reveal", response=RevealOut, auth=HANDLE)
-def reveal_event_reporter(request, event_id: int, payload: RevealIn):
+@router.post("/{event_id}/reveal", response=EventRevealOut, auth=HANDLE)
+def reveal_event_reporter(request, event_id: int, payload: EventRevealIn):
     """The reporter's full name or phone, for handlers who must reach them; every reveal is logged."""
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     return {
@@ -296,35 +296,35 @@ def reveal_event_reporter(request, event_id: int, payload: RevealIn):
     }
 
 
-class Versioned(Schema):
+class EventVersioned(Schema):
     version: int | None = Field(None, description="the version you read; a stale one is refused with 409")
 
 
-class NoteIn(Versioned):
+class EventNoteIn(EventVersioned):
     note: str = Field("", max_length=REASON_MAX)
 
 
-class ReasonIn(Versioned):
+class EventReasonIn(EventVersioned):
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class DispatchIn(Versioned):
+class EventDispatchIn(EventVersioned):
     unit: str = Field("", max_length=17, description="a unit code; empty: the one routing names")
     note: str = Field("", max_length=REASON_MAX)
 
 
-class HandleIn(Versioned):
+class EventHandleIn(EventVersioned):
     report: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX)
-    photos: list[PhotoIn] = Field(default_factory=list, max_length=9)
+    photos: list[EventPhotoIn] = Field(default_factory=list, max_length=9)
 
 
-class EvaluateIn(Versioned):
+class EventEvaluateIn(EventVersioned):
     satisfaction: int = Field(..., ge=1, le=5)
     centre_score: int = Field(..., ge=1, le=100)
     note: str = Field("", max_length=REASON_MAX)
 
 
-class ConvertIn(Versioned):
+class EventConvertIn(EventVersioned):
     category: DisputeCategory | None = None
     party_name: str = Field("", max_length=100)
     party_phone: str = Field("", max_length=20)
@@ -335,26 +335,26 @@ def _fields(payload) -> dict:
     return payload.model_dump(exclude={"version"})
 
 
-def _handle_kwargs(payload: HandleIn) -> dict:
+def _handle_kwargs(payload: EventHandleIn) -> dict:
     return {"report": payload.report, "photos": _uploads(payload.photos)}
 
 
-def _convert_kwargs(payload: ConvertIn) -> dict:
+def _convert_kwargs(payload: EventConvertIn) -> dict:
     return {**_fields(payload), "category": payload.category or ""}
 
 
 # One endpoint per transition of the table: (action, path, input, kwargs).
 TRANSITION_ENDPOINTS = [
-    ("file", "file", NoteIn, _fields),
-    ("void", "void", ReasonIn, _fields),
-    ("dispatch", "dispatch", DispatchIn, _fields),
-    ("send_back", "send-back", ReasonIn, _fields),
-    ("handle", "handle", HandleIn, _handle_kwargs),
-    ("verify_pass", "verify-pass", NoteIn, _fields),
-    ("verify_fail", "verify-fail", ReasonIn, _fields),
-    ("evaluate", "evaluate", EvaluateIn, _fields),
-    ("mark_urgent", "urgent", ReasonIn, _fields),
-    ("convert", "convert", ConvertIn, _convert_kwargs),
+    ("file", "file", EventNoteIn, _fields),
+    ("void", "void", EventReasonIn, _fields),
+    ("dispatch", "dispatch", EventDispatchIn, _fields),
+    ("send_back", "send-back", EventReasonIn, _fields),
+    ("handle", "handle", EventHandleIn, _handle_kwargs),
+    ("verify_pass", "verify-pass", EventNoteIn, _fields),
+    ("verify_fail", "verify-fail", EventReasonIn, _fields),
+    ("evaluate", "evaluate", EventEvaluateIn, _fields),
+    ("mark_urgent", "urgent", EventReasonIn, _fields),
+    ("convert", "convert", EventConvertIn, _convert_kwargs),
 ]
 
 
@@ -373,22 +373,22 @@ def _transition_endpoint(name: str, schema, kwargs_for):
 
 
 for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
-    router.post(f"/{{event_id}}/{_path}", response=EventOut, auth=perm_auth(TRANSITIONS[_name].perm))(
+    router.post(f"/{{event_id}}/{_path}", response=GridEventOut, auth=perm_auth(TRANSITIONS[_name].perm))(
         _transition_endpoint(_name, _schema, _kwargs)
     )
 
 
-class ExtensionIn(Schema):
+class EventExtensionIn(Schema):
     working_days: int = Field(..., ge=1, le=30)
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
-class DecisionIn(Schema):
+class EventDecisionIn(Schema):
     approve: bool
     note: str = Field("", max_length=500)
 
 
-class ExtensionOut(Schema):
+class EventExtensionOut(Schema):
     id: int
     event: int = Field(..., alias="event_id")
     working_days: int
@@ -397,13 +397,13 @@ class ExtensionOut(Schema):
     decision: str
 
 
-@router.post("/{event_id}/extensions", response={201: ExtensionOut}, auth=HANDLE)
-def request_event_extension(request, event_id: int, payload: ExtensionIn):
+@router.post("/{event_id}/extensions", response={201: EventExtensionOut}, auth=HANDLE)
+def request_event_extension(request, event_id: int, payload: EventExtensionIn):
     event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
     return Status(201, actions.request_extension(request.auth, event, **payload.model_dump()))
 
 
-@router.post("/extensions/{event_extension_id}/decide", response=ExtensionOut, auth=DISPATCH)
-def decide_event_extension(request, event_extension_id: int, payload: DecisionIn):
+@router.post("/extensions/{event_extension_id}/decide", response=EventExtensionOut, auth=DISPATCH)
+def decide_event_extension(request, event_extension_id: int, payload: EventDecisionIn):
     extension = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=event_extension_id)
     return actions.decide_extension(request.auth, extension, approve=payload.approve, note=payload.note)

@@ -204,3 +204,19 @@ def test_void_and_mark_urgent_and_alerts(client_for):
     assert mediator.post(f"/events/alerts/{alert.pk}/acknowledge/").status_code == 302
     alert.refresh_from_db()
     assert alert.acknowledged_at is not None
+
+
+def test_the_event_figures_through_the_reports_api(client_for):
+    answer = client_for("officer_a").get("/api/reports/events")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["reported"] >= 1 and [s["stage"] for s in body["on_time_by_stage"]] == [
+        "file",
+        "dispatch",
+        "handle",
+        "verify",
+    ]
+    assert client_for("officer_b").get("/api/reports/events").json()["reported"] == 0
+    assert client_for("officer_b").get(f"/api/reports/events?region={testing.TOWNSHIP_A}").status_code == 404
+    assert client_for("auditor").get("/api/reports/events").status_code == 403
+    assert client_for("officer_a").get("/api/reports/events?date_from=2026-02-30").status_code == 422
