@@ -19,6 +19,7 @@ __all__ = ["AttachmentForm", "ExtensionForm", "NoteForm", "ReasonForm"]
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     event_class = forms.ChoiceField(label=_("major class"), required=False)
+    event_type = forms.ChoiceField(label=_("minor class"), required=False)
     urgent = forms.BooleanField(label=_("urgent only"), required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     region = forms.CharField(label=_("region code"), max_length=17, required=False)
@@ -29,6 +30,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event_class"].choices = [("", "—"), *EventClass.objects.values_list("code", "name")]
+        self.fields["event_type"].choices = [("", "—"), *EventType.objects.values_list("code", "name")]
 
     def clean(self):
         data = super().clean()

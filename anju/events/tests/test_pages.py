@@ -57,6 +57,9 @@ def test_a_report_through_the_phone_form_then_the_loop_through_buttons(client_fo
     assert event.status == "dispatched" and event.handling_unit_id == testing.VILLAGE_A1
     mediator = client_for("mediator_a1")
     assert event.number in mediator.get("/events/queue/").content.decode()
+    listed = mediator.get("/events/?event_type=grazing-ban").content.decode()
+    assert event.number in listed and testing.EVENT_TITLE not in listed
+    assert mediator.get("/events/?cursor=bad").status_code == 400
     page = mediator.get(f"/events/{event.pk}/").content.decode()
     assert "禁牧区放牧" in page and "羊群.png" in page
     assert client_for("officer_b").get(f"/events/{event.pk}/").status_code == 404
