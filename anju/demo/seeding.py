@@ -414,7 +414,8 @@ def seed_events(*, events: int = DEMO_EVENTS, seed: int = 2026, county_code: str
     from django.utils import timezone
 
     from anju.events.catalogue import dispatcher_for, route
-    from anju.events.models import Event, EventCounter, EventType, TimelineEntry
+    from anju.events.models import Event, EventCounter, EventType
+    from anju.events.models import TimelineEntry as EventTimelineEntry
 
     rng = random.Random(seed * 104729 + events)
     grids = list(Region.objects.filter(code__startswith=county_code, level=Level.GRID))
@@ -493,9 +494,9 @@ def seed_events(*, events: int = DEMO_EVENTS, seed: int = 2026, county_code: str
     with transaction.atomic():
         Event.objects.bulk_create(rows, batch_size=1000)
         counter.save()
-        TimelineEntry.objects.bulk_create(
+        EventTimelineEntry.objects.bulk_create(
             [
-                TimelineEntry(
+                EventTimelineEntry(
                     event=e,
                     transition="report",
                     from_status="",

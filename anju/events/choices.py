@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 from anju.workflow.transitions import Transition, table, transition
 
 
-class Status(models.TextChoices):
+class EventStatus(models.TextChoices):
+    # Named apart from the disputes' Status: the OpenAPI document names enums by their class.
     REPORTED = "reported", _("Reported")
     FILED = "filed", _("Filed")
     DISPATCHED = "dispatched", _("Dispatched")
@@ -23,6 +24,9 @@ class Status(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
     VOIDED = "voided", _("Voided")
     CONVERTED = "converted", _("Converted to a dispute")
+
+
+Status = EventStatus
 
 
 # The stages with a time limit: the status a case waits in names the stage it is in.
@@ -71,11 +75,14 @@ class FieldKind(models.TextChoices):
     MULTIPLE = "multiple", _("Multiple choice")
 
 
-class Channel(models.TextChoices):
+class EventChannel(models.TextChoices):
     GRID_WORKER = "grid_worker", _("Grid worker's patrol")
     RESIDENT = "resident", _("Resident")
     HOTLINE = "hotline", _("Hotline")
     DEPARTMENT = "department", _("A department")
+
+
+Channel = EventChannel
 
 
 class PhotoPurpose(models.TextChoices):

@@ -19,7 +19,7 @@ ENTRIES = [
         "url": "events:create",
         "icon": "file-plus",
         "perm": "case.handle",
-        "tab": 27,
+        "tab": 32,  # after the dispute list, so the phone's four tabs stay as they were
         "order": 10,
     },
     {

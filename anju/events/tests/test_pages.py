@@ -264,3 +264,23 @@ def test_the_demo_county_gets_events_at_every_stage(db):
     events = Event.objects.filter(region__code__startswith="629903")
     assert events.count() == 200
     assert set(events.values_list("status", flat=True)) >= {"reported", "dispatched", "closed", "evaluated"}
+
+
+def test_every_timeline_name_the_events_code_writes_has_words():
+    import ast
+    from pathlib import Path
+
+    import anju.events
+    from anju.events.kind import EVENT
+
+    names = set()
+    for path in Path(anju.events.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = isinstance(node, ast.Call) and (
+                getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            )
+            index = {"add_timeline": 3, "note_row": 3}.get(called)
+            if index is not None and len(node.args) > index and isinstance(node.args[index], ast.Constant):
+                names.add(node.args[index].value)
+    assert {"report", "joined"} <= names
+    assert names - set(EVENT.timeline_labels) == set()
