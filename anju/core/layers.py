@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("regions",),
     ("worktime",),
     ("accounts",),  # roles are assigned on regions
+    ("notify",),  # tells people what waits for them; the workflow calls it
     ("workflow",),  # what every kind of case shares
     ("disputes",),  # the first kind of case
     ("events", "tips", "tasks"),  # later kinds; events stand on disputes (an event can become a dispute)
