@@ -377,7 +377,13 @@ def dispatch(actor, event: Event, *, unit: str = "", version: int | None = None,
         e.handling_unit_id = code
         limits.start_limit(EVENT, e, now)
         e.handle_due_at = e.due_at
-        alerts.raise_alert(EVENT, e, code, _alert_text(gettext_lazy("Dispatched to you: %(title)s"), e))
+        alerts.raise_alert(
+            EVENT,
+            e,
+            code,
+            _alert_text(gettext_lazy("Dispatched to you: %(title)s"), e),
+            topic=alerts.Topic.ASSIGNMENT,
+        )
         return str(Region.objects.get(code=code))
 
     return _apply(actor, event, "dispatch", version=version, note=note, change=change)
@@ -473,7 +479,13 @@ def mark_urgent(actor, event: Event, *, reason: str, version: int | None = None)
         if e.urgent:
             raise ValidationError(_("This event is urgent already."))
         e.urgent = True
-        alerts.raise_alert(EVENT, e, e.handling_unit_id, _alert_text(gettext_lazy("Urgent: %(title)s"), e))
+        alerts.raise_alert(
+            EVENT,
+            e,
+            e.handling_unit_id,
+            _alert_text(gettext_lazy("Urgent: %(title)s"), e),
+            topic=alerts.Topic.URGING,
+        )
 
     return _apply(actor, event, "mark_urgent", version=version, note=reason, change=change)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.scoping import covers
@@ -17,6 +18,11 @@ from .models import Alert, Event, ExtensionRequest, Photo, TimelineEntry
 def may_attach(user, event: Event) -> bool:
     """Those who handle cases where it was reported (the grid worker on site) or where it is handled."""
     return covers(user, "case.handle", event.region_id) or covers(user, "case.handle", event.handling_unit_id)
+
+
+def detail_path(event: Event) -> str:
+    """Where a notification about the event leads."""
+    return reverse("events:detail", args=[event.pk])
 
 
 EVENT = Kind(
@@ -40,4 +46,5 @@ EVENT = Kind(
     personal_fields=frozenset({"reporter_name", "reporter_phone"}),
     region_attr="region_id",
     files_folder="events",
+    detail_path=detail_path,
 )
