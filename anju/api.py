@@ -18,6 +18,7 @@ from anju.core.openapi import describe_answers
 from anju.core.scoping import OutOfScope
 from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
+from anju.events.api import router as events_router
 from anju.regions.api import router as regions_router
 from anju.reports.api import router as reports_router
 from anju.tasks.api import meetings_router
@@ -151,5 +152,6 @@ api.add_router("/disputes", disputes_router)
 api.add_router("/tips", tips_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/events", events_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/reports", reports_router)

@@ -212,6 +212,7 @@ INSTALLED_APPS = [
     "anju.disputes",
     "anju.tips",
     "anju.tasks",
+    "anju.events",
     "anju.reports",
     "anju.site",
     "anju.demo",
@@ -336,6 +337,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Duplicate searches at registration compare parties' phones and ID numbers with the cases on file:
 # each can confirm whose a number is, so a person may make only so many an hour (issue 11).
 ANJU_DUPLICATE_SEARCHES_PER_HOUR = env_int("ANJU_DUPLICATE_SEARCHES_PER_HOUR", 60, minimum=1, maximum=10_000)
+# Grid events: a report of the same minor class this close, this recent, is shown as a possible
+# duplicate before saving, with the choice to join it (issue 12).
+ANJU_EVENT_DUPLICATE_METRES = env_int("ANJU_EVENT_DUPLICATE_METRES", 200, minimum=1, maximum=100_000)
+ANJU_EVENT_DUPLICATE_DAYS = env_int("ANJU_EVENT_DUPLICATE_DAYS", 7, minimum=1, maximum=365)
 ANJU_ATTACHMENT_MAX_BYTES = env_int("ANJU_ATTACHMENT_MAX_MB", 10, minimum=1, maximum=100) * 1024 * 1024
 ANJU_IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1, maximum=1024) * 1024 * 1024
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("disputes/", include("anju.disputes.urls")),
     path("tips/", include("anju.tips.urls")),
     path("tasks/", include("anju.tasks.urls")),
+    path("events/", include("anju.events.urls")),
     path("calendar/", include("anju.worktime.urls")),
     path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),

@@ -47,6 +47,8 @@ A_MARKERS = [
     TIP_INFORMANT_PHONE,
     TIP_SUBJECT,
     TIP_BATCH,
+    "甲一村灌渠堵塞",
+    "甲报告人",
 ]
 DISPUTE_TITLE = "宅基地边界之争"
 
@@ -147,6 +149,7 @@ def build_cast() -> None:
     register_cast_dispute()
     register_cast_tip()
     register_cast_supervision()
+    register_cast_event()
 
 
 def add_staff(username: str, full_name: str, role: str, region: str, *, active: bool = True) -> User:
@@ -315,6 +318,44 @@ def register_cast_supervision():
     return task
 
 
+EVENT_TITLE = "甲一村灌渠堵塞"
+
+
+def register_cast_event():
+    """Township A's grid event, reported in village A1 by its mediator with a photo and dispatched to
+    the village, with a request for more time: the object every event page and endpoint is opened
+    with."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from anju.events import actions
+    from anju.events.models import EventType, ExtensionRequest
+
+    event = actions.report_event(
+        User.objects.get(username="mediator_a1"),
+        region=Region.objects.get(code=VILLAGE_A1),
+        event_type=EventType.objects.get(code="irrigation-blocked"),
+        title=EVENT_TITLE,
+        description="甲一村东侧灌渠被杂物堵塞。",
+        latitude="36.600000",
+        longitude="101.700000",
+        reporter_name="甲报告人",
+        reporter_phone="13900000009",
+        extra={"length": "30"},
+        photos=[SimpleUploadedFile("甲一村灌渠.png", TINY_PNG)],
+    )
+    officer = User.objects.get(username="officer_a")
+    event = actions.file(officer, event)
+    event = actions.dispatch(officer, event)
+    ExtensionRequest.objects.create(
+        event=event,
+        working_days=2,
+        reason="甲一村等待机械",
+        requested_by=User.objects.get(username="mediator_a1"),
+        approver_unit_id=TOWNSHIP_A,
+    )
+    return event
+
+
 @dataclass
 class Cast:
     """Fresh objects per test, so no per-request caches leak between tests."""
@@ -359,6 +400,11 @@ class Cast:
         from anju.disputes.models import Dispute
 
         return Dispute.objects.get(title=DISPUTE_TITLE)
+
+    def event(self):
+        from anju.events.models import Event
+
+        return Event.objects.get(title=EVENT_TITLE)
 
     def tip(self):
         from anju.tips.models import Batch

@@ -104,6 +104,13 @@ class SupervisionQuery(Schema):
     date_from: str | None = Field(None, pattern=ISO_DATE, description="first day, default 1 January")
     date_to: str | None = Field(None, pattern=ISO_DATE, description="last day (included), default today")
 
+
+class EventFiguresQuery(Schema):
+    region: str | None = Field(None, pattern=r"^(\d{6}(\d{3}){0,3}|\d{17})$", description="a region code")
+    date_from: str | None = Field(None, pattern=ISO_DATE, description="first day, default 1 January")
+    date_to: str | None = Field(None, pattern=ISO_DATE, description="last day (included), default today")
+    category: str | None = Field(None, max_length=40, description="a minor class code of the event catalogue")
+
     @model_validator(mode="after")
     def period_is_usable(self):
         period(self.date_from, self.date_to)
@@ -151,3 +158,40 @@ def reports_supervision(request, q: Query[SupervisionQuery]):
         get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
     start, end = period(q.date_from, q.date_to)
     return metrics.supervision_figures(request.auth, start=start, end=end, region=q.region).as_dict()
+
+
+class StageRateOut(Schema):
+    stage: str
+    label: str
+    done: int
+    on_time: int
+    rate: float | None
+    rate_display: str
+
+
+class EventFiguresOut(Schema):
+    region_code: str | None
+    category: str | None
+    start: dt.date
+    end: dt.date = Field(description="first day after the period")
+    reported: int
+    filed: int
+    voided: int
+    closed: int
+    returned_by_verification: int
+    on_time_by_stage: list[StageRateOut]
+    evaluated: int
+    average_satisfaction: float | None
+    satisfied_share: float | None
+    satisfied_share_display: str
+
+
+@router.get("/events", response=EventFiguresOut, auth=VIEW, url_name="reports_events")
+def reports_events(request, q: Query[EventFiguresQuery]):
+    """Grid events reported, filed, closed, the on-time rate per stage, returned by verification and
+    satisfaction, for the caller's jurisdiction, with the dispute figures' region and period."""
+    if q.region:
+        get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
+    start, end = period(q.date_from, q.date_to)
+    figures = metrics.event_figures(request.auth, start=start, end=end, region=q.region, category=q.category)
+    return figures.as_dict()

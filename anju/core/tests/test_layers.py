@@ -58,7 +58,8 @@ def test_the_check_finds_every_form_of_upward_import(tmp_path):
             # workflow does not exist here: a layer not built yet is no fault. tips stands above
             # disputes, and events is its sibling.
             "disputes/queries.py": "from anju.workflow import apply\nfrom anju.tips.models import Tip\n",
-            "tips/models.py": "from anju.events.models import Event\n",
+            "tips/models.py": "from anju.events.models import Event\n",  # a sibling in the later kinds
+            "events/models.py": "from anju.disputes.models import Dispute\n",  # a kind below may be used
             "reports/metrics.py": "from anju.disputes.models import Dispute\n",
             "demo/seeding.py": "from anju.reports import metrics\nfrom anju.site import views\n",
             "site/views.py": "from anju.demo.testing import Cast\n",

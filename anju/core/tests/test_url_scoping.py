@@ -31,6 +31,7 @@ def fill(endpoint: Endpoint, cast) -> str:
     mediator = cast.user("mediator_a1")
     dispute = cast.dispute()
     tip = cast.tip()
+    event = cast.event()
     values = {
         "tip_id": tip.pk,
         "tip_alert_id": tip.alerts.first().pk,
@@ -38,6 +39,10 @@ def fill(endpoint: Endpoint, cast) -> str:
         "tip_attachment_id": tip.attachments.first().pk,
         "batch_id": tip.batch_id,
         "dispute_id": dispute.pk,
+        "event_id": event.pk,
+        "photo_id": event.photos.first().pk,
+        "event_extension_id": event.extensions.first().pk,
+        "event_alert_id": event.alerts.first().pk,
         "party_id": dispute.parties.first().pk,
         "alert_id": dispute.alerts.first().pk,
         "extension_id": dispute.extensions.first().pk,
@@ -206,8 +211,29 @@ ADMIN_OBJECTS = {
     "accounts_roleassignment": lambda cast: RoleAssignment.objects.get(user=cast.user("mediator_a1")).pk,
     "disputes_subtype": lambda cast: _subtype_pk(),
     "disputes_categoryname": lambda cast: _category_name_pk(),
+    # The event catalogue is county-wide configuration, like the subtypes.
+    "events_eventclass": lambda cast: _first_pk("events", "EventClass"),
+    "events_eventtype": lambda cast: _first_pk("events", "EventType"),
+    "events_routingrule": lambda cast: _routing_rule_pk(),
     "notify_delivery": lambda cast: _delivery_pk(cast),
 }
+
+
+def _first_pk(app: str, model: str) -> int:
+    from django.apps import apps
+
+    return apps.get_model(app, model).objects.order_by("pk").first().pk
+
+
+def _routing_rule_pk() -> int:
+    from anju.events.models import EventType, RoutingRule
+
+    rule, _made = RoutingRule.objects.get_or_create(
+        event_type=EventType.objects.get(code="road-damage"),
+        region_id=testing.COUNTY,
+        defaults={"level": "county"},
+    )
+    return rule.pk
 
 
 def _body(response) -> bytes:

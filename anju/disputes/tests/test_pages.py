@@ -384,6 +384,9 @@ def timeline_of(page: str) -> list[tuple[str, str]]:
     )
 
 
+OTHER_KINDS = {"events", "tips", "tasks"}
+
+
 def timeline_names_in_the_code() -> set[str]:
     """Every name the code writes on a timeline row: the transitions, and the literal names passed
     to actions.timeline, the shared machinery's add_timeline and note_row (anju.workflow.engine)
@@ -400,6 +403,8 @@ def timeline_names_in_the_code() -> set[str]:
     for path in [*(root / "disputes").rglob("*.py"), *(root / "workflow").rglob("*.py")]:
         if "tests" in path.parts or "migrations" in path.parts:
             continue
+        if OTHER_KINDS & set(path.parts):
+            continue  # the later kinds write their own rows, checked by their own tests
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if not isinstance(node, ast.Call):
                 continue

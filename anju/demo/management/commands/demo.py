@@ -12,6 +12,7 @@ from anju.demo.seeding import (
     DEMO_TOTP_SECRET,
     seed_county,
     seed_disputes,
+    seed_events,
     seed_supervision,
     seed_tips,
 )
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {seed_tips()} tips in a transferred batch, in every stage")
             tasks = seed_supervision()
             self.stdout.write(f"  {tasks} supervised tasks from the county's meetings")
+            self.stdout.write(f"  {seed_events():,} synthetic grid events over the last 90 days")
             self.stdout.write(
                 self.style.SUCCESS(f"demo county ready: {report.regions} regions, {report.users} accounts")
             )

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from anju.core.rows import analyze
-from anju.demo.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes, seed_events
 from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
 from anju.regions import codes
 
@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="安居县", help="the county's name")
         parser.add_argument("--townships", type=int, default=8, help="number of townships (1-599)")
         parser.add_argument("--cases", type=int, default=0, help="number of synthetic disputes to add")
+        parser.add_argument("--events", type=int, default=0, help="number of synthetic grid events to add")
 
     def handle(self, *args, **options):
         if not 1 <= options["townships"] <= 599:
@@ -52,3 +53,6 @@ class Command(BaseCommand):
             self.stderr.write("")
             analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
             self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))
+        if options["events"]:
+            made = seed_events(events=options["events"], seed=options["seed"], county_code=options["county"])
+            self.stdout.write(self.style.SUCCESS(f"grid events: {made:,}"))

@@ -1,0 +1,162 @@
+"""Named reads of grid events; every one starts from visible_to. Lists page by keyset on
+(reported_at, id), newest first, with the cursors the dispute lists give out (the same text, so a
+device pages both lists alike)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anju.core.dates import after_day, local_midnight
+from anju.core.scoping import units_for
+from anju.disputes.queries import decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
+
+from . import deadlines
+from .choices import Status
+from .kind import EVENT
+from .models import Event
+
+
+@dataclass
+class Filters:
+    region: str = ""
+    status: str = ""
+    event_class: str = ""
+    event_type: str = ""
+    urgent: bool = False
+    overdue: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    q: str = ""
+
+    @classmethod
+    def from_form(cls, form) -> Filters:
+        return cls(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "", False)})
+
+
+def visible(user) -> QuerySet[Event]:
+    return Event.objects.visible_to(user, "view")
+
+
+def filtered(user, f: Filters) -> QuerySet[Event]:
+    events = visible(user)
+    if f.region:
+        events = events.in_subtree(f.region)
+    if f.status:
+        events = events.filter(status=f.status)
+    if f.event_class:
+        events = events.filter(event_type__event_class__code=f.event_class)
+    if f.event_type:
+        events = events.filter(event_type__code=f.event_type)
+    if f.urgent:
+        events = events.filter(urgent=True)
+    if f.overdue:
+        events = events.filter(deadlines.overdue())
+    if f.date_from:
+        events = events.filter(reported_at__gte=local_midnight(f.date_from))
+    if f.date_to:
+        events = events.filter(reported_at__lt=after_day(f.date_to))
+    if f.q:
+        events = events.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
+    return events
+
+
+Cursor = tuple[dt.datetime, int]
+
+
+@dataclass
+class Page:
+    rows: list[Event]
+    next: Cursor | None
+    prev: Cursor | None
+
+
+def _key(event: Event) -> Cursor:
+    return event.reported_at, event.pk
+
+
+def older_than(cursor: Cursor) -> Q:
+    # The plain `<=` starts the index scan at the cursor (see disputes.queries.older_than).
+    at, pk = cursor
+    return Q(reported_at__lte=at) & (Q(reported_at__lt=at) | Q(reported_at=at, id__lt=pk))
+
+
+def newer_than(cursor: Cursor) -> Q:
+    at, pk = cursor
+    return Q(reported_at__gte=at) & (Q(reported_at__gt=at) | Q(reported_at=at, id__gt=pk))
+
+
+def page(
+    events: QuerySet[Event], *, after: Cursor | None = None, before: Cursor | None = None, size: int
+) -> Page:
+    """Keyset pages on (reported_at, id) descending, read forward from `after` or back from `before`."""
+    events = events.select_related("region", "handling_unit", "event_type")
+    if before is not None:
+        rows = list(events.filter(newer_than(before)).order_by("reported_at", "id")[: size + 1])
+        if not rows:
+            return page(events, size=size)
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        return Page(rows, next=_key(rows[-1]), prev=_key(rows[0]) if more else None)
+    if after is not None:
+        events = events.filter(older_than(after))
+    rows = list(events.order_by("-reported_at", "-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    prev = (_key(rows[0]) if rows else after) if after is not None else None
+    return Page(rows, next=_key(rows[-1]) if more else None, prev=prev)
+
+
+BOARD_SIZE = 100
+
+
+def board(user) -> dict[str, list[Event]]:
+    """The centre's dispatch board: what waits for filing or dispatch at the centres this person
+    dispatches for, the overdue open events, and the dispatched ones by unit; urgent first."""
+    events = visible(user).select_related("region", "handling_unit", "event_type")
+    units = units_for(user, "case.dispatch")
+    waiting = events.filter(status__in=[Status.REPORTED, Status.FILED])
+    if units is not None:
+        waiting = waiting.filter(handling_unit_id__in=units)
+    urgent_first = ("-urgent", "due_at", "id")
+    now = timezone.now()
+    return {
+        "new": list(waiting.order_by(*urgent_first)[:BOARD_SIZE]),
+        "overdue": list(events.filter(deadlines.overdue(now)).order_by(*urgent_first)[:BOARD_SIZE]),
+        "to_verify": list(events.filter(status=Status.HANDLED).order_by(*urgent_first)[:BOARD_SIZE]),
+        "dispatched": list(
+            events.filter(status=Status.DISPATCHED).order_by("handling_unit_id", *urgent_first)[:BOARD_SIZE]
+        ),
+    }
+
+
+def handler_queue(user) -> QuerySet[Event]:
+    """What the units this person works at must handle now: dispatched to them, urgent and
+    nearest the limit first."""
+    units = units_for(user, "case.handle")
+    events = visible(user).filter(status=Status.DISPATCHED)
+    if units is not None:
+        events = events.filter(handling_unit_id__in=units)
+    return events.select_related("region", "handling_unit", "event_type").order_by("-urgent", "due_at", "id")
+
+
+def waiting_count(user, cap: int) -> int:
+    """For the navigation badge: events dispatched to the person's units plus those to file or
+    dispatch at their centres."""
+    count = handler_queue(user)[:cap].count()
+    units = units_for(user, "case.dispatch")
+    if units is None or units:
+        waiting = visible(user).filter(status__in=[Status.REPORTED, Status.FILED])
+        if units is not None:
+            waiting = waiting.filter(handling_unit_id__in=units)
+        count += waiting[:cap].count()
+    return count
+
+
+def open_alerts(user):
+    from anju.workflow import alerts
+
+    return alerts.open_for(EVENT, user)

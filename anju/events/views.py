@@ -1,0 +1,407 @@
+"""Pages for grid events: the report form for phones, the centre's dispatch board, the handler's
+queue, the list, the event with its timeline, photos and actions, and the catalogue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from anju.audit.actions import record, record_access
+from anju.core import export
+from anju.core.admin_site import ADMIN_PERM
+from anju.core.forms import ImportForm
+from anju.core.scoping import get_scoped_or_404, holds_top_level
+from anju.core.views import post_only, role_required, show_errors
+from anju.regions.models import Region
+from anju.workflow import alerts, attachments, extensions, personal
+
+from . import actions, catalogue, deadlines, forms, queries
+from .choices import TRANSITIONS
+from .kind import EVENT
+from .models import Event, EventClass, EventType, ExtensionRequest, Photo
+
+PAGE_SIZE = 50
+
+
+@role_required("case.view")
+def event_list(request):
+    form = forms.FilterForm(request.GET or None)
+    filters = queries.Filters()
+    if request.GET and form.is_valid():
+        filters = queries.Filters.from_form(form)
+    try:
+        after, before = queries.decode_cursors(request.GET.get("cursor"), request.GET.get("before"))
+    except ValueError:
+        after = before = None
+        form.add_error(
+            None, _("This page cursor is not one the server gave out; start again from the first page.")
+        )
+    page = queries.Page(rows=[], next=None, prev=None)
+    status = 400
+    if not form.errors:
+        page = queries.page(
+            queries.filtered(request.user, filters), after=after, before=before, size=PAGE_SIZE
+        )
+        status = 200
+    deadlines.colour_rows(page.rows)
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query.pop("before", None)
+    return render(
+        request,
+        "events/list.html",
+        {
+            "form": form,
+            "rows": page.rows,
+            "next_cursor": queries.encode_cursor(page.next),
+            "prev_cursor": queries.encode_cursor(page.prev),
+            "query": query.urlencode(),
+        },
+        status=status,
+    )
+
+
+@role_required("case.dispatch")
+def dispatch_board(request):
+    lists = queries.board(request.user)
+    for rows in lists.values():
+        deadlines.colour_rows(rows)
+    return render(request, "events/board.html", {"lists": lists})
+
+
+@role_required("case.handle")
+def handler_queue(request):
+    rows = list(queries.handler_queue(request.user)[:200])
+    deadlines.colour_rows(rows)
+    notices = list(queries.open_alerts(request.user).select_related("event")[:100])
+    return render(request, "events/queue.html", {"rows": rows, "alerts": notices})
+
+
+@post_only
+@role_required("case.view")
+def alert_acknowledge(request, event_alert_id: int):
+    alert, _seen = alerts.acknowledge(EVENT, request.user, event_alert_id)
+    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.event.number})
+    return redirect("events:queue")
+
+
+def _report_regions(user):
+    return Region.objects.visible_to(user, "case.handle").filter(
+        level__in=["grid", "village", "township"], retired_on__isnull=True
+    )[:2000]
+
+
+@role_required("case.handle")
+def event_create(request):
+    """Step one: the category, grouped by major class; step two: the report form of that category."""
+    code = request.GET.get("type") or request.POST.get("type")
+    if not code:
+        classes = EventClass.objects.filter(active=True).prefetch_related("types")
+        return render(request, "events/choose_type.html", {"classes": classes})
+    event_type = EventType.objects.filter(code=code, active=True).prefetch_related("extra_fields").first()
+    if event_type is None:
+        raise Http404
+    form = forms.ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        event_type=event_type,
+        regions=_report_regions(request.user),
+    )
+    duplicates = []
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
+            fields = {
+                k: data[k]
+                for k in (
+                    "title",
+                    "description",
+                    "location",
+                    "latitude",
+                    "longitude",
+                    "channel",
+                    "reporter_name",
+                    "reporter_phone",
+                )
+            }
+            try:
+                event = actions.report_event(
+                    request.user,
+                    region=region,
+                    event_type=event_type,
+                    photos=data["photos"],
+                    extra=form.extra_values(),
+                    check_duplicates=not data["confirm_new"],
+                    **fields,
+                )
+                messages.success(request, _("Reported as %(number)s.") % {"number": event.number})
+                return redirect("events:detail", event_id=event.pk)
+            except actions.PossibleDuplicates as found:
+                duplicates = found.events
+                form.data = form.data.copy()
+                form.data["confirm_new"] = "on"
+                status = 200
+            except ValidationError as error:
+                show_errors(form, _extra_errors(error))
+    return render(
+        request,
+        "events/create.html",
+        {"form": form, "event_type": event_type, "duplicates": duplicates, "join_form": forms.JoinForm()},
+        status=status,
+    )
+
+
+def _extra_errors(error: ValidationError) -> ValidationError:
+    """The action keys an extra field's errors `extra.<key>`; the form names it `extra_<key>`."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {key.replace("extra.", "extra_", 1): errs for key, errs in error.error_dict.items()}
+    )
+
+
+ACTION_FORMS = {
+    "file": forms.NoteForm,
+    "void": forms.ReasonForm,
+    "dispatch": forms.DispatchForm,
+    "send_back": forms.ReasonForm,
+    "handle": forms.HandleForm,
+    "verify_pass": forms.NoteForm,
+    "verify_fail": forms.ReasonForm,
+    "evaluate": forms.EvaluateForm,
+    "mark_urgent": forms.ReasonForm,
+    "convert": forms.ConvertForm,
+}
+
+
+def _action_form(name: str, event: Event, data=None, files=None):
+    initial = {"version": event.version}
+    if name == "convert":
+        initial["category"] = event.event_type.dispute_category
+    return ACTION_FORMS[name](data, files, initial=initial, prefix=name)
+
+
+def _detail(request, event: Event, *, bound: dict | None = None, status: int = 200):
+    event = (
+        Event.objects.select_related(
+            "event_type__event_class", "region", "handling_unit", "dispute", "reported_by"
+        )
+        .prefetch_related("photos", "timeline__actor", "extensions", "event_type__extra_fields")
+        .get(pk=event.pk)
+    )
+    bound = bound or {}
+    action_forms = [
+        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, event))
+        for name in actions.allowed_transitions(event, request.user)
+    ]
+    labels = {f.key: f.label for f in event.event_type.extra_fields.all()}
+    extra = [(labels.get(k, k), "、".join(v) if isinstance(v, list) else v) for k, v in event.extra.items()]
+    revealed = {}
+    if personal.may_reveal(EVENT, request.user, event):
+        for _pk, field in personal.remembered(request.session, EVENT, event):
+            revealed[field] = getattr(event, field)
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "event": event,
+            "colour": deadlines.colour(event),
+            "extra": extra,
+            "action_forms": action_forms,
+            "can_reveal": personal.may_reveal(EVENT, request.user, event),
+            "revealed": revealed,
+            "can_attach": attachments.may_attach(EVENT, request.user, event),
+            "attachment_form": forms.AttachmentForm(),
+            "can_ask_extension": extensions.may_ask(EVENT, request.user, event),
+            "extension_form": forms.ExtensionForm(prefix="extension"),
+            "extensions": [
+                (e, extensions.may_decide(EVENT, request.user, e)) for e in event.extensions.all()
+            ],
+            "replace_url": reverse("events:detail", args=[event.pk]) if request.method == "POST" else "",
+        },
+        status=status,
+    )
+
+
+@role_required("case.view")
+def event_detail(request, event_id: int):
+    return _detail(request, get_scoped_or_404(Event, request.user, "view", pk=event_id))
+
+
+@post_only
+@role_required("case.view")
+def event_act(request, event_id: int, action: str):
+    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
+    if action not in ACTION_FORMS:
+        raise Http404
+    form = _action_form(action, event, request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Not done: %(action)s.") % {"action": TRANSITIONS[action].label})
+        return _detail(request, event, bound={action: form}, status=400)
+    try:
+        getattr(actions, action)(request.user, event, **form.cleaned_data)
+    except ValidationError as error:
+        show_errors(form, error)
+        messages.error(request, _("Not done: %(action)s.") % {"action": TRANSITIONS[action].label})
+        return _detail(
+            request,
+            event,
+            bound={action: form},
+            status=409 if isinstance(error, actions.StaleVersion) else 400,
+        )
+    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
+    return redirect("events:detail", event_id=event.pk)
+
+
+@post_only
+@role_required("case.handle")
+def event_join(request, event_id: int):
+    """Join a possible duplicate instead of reporting it again."""
+    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
+    form = forms.JoinForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what you saw."))
+        return _detail(request, event, status=400)
+    try:
+        actions.join_event(request.user, event, description=form.cleaned_data["description"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _detail(request, event, status=400)
+    messages.success(request, _("Your report joined %(number)s.") % {"number": event.number})
+    return redirect("events:detail", event_id=event.pk)
+
+
+@post_only
+@role_required("case.handle")
+def reporter_reveal(request, event_id: int):
+    event = get_scoped_or_404(Event, request.user, "handle", pk=event_id)
+    form = forms.RevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you need the full number."))
+        return _detail(request, event, status=400)
+    field = form.cleaned_data["field"]
+    personal.reveal(EVENT, request.user, event, event, field, purpose=form.cleaned_data["purpose"])
+    personal.remember(request.session, EVENT, event, event, field)
+    return redirect("events:detail", event_id=event.pk)
+
+
+@post_only
+@role_required("case.handle")
+def photo_add(request, event_id: int):
+    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_photo(
+                request.user, event, form.cleaned_data["file"], description=form.cleaned_data["description"]
+            )
+        except ValidationError as error:
+            show_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _detail(request, event, status=400)
+    messages.success(request, _("File added."))
+    return redirect("events:detail", event_id=event.pk)
+
+
+@role_required("case.view")
+def photo_download(request, event_id: int, photo_id: int):
+    """Photos are served only through here, inside the jurisdiction; every download is logged."""
+    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
+    photo = get_object_or_404(Photo, pk=photo_id, event=event)
+    with transaction.atomic():
+        record_access(request.user, photo, "file", region_code=event.region_id, purpose="download")
+    return attachments.download(photo, photo.original_name)
+
+
+@post_only
+@role_required("case.handle")
+def extension_request(request, event_id: int):
+    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
+    form = forms.ExtensionForm(request.POST, prefix="extension")
+    if form.is_valid():
+        try:
+            extension = actions.request_extension(request.user, event, **form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return _detail(request, event, status=400)
+    messages.success(
+        request, _("The request for more time has gone to %(unit)s.") % {"unit": extension.approver_unit}
+    )
+    return redirect("events:detail", event_id=event.pk)
+
+
+@post_only
+@role_required("case.dispatch")
+def extension_decide(request, event_extension_id: int):
+    extension = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=event_extension_id)
+    approve = request.POST.get("approve") == "1"
+    try:
+        actions.decide_extension(request.user, extension, approve=approve, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _detail(request, extension.event, status=400)
+    messages.success(request, _("Approved.") if approve else _("Rejected."))
+    return redirect("events:detail", event_id=extension.event_id)
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+
+@role_required("region.view")
+def catalogue_page(request):
+    """The catalogue as everyone who works with events reads it; county administrators import it."""
+    classes = EventClass.objects.prefetch_related("types__extra_fields", "types__rules")
+    can_import = holds_top_level(request.user, ADMIN_PERM)
+    report = None
+    form = ImportForm()
+    status = 200
+    if request.method == "POST":
+        if not can_import:
+            raise PermissionDenied
+        form = ImportForm(request.POST, request.FILES)
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = catalogue.import_catalogue(upload.read(), upload.name)
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                if report.ok:
+                    record(request.user, "event_catalogue.import", after=report.as_dict())
+                    messages.success(
+                        request,
+                        _("Catalogue imported: %(created)d new, %(updated)d updated.")
+                        % {"created": report.created, "updated": report.updated},
+                    )
+                    return redirect("events:catalogue")
+    return render(
+        request,
+        "events/catalogue.html",
+        {"classes": classes, "can_import": can_import, "form": form, "report": report},
+        status=status,
+    )
+
+
+@role_required("region.view")
+def catalogue_export(request, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    return export.streaming_response(
+        fmt,
+        catalogue.export_headers(),
+        catalogue.export_rows(),
+        title="事件分类",
+        filename=f"event-catalogue.{fmt}",
+    )
