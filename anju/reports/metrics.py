@@ -44,7 +44,8 @@ from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
 from anju.disputes import deadlines
-from anju.disputes.choices import Category, HandlingLevel, Status
+from anju.disputes import queries as dispute_queries
+from anju.disputes.choices import Category, HandlingLevel
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
 from anju.regions.queries import roots_for
@@ -227,8 +228,11 @@ def dispute_figures(
     start_at, end_at = period_bounds(start, end)
     now = now or timezone.now()
     scope = disputes_in_scope(user, region=region, category=category)
-    found = scope.filter(registered_at__gte=start_at, registered_at__lt=end_at).exclude(status=Status.MERGED)
-    resolved_q = Q(status=Status.RESOLVED, resolved_at__lt=end_at)
+    # The dispute list's `figure` filter uses the same conditions: each figure links to its cases.
+    found = scope.filter(registered_at__gte=start_at, registered_at__lt=end_at).filter(
+        dispute_queries.not_merged()
+    )
+    resolved_q = dispute_queries.resolved_before(end_at)
 
     # One pass over the period's cases gives the headline and the categories.
     def found_and_resolved(name: str, q: Q) -> dict:
@@ -240,7 +244,7 @@ def dispute_figures(
     aggregates = {
         "found": Count("pk"),
         "resolved": Count("pk", filter=resolved_q),
-        "not_passed_upward": Count("pk", filter=resolved_q & Q(resolved_level=F("origin_level"))),
+        "not_passed_upward": Count("pk", filter=resolved_q & dispute_queries.where_they_arose()),
         "seconds_to_resolve": Sum(SecondsBetween("resolved_at", "registered_at"), filter=resolved_q),
     }
     for level in HandlingLevel:
@@ -250,8 +254,7 @@ def dispute_figures(
     totals = found.aggregate(**aggregates)
     # A query of its own: as a WHERE EXISTS the database plans a semi-join; inside the aggregate
     # above, PostgreSQL may re-run the subquery for every row.
-    escalations = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition="escalate", at__lt=end_at)
-    escalated = found.filter(Exists(escalations)).count()
+    escalated = found.filter(dispute_queries.escalated_before(end_at)).count()
     urged = TimelineEntry.objects.filter(
         dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
     ).count()
