@@ -86,6 +86,7 @@ class FiguresOut(Schema):
     by_category: list[RowOut]
     by_region: list[RowOut]
     by_month: list[RowOut]
+    by_channel: list[RowOut]
 
 
 @router.get("/disputes", response=FiguresOut, auth=VIEW, url_name="reports_disputes")

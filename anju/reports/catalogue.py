@@ -367,8 +367,12 @@ class Sheet:
     values: tuple[FigureValue, ...]
     disputes: metrics.DisputeFigures  # the period's dispute figures, for the dashboard's breakdowns
 
-    def __getitem__(self, name: str) -> FigureValue:
-        return next(value for value in self.values if value.figure.name == name)
+    def value(self, name: str) -> FigureValue:
+        """The value of the figure named `name` (KeyError for a name not in the catalogue)."""
+        for value in self.values:
+            if value.figure.name == name:
+                return value
+        raise KeyError(name)
 
 
 def values(user, period: Period, *, region: str | None = None, now: dt.datetime | None = None) -> Sheet:

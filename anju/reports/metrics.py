@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 from anju.core.dates import check_day_order, check_year, local_midnight
 from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
-from anju.disputes.choices import Category, HandlingLevel
+from anju.disputes.choices import Category, Channel, HandlingLevel
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
 from anju.regions.queries import roots_for
@@ -163,6 +163,7 @@ class DisputeFigures:
     by_category: tuple[Row, ...]
     by_region: tuple[Row, ...]
     by_month: tuple[Row, ...]
+    by_channel: tuple[Row, ...] = ()
 
     @property
     def last_day(self) -> dt.date:
@@ -175,7 +176,7 @@ class DisputeFigures:
         data["end"] = self.end.isoformat()
         data["date_from"] = self.start.isoformat()
         data["date_to"] = self.last_day.isoformat()
-        for name in ("resolved_by_level", "by_category", "by_region", "by_month"):
+        for name in ("resolved_by_level", "by_category", "by_region", "by_month", "by_channel"):
             data[name] = list(data[name])
         return data
 
@@ -301,6 +302,7 @@ def dispute_figures(
         by_category=by_category,
         by_region=_by_region(found, resolved_q, root, units),
         by_month=_by_month(found, resolved_q, start, end),
+        by_channel=_by_channel(found, resolved_q),
     )
 
 
@@ -361,6 +363,12 @@ def _counts(found: QuerySet, resolved_q: Q, key: str) -> dict:
     """{key value: (found, resolved)} in one GROUP BY query."""
     rows = found.values(key).annotate(n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q))
     return {row[key]: (row["n_found"], row["n_resolved"]) for row in rows.order_by()}
+
+
+def _by_channel(found: QuerySet, resolved_q: Q) -> tuple[Row, ...]:
+    """One row per channel a dispute came in by (grid visit, walk-in, hotline...), all listed."""
+    counts = _counts(found, resolved_q, "channel")
+    return tuple(Row.of(c.value, str(c.label), *counts.get(c.value, (0, 0))) for c in Channel)
 
 
 def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
