@@ -224,6 +224,7 @@ def dispute_figures(
     - by_region: one row per region one level below `region` (without `region`: below the user's
       one jurisdiction, or the user's jurisdictions when there are several), plus a row for cases
       registered at `region` itself when there are any; rows add up to the headline.
+    - by_channel: one row per channel the disputes came in by, in the same aggregate as the headline.
     """
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
@@ -252,6 +253,8 @@ def dispute_figures(
         aggregates[f"level_{level.value}"] = Count("pk", filter=resolved_q & Q(resolved_level=level))
     for category_value in Category.values:
         aggregates.update(found_and_resolved(f"category_{category_value}", Q(category=category_value)))
+    for channel_value in Channel.values:
+        aggregates.update(found_and_resolved(f"channel_{channel_value}", Q(channel=channel_value)))
     totals = found.aggregate(**aggregates)
     # A query of its own: as a WHERE EXISTS the database plans a semi-join; inside the aggregate
     # above, PostgreSQL may re-run the subquery for every row.
@@ -302,7 +305,15 @@ def dispute_figures(
         by_category=by_category,
         by_region=_by_region(found, resolved_q, root, units),
         by_month=_by_month(found, resolved_q, start, end),
-        by_channel=_by_channel(found, resolved_q),
+        by_channel=tuple(
+            Row.of(
+                c.value,
+                str(c.label),
+                totals[f"channel_{c.value}_found"],
+                totals[f"channel_{c.value}_resolved"],
+            )
+            for c in Channel
+        ),
     )
 
 
@@ -363,12 +374,6 @@ def _counts(found: QuerySet, resolved_q: Q, key: str) -> dict:
     """{key value: (found, resolved)} in one GROUP BY query."""
     rows = found.values(key).annotate(n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q))
     return {row[key]: (row["n_found"], row["n_resolved"]) for row in rows.order_by()}
-
-
-def _by_channel(found: QuerySet, resolved_q: Q) -> tuple[Row, ...]:
-    """One row per channel a dispute came in by (grid visit, walk-in, hotline...), all listed."""
-    counts = _counts(found, resolved_q, "channel")
-    return tuple(Row.of(c.value, str(c.label), *counts.get(c.value, (0, 0))) for c in Channel)
 
 
 def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
