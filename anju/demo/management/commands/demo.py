@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.demo.seeding import DEMO_PASSWORD, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_PASSWORD, seed_calendar, seed_county, seed_disputes
 
 DEMO_CASES = 3000
 
@@ -28,6 +28,9 @@ class Command(BaseCommand):
         self.stdout.write("migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
         report = seed_county(progress=lambda m: self.stdout.write(f"  {m}"))
+        # The 2026 holidays first: the seeded cases' dates and time limits are counted on them.
+        if added := seed_calendar():
+            self.stdout.write(f"  {added} days of 2026 holidays and make-up working days in the calendar")
         if report.logins:
             # Three years of a county's disputes, so lists, work queues and statistics have content.
             made = seed_disputes(cases=DEMO_CASES)
