@@ -257,3 +257,23 @@ def test_the_demo_reads_like_a_county_at_work():
     call_command("sweep_deadlines", stdout=io.StringIO())
     escalated = TimelineEntry.objects.filter(transition="escalate", actor__isnull=True).count() - before
     assert escalated <= overdue <= 0.03 * cases.count()
+
+
+def test_the_readme_states_the_time_limits_the_code_applies(capsys):
+    """The README's table of limits is the code's defaults, and the demo's options it names exist."""
+    import re
+    from pathlib import Path
+
+    from anju.disputes import deadlines
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([a-z ,]+) \| (\d+ \| \d+ \| \d+) \|", readme, re.MULTILINE))
+    levels = ("village", "township", "county")
+    assert rows["waiting to be accepted"] == " | ".join(str(deadlines.DEFAULT_ACCEPTANCE[x]) for x in levels)
+    for risk in ("general", "serious", "major"):
+        shown = rows[f"mediation, {risk} risk"]
+        assert shown == " | ".join(str(deadlines.DEFAULT_LIMITS[x][risk]) for x in levels)
+    assert deadlines.WARN_WORKING_DAYS == 2 and deadlines.OUTER_LIMIT.days == 30
+    with pytest.raises(SystemExit):
+        call_command("demo", "--help")
+    assert "--addr" in capsys.readouterr().out and "./scripts/demo --addr" in readme
