@@ -180,3 +180,22 @@ def test_every_action_ends_with_a_message_saying_what_was_done(client_for, cast)
     alert = open_alerts(cast.user("mediator_a1")).first()
     page = mediator.post(f"/disputes/alerts/{alert.pk}/acknowledge/", follow=True).content.decode()
     assert f"{alert.dispute.number} 的提示已标为已阅。" in page
+
+
+def test_the_sign_in_page_names_the_county_and_the_platform(client, settings):
+    settings.ANJU_COUNTY_NAME = "测试县"
+    page = client.get("/accounts/login/").content.decode()
+    card = page[page.index('<section class="card narrow">') :]
+    assert card.index("测试县") < card.index("安居 anju 基层治理平台") < card.index("<h1>登录</h1>")
+    english = client.get("/accounts/login/", headers={"accept-language": "en"}).content.decode()
+    assert "安居 anju Grassroots Governance Platform" in english
+
+
+def test_the_brand_reads_anju_in_every_language(client_for, settings):
+    settings.ANJU_COUNTY_NAME = ""
+    for language, platform in (("zh-hans", "基层治理平台"), ("en", "Grassroots Governance Platform")):
+        page = client_for("officer_a").get("/", headers={"accept-language": language}).content.decode()
+        assert '<span class="brand-county">安居 anju</span>' in page
+        assert f"安居 anju {platform}" in page and "· 安居 anju</title>" in page
+    admin = client_for("admin").get("/admin/").content.decode()
+    assert "安居 anju 系统管理" in admin
