@@ -153,7 +153,9 @@ def test_a_synthetic_cases_history_starts_when_it_was_registered_by_who_register
 
     from anju.disputes.models import Dispute, TimelineEntry
 
-    call_command("seed", "--county", "629903", "--townships", "1", "--cases", "50", stdout=io.StringIO())
+    call_command(
+        "seed", "--county", "629903", "--townships", "1", "--cases", "50", "--history", stdout=io.StringIO()
+    )
     first = TimelineEntry.objects.filter(dispute__number__startswith="629903", transition="register")
     assert first.count() == 50
     assert not first.exclude(at=F("dispute__registered_at")).exists()
