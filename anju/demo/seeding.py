@@ -808,7 +808,6 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
         category=category,
         title=story.title,
         description=_fill(story.description, values),
-        location=f"{names.get(grid, '')}",
         amount=amount if "{amount}" in story.description + story.facts else None,
         people_involved=rng.randint(2, 6),
         risk=risk,
@@ -909,11 +908,14 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
     previous = "accepted"
     for i in range(wanted):
         held = min(clock.at((accepted + gap * (i + 1)).astimezone(clock.tz).date(), after=held), span_end)
-        outcome = (
-            "双方同意继续协商"
-            if i < wanted - 1
-            else rng.choice(["双方达成一致意见", "双方意见接近", "分歧仍大"])
-        )
+        # The last session ends as the case did: agreed, failed or ended, or still under way.
+        last = {
+            Status.AGREED: "双方达成一致意见",
+            Status.RESOLVED: "双方达成一致意见",
+            Status.FAILED: "分歧仍大，调解未果",
+            Status.ENDED: "当事人申请终止调解",
+        }.get(status, rng.choice(["双方意见接近", "约定下次继续调解"]))
+        outcome = "双方同意继续协商" if i < wanted - 1 else last
         case.sessions.append(
             MediationSession(
                 held_on=held.astimezone(clock.tz).date(),
