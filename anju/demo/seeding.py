@@ -840,8 +840,8 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
             moment = registered + (arrived - registered) * (step + 1) / escalations
         else:
             moment = clock.later(moment, rng.randint(0, 1))
-            if accepted and moment >= accepted:
-                moment = accepted - dt.timedelta(minutes=20 * (escalations - step))
+            if accepted and moment >= accepted:  # sent up the same day it was accepted above
+                moment = registered + (accepted - registered) * (step + 1) / (escalations + 1)
         sender = village_mediator if step == 0 else staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback)
         to_unit = grid[:9] if step == 0 else county_code
         line(
