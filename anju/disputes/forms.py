@@ -303,3 +303,12 @@ class ExtensionForm(forms.Form):
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[("phone", "phone"), ("id_number", "id_number")])
     purpose = forms.CharField(label=_("why you need it"), min_length=2, max_length=200)
+
+
+class CaseFileRevealForm(forms.Form):
+    """Printing the case file with full ID and phone numbers (for a court): why, and as what."""
+
+    purpose = forms.CharField(label=_("why you need the full numbers"), min_length=2, max_length=180)
+    format = forms.ChoiceField(
+        label=_("format"), choices=[("html", _("Page to print")), ("docx", _("Word document"))]
+    )
