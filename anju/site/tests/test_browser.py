@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from .browsing import DESKTOP, PHONE, SCREENSHOTS, _page, skip_without_browser
 
