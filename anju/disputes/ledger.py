@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from anju.audit.actions import record
+from anju.audit.actions import county_language, record, rejected_import_detail
 from anju.audit.models import Result
 from anju.core import importjobs, tabular
 from anju.core.models import ImportJob
@@ -938,7 +938,7 @@ def import_ledger(
             "dispute.import",
             region_code=_common_code(all_codes),
             result=Result.REFUSED,
-            detail=f"{filename}: {report.bad_rows} bad rows",
+            detail=rejected_import_detail(filename, report.bad_rows),
         )
         return report
 
@@ -975,7 +975,9 @@ def import_ledger(
             "Import the file again."
         )
         report.errors.append(RowError(0, "", message))
-        record(actor, "dispute.import", result=Result.REFUSED, detail=f"{filename}: concurrent import")
+        with county_language():
+            detail = _("%(file)s: another import wrote the same rows first") % {"file": filename}
+        record(actor, "dispute.import", result=Result.REFUSED, detail=detail)
     if report.created >= ANALYZE_AFTER:
         analyze(Dispute, Party, TimelineEntry, Alert)
     return report

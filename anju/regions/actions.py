@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.audit.actions import record, refusals_recorded, snapshot
+from anju.audit.actions import record, refusals_recorded, rejected_import_detail, snapshot
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.core.tabular import ImportReport, RowError
 
@@ -184,7 +184,9 @@ def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport
             report.errors.append(RowError(row.row, "parent_code", message % {"code": row.parent_code}))
     report.errors.sort(key=lambda e: e.row)
     if report.errors:
-        record(actor, "region.import", result="refused", detail=f"{filename}: {report.bad_rows} bad rows")
+        record(
+            actor, "region.import", result="refused", detail=rejected_import_detail(filename, report.bad_rows)
+        )
         return report
     with transaction.atomic():
         existing = {r.code: r for r in Region.objects.select_for_update().filter(code__in=in_file)}

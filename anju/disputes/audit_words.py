@@ -1,0 +1,18 @@
+"""The words of the audit rows only disputes write (read by anju.audit.words); the rows of the
+case's life cycle get theirs from the kind's declaration (anju.workflow.audit_words)."""
+
+from django.utils.translation import pgettext_lazy
+
+from .actions import DUPLICATE_SEARCH
+
+ACTIONS = {
+    "dispute.import": pgettext_lazy("audit action", "Dispute ledger imported"),
+    "dispute.export": pgettext_lazy("audit action", "Dispute ledger exported"),
+    "dispute.sweep": pgettext_lazy("audit action", "Time limits checked"),
+    DUPLICATE_SEARCH: pgettext_lazy("audit action", "Searched for duplicate disputes"),
+    "subtype.create": pgettext_lazy("audit action", "Dispute subtype added"),
+    "subtype.update": pgettext_lazy("audit action", "Dispute subtype changed"),
+    "category_name.create": pgettext_lazy("audit action", "Local category name added"),
+    "category_name.update": pgettext_lazy("audit action", "Local category name changed"),
+    "category_name.delete": pgettext_lazy("audit action", "Local category name removed"),
+}
