@@ -15,7 +15,7 @@ from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.core.tabular import ImportReport, RowError
 
 from . import codes
-from .importing import Parsed
+from .importing import REGIONS, Parsed
 from .models import Region, RegionBorder
 
 FIELDS = ["name", "level", "parent_id", "grid_type", "households", "retired_on"]
@@ -178,10 +178,11 @@ def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport
     for row in rows:
         if not covers(actor, "region.change", row.code):
             message = _("%(code)s is outside your jurisdiction.")
-            report.errors.append(RowError(row.row, "code", message % {"code": row.code}))
+            report.errors.append(RowError(row.row, REGIONS.heading("code"), message % {"code": row.code}))
         elif row.parent_code and row.parent_code not in parents and row.parent_code not in in_file:
             message = _("The parent region %(code)s is neither in the file nor in the tree.")
-            report.errors.append(RowError(row.row, "parent_code", message % {"code": row.parent_code}))
+            column = REGIONS.heading("parent_code")
+            report.errors.append(RowError(row.row, column, message % {"code": row.parent_code}))
     report.errors.sort(key=lambda e: e.row)
     if report.errors:
         record(
