@@ -10,6 +10,7 @@ a line here. A code nobody declared shows as itself: a row is never hidden, neve
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import importlib.util
 from functools import cache
@@ -18,6 +19,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 # The audit trail's own models are never the object of a row.
 _SELF = "audit"
@@ -40,6 +44,15 @@ def actions() -> dict[str, Any]:
     for module in _modules():
         declared = module.actions() if callable(getattr(module, "actions", None)) else module.ACTIONS
         words.update(declared)
+    return words
+
+
+def fields() -> dict[str, Any]:
+    """Words for the keys of before/after pictures that are not a model's fields (a file's name, an
+    import's counts), declared by the apps that write them as `FIELDS` in their audit_words."""
+    words: dict[str, Any] = {}
+    for module in _modules():
+        words.update(getattr(module, "FIELDS", {}))
     return words
 
 
@@ -86,9 +99,12 @@ def _field(object_type: str, name: str):
         return None
 
 
-def field_label(object_type: str, name: str) -> str:
+def field_label(object_type: str, name: str, known: dict[str, Any] | None = None) -> str:
     field = _field(object_type, name)
-    return str(getattr(field, "verbose_name", name)) if field is not None else name
+    if field is not None and hasattr(field, "verbose_name"):
+        return str(field.verbose_name)
+    declared = fields() if known is None else known
+    return str(declared[name]) if name in declared else name
 
 
 def value_text(object_type: str, name: str, value: Any) -> str:
@@ -100,9 +116,15 @@ def value_text(object_type: str, name: str, value: Any) -> str:
     if isinstance(value, str) and value in choices:
         return str(choices[value])
     if isinstance(value, bool):
-        from django.utils.translation import gettext
-
         return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return formats.date_format(
+            timezone.localtime(moment) if timezone.is_aware(moment) else moment, "DATETIME_FORMAT"
+        )
     return str(value)
 
 
@@ -112,6 +134,7 @@ def changes(object_type: str, before: dict | None, after: dict | None) -> list[d
     before, after = before or {}, after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return []
+    known = fields()
     lines = []
     for name in [*before, *(k for k in after if k not in before)]:
         old, new = before.get(name), after.get(name)
@@ -119,7 +142,7 @@ def changes(object_type: str, before: dict | None, after: dict | None) -> list[d
             continue
         lines.append(
             {
-                "field": field_label(object_type, name),
+                "field": field_label(object_type, name, known),
                 "before": value_text(object_type, name, old) if name in before else "",
                 "after": value_text(object_type, name, new) if name in after else "",
             }

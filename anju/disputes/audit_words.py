@@ -16,3 +16,15 @@ ACTIONS = {
     "category_name.update": pgettext_lazy("audit action", "Local category name changed"),
     "category_name.delete": pgettext_lazy("audit action", "Local category name removed"),
 }
+
+# The keys of the ledger's and the duplicate search's pictures (imports elsewhere share them).
+FIELDS = {
+    "rows": pgettext_lazy("audit field", "rows"),
+    "created": pgettext_lazy("audit field", "added"),
+    "updated": pgettext_lazy("audit field", "changed"),
+    "unchanged": pgettext_lazy("audit field", "unchanged"),
+    "format": pgettext_lazy("audit field", "format"),
+    "filters": pgettext_lazy("audit field", "filters"),
+    "found": pgettext_lazy("audit field", "cases found"),
+    "personal_matches": pgettext_lazy("audit field", "matches on personal data"),
+}

@@ -17,6 +17,14 @@ MACHINERY = {
     "alert.acknowledge": pgettext_lazy("audit action", "Alert marked as read"),
 }
 KIND_AND_ACTION = pgettext_lazy("audit action", "{kind}: {action}")
+# The keys of the machinery's before/after pictures that are not a case's fields.
+FIELDS = {
+    "file": pgettext_lazy("audit field", "file"),
+    "size": pgettext_lazy("audit field", "size (bytes)"),
+    "working_days": pgettext_lazy("audit field", "working days"),
+    "approved": pgettext_lazy("audit field", "approved"),
+    "acknowledged": pgettext_lazy("audit field", "marked as read"),
+}
 
 
 def actions() -> dict[str, object]:

@@ -7,3 +7,8 @@ ACTIONS = {
     "calendar.clear": pgettext_lazy("audit action", "Calendar day cleared"),
     "calendar.import": pgettext_lazy("audit action", "Calendar imported"),
 }
+
+FIELDS = {
+    "first": pgettext_lazy("audit field", "first day"),
+    "last": pgettext_lazy("audit field", "last day"),
+}

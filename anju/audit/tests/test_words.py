@@ -62,3 +62,17 @@ def test_reads_of_personal_data_name_the_field_in_words(cast, client_for):
     record_access(cast.officer_a, cast.officer_a, "phone", region_code=testing.VILLAGE_A1, purpose="核实")
     page = rows_of(client_for("auditor").get("/audit/access/"))
     assert "工作电话" in page and '<span class="nowrap">用户</span>' in page
+
+
+def test_keys_that_are_no_models_fields_read_in_the_words_their_app_declares(cast, client_for):
+    record(cast.admin, "calendar.import", after={"file": "days.csv", "created": 3})
+    record(
+        cast.admin,
+        "region.update",
+        object_type="disputes.dispute",
+        object_id="1",
+        after={"due_at": "2026-12-09 23:59:59.999999+08:00"},
+    )
+    page = rows_of(client_for("auditor").get("/audit/"))
+    assert "文件</span>：days.csv" in page and "新增</span>：3" in page
+    assert "2026年12月9日 23:59" in page
