@@ -189,6 +189,7 @@ INSTALLED_APPS = [
     "anju.accounts",
     "anju.audit",
     "anju.worktime",
+    "anju.notify",
     "anju.workflow",
     "anju.disputes",
     "anju.reports",
@@ -308,6 +309,28 @@ ANJU_ATTACHMENT_MAX_BYTES = env_int("ANJU_ATTACHMENT_MAX_MB", 10, minimum=1, max
 ANJU_IMPORT_MAX_BYTES = env_int("ANJU_IMPORT_MAX_MB", 50, minimum=1, maximum=1024) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Notifications (anju.notify): each channel is off until its setting is made (README, "Settings").
+# Links in messages start with the site's address as people reach it.
+ANJU_SITE_URL = env_str("ANJU_SITE_URL", "").rstrip("/")
+# E-mail through Django's mail: the sender's address turns it on; the SMTP server below.
+ANJU_NOTIFY_EMAIL = env_str("ANJU_NOTIFY_EMAIL", "")
+DEFAULT_FROM_EMAIL = ANJU_NOTIFY_EMAIL or "webmaster@localhost"
+EMAIL_HOST = env_str("ANJU_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ANJU_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("ANJU_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("ANJU_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ANJU_EMAIL_TLS", False)
+# An SMS gateway: the URL it takes a JSON POST at, the body with {phone} and {text} where they go,
+# and the Authorization header's value.
+ANJU_SMS_URL = env_str("ANJU_SMS_URL", "")
+ANJU_SMS_BODY = env_str("ANJU_SMS_BODY", '{"phone": "{phone}", "text": "{text}"}')
+ANJU_SMS_AUTH = env_str("ANJU_SMS_AUTH", "")
+# Group robots: a WeCom (企业微信) robot's webhook; a DingTalk robot's webhook and, when the robot
+# signs, its secret.
+ANJU_WECOM_WEBHOOK = env_str("ANJU_WECOM_WEBHOOK", "")
+ANJU_DINGTALK_WEBHOOK = env_str("ANJU_DINGTALK_WEBHOOK", "")
+ANJU_DINGTALK_SECRET = env_str("ANJU_DINGTALK_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("anju/favicon.svg"), permanent=True)),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/notifications/", include("anju.notify.urls")),
     path("accounts/", include("anju.accounts.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("regions/", include("anju.regions.urls")),

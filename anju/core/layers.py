@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("regions",),
     ("worktime",),
     ("accounts",),  # roles are assigned on regions
+    ("notify",),  # tells people what waits for them; the workflow calls it
     ("workflow",),  # what every kind of case shares
     ("disputes", "events", "tips", "tasks"),  # the kinds of case, independent of each other
     ("federation",),

@@ -315,7 +315,8 @@ def alerts_on_register(dispute: Dispute) -> list[Alert]:
             reasons.append(_("major risk"))
     if not reasons:
         return []
-    reason = "; ".join(reasons)
+    with alerts.county_language():
+        reason = alerts.worded(alerts.Topic.RISK, "; ".join(reasons))
     return [
         Alert(dispute=dispute, unit_id=code, reason=reason)
         for code in sorted({dispute.region_id[:9], dispute.region_id[:6]})
@@ -545,7 +546,7 @@ def escalate(actor, dispute: Dispute, *, reason: str, version: int | None = None
         if rank == LEVEL_RANK[HandlingLevel.COUNTY]:
             raise ValidationError(_("The case is already handled by the county."), code="top")
         level = next(level for level, r in LEVEL_RANK.items() if r == rank + 1)
-        _move(d, level, reason)
+        _move(d, level, reason, topic=alerts.Topic.ESCALATION)
 
     return _apply(actor, dispute, "escalate", version=version, note=reason, change=change)
 
@@ -557,9 +558,7 @@ def urge(actor, dispute: Dispute, *, reason: str, version: int | None = None) ->
         raise ValidationError({"reason": _("Say what the handlers are to do.")})
 
     def change(d: Dispute) -> None:
-        with alerts.county_language():
-            said = _("Urged: %(reason)s") % {"reason": reason.strip()}
-        alerts.raise_alert(DISPUTE, d, d.handling_unit_id, said)
+        alerts.raise_alert(DISPUTE, d, d.handling_unit_id, reason.strip(), topic=alerts.Topic.URGING)
 
     return _apply(actor, dispute, "urge", version=version, note=reason, change=change)
 
@@ -574,12 +573,12 @@ def assign_down(
             raise ValidationError({"level": _("Choose a level below the one handling the case now.")})
         if LEVEL_RANK[level] < LEVEL_RANK[d.origin_level]:
             raise ValidationError({"level": _("The case cannot go below the level where it arose.")})
-        _move(d, level, note)
+        _move(d, level, note, topic=alerts.Topic.ASSIGNMENT)
 
     return _apply(actor, dispute, "assign_down", version=version, note=note, change=change)
 
 
-def _move(d: Dispute, level: str, reason: str) -> None:
+def _move(d: Dispute, level: str, reason: str, *, topic: str) -> None:
     """The case goes to another level and waits there to be accepted, with the acceptance limit of
     that level counted from now."""
     d.handling_level = level
@@ -588,7 +587,7 @@ def _move(d: Dispute, level: str, reason: str) -> None:
     limits.start_limit(DISPUTE, d, timezone.now())
     d.save()
     d.mediators.clear()
-    alerts.raise_alert(DISPUTE, d, d.handling_unit_id, reason)
+    alerts.raise_alert(DISPUTE, d, d.handling_unit_id, reason, topic=topic)
 
 
 def transfer_out(

@@ -21,7 +21,7 @@ from anju.workflow import limits as shared
 from anju.workflow.limits import LimitPolicy, WorkingDays
 from anju.worktime.calendar import WorkingCalendar
 
-from .choices import HandlingLevel, Risk, Status
+from .choices import OPEN_STATUSES, HandlingLevel, Risk, Status
 
 DEFAULT_LIMITS: dict[str, dict[str, int]] = {
     HandlingLevel.VILLAGE: {Risk.GENERAL: 7, Risk.SERIOUS: 5, Risk.MAJOR: 3},
@@ -128,6 +128,16 @@ def warning_threshold(now: dt.datetime | None = None) -> dt.datetime:
 def overdue(now: dt.datetime | None = None) -> Q:
     """Open cases past their limit (red card): for lists, the sweep and the figures alike."""
     return shared.overdue(_kind(), now)
+
+
+def still_open() -> Q:
+    """Cases not yet concluded: the leader's "open" figure and the list's filter alike."""
+    return Q(status__in=OPEN_STATUSES)
+
+
+def red_carded() -> Q:
+    """Open cases the sweep gave a red card (their limit passed and was not extended since)."""
+    return still_open() & Q(overdue_at__isnull=False)
 
 
 def due_soon(now: dt.datetime | None = None) -> Q:

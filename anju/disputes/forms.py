@@ -159,6 +159,8 @@ class FilterForm(forms.Form):
     channel = forms.ChoiceField(label=_("channel"), choices=[("", "—"), *Channel.choices], required=False)
     region = forms.CharField(label=_("region code"), max_length=17, required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    open = forms.BooleanField(label=_("open cases only"), required=False)
+    red_card = forms.BooleanField(label=_("red card only"), required=False)
     date_from = forms.DateField(label=_("registered from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("registered to"), required=False, widget=DateInput)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)

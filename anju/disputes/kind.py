@@ -4,6 +4,7 @@ Registered when the app is ready."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from anju.core.scoping import SYSTEM, covers
@@ -40,9 +41,17 @@ def on_overdue(dispute: Dispute, reason: str) -> bool:
             return False
         return True
     alerts.raise_alert(
-        DISPUTE, dispute, dispute.handling_unit_id if at_top else unit_above(dispute.handling_unit_id), reason
+        DISPUTE,
+        dispute,
+        dispute.handling_unit_id if at_top else unit_above(dispute.handling_unit_id),
+        reason,
+        topic=alerts.Topic.RED_CARD,
     )
     return False
+
+
+def detail_path(dispute: Dispute) -> str:
+    return reverse("disputes:detail", args=[dispute.pk])
 
 
 def sweep(now):
@@ -72,4 +81,5 @@ DISPUTE = Kind(
     sweep=sweep,
     personal_fields=frozenset({"phone", "id_number"}),
     region_attr="region_id",
+    detail_path=detail_path,
 )

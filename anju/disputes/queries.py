@@ -29,6 +29,8 @@ class Filters:
     risk: str = ""
     channel: str = ""
     overdue: bool = False
+    open: bool = False
+    red_card: bool = False
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
@@ -54,6 +56,10 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
             disputes = disputes.filter(**{field: value})
     if f.overdue:
         disputes = disputes.filter(deadlines.overdue())
+    if f.open:
+        disputes = disputes.filter(deadlines.still_open())
+    if f.red_card:
+        disputes = disputes.filter(deadlines.red_carded())
     if f.date_from:
         disputes = disputes.filter(registered_at__gte=local_midnight(f.date_from))
     if f.date_to:

@@ -105,7 +105,13 @@ def remind_confirmation(now: dt.datetime) -> int:
                 reason = _("Judicial confirmation can be asked for until %(day)s (Art. 33).") % {
                     "day": closes.isoformat()
                 }
-                alerts.raise_alert(DISPUTE, agreement.dispute, agreement.dispute.handling_unit_id, reason)
+                alerts.raise_alert(
+                    DISPUTE,
+                    agreement.dispute,
+                    agreement.dispute.handling_unit_id,
+                    reason,
+                    topic=alerts.Topic.REMINDER,
+                )
                 engine.note_row(DISPUTE, agreement.dispute, None, "confirmation_reminder", reason)
                 count += 1
     return count

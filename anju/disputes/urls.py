@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.dispute_create, name="create"),
     path("work/", views.my_work, name="work"),
     path("alerts/<int:alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
+    path("alerts/read/<str:topic>/", views.alerts_read, name="alerts_read"),
     path("<int:dispute_id>/", views.dispute_detail, name="detail"),
     path("<int:dispute_id>/act/<str:action>/", views.dispute_act, name="act"),
     path("<int:dispute_id>/parties/<int:party_id>/reveal/", views.party_reveal, name="reveal"),

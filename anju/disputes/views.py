@@ -443,9 +443,8 @@ def my_work(request):
             )
         more = f"{reverse('disputes:list')}?queue={name}" if total > len(rows) else ""
         lists.append((forms.WORK_LIST_LABELS[name], rows, total, more))
-    return render(
-        request, "disputes/work.html", {"lists": lists, "alerts": list(queue["alerts"][:WORK_LIST_SIZE])}
-    )
+    groups = alerts.grouped(DISPUTE, request.user, size=WORK_LIST_SIZE)
+    return render(request, "disputes/work.html", {"lists": lists, "alert_groups": groups})
 
 
 @post_only
@@ -453,6 +452,20 @@ def my_work(request):
 def alert_acknowledge(request, alert_id: int):
     alert, _seen = alerts.acknowledge(DISPUTE, request.user, alert_id)
     messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.dispute.number})
+    return redirect("disputes:work")
+
+
+@post_only
+@role_required("case.view")
+def alerts_read(request, topic: str):
+    """Mark all as read: every alert of one group in this person's queue."""
+    if topic not in alerts.Topic.values:
+        raise Http404
+    seen = alerts.acknowledge_topic(DISPUTE, request.user, topic)
+    messages.success(
+        request,
+        ngettext("%(n)d alert marked as read.", "%(n)d alerts marked as read.", seen) % {"n": seen},
+    )
     return redirect("disputes:work")
 
 

@@ -298,6 +298,27 @@ def dispute_figures(
     )
 
 
+@dataclass(frozen=True)
+class Watch:
+    """What a leader looks at first, for their whole jurisdiction at a moment: open cases, those
+    past their limit, and those the sweep gave a red card. The dispute list's filters `open`,
+    `overdue` and `red_card` use the very same conditions, so each figure links to its cases."""
+
+    open: int
+    overdue: int
+    red_card: int
+
+
+def watch(user, *, now: dt.datetime | None = None) -> Watch:
+    """One conditional-count query over the user's jurisdiction."""
+    counts = disputes_in_scope(user).aggregate(
+        open=Count("pk", filter=deadlines.still_open()),
+        overdue=Count("pk", filter=deadlines.overdue(now or timezone.now())),
+        red_card=Count("pk", filter=deadlines.red_carded()),
+    )
+    return Watch(**counts)
+
+
 class SecondsBetween(Func):
     """Whole seconds from the second to the first datetime, in each database's own arithmetic:
     Django's duration arithmetic calls a Python function per row on SQLite, too slow for a

@@ -8,6 +8,7 @@ from anju.accounts.choices import ROLE_PERMS
 from anju.core.scoping import has_perm_anywhere
 from anju.core.views import signed_in
 from anju.disputes.queries import work_queue
+from anju.reports import metrics
 
 
 @signed_in
@@ -17,4 +18,13 @@ def home(request):
     work = None
     if has_perm_anywhere(request.user, "case.view"):
         work = {name: queryset.count() for name, queryset in work_queue(request.user).items()}
-    return render(request, "core/home.html", {"assignments": assignments, "perms": perms, "work": work})
+    # Those who read cases but handle none (leaders) have no work lists: they watch their
+    # jurisdiction's open, overdue and red-carded cases instead.
+    watch = None
+    if work is not None and not has_perm_anywhere(request.user, "case.handle"):
+        watch = metrics.watch(request.user)
+    return render(
+        request,
+        "core/home.html",
+        {"assignments": assignments, "perms": perms, "work": work, "watch": watch},
+    )

@@ -57,8 +57,11 @@ def request(kind: Kind, actor, case, *, working_days: int, reason: str):
                 approver_unit_id=approver,
             )
             with alerts.county_language():
-                asks = _("Asks for more time: %(reason)s") % {"reason": reason[:150]}
-            alerts.raise_alert(kind, case, approver, asks, extension=ask)
+                asks = _("Asks for %(days)d more working days: %(reason)s") % {
+                    "days": working_days,
+                    "reason": reason[:150],
+                }
+            alerts.raise_alert(kind, case, approver, asks, topic=alerts.Topic.EXTENSION, extension=ask)
             note_row(kind, case, actor, "extension_request", reason)
             record(
                 actor, action, case, region_code=kind.region_code(case), after={"working_days": working_days}
@@ -91,6 +94,14 @@ def decide(kind: Kind, actor, ask, *, approve: bool, note: str = ""):
                 current.version += 1
                 current.save()
             note_row(kind, current, actor, "extension_approved" if approve else "extension_rejected", note)
+            # The handlers hear of the decision: it moves their limit, or leaves it where it was.
+            with alerts.county_language():
+                said = (
+                    _("%(days)d more working days approved.") % {"days": locked.working_days}
+                    if approve
+                    else _("The request for more time was rejected.")
+                )
+            alerts.raise_alert(kind, current, current.handling_unit_id, said, topic=alerts.Topic.EXTENSION)
             record(
                 actor,
                 action,

@@ -75,6 +75,8 @@ class Kind:
     region_attr: str = "region_id"
     # The folder a kind's uploaded files go to under MEDIA_ROOT.
     files_folder: str = ""
+    # The path of a case's page, for the link in notifications.
+    detail_path: Callable[[Any], str] | None = None
 
     @property
     def timeline_labels(self) -> dict[str, object]:

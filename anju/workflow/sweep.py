@@ -62,8 +62,8 @@ def give_yellow(kind: Kind, pk, now: dt.datetime, threshold: dt.datetime):
             return None
         case = kind.model.objects.get(pk=pk)
         with alerts.county_language():
-            reason = _("Yellow card: the time limit ends %(due)s.") % {"due": _when(case)}
-        alerts.raise_alert(kind, case, case.handling_unit_id, reason)
+            reason = _("The time limit ends %(due)s.") % {"due": _when(case)}
+        alerts.raise_alert(kind, case, case.handling_unit_id, reason, topic=alerts.Topic.YELLOW_CARD)
         note_row(kind, case, None, "warn", reason)
     return case
 
@@ -81,12 +81,14 @@ def give_red(kind: Kind, pk, now: dt.datetime) -> tuple[object, bool] | None:
             return None  # another worker took it, or the limit moved meanwhile
         case = kind.model.objects.get(pk=pk)
         with alerts.county_language():
-            reason = _("Red card: the time limit ended %(due)s.") % {"due": _when(case)}
+            reason = _("The time limit ended %(due)s.") % {"due": _when(case)}
             note_row(kind, case, None, "overdue", reason)
             if kind.on_overdue is not None:
                 escalated = kind.on_overdue(case, reason)
             else:
-                alerts.raise_alert(kind, case, kind.unit_above(case.handling_unit_id), reason)
+                alerts.raise_alert(
+                    kind, case, kind.unit_above(case.handling_unit_id), reason, topic=alerts.Topic.RED_CARD
+                )
                 escalated = False
     return case, escalated
 

@@ -21,7 +21,8 @@ APP_ENDPOINTS = [e for e in ALL_ENDPOINTS if not e.is_admin]
 ADMIN_ENDPOINTS = [e for e in ALL_ENDPOINTS if e.is_admin]
 OUTSIDERS = ["officer_b", "admin_b", "norole"]
 # Kwargs that name a format or a page, not an object: such URLs are lists.
-NOT_OBJECTS = {"fmt", "day"}  # a calendar day is county-wide, not township A's
+# A calendar day is county-wide, not township A's; an alert topic names a group of the caller's own.
+NOT_OBJECTS = {"fmt", "day", "topic"}
 # The region that every object used to fill a URL belongs to.
 OBJECT_REGION = testing.VILLAGE_A1
 
@@ -45,6 +46,7 @@ def fill(endpoint: Endpoint, cast) -> str:
         # Made before every URL, so the device lists have a township-A device an outsider must not see.
         "token_id": _township_a_device(mediator).pk,
         "fmt": "csv",
+        "topic": "risk",
     }
     unknown = [k for k in endpoint.kwargs if k not in values]
     assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
@@ -180,6 +182,7 @@ ADMIN_OBJECTS = {
     "accounts_roleassignment": lambda cast: RoleAssignment.objects.get(user=cast.user("mediator_a1")).pk,
     "disputes_subtype": lambda cast: _subtype_pk(),
     "disputes_categoryname": lambda cast: _category_name_pk(),
+    "notify_delivery": lambda cast: _delivery_pk(cast),
 }
 
 
@@ -188,6 +191,15 @@ def _body(response) -> bytes:
     if response.streaming:
         return b"".join(response.streaming_content)
     return response.content
+
+
+def _delivery_pk(cast) -> int:
+    from anju.notify.models import Delivery
+
+    row = Delivery.objects.create(
+        channel="wecom", unit_code=testing.VILLAGE_A1, case_number="X-1", topic="urging", text="x"
+    )
+    return row.pk
 
 
 def _category_name_pk() -> int:

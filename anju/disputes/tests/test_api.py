@@ -135,7 +135,7 @@ def test_alerts_are_written_in_the_countys_language_whatever_the_callers(client_
     case = post(client_for("grid_a1"), "/api/disputes", body, **{"Accept-Language": "en"}).json()
     assert case["risk"] == "major"
     reasons = set(Alert.objects.filter(dispute_id=case["id"]).values_list("reason", flat=True))
-    assert reasons == {"可能激化为治安、刑事案件; 重大风险"}
+    assert reasons == {"【风险】可能激化为治安、刑事案件; 重大风险"}
     page = client_for("officer_a").get("/disputes/work/").content.decode()
     assert "可能激化为治安、刑事案件" in page
 

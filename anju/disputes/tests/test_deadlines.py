@@ -97,7 +97,7 @@ def test_the_sweep_writes_cards_in_the_countys_language_whatever_the_thread_last
     with translation.override("en"), mock.patch.dict(os.environ, {"ANJU_OVERDUE_ACTION": "flag"}):
         tasks.sweep(dt.datetime(2030, 3, 20, 9, 0, tzinfo=LOCAL))
     reason = Alert.objects.get(dispute=dispute, unit_id=testing.TOWNSHIP_A).reason
-    assert reason.startswith("红牌") and "Red card" not in reason
+    assert reason.startswith("【红牌】") and "Red card" not in reason
 
 
 def test_the_sweep_command_runs_once(cast):

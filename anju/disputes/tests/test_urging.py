@@ -22,10 +22,10 @@ def test_the_township_urges_a_village_case_and_the_village_hears_of_it(client_fo
         {"urge-version": dispute.version, "urge-reason": "请本周内约谈双方"},
     )
     assert answer.status_code == 302
-    alert = Alert.objects.get(dispute=dispute, reason__startswith="催办")
+    alert = Alert.objects.get(dispute=dispute, reason__startswith="【催办】")
     assert alert.unit_id == testing.VILLAGE_A1 and "请本周内约谈双方" in alert.reason
     work = client_for("mediator_a1").get("/disputes/work/").content.decode()
-    assert "催办：请本周内约谈双方" in work
+    assert "【催办】请本周内约谈双方" in work
     case_page = client_for("mediator_a1").get(f"/disputes/{dispute.pk}/").content.decode()
     assert "上级催办" in case_page
     assert 'name="urge-reason"' not in case_page  # the handlers cannot urge themselves

@@ -32,10 +32,10 @@ def new_case(cast, *, region=testing.VILLAGE_A1, title="院墙漏水", **fields)
 
 
 def alerts_about(client, title: str) -> list[str]:
-    """The lines of the alerts card on the client's my-work page that name the case `title`."""
+    """The lines of the alert groups on the client's my-work page that name the case `title`."""
     page = text(client.get("/disputes/work/"))
-    card = re.search(r'<section class="card warning">(.*?)</section>', page, re.S)
-    lines = re.findall(r"<li>(.*?)</li>", card.group(1), re.S) if card else []
+    cards = re.findall(r'<section class="card alerts [^"]*"[^>]*>(.*?)</section>', page, re.S)
+    lines = [line for card in cards for line in re.findall(r"<li>(.*?)</li>", card, re.S)]
     return [line for line in lines if title in line]
 
 
@@ -116,7 +116,7 @@ def test_deciding_a_request_for_more_time_clears_its_alert(client_for, cast, app
     )
     assert asked.status_code == 302
     alert = Alert.objects.get(dispute=dispute, unit_id=testing.TOWNSHIP_A)
-    assert alert.reason == "申请延期：当事人外出"  # the county's language, whoever asked
+    assert alert.reason == "【延期】申请延长 3 个工作日：当事人外出"  # the county's language, whoever asked
     officer = client_for("officer_a")
     assert alerts_about(officer, "需延期之争")
     request = ExtensionRequest.objects.get(dispute=dispute)
@@ -141,7 +141,12 @@ def test_deciding_through_the_api_clears_the_alert_too(client_for, cast):
         content_type="application/json",
     )
     assert decided.status_code == 200
-    assert not Alert.objects.filter(dispute=dispute, acknowledged_at__isnull=True).exists()
+    assert not Alert.objects.filter(
+        dispute=dispute, unit_id=testing.TOWNSHIP_A, acknowledged_at__isnull=True
+    ).exists()
+    # The handlers hear of the decision in their own queue.
+    told = Alert.objects.get(dispute=dispute, unit_id=testing.VILLAGE_A1, acknowledged_at__isnull=True)
+    assert told.reason == "【延期】延长 2 个工作日已获批准。"
 
 
 # --- extensions: who decides -------------------------------------------------------------------

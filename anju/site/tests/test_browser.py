@@ -138,6 +138,8 @@ def _main_pages(cast):
         ("home", "grid_a1", "/"),
         ("register", "grid_a1", "/disputes/new/"),
         ("work", "mediator_a1", "/disputes/work/"),
+        ("leader-home", "leader", "/"),
+        ("notifications", "mediator_a1", "/accounts/notifications/"),
         ("disputes", "mediator_a1", "/disputes/"),
         ("dispute", "mediator_a1", f"/disputes/{dispute.pk}/"),
         ("figures", "leader", "/reports/disputes/"),

@@ -3,13 +3,14 @@ import time
 from django.core.management.base import BaseCommand
 
 from anju.audit import chain
+from anju.notify import tasks as notify_tasks
 from anju.workflow import sweep
 
 
 class Command(BaseCommand):
     help = (
         "Give yellow and red cards by every kind of case's time limits, run each kind's own reminders, "
-        "and seal the new audit rows into the log's hash chain."
+        "retry notifications the worker did not, and seal the new audit rows into the log's hash chain."
     )
 
     def add_arguments(self, parser):
@@ -22,6 +23,9 @@ class Command(BaseCommand):
             for name, report in sweep.run().items():
                 said = ", ".join(f"{key} {value}" for key, value in vars(report).items())
                 self.stdout.write(f"{name}: {said}")
+            retried = notify_tasks.retry_due()
+            if retried:
+                self.stdout.write(f"notifications: retried {retried}")
             # The worker's loop is where the audit rows written since the last pass get sealed.
             for label, sealed in chain.seal().items():
                 self.stdout.write(f"{label}: sealed {sealed}")
