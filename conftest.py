@@ -41,6 +41,23 @@ def client_for(client, cast):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Tests sign in with force_login and mean a session that may open every page of the role:
+    for the roles that need a second factor, that is a session that has given it."""
+    from django.test import Client
+
+    from anju.demo.testing import pass_second_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        pass_second_factor(self)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _county_language_after_each_test():
     """A page request activates the caller's language in the thread and nothing resets it, so a
     test after an English request would see English where the county's language is the default."""

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     if len(argv) > 1 and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")
-    if len(argv) > 1 and argv[1] == "demo":
+    if len(argv) > 1 and argv[1] in ("demo", "demo_code"):
         # The demo runs on this machine only, so it may generate its own secret key.
         os.environ.setdefault("ANJU_DEBUG", "true")
     from django.core.exceptions import ImproperlyConfigured

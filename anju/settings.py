@@ -218,6 +218,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "anju.accounts.middleware.IdleTimeoutMiddleware",
+    "anju.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -335,6 +336,10 @@ ANJU_DINGTALK_SECRET = env_str("ANJU_DINGTALK_SECRET", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Each 4xx is one line without a traceback (anju/core/logs.py): on the logger for the record
+    # every handler sees, and on the handler for django.security's children (a refused Host).
+    "filters": {"refusals": {"()": "anju.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals"]}},
+    "loggers": {"django.request": {"filters": ["refusals"]}},
     "root": {"handlers": ["console"], "level": env_str("ANJU_LOG_LEVEL", "WARNING")},
 }

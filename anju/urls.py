@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
-from anju.accounts.views import LoginView
+from anju.accounts.views import LoginView, login_code, login_enrol
 from anju.api import api
 from anju.core import views as core_views
 from anju.site import components
@@ -16,6 +16,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; answering it keeps the logs free of 404s.
     path("favicon.ico", RedirectView.as_view(url=static("anju/favicon.svg"), permanent=True)),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/login/code/", login_code, name="login_code"),
+    path("accounts/login/enrol/", login_enrol, name="login_enrol"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/notifications/", include("anju.notify.urls")),
     path("accounts/", include("anju.accounts.account_urls")),

@@ -18,4 +18,11 @@ ACTIONS = {
     "role.revoke": pgettext_lazy("audit action", "Role withdrawn"),
     "token.create": pgettext_lazy("audit action", "Device key issued"),
     "token.revoke": pgettext_lazy("audit action", "Device key revoked"),
+    "auth.password_accepted": pgettext_lazy("audit action", "Password accepted, second factor asked"),
+    "auth.second_factor_missing": pgettext_lazy("audit action", "Signed out: second factor not set up"),
+    "otp.enrol": pgettext_lazy("audit action", "Second factor set up"),
+    "otp.turn_off": pgettext_lazy("audit action", "Second factor turned off"),
+    "otp.reset": pgettext_lazy("audit action", "Second factor reset by an administrator"),
+    "otp.recovery_codes_renewed": pgettext_lazy("audit action", "Recovery codes renewed"),
+    "otp.recovery_code_used": pgettext_lazy("audit action", "Recovery code used"),
 }

@@ -69,7 +69,7 @@ class LockoutModelBackend(ModelBackend):
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
-            record(user, "auth.login", user)
+            # "auth.login" is recorded by the sign-in page once the second factor, if any, is given.
             return user
         record(
             None,

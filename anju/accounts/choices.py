@@ -58,3 +58,8 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({Level.COUNTY}),
     Role.ADMINISTRATOR: frozenset({Level.COUNTY, Level.TOWNSHIP}),
 }
+
+# Roles that must sign in with a second factor (a TOTP code after the password): the level-3
+# protection scheme (等保三级) asks it of those who keep accounts, run the county centre or read the
+# audit log. Everyone else may turn it on for themselves.
+SECOND_FACTOR_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.CENTRE_OPERATOR, Role.AUDITOR})

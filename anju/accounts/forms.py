@@ -61,3 +61,18 @@ class AssignRoleForm(forms.Form):
         self.regions = regions
 
     clean_region = UserCreateForm.clean_region
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("verification code"),
+        max_length=40,
+        help_text=_("The six digits the authenticator app shows now, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+
+class ResetSecondFactorForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=200)

@@ -126,3 +126,38 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+class SecondFactor(models.Model):
+    """A person's authenticator app (TOTP, RFC 6238), made only once they have confirmed it with a
+    code. The secret is never shown again after enrolment and never written to the audit log."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="second_factor", verbose_name=_("user")
+    )
+    secret = models.CharField(max_length=64)
+    # The last time step whose code was accepted: a code is never accepted twice, nor an older one.
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")
+
+    def __str__(self) -> str:
+        return f"{self.user} · TOTP"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes that stand in for the authenticator once each (a lost phone). Only a
+    hash is kept; making new ones deletes the old."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "code_hash"], name="recovery_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · recovery code"

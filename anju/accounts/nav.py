@@ -23,6 +23,14 @@ ENTRIES = [
     },
     {
         "group": "settings",
+        "label": _("Two-factor sign-in"),
+        "url": "account:two_factor",
+        "icon": "lock",
+        "perm": "",
+        "order": 12,
+    },
+    {
+        "group": "settings",
         "label": _("Configuration"),
         "url": "admin:index",
         "icon": "settings",

@@ -8,6 +8,7 @@ import secrets
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from anju.core import rows
 from anju.core.middleware import current
 from anju.core.scoping import SYSTEM, OutOfScope, remember_assignments
 
+from . import otp
 from .models import ApiToken, RoleAssignment, User
 
 MANAGE = "user.manage"
@@ -38,7 +40,22 @@ def _device(row: ApiToken) -> dict:
     }
 
 
-def create_token(actor, user: User, name: str) -> str:
+def create_token(actor, user: User, name: str, *, second_factor_code: str = "") -> str:
+    """A token signs a device in without the second factor, so for a person whose role requires one
+    it is made only with a current code from their authenticator (or a recovery code): whoever runs
+    the command must have the person, and their phone, at hand."""
+    if otp.is_required(user):
+        with refusals_recorded(actor, "token.create", user):
+            if otp.factor_of(user) is None:
+                raise PermissionDenied(
+                    _("%(name)s must set up two-factor sign-in before a device token is made.")
+                    % {"name": user.get_username()}
+                )
+            if not otp.verify(user, second_factor_code):
+                raise PermissionDenied(
+                    _("A current code from %(name)s's authenticator app is needed.")
+                    % {"name": user.get_username()}
+                )
     token = "anju_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         row = ApiToken.objects.create(

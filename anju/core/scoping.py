@@ -95,6 +95,11 @@ def _assignments(user) -> list[tuple[str, str]]:
     return cache
 
 
+def roles_of(user) -> frozenset[str]:
+    """The roles a user holds anywhere, from the same per-request cache as the scoping checks."""
+    return frozenset(role for role, _region in _assignments(user))
+
+
 def remember_assignments(user, assignments: Iterable[tuple[str, str]]) -> None:
     """Roles read together with the user (device-token sign-in), so no second query is needed."""
     user._anju_assignments = list(assignments)

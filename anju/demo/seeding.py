@@ -15,8 +15,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from anju.accounts.choices import Role
-from anju.accounts.models import RoleAssignment, User
+from anju.accounts.choices import SECOND_FACTOR_ROLES, Role
+from anju.accounts.models import RoleAssignment, SecondFactor, User
 from anju.audit.actions import record
 from anju.core.scoping import SYSTEM
 from anju.regions.choices import GridType, Level
@@ -25,6 +25,11 @@ from anju.regions.models import Region, RegionBorder
 DEMO_COUNTY_CODE = "629901"
 DEMO_COUNTY_NAME = "安居县"
 DEMO_PASSWORD = "Anju-demo-2026"  # noqa: S105 (printed to the person who runs the demo)
+# The demo's administrators, centre operators and auditors come with an authenticator already set
+# up on this key, printed with the password: whoever tries the demo adds it to an app (or asks
+# `anju demo-code`) and sees the real second step, instead of being stopped at enrolment with no
+# phone at hand. A real county's accounts are never seeded, so they enrol themselves.
+DEMO_TOTP_SECRET = "ANJUDEMOANJUDEMOANJUDEMOANJUDEMO"  # noqa: S105
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -164,6 +169,7 @@ def seed_county(
     rng = random.Random(seed)
     if Region.objects.filter(code=county_code).exists():
         say(f"county {county_code} is already there: nothing to create")
+        _enrol_demo_second_factors(county_code)
         return report
     regions = build_tree(rng, county_code=county_code, county_name=county_name, townships=townships)
     # The demo county's accounts have short names; other seeded counties' carry their code.
@@ -194,6 +200,7 @@ def seed_county(
             ],
             batch_size=2000,
         )
+        _enrol_demo_second_factors(county_code)
         record(
             SYSTEM,
             "seed.county",
@@ -208,6 +215,23 @@ def seed_county(
             shown.add((role, region.level))
             report.logins.append((str(Role(role).label), user.username, region.name))
     return report
+
+
+def _enrol_demo_second_factors(county_code: str) -> None:
+    """The demo key for every account of the county whose role needs a second factor and that has
+    none yet (a demo database made before second factors existed gets them too)."""
+    users = (
+        User.objects.filter(
+            role_assignments__role__in=SECOND_FACTOR_ROLES,
+            role_assignments__region__code__startswith=county_code,
+            second_factor__isnull=True,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    SecondFactor.objects.bulk_create(
+        [SecondFactor(user_id=pk, secret=DEMO_TOTP_SECRET) for pk in users], batch_size=2000
+    )
 
 
 # Share of generated cases by final status: most disputes a county finds are resolved.

@@ -210,3 +210,33 @@ class Cast:
         from anju.disputes.models import Dispute
 
         return Dispute.objects.get(title=DISPUTE_TITLE)
+
+
+# Signing in past the second factor: the suite's conftest makes `client.force_login(user)` mark the
+# session as having given it (`pass_second_factor`), so tests of other pages sign in as before. The
+# sign-in page itself is never bypassed: its tests give a person an authenticator with
+# `enrol_second_factor` and type the codes `totp_code` makes from its secret.
+def pass_second_factor(client) -> None:
+    """Mark a test client's signed-in session as having given the second factor."""
+    from anju.accounts.middleware import SECOND_FACTOR_GIVEN
+
+    session = client.session
+    session[SECOND_FACTOR_GIVEN] = True
+    session.save()
+
+
+def enrol_second_factor(user: User, secret: str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP") -> str:
+    from anju.accounts.models import SecondFactor
+
+    SecondFactor.objects.update_or_create(user=user, defaults={"secret": secret, "last_step": 0})
+    return secret
+
+
+def totp_code(secret: str, steps_from_now: int = 0, *, at: float | None = None) -> str:
+    """The code an authenticator app holding `secret` shows now (or at the instant `at`), or that
+    many 30-second steps before or after."""
+    import time
+
+    import pyotp
+
+    return pyotp.TOTP(secret).generate_otp(int((time.time() if at is None else at) // 30) + steps_from_now)

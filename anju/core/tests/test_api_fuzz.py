@@ -49,7 +49,8 @@ def token(cast, same_connection):
     # auditor, so the requests reach past the role gate of every operation: cases, reports, the log.
     RoleAssignment.objects.create(user=cast.admin, role=Role.TOWNSHIP_OFFICER, region_id=testing.TOWNSHIP_A)
     RoleAssignment.objects.create(user=cast.admin, role=Role.AUDITOR, region_id=testing.COUNTY)
-    return create_token(None, cast.admin, "fuzzer")
+    secret = testing.enrol_second_factor(cast.admin)  # an administrator's token needs the second factor
+    return create_token(None, cast.admin, "fuzzer", second_factor_code=testing.totp_code(secret))
 
 
 @pytest.mark.django_db

@@ -9,112 +9,15 @@ other tests rely on)."""
 
 from __future__ import annotations
 
-import shutil
-import threading
 from pathlib import Path
-from wsgiref.simple_server import WSGIRequestHandler
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.core import signals
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.servers.basehttp import WSGIServer
-from django.db import close_old_connections, connections
-from django.test import Client
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+from .browsing import DESKTOP, PHONE, SCREENSHOTS, _page, skip_without_browser
+
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
-
-ROOT = Path(__file__).resolve().parents[3]
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+pytestmark = skip_without_browser
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1366, "height": 768}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Server(threading.Thread):
-    """One request at a time, on the test's connection: the browser waits for each page, and the
-    test does not touch the database while it does."""
-
-    def __init__(self, connection):
-        super().__init__(daemon=True)
-        self.connection = connection
-        self.ready = threading.Event()
-
-    def run(self):
-        connections["default"] = self.connection
-        self.httpd = WSGIServer(("127.0.0.1", 0), _QuietHandler, ipv6=False)
-        self.httpd.set_app(StaticFilesHandler(WSGIHandler()))
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
-        self.ready.set()
-        self.httpd.serve_forever(poll_interval=0.1)
-
-
-@pytest.fixture
-def site(db, settings):
-    settings.ANJU_COUNTY_NAME = "测试县"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    connection = connections["default"]
-    connection.inc_thread_sharing()
-    # The request cycle closes "old" connections; this one is the test's, inside its transaction.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    server = _Server(connection)
-    server.start()
-    server.ready.wait(10)
-    try:
-        yield server.url
-    finally:
-        server.httpd.shutdown()
-        server.join(10)
-        server.httpd.server_close()
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
-        connection.dec_thread_sharing()
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_blocker):
-    # playwright's sync API keeps an event loop running in this thread, which Django takes for an
-    # async context: the test's database calls are ordinary blocking calls all the same, but Django
-    # keeps the connections of an async context apart from the thread's. Each side's are closed
-    # before the switch, so none is left open when the test database is dropped.
-    with pytest.MonkeyPatch.context() as patch, django_db_blocker.unblock():
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        connections.close_all()
-        with playwright_api.sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            yield chromium
-            chromium.close()
-            connections.close_all()
-
-
-def _page(browser, site, user, viewport, *, bypass_csp: bool = True):
-    # The accessibility check injects axe as a script of the page, which the site's own
-    # Content-Security-Policy refuses; test_no_page_breaks_the_content_security_policy below opens
-    # the pages under the policy.
-    context = browser.new_context(
-        viewport=viewport, locale="zh-CN", device_scale_factor=1, bypass_csp=bypass_csp
-    )
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
-    return context.new_page()
 
 
 def _serious_violations(page) -> list[str]:
@@ -149,6 +52,7 @@ def _main_pages(cast):
         ("calendar", "admin", "/calendar/"),
         ("audit", "auditor", "/audit/"),
         ("components", "admin", "/site/components/"),
+        ("two-factor", "grid_a1", "/accounts/two-factor/"),
         ("not-found", "mediator_a1", "/disputes/999999/"),
     ]
 

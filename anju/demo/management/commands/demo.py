@@ -7,9 +7,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from anju.demo.seeding import DEMO_PASSWORD, seed_county, seed_disputes
+from anju.demo.seeding import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_county, seed_disputes
 
 DEMO_CASES = 3000
+SECOND_STEP = (
+    "\nAdministrators, centre operators and auditors sign in with a second factor: after the password,\n"
+    "a code from an authenticator app holding the demo key {secret} (time-based, 6 digits),\n"
+    "or the code `anju demo-code` prints. Other roles may set one up under 'Two-factor sign-in'.\n"
+)
 
 
 def _interrupt(signum, frame):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
             width = max(len(login[1]) for login in report.logins)
             for role, username, region in report.logins:
                 self.stdout.write(f"  {username.ljust(width)}  {role} · {region}")
+            self.stdout.write(SECOND_STEP.format(secret=DEMO_TOTP_SECRET))
             self.stdout.write(
                 "\nOther accounts follow the same pattern: officer-/centre-/leader-<township>, "
                 "mediator-<township+village>, grid-<township+village+grid>\n"
@@ -48,6 +54,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"the demo county is already loaded; every demo account's password: {DEMO_PASSWORD}"
             )
+            self.stdout.write(SECOND_STEP.format(secret=DEMO_TOTP_SECRET))
         if options["no_serve"]:
             return
         workers = [
