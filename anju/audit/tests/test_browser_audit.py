@@ -9,9 +9,9 @@ import pytest
 
 from anju.audit.actions import record
 from anju.demo import testing
-from anju.site.tests.test_browser import CHROMIUM, DESKTOP, PHONE, _page, browser, site  # noqa: F401
+from anju.site.tests.browsing import DESKTOP, PHONE, _page, browser, site, skip_without_browser  # noqa: F401
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = skip_without_browser
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])

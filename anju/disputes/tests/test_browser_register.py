@@ -3,12 +3,10 @@ in place, whose party is registered with the others."""
 
 from __future__ import annotations
 
-import pytest
-
 from anju.disputes.models import Dispute
-from anju.site.tests.test_browser import CHROMIUM, _page, browser, site  # noqa: F401 (fixtures)
+from anju.site.tests.browsing import _page, browser, site, skip_without_browser  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = skip_without_browser
 
 WIDE = {"width": 1280, "height": 800}
 
