@@ -141,8 +141,9 @@ class BasePartyFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A dispute needs at least one party."))
 
 
-# Any block may be left empty, the first too: an empty block is no party, and is not checked.
-PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, max_num=20)
+# Any block may be left empty, the first too: an empty block is no party, and is not checked. The
+# page starts with the two sides; "add a party" gives another block.
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=20)
 
 
 WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}

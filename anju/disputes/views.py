@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -138,6 +139,8 @@ def _register_regions(user):
 @role_required("case.handle")
 def dispute_create(request):
     regions = _register_regions(request.user)
+    if request.method == "POST" and ADD_PARTY in request.POST:
+        return _with_another_party(request, regions)
     form = forms.DisputeForm(request.POST or None, request.FILES or None, regions=regions)
     parties = forms.PartyFormSet(request.POST or None, prefix="parties")
     duplicates = []
@@ -179,6 +182,31 @@ def dispute_create(request):
         {"form": form, "parties": parties, "duplicates": duplicates},
         status=status,
     )
+
+
+# The button that asks for one more party block: without JavaScript it sends the form, which comes
+# back as typed with a block more; with it (behaviours.js, data-add-form) the block is added in place.
+ADD_PARTY = "add_party"
+
+
+def _with_another_party(request, regions):
+    """The registration form sent back as typed, with one more party block and nothing checked
+    yet: the person asked for a block, not for the form to be judged."""
+    data = request.POST.copy()
+    key = "parties-TOTAL_FORMS"
+    try:
+        blocks = int(data.get(key) or 0)
+    except ValueError:
+        blocks = 0
+    data[key] = str(min(max(blocks, 0) + 1, forms.PartyFormSet.max_num))
+    form = forms.DisputeForm(data, regions=regions)
+    parties = forms.PartyFormSet(data, prefix="parties")
+    for each in (form, *parties.forms):
+        each._errors = ErrorDict(renderer=each.renderer)
+    parties._errors = [each.errors for each in parties.forms]
+    parties._non_form_errors = parties.error_class(renderer=parties.renderer)
+    _say_files_were_dropped(form, len(request.FILES.getlist("attachments")))
+    return render(request, "disputes/create.html", {"form": form, "parties": parties, "duplicates": []})
 
 
 def _say_files_were_dropped(form, sent: int) -> None:

@@ -213,7 +213,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_lists_the_rows(english):
         ("days.pdf", b"%PDF-1.4", "Only .csv and .xlsx files can be imported."),
         ("days.xlsx", b"not a workbook", "not a readable .xlsx workbook"),
         ("days.csv", b"", "The submitted file is empty."),
-        ("days.csv", "名称\n春节\n".encode(), "Missing column(s): date, kind."),
+        ("days.csv", "名称\n春节\n".encode(), "Missing column(s): 日期, 类型."),
     ],
 )
 def test_unreadable_files_get_a_clear_message(english, name, content, message):
