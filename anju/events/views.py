@@ -96,7 +96,9 @@ def _jurisdiction(user) -> Region | None:
         return None
     # The first and last codes in order share exactly the prefix every code shares.
     first, last = min(prefixes), max(prefixes)
-    common = first[: next((i for i, (a, b) in enumerate(zip(first, last)) if a != b), len(first))]
+    common = first[
+        : next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    ]
     candidates = Region.objects.filter(code__in=[common[:n] for n in range(len(common), 0, -1)])
     return max(candidates, key=lambda r: len(r.code), default=None)
 
