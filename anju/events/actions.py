@@ -312,7 +312,8 @@ def check_report(
     grid = None
     if fields.get("latitude") is not None and fields.get("longitude") is not None and not region.is_retired:
         grid = grid_for(fields["latitude"], fields["longitude"], region=region, actor=actor)
-    grid_from_point = grid is not None
+    # Said on the page only when the point moved the event out of the region the reporter chose.
+    grid_from_point = grid is not None and grid.code != region.code
     if grid is not None:
         region = grid
     now = timezone.now()
