@@ -88,9 +88,9 @@ def test_the_board_and_the_event_page_draw_their_maps_at_phone_and_desktop_size(
 ):
     urgent, grid_count = mapped_events
     officer = cast.user("officer_a")
+    refused = []
     for size, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
         page = _page(browser, site, officer, viewport, bypass_csp=False)
-        refused = []
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(f"{site}/events/board/")
         page.wait_for_selector("[data-map][data-boundaries][data-points]", timeout=10_000)
