@@ -353,12 +353,15 @@ def photo_add(request, event_id: int):
 def photo_download(request, event_id: int, photo_id: int):
     """Photos are served only through here, inside the jurisdiction; every view is logged.
     `?copy=display` or `?copy=thumbnail`: the copy for the page (no EXIF), to anyone who may see the
-    event; the original, EXIF and all, only to those actions.may_see_original names (403 for others)."""
+    event; the original, EXIF and all, only to those actions.may_see_original names. Others asking
+    for the original get the display copy of a photo (a link never breaks) and a 403 for a scan."""
     event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
     photo = get_object_or_404(Photo, pk=photo_id, event=event)
     which = request.GET.get("copy")
     if not which and not actions.may_see_original(request.user, event, photo):
-        raise PermissionDenied(_("Only the copy of this photo is shown to you; its original is kept."))
+        if not photo.is_image:
+            raise PermissionDenied(_("Only the copy of this photo is shown to you; its original is kept."))
+        which = "display"
     with transaction.atomic():
         record_access(
             request.user, photo, "file", region_code=event.region_id, purpose="view" if which else "download"
