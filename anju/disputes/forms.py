@@ -146,6 +146,12 @@ class BasePartyFormSet(forms.BaseFormSet):
 PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=20)
 
 
+FIGURE_LABELS = {
+    "found": _("found in the period"),
+    "resolved": _("resolved in the period"),
+    "not_passed_upward": _("resolved where it arose"),
+    "escalated": _("escalated in the period"),
+}
 WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}
 
 
@@ -167,6 +173,13 @@ class FilterForm(forms.Form):
     # A list of "my work" in full: its "see all" link lands here.
     queue = forms.ChoiceField(
         label=_("My work"), choices=[("", "—"), *WORK_LIST_LABELS.items()], required=False
+    )
+    # A figure of the statistics opens here as its cases: the registered days are its period.
+    figure = forms.ChoiceField(
+        label=_("counted as"), choices=[("", "—"), *FIGURE_LABELS.items()], required=False
+    )
+    resolved_level = forms.ChoiceField(
+        label=_("level of resolution"), choices=[("", "—"), *HandlingLevel.choices], required=False
     )
 
     def clean(self):

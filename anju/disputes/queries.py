@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from anju.core.dates import after_day, local_midnight
@@ -15,7 +15,7 @@ from anju.workflow import alerts
 from . import deadlines
 from .choices import Status
 from .kind import DISPUTE
-from .models import Alert, Dispute
+from .models import Alert, Dispute, TimelineEntry
 
 DUPLICATE_WINDOW = dt.timedelta(days=30)
 
@@ -35,6 +35,9 @@ class Filters:
     date_to: dt.date | None = None
     q: str = ""
     queue: str = ""
+    # A figure of the statistics (see FIGURES): the registered-from/to days are then its period.
+    figure: str = ""
+    resolved_level: str = ""
 
     @classmethod
     def from_form(cls, form) -> Filters:
@@ -64,10 +67,53 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
         disputes = disputes.filter(registered_at__gte=local_midnight(f.date_from))
     if f.date_to:
         disputes = disputes.filter(registered_at__lt=after_day(f.date_to))
+    if f.figure:
+        disputes = counted_in(disputes, f.figure, after_day(f.date_to) if f.date_to else None)
+    if f.resolved_level:
+        disputes = disputes.filter(resolved_level=f.resolved_level)
     if f.q:
         disputes = disputes.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
     if f.queue:
         disputes = in_work_list(user, disputes, f.queue)
+    return disputes
+
+
+# The figures of anju.reports.metrics whose cases a list can show: the statistics count with these
+# very conditions, so a figure's link lists exactly the cases it counted.
+FOUND, RESOLVED, NOT_PASSED_UPWARD, ESCALATED = "found", "resolved", "not_passed_upward", "escalated"
+FIGURES = (FOUND, RESOLVED, NOT_PASSED_UPWARD, ESCALATED)
+
+
+def not_merged() -> Q:
+    """Found (摸排): every registered case but those merged into another."""
+    return ~Q(status=Status.MERGED)
+
+
+def resolved_before(end_at: dt.datetime | None) -> Q:
+    """Resolved (化解) by the end of the period; with no end, resolved at all."""
+    q = Q(status=Status.RESOLVED)
+    return q & Q(resolved_at__lt=end_at) if end_at else q
+
+
+def where_they_arose() -> Q:
+    """Resolved at the level where the case arose (矛盾不上交)."""
+    return Q(resolved_level=F("origin_level"))
+
+
+def escalated_before(end_at: dt.datetime | None) -> Exists:
+    entries = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition="escalate")
+    return Exists(entries.filter(at__lt=end_at) if end_at else entries)
+
+
+def counted_in(disputes: QuerySet[Dispute], figure: str, end_at: dt.datetime | None) -> QuerySet[Dispute]:
+    """Of `disputes` registered in a period (the caller narrows the days), those `figure` counts."""
+    disputes = disputes.filter(not_merged())
+    if figure == RESOLVED:
+        return disputes.filter(resolved_before(end_at))
+    if figure == NOT_PASSED_UPWARD:
+        return disputes.filter(resolved_before(end_at) & where_they_arose())
+    if figure == ESCALATED:
+        return disputes.filter(escalated_before(end_at))
     return disputes
 
 

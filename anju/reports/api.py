@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, model_validator
@@ -13,7 +14,7 @@ from anju.core.scoping import get_scoped_or_404
 from anju.disputes.choices import Category
 from anju.regions.models import Region
 
-from . import metrics
+from . import catalogue, drill, metrics, periods
 
 router = Router(tags=["reports"])
 VIEW = perm_auth("case.view")
@@ -85,6 +86,7 @@ class FiguresOut(Schema):
     by_category: list[RowOut]
     by_region: list[RowOut]
     by_month: list[RowOut]
+    by_channel: list[RowOut]
 
 
 @router.get("/disputes", response=FiguresOut, auth=VIEW, url_name="reports_disputes")
@@ -200,3 +202,81 @@ def reports_events(request, q: Query[EventFiguresQuery]):
     start, end = period(q.date_from, q.date_to)
     figures = metrics.event_figures(request.auth, start=start, end=end, region=q.region, category=q.category)
     return figures.as_dict()
+
+
+class CatalogueQuery(Schema):
+    region: str | None = Field(None, pattern=r"^(\d{6}(\d{3}){0,3}|\d{17})$", description="a region code")
+    period: str | None = Field(
+        None,
+        max_length=40,
+        description="2026, 2026-H1, 2026-Q3, 2026-03 or 2026-01-01..2026-03-31; default this year",
+    )
+
+
+class PeriodOut(Schema):
+    text: str
+    label: str
+    date_from: dt.date
+    date_to: dt.date = Field(description="last day included")
+
+
+class FigureOut(Schema):
+    name: str
+    label: str
+    unit: str
+    definition: str
+    counted: bool = Field(description="false: its kind is not built yet, the value reads 'not counted yet'")
+    moment: bool = Field(description="true: counted at this moment, so no earlier values")
+    value: int | float | None
+    previous: int | float | None
+    last_year: int | float | None
+    change: int | float | None
+    value_display: str
+    previous_display: str
+    last_year_display: str
+    change_display: str
+    cases_url: str | None = Field(description="the list of the cases the figure counts, where one exists")
+
+
+class CatalogueOut(Schema):
+    region_code: str | None
+    region_name: str
+    period: PeriodOut
+    previous: PeriodOut
+    last_year: PeriodOut
+    figures: list[FigureOut]
+
+
+def _period_out(period: periods.Period) -> dict:
+    return {
+        "text": period.text,
+        "label": period.label,
+        "date_from": period.start,
+        "date_to": period.last_day,
+    }
+
+
+@router.get("/figures", response=CatalogueOut, auth=VIEW, url_name="reports_figures")
+def reports_figures(request, q: Query[CatalogueQuery]):
+    """Every named figure of the catalogue (label, unit, definition) for the caller's jurisdiction,
+    a region in it and a period, with the previous period and the same period last year."""
+    if q.region:
+        get_scoped_or_404(Region, request.auth, "case.view", code=q.region)
+    try:
+        period = periods.parse(q.period)
+    except ValueError as error:
+        raise ValidationError({"period": [str(error)]}) from None
+    sheet = catalogue.values(request.auth, period, region=q.region)
+    figures = []
+    for row in sheet.values:
+        data = row.as_dict()
+        data["cases_url"] = drill.cases_url(row.figure, period, q.region)
+        figures.append(data)
+    return {
+        "region_code": sheet.disputes.region_code,
+        "region_name": sheet.disputes.region_name,
+        "period": _period_out(period),
+        "previous": _period_out(sheet.previous),
+        "last_year": _period_out(sheet.last_year),
+        "figures": figures,
+    }

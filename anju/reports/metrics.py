@@ -44,7 +44,8 @@ from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
 from anju.disputes import deadlines
-from anju.disputes.choices import Category, HandlingLevel, Status
+from anju.disputes import queries as dispute_queries
+from anju.disputes.choices import Category, Channel, HandlingLevel
 from anju.disputes.models import Dispute, TimelineEntry
 from anju.regions.models import Region
 from anju.regions.queries import roots_for
@@ -162,6 +163,7 @@ class DisputeFigures:
     by_category: tuple[Row, ...]
     by_region: tuple[Row, ...]
     by_month: tuple[Row, ...]
+    by_channel: tuple[Row, ...] = ()
 
     @property
     def last_day(self) -> dt.date:
@@ -174,7 +176,7 @@ class DisputeFigures:
         data["end"] = self.end.isoformat()
         data["date_from"] = self.start.isoformat()
         data["date_to"] = self.last_day.isoformat()
-        for name in ("resolved_by_level", "by_category", "by_region", "by_month"):
+        for name in ("resolved_by_level", "by_category", "by_region", "by_month", "by_channel"):
             data[name] = list(data[name])
         return data
 
@@ -222,13 +224,17 @@ def dispute_figures(
     - by_region: one row per region one level below `region` (without `region`: below the user's
       one jurisdiction, or the user's jurisdictions when there are several), plus a row for cases
       registered at `region` itself when there are any; rows add up to the headline.
+    - by_channel: one row per channel the disputes came in by, in the same aggregate as the headline.
     """
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
     now = now or timezone.now()
     scope = disputes_in_scope(user, region=region, category=category)
-    found = scope.filter(registered_at__gte=start_at, registered_at__lt=end_at).exclude(status=Status.MERGED)
-    resolved_q = Q(status=Status.RESOLVED, resolved_at__lt=end_at)
+    # The dispute list's `figure` filter uses the same conditions: each figure links to its cases.
+    found = scope.filter(registered_at__gte=start_at, registered_at__lt=end_at).filter(
+        dispute_queries.not_merged()
+    )
+    resolved_q = dispute_queries.resolved_before(end_at)
 
     # One pass over the period's cases gives the headline and the categories.
     def found_and_resolved(name: str, q: Q) -> dict:
@@ -240,18 +246,19 @@ def dispute_figures(
     aggregates = {
         "found": Count("pk"),
         "resolved": Count("pk", filter=resolved_q),
-        "not_passed_upward": Count("pk", filter=resolved_q & Q(resolved_level=F("origin_level"))),
+        "not_passed_upward": Count("pk", filter=resolved_q & dispute_queries.where_they_arose()),
         "seconds_to_resolve": Sum(SecondsBetween("resolved_at", "registered_at"), filter=resolved_q),
     }
     for level in HandlingLevel:
         aggregates[f"level_{level.value}"] = Count("pk", filter=resolved_q & Q(resolved_level=level))
     for category_value in Category.values:
         aggregates.update(found_and_resolved(f"category_{category_value}", Q(category=category_value)))
+    for channel_value in Channel.values:
+        aggregates.update(found_and_resolved(f"channel_{channel_value}", Q(channel=channel_value)))
     totals = found.aggregate(**aggregates)
     # A query of its own: as a WHERE EXISTS the database plans a semi-join; inside the aggregate
     # above, PostgreSQL may re-run the subquery for every row.
-    escalations = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition="escalate", at__lt=end_at)
-    escalated = found.filter(Exists(escalations)).count()
+    escalated = found.filter(dispute_queries.escalated_before(end_at)).count()
     urged = TimelineEntry.objects.filter(
         dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
     ).count()
@@ -298,6 +305,15 @@ def dispute_figures(
         by_category=by_category,
         by_region=_by_region(found, resolved_q, root, units),
         by_month=_by_month(found, resolved_q, start, end),
+        by_channel=tuple(
+            Row.of(
+                c.value,
+                str(c.label),
+                totals[f"channel_{c.value}_found"],
+                totals[f"channel_{c.value}_resolved"],
+            )
+            for c in Channel
+        ),
     )
 
 

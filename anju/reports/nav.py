@@ -5,6 +5,13 @@ from django.utils.translation import gettext_lazy as _
 ENTRIES = [
     {
         "group": "reports",
+        "label": _("Dashboard"),
+        "url": "reports:dashboard",
+        "icon": "chart-column",
+        "perm": "case.view",
+    },
+    {
+        "group": "reports",
         "label": _("Dispute statistics"),
         "url": "reports:disputes",
         "icon": "chart-column",

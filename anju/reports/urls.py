@@ -4,5 +4,6 @@ from . import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
     path("disputes/", views.dispute_figures, name="disputes"),
 ]

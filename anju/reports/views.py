@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
+from anju.core import export
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import role_required
+from anju.regions import codes
 from anju.regions.models import Region
 
-from . import metrics
+from . import catalogue, drill, metrics, periods
+from . import dashboard as dashboard_tables
 from .forms import FiguresForm
 
 
@@ -41,3 +47,83 @@ def dispute_figures(request):
         "reports/disputes.html",
         {"form": form, "figures": figures, "drill_query": urlencode(query)},
     )
+
+
+# The large screen of a county centre reloads the page this often (milliseconds).
+SCREEN_RELOAD_MS = 300_000
+
+
+@role_required("case.view")
+def dashboard(request):
+    """The dashboard: every figure of the catalogue for a period and a region of the user's
+    jurisdiction, with comparisons, breakdowns as charts and tables, and drill-down by region."""
+    screen = request.GET.get("screen") == "1"
+    region = request.GET.get("region", "").strip()
+    context = {"screen": screen, "period_text": request.GET.get("period", ""), "region": region}
+    try:
+        period = periods.parse(request.GET.get("period"))
+        if region:
+            codes.level_of(region)
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return render(request, "reports/dashboard.html", {**context, "error": message}, status=400)
+    if region:
+        get_scoped_or_404(Region, request.user, "case.view", code=region)
+    sheet = catalogue.values(request.user, period, region=region or None)
+    tables = dashboard_tables.tables(sheet, region or None, screen=screen)
+    download = request.GET.get("download")
+    if download:
+        chosen = [dashboard_tables.figure_table(sheet), *tables]
+        table = next((t for t in chosen if t.key == download), None)
+        if table is None:
+            raise Http404
+        return export.streaming_response(
+            "xlsx",
+            list(table.headers),
+            table.sheet_rows(),
+            title=str(table.title)[:31],
+            filename=f"figures-{table.key}-{sheet.disputes.region_code or 'all'}-{period.text}.xlsx",
+        )
+    headline = [
+        {"value": value, "cases_url": drill.cases_url(value.figure, period, region or None)}
+        for value in sheet.values
+    ]
+    base_query = {"period": period.text, **({"region": region} if region else {})}
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            **context,
+            "period": period,
+            "sheet": sheet,
+            "figures": sheet.disputes,
+            "headline": headline,
+            "tables": tables,
+            "crumbs": _crumbs(request.user, sheet.disputes.region_code, period, screen),
+            "quick_periods": _quick_periods(period),
+            "query": urlencode(base_query),
+            "screen_query": urlencode({**base_query, "screen": "1"}),
+            "reload_ms": SCREEN_RELOAD_MS,
+        },
+    )
+
+
+def _crumbs(user, code: str | None, period: periods.Period, screen: bool) -> list[dict]:
+    """The regions from the top of the user's jurisdiction down to `code`, each a link."""
+    if not code:
+        return []
+    prefixes = [code[:n] for n in (6, 9, 12, 15) if n < len(code)] + [code]
+    regions = Region.objects.visible_to(user, "case.view").filter(code__in=prefixes)
+    crumbs = []
+    for region in sorted(regions, key=lambda r: len(r.code)):
+        query = {"period": period.text, "region": region.code, **({"screen": "1"} if screen else {})}
+        crumbs.append({"name": region.name, "code": region.code, "url": f"?{urlencode(query)}"})
+    return crumbs
+
+
+def _quick_periods(period: periods.Period) -> list[periods.Period]:
+    today = timezone.localdate()
+    this_year = periods.parse(str(today.year))
+    quarter = periods.parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
+    month = periods.parse(f"{today.year}-{today.month:02d}")
+    return [this_year, this_year.previous(), quarter, quarter.previous(), month]

@@ -1,0 +1,37 @@
+"""Drill-through: the list of the cases a figure counted, with the same period, region and scope.
+The dispute list's `figure` filter applies the very conditions anju.reports.metrics counts with
+(anju.disputes.queries.counted_in), so the list's row count is the figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from .catalogue import Figure
+from .periods import Period
+
+
+def dispute_list_url(
+    start: dt.date | None, end: dt.date | None, region: str | None = None, **filters: str
+) -> str:
+    """The dispute list narrowed to the cases registered in [start, end), in `region`, by `filters`."""
+    query = {}
+    if start and end:
+        query["date_from"] = start.isoformat()
+        query["date_to"] = (end - dt.timedelta(days=1)).isoformat()
+    if region:
+        query["region"] = region
+    query.update({name: value for name, value in filters.items() if value})
+    return f"{reverse('disputes:list')}?{urlencode(query)}"
+
+
+def cases_url(figure: Figure, period: Period, region: str | None, **filters: str) -> str | None:
+    """Where the figure opens as its cases; None where no list shows them (counts of reminders,
+    figures of kinds whose lists take no such filter yet)."""
+    if figure.source != "disputes" or not figure.drill:
+        return None
+    if figure.moment:
+        return dispute_list_url(None, None, region, **figure.drill, **filters)
+    return dispute_list_url(period.start, period.end, region, **figure.drill, **filters)
