@@ -17,7 +17,6 @@ from anju.audit.models import Result
 from .models import ApiKey
 
 WINDOW = dt.timedelta(minutes=1)
-# The last use is written at most this often outside the rate-limit window's own write.
 PREFIX_LENGTH = 10
 
 

@@ -260,7 +260,7 @@ def test_post_needs_a_valid_unrevoked_key(client, cast, key, no_photo_needed, fm
     assert_error(post(client, None, fmt), 403, fmt)
     assert_error(post(client, "o311_not-a-key", fmt), 403, fmt)
     keys.revoke_key(cast.user("admin"), ApiKey.objects.get())
-    assert "revoked" in assert_error(post(client, key, fmt), 403, fmt)
+    assert "api_key" in assert_error(post(client, key, fmt), 403, fmt)
     assert not Event.objects.filter(channel="resident").exists()
     refused = AuditEvent.objects.filter(action="open311.key.use", result="refused")
     assert refused.count() == 3
