@@ -54,10 +54,6 @@ def county_code() -> str:
     return root or ""
 
 
-def w3c(moment: dt.datetime | None) -> str | None:
-    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
-
-
 def services():
     return EventType.objects.filter(active=True, event_class__active=True).select_related("event_class")
 
@@ -93,14 +89,28 @@ def definition(event_type: EventType) -> dict:
     }
 
 
-def status_notes(event: Event) -> str:
+class Context:
+    """What every request of one answer shares, worked out once: the county's zone, the stages'
+    names in the answer's language, the address photos are served from."""
+
+    def __init__(self, request):
+        self.zone = timezone.get_current_timezone()
+        self.labels = {value: str(label) for value, label in Status.choices}
+        self.media = request.build_absolute_uri(f"{PREFIX}media/")
+        self.converted = _("Taken up as a dispute for mediation.")
+
+    def w3c(self, moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(self.zone).isoformat(timespec="seconds") if moment else None
+
+
+def status_notes(event: Event, context: Context) -> str:
     if event.status == Status.VOIDED:
         return event.void_reason
     if event.status == Status.CONVERTED:
-        return _("Taken up as a dispute for mediation.")
+        return context.converted
     if event.status in (Status.HANDLED, Status.CLOSED, Status.EVALUATED) and event.handling_report:
         return event.handling_report
-    return str(event.get_status_display())
+    return context.labels.get(event.status, event.status)
 
 
 def updated_at(event: Event) -> dt.datetime:
@@ -116,32 +126,50 @@ def updated_at(event: Event) -> dt.datetime:
     return max(m for m in moments if m is not None)
 
 
-def media_url(request, event: Event) -> str:
-    photos = event.public_photos  # prefetched: the report photos
-    if not photos:
-        return ""
-    return request.build_absolute_uri(f"{PREFIX}media/{photos[0].pk}.jpg")
+# The columns an answer reads: the list loads no others.
+FIELDS = [
+    "number",
+    "status",
+    "void_reason",
+    "handling_report",
+    "description",
+    "location",
+    "latitude",
+    "longitude",
+    "reported_at",
+    "filed_at",
+    "dispatched_at",
+    "handled_at",
+    "verified_at",
+    "closed_at",
+    "evaluated_at",
+    "due_at",
+    "event_type__code",
+    "event_type__name",
+    "handling_unit__name",
+]
 
 
-def service_request(request, event: Event) -> dict:
+def service_request(context: Context, event: Event) -> dict:
     """One event as the specification's request: never the reporter's name, phone or e-mail."""
     public = STATUS_OF_STAGE[event.status]
+    photos = event.public_photos  # prefetched: the report photos
     return {
         "service_request_id": event.number,
         "status": public,
-        "status_notes": status_notes(event),
+        "status_notes": status_notes(event, context),
         "service_name": event.event_type.name,
         "service_code": event.event_type.code,
         "description": event.description,
         "agency_responsible": event.handling_unit.name,
         "service_notice": "",
-        "requested_datetime": w3c(event.reported_at),
-        "updated_datetime": w3c(updated_at(event)),
-        "expected_datetime": w3c(event.due_at) if public == OPEN else None,
+        "requested_datetime": context.w3c(event.reported_at),
+        "updated_datetime": context.w3c(updated_at(event)),
+        "expected_datetime": context.w3c(event.due_at) if public == OPEN else None,
         "address": event.location,
         "address_id": "",
         "zipcode": "",
         "lat": float(event.latitude) if event.latitude is not None else None,
         "long": float(event.longitude) if event.longitude is not None else None,
-        "media_url": media_url(request, event),
+        "media_url": f"{context.media}{photos[0].pk}.jpg" if photos else "",
     }

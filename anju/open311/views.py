@@ -187,6 +187,7 @@ def _requests():
     return (
         Event.objects.filter(open311__isnull=False)
         .select_related("event_type", "handling_unit")
+        .only(*georeport.FIELDS)
         .prefetch_related(
             Prefetch(
                 "photos",
@@ -199,7 +200,8 @@ def _requests():
 
 
 def _request_list(request, fmt, events) -> HttpResponse:
-    body = [georeport.service_request(request, e) for e in events]
+    context = georeport.Context(request)
+    body = [georeport.service_request(context, e) for e in events]
     return answer(fmt, "service_requests", body)
 
 
