@@ -52,7 +52,7 @@ api = AnjuAPI(
     title="anju API",
     version="1",
     description=(
-        "JSON API of the anju grassroots governance platform. "
+        "JSON API of 安居 anju, the grassroots governance platform. "
         "Every answer is scoped to the caller's jurisdiction."
     ),
     auth=signed_in_auth,

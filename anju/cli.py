@@ -25,7 +25,7 @@ def _own_commands() -> list[tuple[str, str]]:
 def _print_help() -> None:
     from django.core.management import get_commands
 
-    print("anju: grassroots governance platform (安居)\n")
+    print("安居 anju: grassroots governance platform\n")
     print("Usage: anju COMMAND [options]   (anju COMMAND --help for a command's options)\n")
     print("Platform commands:")
     own = _own_commands()

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anju.core.fieldcrypt import EncryptedTextField
 from anju.core.scoping import ScopedManager, ScopedQuerySet
 
 from .choices import Role
@@ -130,12 +131,14 @@ class IdempotencyRecord(models.Model):
 
 class SecondFactor(models.Model):
     """A person's authenticator app (TOTP, RFC 6238), made only once they have confirmed it with a
-    code. The secret is never shown again after enrolment and never written to the audit log."""
+    code. The secret is never shown again after enrolment and never written to the audit log, and it is
+    encrypted at rest like an informant's name (anju.core.fieldcrypt): a database dump alone cannot
+    make the codes."""
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="second_factor", verbose_name=_("user")
     )
-    secret = models.CharField(max_length=64)
+    secret = EncryptedTextField()
     # The last time step whose code was accepted: a code is never accepted twice, nor an older one.
     last_step = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(_("enrolled"), auto_now_add=True)

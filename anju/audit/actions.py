@@ -7,8 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from anju.core.middleware import current
 from anju.core.rows import insert
@@ -97,6 +100,22 @@ def refusals_recorded(
             **extra,
         )
         raise
+
+
+def county_language():
+    """Rows are read by the county's auditors, whatever language the person who caused them uses
+    (the same rule as anju.workflow.alerts.county_language, reachable from the apps below workflow)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def rejected_import_detail(filename: str, bad_rows: int) -> str:
+    """The detail of a refused import's row: the file and how many of its rows were bad."""
+    with county_language():
+        return ngettext(
+            "%(file)s: %(count)d bad row, nothing imported",
+            "%(file)s: %(count)d bad rows, nothing imported",
+            bad_rows,
+        ) % {"file": filename, "count": bad_rows}
 
 
 def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:

@@ -3,13 +3,25 @@ from django.shortcuts import render
 
 from anju.core.views import role_required
 
-from . import queries
+from . import queries, words
 from .forms import AuditSearchForm
+
+
+def _in_words(rows, *, with_changes: bool) -> None:
+    """Give each row of a page its words (looked up once per page, not per row)."""
+    known = words.actions()
+    for row in rows:
+        row.object_words = words.object_label(row.object_type) if row.object_type else ""
+        if with_changes:
+            row.action_words = words.action_label(row.action, known)
+            row.changes = words.changes(row.object_type, row.before, row.after)
+        else:
+            row.field_words = words.field_label(row.object_type, row.field)
 
 
 @role_required("audit.view")
 def event_list(request):
-    form = AuditSearchForm(request.GET or None)
+    form = AuditSearchForm(request.GET or None, auditor=request.user)
     events = queries.search_events(request.user).none()
     status = 200
     if not request.GET:
@@ -29,6 +41,8 @@ def event_list(request):
     else:
         status = 400
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _in_words(page.object_list, with_changes=True)
     return render(request, "audit/event_list.html", {"form": form, "page": page}, status=status)
 
 
@@ -41,4 +55,6 @@ def access_list(request):
         object_id=request.GET.get("object_id", "").strip(),
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    _in_words(page.object_list, with_changes=False)
     return render(request, "audit/access_list.html", {"page": page})

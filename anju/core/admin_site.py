@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .scoping import has_perm_anywhere
@@ -14,8 +15,9 @@ ADMIN_PERM = "user.manage"
 
 
 class AnjuAdminSite(admin.AdminSite):
-    site_header = _("anju administration")
-    site_title = _("anju administration")
+    # The brand is a name, the same in every language.
+    site_header = format_lazy("安居 anju {}", _("Administration"))
+    site_title = format_lazy("安居 anju {}", _("Administration"))
     index_title = _("Configuration")
 
     def has_permission(self, request) -> bool:

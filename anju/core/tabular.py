@@ -30,6 +30,9 @@ from django.utils.translation import gettext as _
 # Sheets are read as a whole (a ledger's rows are all checked before anything is saved), but a
 # header is looked for only near the top: titles and notes take a few rows, never dozens.
 HEADER_SEARCH_ROWS = 30
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What marks a required column's header in a template; headers are compared without it.
+REQUIRED_MARK = "*"
 
 
 @dataclass
@@ -327,10 +330,17 @@ class Column:
     names: tuple[str, ...]
     required: bool = False
     parse: Callable[[str], Any] | None = None
+    # The template's example cell (a callable for a value of the day, such as a date).
+    example: str | Callable[[], str] = ""
+    # For a column of choices: every value it accepts, as (value, note), for the template's list.
+    values: Callable[[], list[tuple[str, str]]] | None = None
 
     @property
     def header(self) -> str:
         return self.names[0]
+
+    def example_text(self) -> str:
+        return self.example() if callable(self.example) else self.example
 
 
 class SheetKind:
@@ -352,6 +362,60 @@ class SheetKind:
             key=lambda item: len(item[0]),
             reverse=True,
         )
+
+    def heading(self, key: str, columns: dict[str, str] | None = None) -> str:
+        """A column as a message names it: as the file heads it when it has the column, else as
+        the template does; never the key the code knows it by."""
+        if columns and columns.get(key):
+            return columns[key]
+        column = self.by_key.get(key)
+        return column.header if column is not None else key
+
+    def required_headers(self) -> list[str]:
+        return [c.header for c in self.columns if c.required]
+
+    def one_of_headers(self) -> list[list[str]]:
+        """The groups of which a sheet must have at least one column, as the template heads them."""
+        return [[self.by_key[key].header for key in group] for group in self.one_of]
+
+    def template_response(self, filename: str, examples: dict[str, str] | None = None):
+        """The template as a download, written in the county's language like the sheets it keeps."""
+        from django.http import HttpResponse
+        from django.utils import translation
+
+        with translation.override(settings.LANGUAGE_CODE):
+            data = self.template(examples)
+        response = HttpResponse(data, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def template(self, examples: dict[str, str] | None = None, *, title: str = "") -> bytes:
+        """A workbook to fill in: the first sheet has the headers in Chinese (a required column's
+        ends in *, which reading ignores) and an example row; the second lists every value each
+        choice column accepts. Filled in as shown, it imports."""
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = title[:31] or _("Sheet to fill in")[:31]
+        sheet.append([f"{c.header}{REQUIRED_MARK if c.required else ''}" for c in self.columns])
+        sheet.append([(examples or {}).get(c.key, c.example_text()) for c in self.columns])
+        for cell, column in zip(sheet[1], self.columns, strict=True):
+            cell.font = Font(bold=True, color="C00000" if column.required else None)
+            sheet.column_dimensions[cell.column_letter].width = max(10, 2 * len(column.header) + 4)
+        listed = workbook.create_sheet(_("Accepted values")[:31])
+        listed.append([_("Column"), _("Value"), _("Note")])
+        for cell in listed[1]:
+            cell.font = Font(bold=True)
+        for column in self.columns:
+            for value, note in column.values() if column.values is not None else ():
+                listed.append([column.header, value, note])
+        for letter, width in (("A", 16), ("B", 24), ("C", 40)):
+            listed.column_dimensions[letter].width = width
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
 
     def known(self, header: str) -> str | None:
         """The column a header names by itself, or None."""
@@ -438,7 +502,10 @@ class SheetKind:
 
     def read(self, table: Table, mapping: dict[str, int]) -> Iterator[Row]:
         """The table's rows with each mapped cell parsed; problems are gathered on the row."""
-        columns = {
+        # A problem with a column the file lacks (a date a result needs, say) names it as the
+        # template does.
+        columns = {c.key: c.header for c in self.columns}
+        columns |= {
             key: table.headers[i]
             if i < len(table.headers) and table.headers[i]
             else str(self.by_key[key].label)

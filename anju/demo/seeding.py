@@ -10,11 +10,11 @@ import itertools
 import math
 import random
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from anju.accounts.choices import SECOND_FACTOR_ROLES, Role
@@ -294,6 +294,50 @@ def _enrol_demo_second_factors(county_code: str) -> None:
     )
 
 
+# The 2026 public holidays and make-up working days, as the General Office of the State Council
+# announced them on 4 November 2025 (国务院办公厅关于2026年部分节假日安排的通知): (name, first and last
+# day off, the weekend days worked in exchange).
+HOLIDAYS_2026 = (
+    ("元旦", (dt.date(2026, 1, 1), dt.date(2026, 1, 3)), (dt.date(2026, 1, 4),)),
+    ("春节", (dt.date(2026, 2, 15), dt.date(2026, 2, 23)), (dt.date(2026, 2, 14), dt.date(2026, 2, 28))),
+    ("清明节", (dt.date(2026, 4, 4), dt.date(2026, 4, 6)), ()),
+    ("劳动节", (dt.date(2026, 5, 1), dt.date(2026, 5, 5)), (dt.date(2026, 5, 9),)),
+    ("端午节", (dt.date(2026, 6, 19), dt.date(2026, 6, 21)), ()),
+    ("中秋节", (dt.date(2026, 9, 25), dt.date(2026, 9, 27)), ()),
+    ("国庆节", (dt.date(2026, 10, 1), dt.date(2026, 10, 7)), (dt.date(2026, 9, 20), dt.date(2026, 10, 10))),
+)
+
+
+def calendar_2026() -> list[tuple[dt.date, str, str]]:
+    """(day, kind, name) of every 2026 holiday and make-up working day."""
+    from anju.worktime.choices import DayKind
+
+    days = []
+    for name, (first, last), worked in HOLIDAYS_2026:
+        day = first
+        while day <= last:
+            days.append((day, DayKind.HOLIDAY, name))
+            day += dt.timedelta(days=1)
+        days += [(day, DayKind.WORKDAY, f"{name}调休上班") for day in worked]
+    return sorted(days)
+
+
+def seed_calendar() -> int:
+    """Put the 2026 holidays and make-up days in the working calendar, leaving days the county has
+    set alone. The number of days added."""
+    from anju.worktime.models import CalendarDay
+
+    known = set(CalendarDay.objects.values_list("day", flat=True))
+    added = [
+        CalendarDay(day=day, kind=kind, name=name) for day, kind, name in calendar_2026() if day not in known
+    ]
+    with transaction.atomic():
+        CalendarDay.objects.bulk_create(added)
+        if added:
+            record(SYSTEM, "seed.calendar", after={"year": 2026, "days": len(added)})
+    return len(added)
+
+
 # Share of generated cases by final status: most disputes a county finds are resolved.
 STATUS_WEIGHTS = {
     "resolved": 70,
@@ -323,23 +367,351 @@ CATEGORY_WEIGHTS = {
     "property_management": 1,
     "other": 2,
 }
-TITLES = {
-    "marriage_family": ["赡养老人纠纷", "离婚财产分割矛盾"],
-    "neighbour": ["邻里噪音纠纷", "排水沟堵塞争吵"],
-    "housing_homestead": ["宅基地边界争执", "房屋漏水纠纷"],
-    "contract": ["买卖合同纠纷"],
-    "business": ["合伙经营分红争议"],
-    "damages": ["牲畜毁坏庄稼赔偿"],
-    "forest_land": ["草场边界争议", "山林权属争议"],
-    "land_requisition": ["征地补偿争议"],
-    "pollution": ["养殖场异味扰民"],
-    "labour": ["拖欠工资"],
-    "consumer": ["农资质量纠纷"],
-    "medical": ["诊所医疗纠纷"],
-    "traffic": ["交通事故赔偿"],
-    "property_management": ["物业费纠纷"],
-    "other": ["其他纠纷"],
+# Of the open cases, the share already past their limit when the demo starts: a few, so the first
+# sweep escalates a handful of cases, not hundreds.
+OVERDUE_SHARE = 0.04
+
+
+@dataclass(frozen=True)
+class Story:
+    """A kind of dispute as a mediator writes it up. {a} and {b} are the parties, {place} where it
+    happened, {amount} a sum in yuan, {n} a small number; terms are numbered clauses, one a line."""
+
+    title: str
+    description: str
+    facts: str
+    terms: str
+    performance: str
+    said_a: str
+    said_b: str
+
+
+STORIES: dict[str, tuple[Story, ...]] = {
+    "marriage_family": (
+        Story(
+            "赡养老人费用分担纠纷",
+            "{a}反映，其母年逾八旬、患病卧床，{b}等兄弟姐妹对赡养费和轮流照料分担有分歧，已争吵多次。",
+            "老人现随{a}居住，{b}认为自己外出务工不便照料，双方就赡养费数额和照料方式发生争执。",
+            "一、自{month}起，{b}每月向{a}支付老人赡养费{small}元，于每月10日前转账。\n"
+            "二、老人住院期间的医疗费用，扣除医保报销后由双方各承担一半。\n"
+            "三、节假日由{b}接老人回家居住，{a}予以配合。",
+            "按月转账支付，医疗费凭票据结算。",
+            "老人一直由我照顾，花费大，对方从不过问。",
+            "我常年在外打工，愿意出钱，但数额要合理。",
+        ),
+        Story(
+            "离婚后子女抚养费纠纷",
+            "{a}与{b}已协议离婚，孩子随{a}生活，{b}近{n}个月未按约定支付抚养费，{a}多次索要未果。",
+            "双方离婚协议约定{b}每月支付抚养费，{b}因收入减少停止支付，累计欠付{amount}元。",
+            "一、{b}于{due}前一次性补付拖欠的抚养费{amount}元。\n"
+            "二、此后{b}每月支付抚养费{small}元，于每月15日前转入{a}账户。\n"
+            "三、{b}每月可探望孩子两次，{a}予以配合。",
+            "银行转账。",
+            "孩子上学花钱多，对方一直拖着不给。",
+            "这半年活少收入低，不是不给，是一时拿不出来。",
+        ),
+    ),
+    "neighbour": (
+        Story(
+            "邻里排水沟堵塞纠纷",
+            "{place}{a}与{b}两家房屋相邻，{b}翻修院落时填埋了共用排水沟，雨天积水倒灌进{a}家院内。",
+            "{b}翻修院落时将两户共用的排水沟填埋约{n}米，致{a}家院内雨后积水，墙根受潮。",
+            "一、{b}于{due}前自费疏通并恢复原排水沟，沟宽不少于30厘米。\n"
+            "　　排水沟恢复后由两户共同维护，每年汛期前共同清理一次。\n"
+            "二、{b}一次性补偿{a}墙体受潮损失{small}元。\n"
+            "三、双方今后不再因此事发生争执。",
+            "自行施工恢复，补偿款当场付清。",
+            "一下雨水就往我家院子里灌，墙根都泡软了。",
+            "我不知道那是共用的沟，可以重新挖开。",
+        ),
+        Story(
+            "邻里噪音扰民纠纷",
+            "{a}反映楼上{b}家开办手工作坊，每晚机器噪音持续到深夜，家中老人孩子无法休息。",
+            "{b}在住宅内加工手工制品，夜间作业产生噪音，影响{a}一家休息，双方多次发生口角。",
+            "一、{b}每日晚上9时至次日早上7时不再进行机器作业。\n"
+            "二、{b}于{due}前在机器下加装减震垫。\n"
+            "三、{a}发现噪音问题先与{b}沟通，双方互谅互让。",
+            "自行整改，调解员回访核实。",
+            "天天晚上吵到十一二点，老人血压都高了。",
+            "家里就靠这点手艺挣钱，可以调整时间。",
+        ),
+        Story(
+            "院墙越界邻里纠纷",
+            "{a}称邻居{b}新砌院墙越过两家地界约{n}十厘米，占用了自家通道，双方争执中发生推搡。",
+            "{b}砌筑院墙时未与{a}核对地界，院墙越过原界桩，双方均有过激言行。",
+            "一、{b}于{due}前拆除越界部分院墙，按原界桩位置重新砌筑。\n"
+            "　　拆除和重砌费用由{b}承担。\n"
+            "二、双方就推搡一事相互道歉，互不追究。",
+            "自行拆除重砌，村委会派人现场确认界址。",
+            "墙砌到我家地里来了，车都开不进去。",
+            "我是照老墙基砌的，没想到偏了。",
+        ),
+    ),
+    "housing_homestead": (
+        Story(
+            "宅基地边界争议",
+            "{a}与{b}两户宅基地相邻，{b}翻建房屋时地基向{a}一侧延伸，{a}认为占用了自家宅基地。",
+            "经村委会调取宅基地使用证并现场测量，{b}新建房屋地基越界约{n}十厘米。",
+            "一、{b}越界部分不再拆除，由{b}一次性补偿{a}{amount}元。\n"
+            "二、双方以现房屋外墙为界，今后各自建房不得越过此界。\n"
+            "三、双方共同在界址处埋设界桩。",
+            "补偿款当场付清，村委会见证埋设界桩。",
+            "我家宅基地证上写得清清楚楚，他占了我的地。",
+            "地基已经打好了，拆了损失太大，愿意补偿。",
+        ),
+        Story(
+            "房屋漏水损害纠纷",
+            "{a}家房顶与{b}家屋檐相接，{b}家屋面瓦片破损多年未修，雨水渗入{a}家，致墙面脱落、家具受损。",
+            "{b}家屋面破损致雨水渗漏到{a}家，造成墙面和部分家具受损，损失约{amount}元。",
+            "一、{b}于{due}前修缮屋面，更换破损瓦片并做防水处理。\n"
+            "二、{b}赔偿{a}墙面修补和家具损失共计{amount}元。",
+            "自行修缮，赔偿款分两次付清。",
+            "每次下雨墙上都是水，柜子都泡坏了。",
+            "房子是老人留下的，没注意漏到邻居家。",
+        ),
+    ),
+    "contract": (
+        Story(
+            "农资买卖货款纠纷",
+            "{a}经营农资店，{b}去年春耕赊购化肥、种子，货款{amount}元至今未付，{b}称种子出芽率低。",
+            "{b}赊购农资未付货款；{b}主张部分种子出芽率不足，{a}承认有一批种子存在质量问题。",
+            "一、{a}对存在质量问题的种子减免货款{small}元。\n"
+            "二、{b}于{due}前支付剩余货款。\n"
+            "三、双方今后交易以书面单据为准。",
+            "现金或转账支付。",
+            "赊了一年了，一分钱没给。",
+            "有一批种子根本出不了苗，这损失谁来担。",
+        ),
+    ),
+    "business": (
+        Story(
+            "合伙养殖分红纠纷",
+            "{a}与{b}合伙经营养殖场，去年出栏后{b}未按约定结算分红，双方对成本核算各执一词。",
+            "双方口头约定按出资比例分红，因饲料款和人工费是否计入成本发生分歧，涉及{amount}元。",
+            "一、双方共同核对账目，饲料款计入成本，人工费按实际出工天数计算。\n"
+            "二、{b}于{due}前向{a}支付分红{amount}元。\n"
+            "三、合伙继续经营的，双方另行签订书面合伙协议。",
+            "银行转账。",
+            "钱都在他手里，账也不让我看。",
+            "饲料钱都是我垫的，当然要先扣。",
+        ),
+    ),
+    "damages": (
+        Story(
+            "牲畜毁坏庄稼赔偿纠纷",
+            "{b}家散养的牛羊闯入{a}家玉米地，毁坏青苗约{n}亩，双方对赔偿数额协商不成。",
+            "{b}家牲畜未圈养，进入{a}家承包地啃食践踏玉米青苗，经村干部现场查看，受损约{n}亩。",
+            "一、{b}赔偿{a}青苗损失{amount}元。\n二、{b}今后将牲畜圈养或专人放牧，不再进入他人耕地。",
+            "赔偿款当场付清。",
+            "一大片玉米全被啃了，今年白种了。",
+            "牛是自己跑出去的，赔可以，但要得太多了。",
+        ),
+    ),
+    "forest_land": (
+        Story(
+            "草场边界争议",
+            "{a}与{b}两户承包草场相邻，{b}拉设围栏时将界线向{a}一侧移动，{a}的牛羊无法进入原放牧区。",
+            "经乡草原站工作人员依承包合同附图现场勘界，{b}所拉围栏越界约{n}十米。",
+            "一、{b}于{due}前按勘定的界线重新拉设围栏。\n"
+            "　　重拉围栏所需材料和人工由{b}承担。\n"
+            "二、界线两侧各留出两米防火通道，由双方共同维护。",
+            "自行整改，草原站复核界线。",
+            "围栏拉到我家草场里了，牛羊都没地方吃草。",
+            "原来的界桩早没了，我是估着拉的。",
+        ),
+        Story(
+            "山林权属争议",
+            "{a}与{b}对村后一片约{n}亩的林地权属有争议，{b}近期砍伐林木，{a}出面阻拦发生争执。",
+            "经查林权证和村组记录，争议林地属{a}承包经营，{b}砍伐林木{n}十余棵。",
+            "一、{b}停止砍伐，已砍伐林木归{a}所有。\n"
+            "二、{b}于{due}前在原地补栽同类树苗并负责成活。\n"
+            "三、双方以林权证四至为界，互不侵犯。",
+            "自行补栽，林业站验收。",
+            "林权证上写的是我家的，他凭什么砍。",
+            "老辈人说这片林子是我家的，我以为能砍。",
+        ),
+    ),
+    "land_requisition": (
+        Story(
+            "征地补偿款分配纠纷",
+            "村组土地被征收后，{a}认为其外嫁女儿户口仍在本组，应参与补偿款分配，组长{b}未予分配。",
+            "{a}之女户口在本组、未在婚入地取得承包地，组内分配方案未将其列入，涉及补偿款{amount}元。",
+            "一、组内按户籍在册人员重新核定分配名单，{a}之女列入分配。\n"
+            "二、组长{b}于{due}前将应分补偿款{amount}元支付到位。",
+            "经村民小组会议通过后支付。",
+            "户口在这里，凭什么不给分。",
+            "组里多数人的意见是嫁出去的不分，我只是照办。",
+        ),
+    ),
+    "pollution": (
+        Story(
+            "养殖场异味扰民纠纷",
+            "{a}等多户村民反映，{b}的养猪场紧邻居民区，粪污直排沟渠，夏季异味很大。",
+            "{b}养殖场粪污处理设施不全，部分粪污排入村边沟渠，致周边异味和蚊蝇增多。",
+            "一、{b}于{due}前建设粪污储存池，粪污经发酵后还田，不再直排沟渠。\n"
+            "二、{b}每周对养殖场消毒一次。\n"
+            "三、整改期间由村委会会同乡畜牧站监督。",
+            "自行整改，乡畜牧站验收。",
+            "窗户都不敢开，孩子老生病。",
+            "正在攒钱建池子，给我一点时间。",
+        ),
+    ),
+    "labour": (
+        Story(
+            "工地拖欠工资纠纷",
+            "{a}等{n}名工人在{b}承包的工地务工，工程完工后工资{amount}元未结清，多次讨要无果。",
+            "{b}承包工程后因上游工程款未到位，拖欠{a}等工人工资，考勤表双方认可。",
+            "一、{b}于{due}前支付拖欠工资{amount}元的一半。\n"
+            "二、剩余工资于工程款到位后十日内付清，最迟不超过下月底。\n"
+            "三、{b}以工程设备作为履行担保。",
+            "分两期支付，工资直接发到工人本人账户。",
+            "活干完了钱不给，家里等着用钱。",
+            "上面的钱没到，我也垫不起了。",
+        ),
+    ),
+    "consumer": (
+        Story(
+            "农机维修质量纠纷",
+            "{a}将拖拉机送{b}的维修店修理，修后不到一周再次故障，{b}要求另付维修费。",
+            "{b}维修时未更换已磨损的配件，致拖拉机短期内再次故障。",
+            "一、{b}免费再次维修并更换磨损配件。\n二、{b}退还{a}首次维修费{small}元的一半。",
+            "当场维修，退款当场付清。",
+            "刚修好就坏，耽误了农活。",
+            "配件是他自己不让换的。",
+        ),
+    ),
+    "medical": (
+        Story(
+            "村卫生室诊疗纠纷",
+            "{a}在村卫生室输液后出现过敏反应，转院治疗花费{amount}元，要求卫生室负责人{b}赔偿。",
+            "经乡卫生院专家了解，卫生室输液前未详细询问过敏史，存在一定过错。",
+            "一、{b}补偿{a}医疗费及误工费{amount}元。\n二、卫生室今后严格执行输液前问诊登记制度。",
+            "补偿款分两次付清。",
+            "输完液就喘不上气，差点出大事。",
+            "及时转院了，但问诊确实不够细。",
+        ),
+    ),
+    "traffic": (
+        Story(
+            "三轮车剐蹭赔偿纠纷",
+            "{b}驾驶三轮车在村道上剐倒骑电动车的{a}，{a}腿部擦伤，双方对医药费和车辆维修费有争议。",
+            "经交警部门认定{b}负主要责任，{a}医药费和车辆维修费共计{amount}元。",
+            "一、{b}承担{a}医药费、车辆维修费共计{amount}元的百分之七十。\n"
+            "二、{a}其余损失自行承担，双方不再追究。",
+            "赔偿款当场付清。",
+            "他开得太快，把我撞倒了。",
+            "路窄她也没靠边，不能全算我的。",
+        ),
+    ),
+    "property_management": (
+        Story(
+            "物业费拖欠纠纷",
+            "{b}物业公司反映业主{a}两年未交物业费，{a}称小区电梯长期故障、垃圾清运不及时。",
+            "{a}欠缴物业费{amount}元；物业公司确有服务不到位之处。",
+            "一、物业公司于{due}前修复电梯，并每日清运垃圾。\n"
+            "二、{a}于电梯修复后十日内补交物业费，物业公司减免其中{small}元。",
+            "转账缴纳。",
+            "电梯坏了半年，凭什么交钱。",
+            "电梯在等配件，其他服务一直在做。",
+        ),
+    ),
+    "other": (
+        Story(
+            "红白事借用物品纠纷",
+            "{a}办酒席时借用{b}家桌椅餐具，归还时部分损坏、遗失，双方对赔偿有争议。",
+            "{a}借用的桌椅餐具有部分损坏、遗失，折价约{amount}元。",
+            "一、{a}赔偿{b}损坏、遗失物品折价款{amount}元。\n二、双方和好如初。",
+            "当场付清。",
+            "东西是帮忙的人弄坏的，不全怪我。",
+            "借的时候都是好的。",
+        ),
+    ),
 }
+ESCALATION_REASONS = (
+    "案情复杂，涉及金额较大，村级调解未果，报请乡镇调处。",
+    "当事人情绪激烈，存在矛盾激化风险，报请上级调处。",
+    "涉及多个村组，需上级协调相关部门共同调处。",
+)
+PLACES = ("村委会调解室", "乡镇综治中心调解室", "当事人家中", "田间地头", "村文化活动室")
+
+
+def _id_number(rng: random.Random, county_code: str) -> str:
+    """A made-up but well-formed ID number (GB 11643 check digit) on the fictional county's code."""
+    born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 50))
+    body = f"{county_code}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    return body + check
+
+
+@dataclass
+class _Case:
+    """One generated case and what its file holds, before it is written."""
+
+    dispute: object
+    parties: list = field(default_factory=list)
+    sessions: list = field(default_factory=list)
+    agreement: object = None
+    visit: object = None
+    failure: object = None
+    transfer: object = None
+    mediator: object = None
+    timeline: list = field(default_factory=list)  # (at, actor, transition, from, to, unit, note)
+
+
+class _Clock:
+    """Working days and office hours of the county's calendar, for dates that read as real work."""
+
+    def __init__(self, rng: random.Random, now: dt.datetime, years: int):
+        from anju.worktime.calendar import WorkingCalendar, to_local, working_hours
+
+        self.rng = rng
+        self.now = now
+        self.years = years
+        self.today = to_local(now).date()
+        start = self.today - dt.timedelta(days=365 * years + 60)
+        self.calendar = WorkingCalendar.from_database(start, self.today + dt.timedelta(days=120))
+        self.periods = working_hours()
+        self.tz = to_local(now).tzinfo
+
+    def workday(self, day: dt.date) -> dt.date:
+        return day if self.calendar.is_workday(day) else self.calendar.next_workday(day)
+
+    def back(self, day: dt.date, working_days: int) -> dt.date:
+        """The working day `working_days` working days before `day` (0: `day`, or the one before)."""
+        while not self.calendar.is_workday(day):
+            day -= dt.timedelta(days=1)
+        for _ in range(working_days):
+            day -= dt.timedelta(days=1)
+            while not self.calendar.is_workday(day):
+                day -= dt.timedelta(days=1)
+        return day
+
+    def at(self, day: dt.date, *, after: dt.datetime | None = None) -> dt.datetime:
+        """A moment in office hours on the working day `day` (or the next), after `after` and
+        never in the future."""
+        for _ in range(30):
+            day = self.workday(day)
+            start, end = self.rng.choice(self.periods)
+            opens = dt.datetime.combine(day, start, tzinfo=self.tz)
+            closes = dt.datetime.combine(day, end, tzinfo=self.tz)
+            low = max(opens, after + dt.timedelta(minutes=10)) if after else opens
+            if low < closes:
+                moment = low + (closes - low) * self.rng.random()
+                return min(moment.replace(second=0, microsecond=0), self.now)
+            day += dt.timedelta(days=1)
+        return min(after or self.now, self.now)
+
+    def later(self, moment: dt.datetime, working_days: int) -> dt.datetime:
+        """A moment in office hours `working_days` working days after `moment`."""
+        day = moment.astimezone(self.tz).date()
+        for _ in range(working_days):
+            day = self.calendar.next_workday(day)
+        return self.at(day, after=moment)
+
+
+def _fill(text: str, values: dict) -> str:
+    return text.format(**values)
 
 
 def seed_disputes(
@@ -350,16 +722,19 @@ def seed_disputes(
     years: int = 3,
     batch: int = 5000,
     progress: Callable[[int, int], None] | None = None,
+    history: bool = True,
 ) -> int:
     """Generate `cases` synthetic disputes in the seeded county, deterministically, in bulk.
 
-    Not a substitute for the workflow (no per-case actions): it fills a database to measure lists,
-    filters and statistics at a county's real volume."""
+    Not a substitute for the workflow (no per-case actions), but each case reads like a real one:
+    registered in office hours on a working day, by the grid worker or the village mediator; its
+    sessions, agreement, visit, escalations and closing on its timeline, each by the person the
+    case page names; and every open case within its time limit but for a few (OVERDUE_SHARE).
+    Without `history` a case has only its parties and its registration on the timeline: a fifth of
+    the rows, for filling a database with a million cases to measure lists, filters and figures."""
     from django.utils import timezone
 
-    from anju.disputes.actions import case_number
-    from anju.disputes.choices import HANDLING_CODE_LENGTH, LEVEL_RANK, REGION_LEVEL_TO_HANDLING
-    from anju.disputes.models import CaseCounter, Dispute, Party, TimelineEntry
+    from anju.disputes.choices import LEVEL_RANK, OPEN_STATUSES, REGION_LEVEL_TO_HANDLING
 
     rng = random.Random(seed * 7919 + cases)
     grids = list(
@@ -367,98 +742,43 @@ def seed_disputes(
     )
     if not grids:
         raise ValueError(f"county {county_code} has no grids: seed the county first")
-    handlers = dict(
-        RoleAssignment.objects.filter(region__code__startswith=county_code, role=Role.MEDIATOR).values_list(
-            "region_id", "user_id"
-        )
-    )
-    fallback_user = next(iter(handlers.values()))
+    staff = _staff_by_place(county_code)
+    names = dict(Region.objects.filter(code__startswith=county_code).values_list("code", "name"))
     statuses, status_w = zip(*STATUS_WEIGHTS.items(), strict=True)
     categories, category_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
     now = timezone.now()
-    span = dt.timedelta(days=365 * years)
-    counters = {c.year: c.last for c in CaseCounter.objects.filter(county_code=county_code)}
+    clock = _Clock(rng, now, years)
     done = 0
+    from anju.disputes.models import CaseCounter
+
+    counters = {c.year: c.last for c in CaseCounter.objects.filter(county_code=county_code)}
     while done < cases:
         size = min(batch, cases - done)
-        disputes = []
+        made = []
         for _ in range(size):
             grid = rng.choice(grids)
-            registered = now - span * rng.random()
-            year = timezone.localtime(registered).year
-            counters[year] = counters.get(year, 0) + 1
             status = rng.choices(statuses, status_w)[0]
-            origin = REGION_LEVEL_TO_HANDLING["grid"]
+            category = rng.choices(categories, category_w)[0]
             level = rng.choices(["village", "township", "county"], [80, 17, 3])[0]
-            resolved = status == "resolved"
-            resolved_at = registered + dt.timedelta(days=rng.uniform(0.5, 40)) if resolved else None
-            if resolved_at and resolved_at > now:
-                resolved_at = now
-            accepted = status not in {"registered"}
-            due = registered + dt.timedelta(days=rng.choice([7, 15, 30]) * 1.4) if accepted else None
-            disputes.append(
-                Dispute(
-                    number=case_number(county_code, year, counters[year]),
-                    region_id=grid,
-                    origin_level=origin,
-                    handling_level=level,
-                    handling_unit_id=grid[: HANDLING_CODE_LENGTH[level]],
-                    status=status,
-                    channel=rng.choice(["grid_visit", "walk_in", "hotline", "letter", "police", "court"]),
-                    category=(category := rng.choices(categories, category_w)[0]),
-                    title=rng.choice(TITLES[category]),
-                    description="合成数据，用于性能测试。",
-                    people_involved=rng.randint(2, 12),
-                    risk=rng.choices(["general", "serious", "major"], [90, 8, 2])[0],
-                    registered_by_id=handlers.get(grid[:12], fallback_user),
-                    registered_at=registered,
-                    accepted_at=registered + dt.timedelta(hours=rng.randint(1, 48)) if accepted else None,
-                    due_at=due,
-                    resolved_at=resolved_at,
-                    resolved_level=level if resolved else "",
-                    closed_at=resolved_at if resolved else None,
+            made.append(
+                _one_case(
+                    rng,
+                    clock,
+                    staff,
+                    names,
+                    counters,
+                    county_code,
+                    grid,
+                    status,
+                    category,
+                    level,
+                    open_case=status in OPEN_STATUSES,
                 )
             )
-        assert all(LEVEL_RANK[d.handling_level] >= LEVEL_RANK[d.origin_level] for d in disputes)
-        with transaction.atomic():
-            created = Dispute.objects.bulk_create(disputes, batch_size=batch)
-            if not all(d.pk for d in created):
-                ids = dict(
-                    Dispute.objects.filter(number__in=[d.number for d in created]).values_list("number", "pk")
-                )
-                for d in created:
-                    d.pk = ids[d.number]
-            Party.objects.bulk_create(
-                [
-                    Party(
-                        dispute_id=d.pk,
-                        role=role,
-                        name=_person(rng),
-                        phone=f"1{rng.randint(3, 9)}{rng.randint(0, 10**9 - 1):09d}",
-                    )
-                    for d in created
-                    for role in ("applicant", "respondent")
-                ],
-                batch_size=batch * 2,
-            )
-            TimelineEntry.objects.bulk_create(
-                [
-                    TimelineEntry(
-                        dispute_id=d.pk,
-                        transition="register",
-                        to_status="registered",
-                        handling_unit_id=d.handling_unit_id,
-                    )
-                    for d in created
-                ],
-                batch_size=batch,
-            )
-            # `at` is stamped with the time of writing; a synthetic case's history starts when it
-            # was registered, years ago for most, or the demo's timelines all read "today".
-            registered_at = Dispute.objects.filter(pk=OuterRef("dispute_id")).values("registered_at")[:1]
-            TimelineEntry.objects.filter(dispute_id__in=[d.pk for d in created]).update(
-                at=Subquery(registered_at)
-            )
+        assert all(
+            LEVEL_RANK[c.dispute.handling_level] >= LEVEL_RANK[REGION_LEVEL_TO_HANDLING["grid"]] for c in made
+        )
+        _write(made, batch, history=history)
         done += size
         if progress:
             progress(done, cases)
@@ -812,3 +1132,390 @@ def seed_events(*, events: int = DEMO_EVENTS, seed: int = 2026, county_code: str
             batch_size=1000,
         )
     return len(rows)
+
+
+def _staff_by_place(county_code: str) -> dict[tuple[str, str], int]:
+    """{(role, region code): user id}: who works where, to name the person behind each step."""
+    staff: dict[tuple[str, str], int] = {}
+    rows = RoleAssignment.objects.filter(region__code__startswith=county_code).values_list(
+        "role", "region_id", "user_id"
+    )
+    for role, region, user in rows.order_by("id"):
+        staff.setdefault((role, region), user)
+    return staff
+
+
+def _one_case(rng, clock, staff, names, counters, county_code, grid, status, category, level, *, open_case):
+    from anju.disputes.actions import case_number
+    from anju.disputes.choices import HANDLING_CODE_LENGTH, Status
+    from anju.disputes.deadlines import POLICY, acceptance_limits
+    from anju.disputes.models import (
+        Agreement,
+        Dispute,
+        FailureNotice,
+        FollowUpVisit,
+        MediationSession,
+        Party,
+        Transfer,
+    )
+
+    village = grid[:12]
+    unit = grid[: HANDLING_CODE_LENGTH[level]]
+    fallback = staff.get((Role.MEDIATOR, county_code)) or next(iter(staff.values()))
+    village_mediator = staff.get((Role.MEDIATOR, village), fallback)
+    handler = {
+        "village": village_mediator,
+        "township": staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback),
+        "county": staff.get((Role.MEDIATOR, county_code), fallback),
+    }[level]
+    channel = rng.choices(
+        ["grid_visit", "walk_in", "hotline", "letter", "police", "court"], [40, 30, 12, 6, 8, 4]
+    )[0]
+    registrar = (
+        staff.get((Role.GRID_WORKER, grid), village_mediator) if channel == "grid_visit" else village_mediator
+    )
+    story = rng.choice(STORIES[category])
+    a, b = _person(rng), _person(rng)
+    amount = rng.choice([800, 1200, 2000, 3500, 5000, 8000, 12000, 26000, 48000])
+    values = {
+        "a": a,
+        "b": b,
+        "place": names.get(village, ""),
+        "amount": amount,
+        "small": max(100, amount // rng.choice([4, 5, 10])) // 100 * 100,
+        "n": rng.randint(2, 9),
+        "month": "",
+        "due": "",
+    }
+    risk = rng.choices(["general", "serious", "major"], [90, 8, 2])[0]
+    escalations = {"village": 0, "township": 1, "county": 2}[level]
+
+    # When each step happened. An open case is recent: the stage it is in started within its
+    # limit, except for a few past it. A closed case happened any time in the last years.
+    probe = Dispute(handling_level=level, risk=risk, status=Status.REGISTERED)
+    if open_case:
+        stage_limit = (
+            acceptance_limits()[level]
+            if status == Status.REGISTERED
+            else POLICY.mediation.limit_days(probe, clock.now, calendar=clock.calendar)
+        )
+        late = rng.random() < OVERDUE_SHARE
+        age = stage_limit + rng.randint(1, 5) if late else rng.randint(0, max(0, stage_limit - 1))
+        stage_start = clock.at(clock.back(clock.today, age))
+        if stage_start >= clock.now:  # office hours of today have not come yet
+            stage_start = clock.at(clock.back(clock.today - dt.timedelta(days=1), age))
+        if status == Status.REGISTERED:
+            arrived = stage_start  # the last escalation, or the registration itself
+            registered = (
+                clock.at(clock.back(arrived.astimezone(clock.tz).date(), rng.randint(0, 2)))
+                if escalations
+                else arrived
+            )
+            if escalations and registered > arrived - dt.timedelta(minutes=30):
+                registered = clock.at(clock.back(arrived.astimezone(clock.tz).date(), 1))
+            accepted = None
+        else:
+            accepted = stage_start
+            registered = clock.at(clock.back(accepted.astimezone(clock.tz).date(), rng.randint(0, 2)))
+            if registered > accepted - dt.timedelta(minutes=30):  # registered the working day before
+                registered = clock.at(clock.back(accepted.astimezone(clock.tz).date(), 1))
+    else:
+        day = clock.today - dt.timedelta(days=rng.randint(20, 365 * clock.years))
+        registered = clock.at(day)
+        accepted = clock.later(registered, rng.randint(0, 2)) if status != Status.TRANSFERRED else None
+
+    year = registered.year
+    counters[year] = counters.get(year, 0) + 1
+    origin = "village"
+    dispute = Dispute(
+        number=case_number(county_code, year, counters[year]),
+        region_id=grid,
+        origin_level=origin,
+        handling_level=level,
+        handling_unit_id=unit,
+        status=status,
+        channel=channel,
+        category=category,
+        title=story.title,
+        description=_fill(story.description, values),
+        amount=amount if "{amount}" in story.description + story.facts else None,
+        people_involved=rng.randint(2, 6),
+        risk=risk,
+        registered_by_id=registrar,
+        registered_at=registered,
+    )
+    case = _Case(dispute=dispute)
+    case.parties = [
+        Party(
+            role="applicant",
+            name=a,
+            phone=f"1{rng.choice('3578')}{rng.randint(0, 10**9 - 1):09d}",
+            id_number=_id_number(rng, county_code) if rng.random() < 0.6 else "",
+            address=f"{names.get(village, '')}{rng.randint(1, 9)}组",
+        ),
+        Party(
+            role="respondent",
+            name=b,
+            phone=f"1{rng.choice('3578')}{rng.randint(0, 10**9 - 1):09d}",
+            address=f"{names.get(village, '')}{rng.randint(1, 9)}组",
+        ),
+    ]
+    line = case.timeline.append
+    line((registered, registrar, "register", "", "registered", village, ""))
+    # Escalated before anyone accepted it: the village, then the township, sent it up.
+    moment = registered
+    for step in range(escalations):
+        if open_case and status == Status.REGISTERED:
+            # The last escalation started the acceptance limit now running; any before it between.
+            moment = registered + (arrived - registered) * (step + 1) / escalations
+        else:
+            moment = clock.later(moment, rng.randint(0, 1))
+            if accepted and moment >= accepted:  # sent up the same day it was accepted above
+                moment = registered + (accepted - registered) * (step + 1) / (escalations + 1)
+        sender = village_mediator if step == 0 else staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback)
+        to_unit = grid[:9] if step == 0 else county_code
+        line(
+            (moment, sender, "escalate", "registered", "registered", to_unit, rng.choice(ESCALATION_REASONS))
+        )
+    if status == Status.REGISTERED:
+        probe.status = Status.REGISTERED
+        dispute.due_at = POLICY.due_for(probe, moment, calendar=clock.calendar)
+        return case
+    if status == Status.TRANSFERRED:
+        closed = clock.later(moment, rng.randint(0, 2))
+        body = rng.choice(["court", "police", "labour_arbitration", "administrative"])
+        case.transfer = Transfer(
+            body=body,
+            body_name={
+                "court": "县人民法院",
+                "police": "县公安局派出所",
+                "labour_arbitration": "县劳动人事争议仲裁委员会",
+                "administrative": "县自然资源局",
+            }[body],
+            receipt_number=f"{closed:%Y%m%d}-{rng.randint(1, 99):02d}",
+            received_on=closed.astimezone(clock.tz).date(),
+            created_at=closed,
+        )
+        line(
+            (
+                closed,
+                handler,
+                "transfer_out",
+                "registered",
+                "transferred",
+                unit,
+                "不属于人民调解受理范围，依法移交。",
+            )
+        )
+        dispute.closed_at = closed
+        probe.status = Status.REGISTERED
+        dispute.due_at = POLICY.due_for(probe, moment, calendar=clock.calendar)
+        return case
+
+    dispute.accepted_at = accepted
+    case.mediator = handler
+    line((accepted, handler, "accept", "registered", "accepted", unit, ""))
+    probe.status = Status.ACCEPTED
+    due = POLICY.due_for(probe, accepted, calendar=clock.calendar)
+    dispute.due_at = due
+    if status == Status.ACCEPTED:
+        return case
+    if status == Status.REFUSED:
+        closed = clock.later(accepted, rng.randint(0, 2))
+        line((closed, handler, "record_refusal", "accepted", "refused", unit, f"{b}明确表示不同意调解。"))
+        dispute.closed_at = closed
+        return case
+
+    # Sessions, spread over the time mediation takes (or has taken until today).
+    if open_case:
+        span_end = clock.now
+    else:
+        span = (due - accepted) * rng.uniform(0.25, 1.08 if rng.random() < 0.08 else 0.95)
+        span_end = min(accepted + max(span, dt.timedelta(hours=2)), clock.now)
+    held = accepted
+    wanted = 1 if status in {Status.ENDED} else rng.randint(1, 3)
+    gap = max((span_end - accepted) / (wanted + 1), dt.timedelta(minutes=20))
+    previous = "accepted"
+    for i in range(wanted):
+        held = min(clock.at((accepted + gap * (i + 1)).astimezone(clock.tz).date(), after=held), span_end)
+        # The last session ends as the case did: agreed, failed or ended, or still under way.
+        last = {
+            Status.AGREED: "双方达成一致意见",
+            Status.RESOLVED: "双方达成一致意见",
+            Status.FAILED: "分歧仍大，调解未果",
+            Status.ENDED: "当事人申请终止调解",
+        }.get(status, rng.choice(["双方意见接近", "约定下次继续调解"]))
+        outcome = "双方同意继续协商" if i < wanted - 1 else last
+        case.sessions.append(
+            MediationSession(
+                held_on=held.astimezone(clock.tz).date(),
+                place=rng.choice(PLACES),
+                participants=f"{a}、{b}、调解员",
+                record=(
+                    f"调解员分别听取双方陈述。\n{a}称：{story.said_a}\n{b}称：{story.said_b}\n"
+                    "调解员结合有关法律法规释法明理，引导双方换位思考、互谅互让。"
+                ),
+                outcome=outcome,
+                recorded_by_id=handler,
+                created_at=held,
+            )
+        )
+        line((held, handler, "record_session", previous, "mediating", unit, ""))
+        previous = "mediating"
+    if status == Status.MEDIATING:
+        return case
+    if status == Status.ENDED:
+        closed = clock.later(held, rng.randint(0, 3))
+        line(
+            (
+                closed,
+                handler,
+                "end_at_request",
+                "mediating",
+                "ended",
+                unit,
+                f"{a}申请终止调解，拟向法院起诉。",
+            )
+        )
+        dispute.closed_at = min(closed, clock.now)
+        return case
+    if status == Status.FAILED:
+        closed = min(clock.later(held, rng.randint(0, 2)), clock.now)
+        case.failure = FailureNotice(
+            remedies=["court"] if rng.random() < 0.7 else ["arbitration", "court"],
+            reason="双方对赔偿数额分歧过大，经多次调解未能达成协议。",
+            notified_on=closed.astimezone(clock.tz).date(),
+        )
+        line((closed, handler, "record_failure", "mediating", "failed", unit, "已告知当事人其他救济途径。"))
+        dispute.closed_at = closed
+        return case
+
+    # Agreed (open) or resolved: the agreement at the last session, then a visit and the close.
+    signed = held
+    perform_by = signed.astimezone(clock.tz).date() + dt.timedelta(days=rng.choice([7, 10, 15, 30]))
+    values["due"] = f"{perform_by.year}年{perform_by.month}月{perform_by.day}日"
+    next_month = (signed.astimezone(clock.tz).date().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    values["month"] = f"{next_month.year}年{next_month.month}月"
+    case.agreement = Agreement(
+        kind="written" if rng.random() < 0.9 else "oral",
+        facts=_fill(story.facts, values),
+        terms=_fill(story.terms, values),
+        performance=story.performance,
+        perform_by=perform_by,
+        signed_on=signed.astimezone(clock.tz).date(),
+        mediator_id=handler,
+        created_at=signed,
+    )
+    dispute.agreement_reached = True
+    line(
+        (
+            min(signed + dt.timedelta(minutes=5), clock.now),
+            handler,
+            "record_agreement",
+            "mediating",
+            "agreed",
+            unit,
+            "",
+        )
+    )
+    if status == Status.AGREED:
+        return case
+    visited = min(clock.later(signed, rng.randint(3, 15)), clock.now)
+    case.visit = FollowUpVisit(
+        visited_on=visited.astimezone(clock.tz).date(),
+        performance="performed",
+        note=rng.choice(
+            ["协议已履行完毕，双方表示满意。", "已按协议履行，双方关系缓和。", "履行到位，无新的矛盾。"]
+        ),
+        visitor_id=handler,
+        created_at=visited,
+    )
+    line((visited, handler, "record_visit", "agreed", "agreed", unit, ""))
+    resolved = min(visited + dt.timedelta(minutes=15), clock.now)
+    line((resolved, handler, "resolve", "agreed", "resolved", unit, ""))
+    dispute.resolved_at = dispute.closed_at = resolved
+    dispute.resolved_level = level
+    return case
+
+
+@contextmanager
+def _stamped_as_given(*models):
+    """Write the times the generator chose into auto_now_add fields (a timeline row's `at`, a
+    record's `created_at`): a synthetic case's history happened when it says, not at seeding time."""
+    fields = [f for m in models for f in m._meta.concrete_fields if getattr(f, "auto_now_add", False)]
+    for f in fields:
+        f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f in fields:
+            f.auto_now_add = True
+
+
+def _write(made: list[_Case], batch: int, *, history: bool) -> None:
+    from anju.disputes.models import (
+        Agreement,
+        Dispute,
+        FailureNotice,
+        FollowUpVisit,
+        MediationSession,
+        Party,
+        TimelineEntry,
+        Transfer,
+    )
+
+    with (
+        transaction.atomic(),
+        _stamped_as_given(TimelineEntry, MediationSession, Agreement, FollowUpVisit, Transfer),
+    ):
+        created = Dispute.objects.bulk_create([c.dispute for c in made], batch_size=batch)
+        if not all(d.pk for d in created):
+            ids = dict(
+                Dispute.objects.filter(number__in=[d.number for d in created]).values_list("number", "pk")
+            )
+            for d in created:
+                d.pk = ids[d.number]
+        children = {
+            Party: [],
+            MediationSession: [],
+            Agreement: [],
+            FollowUpVisit: [],
+            FailureNotice: [],
+            Transfer: [],
+        }
+        timeline, mediators = [], []
+        for c in made:
+            pk = c.dispute.pk
+            if not history:
+                c.sessions, c.agreement, c.visit, c.failure, c.transfer, c.mediator = (
+                    [],
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+                c.timeline = [t for t in c.timeline if t[2] == "register"]
+            for obj in [*c.parties, *c.sessions, c.agreement, c.visit, c.failure, c.transfer]:
+                if obj is not None:
+                    obj.dispute_id = pk
+                    children[type(obj)].append(obj)
+            if c.mediator:
+                mediators.append(Dispute.mediators.through(dispute_id=pk, user_id=c.mediator))
+            for at, actor, transition, before, after, unit, note in sorted(c.timeline, key=lambda t: t[0]):
+                timeline.append(
+                    TimelineEntry(
+                        dispute_id=pk,
+                        at=at,
+                        actor_id=actor,
+                        transition=transition,
+                        from_status=before,
+                        to_status=after,
+                        handling_unit_id=unit,
+                        note=note,
+                    )
+                )
+        for model, rows in children.items():
+            model.objects.bulk_create(rows, batch_size=batch)
+        Dispute.mediators.through.objects.bulk_create(mediators, batch_size=batch)
+        TimelineEntry.objects.bulk_create(timeline, batch_size=batch)

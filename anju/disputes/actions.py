@@ -27,6 +27,7 @@ from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.regions.choices import CODE_LENGTH
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits, personal
+from anju.worktime.calendar import deadline_text
 
 from .choices import (
     HANDLING_CODE_LENGTH,
@@ -636,9 +637,7 @@ def reopen(actor, dispute: Dispute, *, reason: str, version: int | None = None) 
         limits.start_limit(DISPUTE, d, timezone.now())
         # Stored text, read by everyone later: in the county's language.
         with alerts.county_language():
-            return _("The time limit starts again: due %(due)s.") % {
-                "due": timezone.localtime(d.due_at).strftime("%Y-%m-%d %H:%M")
-            }
+            return _("The time limit starts again: due %(due)s.") % {"due": deadline_text(d.due_at)}
 
     return _apply(actor, dispute, "reopen", version=version, note=reason, change=change)
 

@@ -141,8 +141,9 @@ class BasePartyFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("A dispute needs at least one party."))
 
 
-# Any block may be left empty, the first too: an empty block is no party, and is not checked.
-PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, max_num=20)
+# Any block may be left empty, the first too: an empty block is no party, and is not checked. The
+# page starts with the two sides; "add a party" gives another block.
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, max_num=20)
 
 
 WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}
@@ -303,3 +304,12 @@ class ExtensionForm(forms.Form):
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[("phone", "phone"), ("id_number", "id_number")])
     purpose = forms.CharField(label=_("why you need it"), min_length=2, max_length=200)
+
+
+class CaseFileRevealForm(forms.Form):
+    """Printing the case file with full ID and phone numbers (for a court): why, and as what."""
+
+    purpose = forms.CharField(label=_("why you need the full numbers"), min_length=2, max_length=180)
+    format = forms.ChoiceField(
+        label=_("format"), choices=[("html", _("Page to print")), ("docx", _("Word document"))]
+    )

@@ -18,12 +18,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
+from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
 
-from anju.audit.actions import record
+from anju.audit.actions import county_language, record, rejected_import_detail
 from anju.audit.models import Result
 from anju.core import importjobs, tabular
 from anju.core.models import ImportJob
@@ -113,12 +114,42 @@ def _yes_no_cell(text: str) -> bool:
     raise CellError(_("%(value)s is neither yes (是) nor no (否).") % {"value": text})
 
 
+def _labels(choices, skip: Iterable = (), note: Callable[[str], str] | None = None) -> list[tuple[str, str]]:
+    return [
+        (str(label), note(value) if note else "") for value, label in choices.choices if value not in skip
+    ]
+
+
+def _category_values() -> list[tuple[str, str]]:
+    """The categories, then the county's subtypes and local names, each saying what it counts as."""
+    values = _labels(Category)
+    labels = dict(Category.choices)
+    for subtype in Subtype.objects.filter(active=True).order_by("category", "name"):
+        note = _("a subtype of %(category)s") % {"category": labels[subtype.category]}
+        values.append((subtype.name, note))
+    for name in CategoryName.objects.filter(subtype__isnull=True).order_by("category", "name"):
+        values.append((name.name, _("counts as %(category)s") % {"category": labels[name.category]}))
+    return values
+
+
+def _result_values() -> list[tuple[str, str]]:
+    def note(value: str) -> str:
+        return _("imported as waiting to be accepted") if value in IMPORTED_STATUS else ""
+
+    return _labels(Status, skip={Status.MERGED}, note=note)
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
 Col = tabular.Column
 COLUMNS: list[tabular.Column] = [
     Col(
         "ledger_ref",
         gettext_lazy("ledger reference"),
         ("编号", "台账编号", "案件编号", "纠纷编号", "登记编号", "案号", "ledger_ref", "ref", "case number"),
+        example="TZ-001",
     ),
     Col(
         "registered_on",
@@ -126,6 +157,7 @@ COLUMNS: list[tabular.Column] = [
         ("登记日期", "受理日期", "登记时间", "受理时间", "排查日期", "排查时间", "发现日期", "registered_on"),
         required=True,
         parse=tabular.date_cell,
+        example=_today,
     ),
     Col(
         "township",
@@ -159,24 +191,40 @@ COLUMNS: list[tabular.Column] = [
         gettext_lazy("category"),
         ("纠纷类别", "纠纷类型", "矛盾类别", "矛盾类型", "矛盾纠纷类别", "类别", "类型", "category"),
         required=True,
+        example="邻里",
+        values=_category_values,
     ),
-    Col("channel", gettext_lazy("source"), ("来源", "纠纷来源", "来源渠道", "渠道", "channel", "source")),
-    Col("title", gettext_lazy("summary"), ("简要案由", "案由", "纠纷名称", "事由", "title", "summary")),
+    Col(
+        "channel",
+        gettext_lazy("source"),
+        ("来源", "纠纷来源", "来源渠道", "渠道", "channel", "source"),
+        example="来访",
+        values=lambda: _labels(Channel),
+    ),
+    Col(
+        "title",
+        gettext_lazy("summary"),
+        ("简要案由", "案由", "纠纷名称", "事由", "title", "summary"),
+        example="鸡鸭毁坏菜地",
+    ),
     Col(
         "description",
         gettext_lazy("description"),
         ("纠纷情况", "纠纷简要情况", "简要情况", "基本情况", "主要情况", "description"),
+        example="邻居家鸡鸭进入菜地，双方为赔偿争执。",
     ),
     Col(
         "location",
         gettext_lazy("location"),
         ("地点", "具体地点", "详细地点", "详细地址", "发生地点", "location"),
+        example="三组",
     ),
     Col(
         "parties",
         gettext_lazy("parties"),
         ("当事人", "当事人姓名", "双方当事人", "当事人双方", "parties"),
         required=True,
+        example="张三（13800001111）、李四",
     ),
     Col("phone", gettext_lazy("phone"), ("联系电话", "电话", "手机", "手机号码", "联系方式", "phone")),
     Col(
@@ -189,34 +237,48 @@ COLUMNS: list[tabular.Column] = [
         gettext_lazy("amount in dispute (yuan)"),
         ("涉及金额", "涉案金额", "争议金额", "标的额", "amount"),
         parse=_amount_cell,
+        example="500",
     ),
     Col(
         "people",
         gettext_lazy("people involved"),
         ("涉及人数", "人数", "people", "people_involved"),
         parse=_people_cell,
+        example="2",
     ),
-    Col("risk", gettext_lazy("risk"), ("风险等级", "风险", "risk")),
+    Col(
+        "risk",
+        gettext_lazy("risk"),
+        ("风险等级", "风险", "risk"),
+        example="一般",
+        values=lambda: _labels(Risk),
+    ),
     Col(
         "mediator",
         gettext_lazy("mediator"),
         ("调解员", "调解人", "调解员姓名", "承办人", "经办人", "包案人", "mediator"),
+        example="王调解",
     ),
     Col(
         "agreement",
         gettext_lazy("agreement reached"),
         ("是否达成协议", "达成协议", "是否达成调解协议", "协议", "agreement", "agreement reached"),
         parse=_yes_no_cell,
+        example="是",
+        values=lambda: [("是", ""), ("否", "")],
     ),
     Col(
         "performance",
         gettext_lazy("how it was performed"),
         ("履行情况", "协议履行情况", "履行方式", "performance"),
+        example="当场履行",
     ),
     Col(
         "result",
         gettext_lazy("mediation result"),
         ("调解结果", "处理结果", "化解结果", "结果", "状态", "办理状态", "化解情况", "result", "status"),
+        example="化解",
+        values=_result_values,
     ),
     Col(
         "resolved_on",
@@ -233,8 +295,14 @@ COLUMNS: list[tabular.Column] = [
             "resolved_on",
         ),
         parse=tabular.date_cell,
+        example=_today,
     ),
-    Col("resolved_level", gettext_lazy("level where resolved"), ("化解层级", "化解级别", "resolved_level")),
+    Col(
+        "resolved_level",
+        gettext_lazy("level where resolved"),
+        ("化解层级", "化解级别", "resolved_level"),
+        values=lambda: _labels(HandlingLevel),
+    ),
     Col("remarks", gettext_lazy("remarks"), ("备注", "附注", "remarks", "notes")),
 ]
 # A row needs a place (a code or a township or village name) and a summary or a description.
@@ -268,6 +336,20 @@ EXPORT_HEADERS = [
     "备注",
 ]
 _norm = tabular.norm
+
+
+def template_examples(user) -> dict[str, str]:
+    """The template's example row placed where this person registers disputes: the highest region
+    below the county they handle cases in, so that the example imports as it stands."""
+    region = (
+        Region.objects.visible_to(user, "case.handle")
+        .exclude(level="county")
+        .exclude(retired_on__isnull=False)
+        .order_by(Length("code"), "code")
+        .only("code")
+        .first()
+    )
+    return {"region": region.code} if region is not None else {}
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
@@ -898,7 +980,10 @@ def import_ledger(
     if getattr(actor, "pk", None) is None:
         raise ValueError("a ledger is imported by a person's account, who registers its disputes")
     report = LedgerReport(errors=list(parsed.errors))
-    region_column = parsed.columns.get("region", "region")
+    region_column = next(
+        (parsed.columns[key] for key in ("region", "village", "township") if key in parsed.columns),
+        LEDGER.heading("region"),
+    )
     allowed: dict[str, bool] = {}
     for row in parsed.rows:
         if row.region_code not in allowed:
@@ -916,7 +1001,7 @@ def import_ledger(
         elif holder.region == row.region_code:
             report.unchanged += 1
         else:
-            column = parsed.columns.get("ledger_ref", "")
+            column = LEDGER.heading("ledger_ref", parsed.columns)
             if row.ledger_ref and not holder.by_case_number:
                 # Two ledgers of one township numbered apart (say, two villages' own ledgers) meet
                 # here: taking the row as imported before would lose a dispute.
@@ -938,7 +1023,7 @@ def import_ledger(
             "dispute.import",
             region_code=_common_code(all_codes),
             result=Result.REFUSED,
-            detail=f"{filename}: {report.bad_rows} bad rows",
+            detail=rejected_import_detail(filename, report.bad_rows),
         )
         return report
 
@@ -975,7 +1060,9 @@ def import_ledger(
             "Import the file again."
         )
         report.errors.append(RowError(0, "", message))
-        record(actor, "dispute.import", result=Result.REFUSED, detail=f"{filename}: concurrent import")
+        with county_language():
+            detail = _("%(file)s: another import wrote the same rows first") % {"file": filename}
+        record(actor, "dispute.import", result=Result.REFUSED, detail=detail)
     if report.created >= ANALYZE_AFTER:
         analyze(Dispute, Party, TimelineEntry, Alert)
     return report

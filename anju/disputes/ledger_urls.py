@@ -7,6 +7,7 @@ from . import ledger_views
 app_name = "ledger"
 urlpatterns = [
     path("import/", ledger_views.ledger_upload, name="import"),
+    path("import/template/", ledger_views.ledger_template, name="template"),
     path("import/run/", ledger_views.ledger_run, name="run"),
     path("import/jobs/", ledger_views.ledger_job, name="job"),
     path("export/", ledger_views.ledger_export, name="export"),

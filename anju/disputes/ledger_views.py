@@ -102,9 +102,21 @@ def _render_upload(request, form, status=200):
     return render(
         request,
         "disputes/ledger_upload.html",
-        {"form": form, "jobs": importjobs.recent(request.user, ledger.KIND)},
+        {
+            "form": form,
+            "jobs": importjobs.recent(request.user, ledger.KIND),
+            "sheet": ledger.LEDGER,
+            "template_url": reverse("ledger:template"),
+        },
         status=status,
     )
+
+
+@role_required("case.handle")
+def ledger_template(request):
+    """The ledger's template: its columns, an example row in the person's own jurisdiction, and
+    the accepted values of its choice columns."""
+    return ledger.LEDGER.template_response("ledger-template.xlsx", ledger.template_examples(request.user))
 
 
 @role_required("case.handle")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.forms.utils import ErrorDict
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,12 +26,13 @@ from anju.workflow import alerts, attachments, extensions, personal
 from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
-from . import actions, deadlines, forms, queries
+from . import actions, casefile, deadlines, forms, queries
 from .choices import TRANSITIONS, Status
 from .kind import DISPUTE
 from .models import Dispute, Party
 
 PAGE_SIZE = 50
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LABELLED = ("status", "category", "risk")
 
 
@@ -134,6 +139,8 @@ def _register_regions(user):
 @role_required("case.handle")
 def dispute_create(request):
     regions = _register_regions(request.user)
+    if request.method == "POST" and ADD_PARTY in request.POST:
+        return _with_another_party(request, regions)
     form = forms.DisputeForm(request.POST or None, request.FILES or None, regions=regions)
     parties = forms.PartyFormSet(request.POST or None, prefix="parties")
     duplicates = []
@@ -175,6 +182,31 @@ def dispute_create(request):
         {"form": form, "parties": parties, "duplicates": duplicates},
         status=status,
     )
+
+
+# The button that asks for one more party block: without JavaScript it sends the form, which comes
+# back as typed with a block more; with it (behaviours.js, data-add-form) the block is added in place.
+ADD_PARTY = "add_party"
+
+
+def _with_another_party(request, regions):
+    """The registration form sent back as typed, with one more party block and nothing checked
+    yet: the person asked for a block, not for the form to be judged."""
+    data = request.POST.copy()
+    key = "parties-TOTAL_FORMS"
+    try:
+        blocks = int(data.get(key) or 0)
+    except ValueError:
+        blocks = 0
+    data[key] = str(min(max(blocks, 0) + 1, forms.PartyFormSet.max_num))
+    form = forms.DisputeForm(data, regions=regions)
+    parties = forms.PartyFormSet(data, prefix="parties")
+    for each in (form, *parties.forms):
+        each._errors = ErrorDict(renderer=each.renderer)
+    parties._errors = [each.errors for each in parties.forms]
+    parties._non_form_errors = parties.error_class(renderer=parties.renderer)
+    _say_files_were_dropped(form, len(request.FILES.getlist("attachments")))
+    return render(request, "disputes/create.html", {"form": form, "parties": parties, "duplicates": []})
 
 
 def _say_files_were_dropped(form, sent: int) -> None:
@@ -262,6 +294,7 @@ def _detail(
     *,
     bound: dict | None = None,
     extension_form=None,
+    casefile_form=None,
     status: int = 200,
 ):
     dispute = (
@@ -293,6 +326,7 @@ def _detail(
             "action_forms": action_forms,
             "can_reveal": personal.may_reveal(DISPUTE, request.user, dispute),
             "reveal_form": forms.RevealForm(),
+            "casefile_form": casefile_form or forms.CaseFileRevealForm(initial={"format": "html"}),
             "attachment_form": forms.AttachmentForm(),
             "can_attach": attachments.may_attach(DISPUTE, request.user, dispute),
             "can_ask_extension": extensions.may_ask(DISPUTE, request.user, dispute),
@@ -389,6 +423,65 @@ def dispute_print(request, dispute_id: int, document: str):
         return render(
             request, templates[document], {"dispute": dispute, "agreement": dispute.agreements.first()}
         )
+
+
+def _casefile_answer(request, dispute: Dispute, *, full: bool, as_docx: bool):
+    """The case file as a page to print or a Word document; the documents are in the county's
+    language, whatever the reader browses in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        case = casefile.gather(dispute, full=full, printed_by=request.user)
+        if as_docx:
+            response = FileResponse(
+                io.BytesIO(casefile.to_docx(case)),
+                as_attachment=True,
+                filename=f"{dispute.number}-人民调解卷宗.docx",
+                content_type=DOCX,
+            )
+        else:
+            response = render(request, "disputes/casefile.html", casefile.page_context(case))
+    if full:
+        # Full numbers must not stay in a shared browser's or a proxy's cache.
+        patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@role_required("case.view")
+def casefile_page(request, dispute_id: int):
+    """The whole case file on one printable page, phone and ID numbers masked."""
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    return _casefile_answer(request, dispute, full=False, as_docx=False)
+
+
+@role_required("case.view")
+def casefile_docx(request, dispute_id: int):
+    """The case file as a Word document, phone and ID numbers masked."""
+    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
+    return _casefile_answer(request, dispute, full=False, as_docx=True)
+
+
+@post_only
+@role_required("case.handle")
+def casefile_full(request, dispute_id: int):
+    """The case file with full phone and ID numbers, as a court needs it: a reveal of every party's
+    numbers, for a stated purpose, each one an access record the auditor reads."""
+    dispute = get_scoped_or_404(Dispute, request.user, "handle", pk=dispute_id)
+    if not personal.may_reveal(DISPUTE, request.user, dispute):
+        raise PermissionDenied(_("You may not see this case's personal data."))
+    form = forms.CaseFileRevealForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Say why you need the full numbers, then choose a page or a Word document.")
+        )
+        return _detail(request, dispute, casefile_form=form, status=400)
+    with translation.override(settings.LANGUAGE_CODE):
+        # Stored in the county's language like every other row of the trail.
+        purpose = _("Case file printed in full: %(purpose)s") % {"purpose": form.cleaned_data["purpose"]}
+    with transaction.atomic():
+        for party in dispute.parties.all():
+            for field in sorted(DISPUTE.personal_fields):
+                if getattr(party, field):
+                    personal.reveal(DISPUTE, request.user, dispute, party, field, purpose=purpose)
+    return _casefile_answer(request, dispute, full=True, as_docx=form.cleaned_data["format"] == "docx")
 
 
 WORK_LIST_SIZE = 100

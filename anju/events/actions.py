@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anju.audit.actions import record, refusals_recorded
+from anju.core import photos as field_photos
 from anju.core.personal import validate_phone
 from anju.core.rows import insert
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.disputes import actions as dispute_actions
 from anju.disputes.choices import Category as DisputeCategory
 from anju.disputes.models import TimelineEntry as DisputeTimelineEntry
+from anju.regions import geo
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits
 
@@ -174,18 +176,89 @@ class PossibleDuplicates(ValidationError):
 # --- reporting -----------------------------------------------------------------------------------
 
 
-def grid_for(latitude, longitude) -> Region | None:
-    """The grid a point falls in, once grid boundaries are known (anju.regions.geo, being written);
-    until then the reporter names the grid."""
+def grid_for(latitude, longitude, *, region: Region, actor=None) -> Region | None:
+    """The grid whose imported boundary holds the point, looked for in the county of the region the
+    reporter chose (a point is often a few metres over the next grid's line, or in the next
+    village). None where no boundary holds it, and for a grid the reporter may not report in: the
+    region they chose then stands."""
+    try:
+        lat, lon = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    grid = geo.grid_at(lat, lon, within=region.code[:6])
+    if grid is None or grid.is_retired:
+        return None
+    if actor is not None and not covers(actor, "case.handle", grid.code):
+        return None
+    return grid
+
+
+def read_photos(uploads: Sequence) -> list[field_photos.Copies | None]:
+    """Each upload's copies for the page (None for a PDF scan, which has none), made before anything
+    is saved: a file that says it is a photo but Pillow cannot read (damaged, cut short, a
+    decompression bomb) is refused by name rather than kept as a file nobody can look at. Call
+    after attachments.check_files, which refuses what is too large or of another type."""
+    found: list[field_photos.Copies | None] = []
+    errors = []
+    for upload in uploads:
+        head = upload.read(16)
+        upload.seek(0)
+        kind = attachments.sniff(head)
+        if kind is None or not kind[0].startswith("image/"):
+            found.append(None)
+            continue
+        try:
+            found.append(field_photos.process(upload.read()))
+        except field_photos.PhotoError as error:
+            errors.append(_("%(file)s: %(message)s") % {"file": upload.name, "message": error})
+            found.append(None)
+        finally:
+            upload.seek(0)
+    if errors:
+        raise ValidationError({"photos": errors})
+    return found
+
+
+def photo_location(copies: Sequence[field_photos.Copies | None]) -> tuple[Decimal, Decimal] | None:
+    """The first EXIF location among the photos, to the six places the event keeps."""
+    for copy in copies:
+        if copy is not None and copy.location is not None:
+            lat, lon = copy.location
+            return Decimal(f"{lat:.6f}"), Decimal(f"{lon:.6f}")
     return None
 
 
+def may_see_original(user, event: Event, photo: Photo) -> bool:
+    """The original file keeps its EXIF (the phone's make and serial, the minute it was taken, the
+    place): personal data of whoever took it. It goes to those who may reveal the reporter's
+    details (who handle cases where the event arose: its grid, village, township and county) and
+    to the person who sent it; everyone else who may see the event sees the copies only."""
+    from anju.workflow import personal
+
+    return photo.uploaded_by_id == user.pk or personal.may_reveal(EVENT, user, event)
+
+
 def store_photo(
-    actor, event: Event, upload, *, description: str = "", purpose: str = PhotoPurpose.REPORT
+    actor,
+    event: Event,
+    upload,
+    *,
+    description: str = "",
+    purpose: str = PhotoPurpose.REPORT,
+    copies: field_photos.Copies | None = None,
 ) -> Photo:
     """The one place an event's photos are written, through the shared attachments (content check,
-    timeline row, audit row). Resizing and EXIF handling (anju.core.photos) plug in here."""
-    photo = attachments.attach(EVENT, actor, event, upload, description=description)
+    timeline row, audit row). A photo Pillow cannot read is refused; the original is kept as it
+    came and its display copy and thumbnail (no EXIF) stored beside it. `copies`: already made by
+    read_photos."""
+    if copies is None:
+        try:
+            copies = read_photos([upload])[0]
+        except ValidationError as error:
+            raise ValidationError({"file": error.messages}) from None
+    photo = attachments.attach(EVENT, actor, event, upload, description=description, copies=copies)
     if purpose != PhotoPurpose.REPORT:
         Photo.objects.filter(pk=photo.pk).update(purpose=purpose)
         photo.purpose = purpose
@@ -222,14 +295,31 @@ def check_report(
             errors["reporter_phone"] = error.messages
     if event_type.photo_required and not photos:
         errors["photos"] = [_("%(category)s needs at least one photo.") % {"category": event_type.name}]
+    copies: list = [None] * len(photos)
     try:
         attachments.check_files(photos, REPORT_FILES_MAX)
+        copies = read_photos(photos)
     except ValidationError as error:
         errors["photos"] = [m for ms in error.message_dict.values() for m in ms]
     if (fields.get("latitude") is None) != (fields.get("longitude") is None):
         errors["longitude"] = [_("Give both the latitude and the longitude, or neither.")]
+    location_from_photo = False
+    if fields.get("latitude") is None and fields.get("longitude") is None:
+        spot = photo_location(copies)
+        if spot is not None:
+            fields["latitude"], fields["longitude"] = spot
+            location_from_photo = True
+    grid = None
+    if fields.get("latitude") is not None and fields.get("longitude") is not None and not region.is_retired:
+        grid = grid_for(fields["latitude"], fields["longitude"], region=region, actor=actor)
+    # Said on the page only when the point moved the event out of the region the reporter chose.
+    grid_from_point = grid is not None and grid.code != region.code
+    if grid is not None:
+        region = grid
     now = timezone.now()
     event = Event(
+        location_from_photo=location_from_photo,
+        grid_from_point=grid_from_point,
         region=region,
         event_type=event_type,
         dispatcher_unit_id=catalogue.dispatcher_for(region),
@@ -260,6 +350,7 @@ def check_report(
             errors.setdefault(key, []).extend(messages)
     if errors:
         raise ValidationError(errors)
+    event.photo_copies = copies  # made once here, stored with the photos by report_event
     return event
 
 
@@ -275,7 +366,9 @@ def report_event(
     """Report an event where it was seen. Grid workers, mediators and centre staff may, for places in
     their jurisdiction; it waits for the township's centre to file it, with the filing limit of its
     minor class running. With `check_duplicates`, a report near an event of the same class is
-    refused with PossibleDuplicates, after every other check has passed."""
+    refused with PossibleDuplicates, after every other check has passed. Where the report gives no
+    coordinates, a photo's EXIF location gives them; where an imported grid boundary holds the point,
+    the event is that grid's."""
     with refusals_recorded(actor, "event.report", region_code=region.code):
         event = check_report(actor, region=region, event_type=event_type, photos=photos, **fields)
         if check_duplicates:
@@ -289,9 +382,11 @@ def report_event(
             insert(event)
             engine.add_timeline(EVENT, event, actor, "report", "", Status.REPORTED, event.title)
             require_in_scope(event, actor, "case.view")
-            record(actor, "event.report", event, region_code=region.code, after=engine.snapshot(EVENT, event))
-            for upload in photos:
-                store_photo(actor, event, upload)
+            record(
+                actor, "event.report", event, region_code=event.region_id, after=engine.snapshot(EVENT, event)
+            )
+            for upload, copies in zip(photos, event.photo_copies, strict=True):
+                store_photo(actor, event, upload, copies=copies)
     return event
 
 
@@ -304,6 +399,7 @@ def join_event(actor, event: Event, *, description: str, photos: Sequence = ()) 
         if not event.is_open:
             raise ValidationError(_("This event is no longer open; report a new one."))
         attachments.check_files(photos, REPORT_FILES_MAX)
+        copies = read_photos(photos)
         with transaction.atomic():
             Event.objects.filter(pk=event.pk).update(also_reported=F("also_reported") + 1)
             engine.note_row(EVENT, event, actor, "joined", description[:2000])
@@ -314,8 +410,8 @@ def join_event(actor, event: Event, *, description: str, photos: Sequence = ()) 
                 region_code=event.region_id,
                 after={"description": description[:200]},
             )
-            for upload in photos:
-                store_photo(actor, event, upload)
+            for upload, copy in zip(photos, copies, strict=True):
+                store_photo(actor, event, upload, copies=copy)
     event.refresh_from_db()
     return event
 
@@ -413,6 +509,7 @@ def handle(actor, event: Event, *, report: str, photos: Sequence = (), version: 
     """The handlers report what they did, with photos; the centre's site verification is next."""
     report = _reason(report, "report")
     attachments.check_files(photos, REPORT_FILES_MAX)
+    copies = read_photos(photos)
     taken = event.photos.filter(purpose=PhotoPurpose.HANDLING).exists()
     if event.event_type.photo_required and not photos and not taken:
         raise ValidationError({"photos": [_("Add a photo of the result.")]})
@@ -423,8 +520,8 @@ def handle(actor, event: Event, *, report: str, photos: Sequence = (), version: 
         e.handling_report = report
         limits.start_limit(EVENT, e, now)
         e.verify_due_at = e.due_at
-        for upload in photos:
-            store_photo(actor, e, upload, purpose=PhotoPurpose.HANDLING)
+        for upload, copy in zip(photos, copies, strict=True):
+            store_photo(actor, e, upload, purpose=PhotoPurpose.HANDLING, copies=copy)
 
     return _apply(actor, event, "handle", version=version, note=report, change=change)
 

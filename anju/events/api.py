@@ -108,6 +108,8 @@ class GridEventOut(GridEventRow):
     location: str
     latitude: Decimal | None
     longitude: Decimal | None
+    location_from_photo: bool  # the coordinates were read from a photo's EXIF
+    grid_from_point: bool  # the grid is the one whose boundary holds the point, not the one sent
     extra: dict
     reporter_name: str = Field(..., alias="reporter_name_masked")
     reporter_phone: str = Field(..., alias="reporter_phone_masked")

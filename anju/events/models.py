@@ -224,6 +224,10 @@ class Event(models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = _coordinate(_("latitude"), 90)
     longitude = _coordinate(_("longitude"), 180)
+    # The report gave no coordinates and a photo's EXIF did: the page says where they came from.
+    location_from_photo = models.BooleanField(_("location taken from the photo"), default=False)
+    # The region is the grid whose imported boundary holds the point, not the one the reporter chose.
+    grid_from_point = models.BooleanField(_("grid found from the coordinates"), default=False)
     extra = models.JSONField(_("extra fields"), default=dict, blank=True)
     # Personal data of the reporter (a resident, say): masked on screen, revealed with an access record.
     reporter_name = models.CharField(_("reporter"), max_length=50, blank=True)
@@ -350,9 +354,9 @@ def photo_path(instance: Photo, filename: str) -> str:
 
 
 class Photo(models.Model):
-    """A photo (or scan) of an event: taken on report, after handling, or on verification. Stored
-    as the file was sent; the resizing and EXIF work of anju.core.photos plugs in at
-    actions.store_photo, the one place photos are written."""
+    """A photo (or scan) of an event: taken on report, after handling, or on verification. The file
+    is the original as it was sent (the evidence, EXIF and all); actions.store_photo, the one place
+    photos are written, stores its display copy and thumbnail (anju.core.photos) beside it."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event"))
     file = models.FileField(_("file"), upload_to=photo_path, max_length=200)

@@ -15,7 +15,7 @@ from anju.core.scoping import units_for
 from anju.disputes.queries import decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
 
 from . import deadlines
-from .choices import Status
+from .choices import OPEN_STATUSES, Status
 from .kind import EVENT
 from .models import Event
 
@@ -160,3 +160,45 @@ def open_alerts(user):
     from anju.workflow import alerts
 
     return alerts.open_for(EVENT, user)
+
+
+MAP_SIZE = 1000
+
+
+def map_points(user, *, now=None) -> list[dict]:
+    """The open events this person may see that have coordinates, as the map component's points:
+    where, what (number and summary), the stage, the deadline colour and whether urgent, urgent and
+    nearest the limit first. Nothing personal: no reporter, no one who entered it."""
+    from django.urls import reverse
+
+    events = list(
+        visible(user)
+        .filter(status__in=sorted(OPEN_STATUSES), latitude__isnull=False, longitude__isnull=False)
+        .select_related("event_type")
+        .only(
+            "id", "number", "title", "status", "urgent", "due_at", "latitude", "longitude", "event_type__name"
+        )
+        .order_by("-urgent", "due_at", "id")[:MAP_SIZE]
+    )
+    deadlines.colour_rows(events)
+    return [point(e) | {"url": reverse("events:detail", args=[e.pk])} for e in events]
+
+
+def point(event: Event) -> dict:
+    """One event as a map point (its `colour` set by deadlines.colour_rows or colour)."""
+    return {
+        "lat": float(event.latitude),
+        "lon": float(event.longitude),
+        "label": f"{event.number} {event.title} · {event.event_type.name} · {event.get_status_display()}",
+        "state": "overdue" if event.colour == "red" else STATE_ON_MAP.get(event.status, "closed"),
+        "urgent": event.urgent,
+    }
+
+
+# The map's colour for each stage (static/anju/map.js holds the palette, docs/events.md the legend).
+STATE_ON_MAP = {
+    Status.REPORTED: "new",
+    Status.FILED: "new",
+    Status.DISPATCHED: "dispatched",
+    Status.HANDLED: "handled",
+}

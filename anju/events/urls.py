@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.event_list, name="list"),
     path("new/", views.event_create, name="create"),
     path("board/", views.dispatch_board, name="board"),
+    path("map.json", views.map_points, name="map_points"),
     path("queue/", views.handler_queue, name="queue"),
     path("alerts/<int:event_alert_id>/acknowledge/", views.alert_acknowledge, name="alert_acknowledge"),
     path("catalogue/", views.catalogue_page, name="catalogue"),

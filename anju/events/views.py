@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,8 +15,9 @@ from anju.audit.actions import record, record_access
 from anju.core import export
 from anju.core.admin_site import ADMIN_PERM
 from anju.core.forms import ImportForm
-from anju.core.scoping import get_scoped_or_404, holds_top_level
+from anju.core.scoping import get_scoped_or_404, holds_top_level, prefixes_for
 from anju.core.views import post_only, role_required, show_errors
+from anju.regions import queries as region_queries
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, extensions, personal
 
@@ -71,7 +72,39 @@ def dispatch_board(request):
     lists = queries.board(request.user)
     for rows in lists.values():
         deadlines.colour_rows(rows)
-    return render(request, "events/board.html", {"lists": lists})
+    area = _jurisdiction(request.user)
+    return render(
+        request,
+        "events/board.html",
+        {"lists": lists, "area": area, "has_boundaries": _has_boundaries(area, request.user)},
+    )
+
+
+@role_required("case.view")
+def map_points(request):
+    """The open events the person may see, as the map's points (JSON): no personal data."""
+    return JsonResponse(queries.map_points(request.user), safe=False)
+
+
+def _jurisdiction(user) -> Region | None:
+    """The region whose grids the board's map draws: the smallest one holding every unit the
+    person dispatches for (the county for county staff)."""
+    prefixes = prefixes_for(user, "case.dispatch")
+    if prefixes is None:
+        return Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if not prefixes:
+        return None
+    # The first and last codes in order share exactly the prefix every code shares.
+    first, last = min(prefixes), max(prefixes)
+    common = first[
+        : next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    ]
+    candidates = Region.objects.filter(code__in=[common[:n] for n in range(len(common), 0, -1)])
+    return max(candidates, key=lambda r: len(r.code), default=None)
+
+
+def _has_boundaries(region: Region | None, user) -> bool:
+    return region is not None and region_queries.boundaries_under(region, user).exists()
 
 
 @role_required("case.handle")
@@ -204,6 +237,7 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
     ]
     labels = {f.key: f.label for f in event.event_type.extra_fields.all()}
     extra = [(labels.get(k, k), "、".join(v) if isinstance(v, list) else v) for k, v in event.extra.items()]
+    deadlines.colour_rows([event])
     revealed = {}
     if personal.may_reveal(EVENT, request.user, event):
         for _pk, field in personal.remembered(request.session, EVENT, event):
@@ -213,7 +247,10 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
         "events/detail.html",
         {
             "event": event,
-            "colour": deadlines.colour(event),
+            "colour": event.colour,
+            "photos": [(p, actions.may_see_original(request.user, event, p)) for p in event.photos.all()],
+            "map_points": [queries.point(event)] if event.latitude is not None else [],
+            "has_boundaries": _has_boundaries(event.region, request.user),
             "extra": extra,
             "action_forms": action_forms,
             "can_reveal": personal.may_reveal(EVENT, request.user, event),
@@ -314,11 +351,23 @@ def photo_add(request, event_id: int):
 
 @role_required("case.view")
 def photo_download(request, event_id: int, photo_id: int):
-    """Photos are served only through here, inside the jurisdiction; every download is logged."""
+    """Photos are served only through here, inside the jurisdiction; every view is logged.
+    `?copy=display` or `?copy=thumbnail`: the copy for the page (no EXIF), to anyone who may see the
+    event; the original, EXIF and all, only to those actions.may_see_original names. Others asking
+    for the original get the display copy of a photo (a link never breaks) and a 403 for a scan."""
     event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
     photo = get_object_or_404(Photo, pk=photo_id, event=event)
+    which = request.GET.get("copy")
+    if not which and not actions.may_see_original(request.user, event, photo):
+        if not photo.is_image:
+            raise PermissionDenied(_("Only the copy of this photo is shown to you; its original is kept."))
+        which = "display"
     with transaction.atomic():
-        record_access(request.user, photo, "file", region_code=event.region_id, purpose="download")
+        record_access(
+            request.user, photo, "file", region_code=event.region_id, purpose="view" if which else "download"
+        )
+    if which:
+        return attachments.serve_photo_copy(photo, which)
     return attachments.download(photo, photo.original_name)
 
 

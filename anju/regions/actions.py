@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.audit.actions import record, refusals_recorded, snapshot
+from anju.audit.actions import record, refusals_recorded, rejected_import_detail, snapshot
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.core.tabular import ImportReport, RowError
 
 from . import codes, geo
 from .boundaries import ParsedBoundaries
 from .choices import Level
-from .importing import Parsed
+from .importing import REGIONS, Parsed
 from .models import Region, RegionBorder
 
 FIELDS = ["name", "level", "parent_id", "grid_type", "households", "retired_on"]
@@ -180,13 +180,16 @@ def import_regions(actor, parsed: Parsed, *, filename: str = "") -> ImportReport
     for row in rows:
         if not covers(actor, "region.change", row.code):
             message = _("%(code)s is outside your jurisdiction.")
-            report.errors.append(RowError(row.row, "code", message % {"code": row.code}))
+            report.errors.append(RowError(row.row, REGIONS.heading("code"), message % {"code": row.code}))
         elif row.parent_code and row.parent_code not in parents and row.parent_code not in in_file:
             message = _("The parent region %(code)s is neither in the file nor in the tree.")
-            report.errors.append(RowError(row.row, "parent_code", message % {"code": row.parent_code}))
+            column = REGIONS.heading("parent_code")
+            report.errors.append(RowError(row.row, column, message % {"code": row.parent_code}))
     report.errors.sort(key=lambda e: e.row)
     if report.errors:
-        record(actor, "region.import", result="refused", detail=f"{filename}: {report.bad_rows} bad rows")
+        record(
+            actor, "region.import", result="refused", detail=rejected_import_detail(filename, report.bad_rows)
+        )
         return report
     with transaction.atomic():
         existing = {r.code: r for r in Region.objects.select_for_update().filter(code__in=in_file)}

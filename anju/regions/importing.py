@@ -39,19 +39,56 @@ COLUMNS = [
         required=True,
     ),
     Column("name", gettext_lazy("name"), ("名称", "区划名称", "单位名称", "name"), required=True),
-    Column("level", gettext_lazy("level"), ("级别", "层级", "level")),
+    Column(
+        "level",
+        gettext_lazy("level"),
+        ("级别", "层级", "level"),
+        values=lambda: _aliases(LEVEL_ALIASES, Level),
+    ),
     Column(
         "parent_code",
         gettext_lazy("parent code"),
         ("上级代码", "上级编码", "上级区划代码", "parent_code", "parent", "parent code"),
     ),
-    Column("grid_type", gettext_lazy("grid type"), ("网格类型", "grid_type", "grid type")),
+    Column(
+        "grid_type",
+        gettext_lazy("grid type"),
+        ("网格类型", "grid_type", "grid type"),
+        values=lambda: _aliases(GRID_TYPE_ALIASES, GridType),
+    ),
     Column("households", gettext_lazy("households"), ("户数", "households"), parse=_households),
     Column(
         "retired_on", gettext_lazy("retired on"), ("撤销日期", "retired_on", "retired on"), parse=date_cell
     ),
 ]
 REGIONS = SheetKind(COLUMNS)
+
+
+def _aliases(aliases: dict, choices) -> list[tuple[str, str]]:
+    """Every Chinese name a choice column accepts, each noting the choice it stands for."""
+    labels = dict(choices.choices)
+    return [
+        (name, str(labels[key]))
+        for key, names in aliases.items()
+        for name in sorted(names)
+        if not name.isascii()
+    ]
+
+
+def template_examples(region) -> dict[str, str]:
+    """The template's example row: a region as it is (importing it changes nothing)."""
+    if region is None:
+        return {}
+    return {
+        "code": region.code,
+        "name": region.name,
+        "level": region.get_level_display(),
+        "parent_code": region.parent_id or "",
+        "grid_type": region.get_grid_type_display() if region.grid_type else "",
+        "households": "" if region.households is None else str(region.households),
+    }
+
+
 HEADER_ALIASES = {c.key: set(c.names) for c in COLUMNS}
 LEVEL_ALIASES = {
     Level.COUNTY: {"county", "县", "区县", "县级"},
@@ -93,7 +130,7 @@ def _message(error: ValidationError) -> str:
 def parse_regions(table: Table, mapping: dict[str, int] | None = None) -> Parsed:
     result = Parsed()
     columns = REGIONS.guess_mapping(table.headers) if mapping is None else mapping
-    missing = [c.key for c in REGIONS.missing(columns)]
+    missing = [c.header for c in REGIONS.missing(columns)]
     if missing:
         result.errors.append(
             RowError(

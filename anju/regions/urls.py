@@ -6,6 +6,7 @@ app_name = "regions"
 urlpatterns = [
     path("", views.region_index, name="index"),
     path("import/", views.region_import, name="import"),
+    path("import/template/", views.region_import_template, name="import_template"),
     path("export.<str:fmt>", views.region_export, name="export"),
     path("<str:code>/", views.region_detail, name="detail"),
     path("<str:code>/boundaries.geojson", views.region_boundaries, name="boundaries"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.core import tabular
@@ -17,7 +19,7 @@ from . import actions, queries
 from .boundaries import BoundaryFileError, feature_collection, parse_boundaries
 from .choices import Level
 from .forms import BorderForm, BoundaryImportForm, RegionCreateForm, RegionEditForm
-from .importing import EXPORT_HEADERS, REGIONS, parse_regions
+from .importing import EXPORT_HEADERS, REGIONS, parse_regions, template_examples
 from .models import Region
 
 
@@ -153,7 +155,25 @@ def region_import(request):
                 )
                 return redirect("regions:index")
     status = 400 if request.method == "POST" else 200  # a successful import has redirected
-    return render(request, "regions/import.html", {"form": form, "report": report}, status=status)
+    context = {
+        "form": form,
+        "report": report,
+        "sheet": REGIONS,
+        "template_url": reverse("regions:import_template"),
+    }
+    return render(request, "regions/import.html", context, status=status)
+
+
+@role_required("region.change")
+def region_import_template(request):
+    """The region list's template; its example row is the person's own highest region, as it is."""
+    region = (
+        Region.objects.visible_to(request.user, "change")
+        .filter(retired_on__isnull=True)
+        .order_by(Length("code"), "code")
+        .first()
+    )
+    return REGIONS.template_response("regions-template.xlsx", template_examples(region))
 
 
 @role_required("region.view")

@@ -104,6 +104,11 @@ class SupervisionQuery(Schema):
     date_from: str | None = Field(None, pattern=ISO_DATE, description="first day, default 1 January")
     date_to: str | None = Field(None, pattern=ISO_DATE, description="last day (included), default today")
 
+    @model_validator(mode="after")
+    def period_is_usable(self):
+        period(self.date_from, self.date_to)  # a ValueError here is a 422 with its message
+        return self
+
 
 class EventFiguresQuery(Schema):
     region: str | None = Field(None, pattern=r"^(\d{6}(\d{3}){0,3}|\d{17})$", description="a region code")

@@ -216,7 +216,7 @@ def assign_task(
                     "unit": assigner_unit.name,
                     "day": deadline,
                 }
-            alerts.raise_alert(TASK, task, unit.code, said)
+            alerts.raise_alert(TASK, task, unit.code, said, topic=alerts.Topic.ASSIGNMENT)
             require_in_scope(task, actor, "case.view")
             record(actor, "task.assign", task, region_code=unit.code, after=engine.snapshot(TASK, task))
     return task
@@ -281,7 +281,7 @@ def supervise(actor, task: Task, *, reason: str, version: int | None = None) -> 
     def change(t: Task) -> None:
         with alerts.county_language():
             said = _("Supervised: %(reason)s") % {"reason": reason}
-        alerts.raise_alert(TASK, t, t.handling_unit_id, said)
+        alerts.raise_alert(TASK, t, t.handling_unit_id, said, topic=alerts.Topic.URGING)
 
     return engine.apply(TASK, actor, task, "supervise", version=version, note=reason, change=change)
 

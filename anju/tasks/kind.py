@@ -42,7 +42,7 @@ def unit_above(code: str) -> str:
 
 def on_overdue(task: Task, reason: str) -> bool:
     """A red card reaches the unit that assigned the task, which supervises it."""
-    alerts.raise_alert(TASK, task, task.assigner_unit_id, reason)
+    alerts.raise_alert(TASK, task, task.assigner_unit_id, reason, topic=alerts.Topic.RED_CARD)
     return False
 
 

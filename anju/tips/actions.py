@@ -180,7 +180,11 @@ def assign(actor, tip: Tip, *, unit: str, handler: User, version: int | None = N
         locked.handler = handler
         with alerts.county_language():
             alerts.raise_alert(
-                TIP, locked, unit, _("Tip %(number)s assigned to you.") % {"number": locked.number}
+                TIP,
+                locked,
+                unit,
+                _("Tip %(number)s assigned to you.") % {"number": locked.number},
+                topic=alerts.Topic.ASSIGNMENT,
             )
         return ""
 

@@ -132,14 +132,16 @@ def copy_name(attachment, which: str) -> str:
     return f"{attachment.file.name}.{which}.jpg"
 
 
-def make_photo_copies(attachment) -> photos.Copies:
+def make_photo_copies(attachment, copies: photos.Copies | None = None) -> photos.Copies:
     """Store a photo attachment's display copy and thumbnail (upright, resized, no EXIF) beside the
     original, which stays as it came; the Copies tell the photo's EXIF location. A PhotoError when
-    the file is not a photo Pillow can read."""
+    the file is not a photo Pillow can read. `copies` already made from the same file (a kind that
+    read the photo before saving) are stored as they are rather than made twice."""
     if not attachment.content_type.startswith("image/"):
         raise photos.PhotoError(_("Only photos have copies for the page."))
-    with attachment.file.open("rb") as original:
-        copies = photos.process(original.read())
+    if copies is None:
+        with attachment.file.open("rb") as original:
+            copies = photos.process(original.read())
     storage = attachment.file.storage
     for which in PHOTO_COPIES:
         name = copy_name(attachment, which)
@@ -196,9 +198,10 @@ def may_attach(kind: Kind, user, case) -> bool:
     return covers(user, kind.handle_perm, case.handling_unit_id)
 
 
-def attach(kind: Kind, actor, case, upload, *, description: str = ""):
+def attach(kind: Kind, actor, case, upload, *, description: str = "", copies: photos.Copies | None = None):
     """Add a file to the case file: checked by its content, stored under MEDIA_ROOT (served only
-    through the scoped view), on the timeline and in the audit trail."""
+    through the scoped view), on the timeline and in the audit trail. `copies`: the photo's copies
+    when the kind has already made them (see make_photo_copies)."""
     action = f"{kind.name}.attach"
     with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
         if not may_attach(kind, actor, case):
@@ -222,7 +225,7 @@ def attach(kind: Kind, actor, case, upload, *, description: str = ""):
                 # The copies are for the page; a photo Pillow cannot read is still kept as evidence
                 # (it passed the signature check), and shown as a file name only.
                 with contextlib.suppress(photos.PhotoError):
-                    make_photo_copies(attachment)
+                    make_photo_copies(attachment, copies)
             note_row(kind, case, actor, "attach", upload.name[:200])
             record(
                 actor,

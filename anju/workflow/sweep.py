@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anju.worktime.calendar import WorkingCalendar
+from anju.worktime.calendar import WorkingCalendar, deadline_text
 
 from . import alerts, limits
 from .engine import note_row
@@ -31,7 +31,7 @@ class CardReport:
 
 
 def _when(case) -> str:
-    return timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")
+    return deadline_text(case.due_at)
 
 
 def yellow_candidates(kind: Kind, now: dt.datetime, threshold: dt.datetime) -> list:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anju.audit.actions import record, refusals_recorded, snapshot
+from anju.audit.actions import record, refusals_recorded, rejected_import_detail, snapshot
 from anju.audit.models import Result
 from anju.core.scoping import holds_top_level
 from anju.core.tabular import ImportReport, Table
@@ -105,7 +105,7 @@ def import_days(actor, table: Table, *, filename: str = "") -> CalendarImportRep
             actor,
             "calendar.import",
             result=Result.REFUSED,
-            detail=f"{filename}: {report.bad_rows} bad rows",
+            detail=rejected_import_detail(filename, report.bad_rows),
         )
         return report
     rows = sorted(parsed.rows, key=lambda r: r.day)

@@ -16,7 +16,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from .choices import DayKind
@@ -98,6 +98,20 @@ def local_date(value: DateLike) -> dt.date:
 def end_of_day(day: dt.date) -> dt.datetime:
     """The last moment of a day in county time: a deadline "on" a day is due by then."""
     return dt.datetime.combine(day, dt.time.max, tzinfo=county_tz())
+
+
+def deadline_text(value: DateLike | None) -> str:
+    """A deadline as every page, list and message shows it: the day it falls on and the end of that
+    day's office hours ("2026年12月9日 17:30"), in the active language's format. A limit due by the
+    end of its day is due, for the people working it, when the office closes; one counted in hours
+    keeps its own time."""
+    if value is None or value == "":
+        return ""
+    local = to_local(value)
+    closes = working_hours()[-1][1]
+    if local.time() >= closes:
+        local = local.replace(hour=closes.hour, minute=closes.minute, second=0, microsecond=0)
+    return formats.date_format(local, "DATETIME_FORMAT")
 
 
 def _weekdays_through(ordinal: int) -> int:

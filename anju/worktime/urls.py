@@ -8,4 +8,5 @@ urlpatterns = [
     path("days/", views.calendar_day_set, name="calendar_day_set"),
     path("days/<str:day>/delete/", views.calendar_day_delete, name="calendar_day_delete"),
     path("import/", views.calendar_import, name="calendar_import"),
+    path("import/template/", views.calendar_import_template, name="import_template"),
 ]

@@ -146,4 +146,16 @@ def calendar_import(request):
                 year = report.first.year if YEAR_MIN <= report.first.year <= YEAR_MAX else None
                 return redirect(_year_url(year) if year else reverse("worktime:calendar"))
     status = 400 if request.method == "POST" else 200  # a successful import has redirected
-    return render(request, "worktime/import.html", {"form": form, "report": report}, status=status)
+    context = {
+        "form": form,
+        "report": report,
+        "sheet": CALENDAR,
+        "template_url": reverse("worktime:import_template"),
+    }
+    return render(request, "worktime/import.html", context, status=status)
+
+
+@role_required("region.change")
+def calendar_import_template(request):
+    """The calendar's template: date, kind and name, with a public holiday as its example."""
+    return CALENDAR.template_response("calendar-template.xlsx")

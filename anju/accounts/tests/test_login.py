@@ -22,12 +22,12 @@ def sign_in(client, username, password):
 def test_login_page_is_chinese_first_and_english_on_request(client):
     assert "登录" in client.get("/accounts/login/").content.decode()
     english = Client(headers={"accept-language": "en"}).get("/accounts/login/").content.decode()
-    assert "Sign in" in english and "登录" not in english
+    assert "Sign In" in english and "登录" not in english
 
 
 def test_switching_language_sticks(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
-    assert "Sign in" in client.get("/accounts/login/").content.decode()
+    assert "Sign In" in client.get("/accounts/login/").content.decode()
 
 
 def test_good_password_signs_in_and_is_audited(client):

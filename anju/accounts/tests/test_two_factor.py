@@ -263,3 +263,16 @@ def test_someone_granted_a_role_that_needs_it_signs_in_again_to_set_it_up(cast):
     actions.assign_role(cast.admin, cast.officer_a, "centre_operator", cast.region(TOWNSHIP_A))
     assert officer.get("/")["Location"].startswith("/accounts/login/")
     assert password_step(officer, "officer_a")["Location"] == ENROL_URL
+
+
+def test_the_authenticator_secret_is_not_in_the_database_in_clear(cast):
+    """A dump of the database alone cannot make a person's codes: the secret is stored encrypted
+    under the field keys kept outside it, and read back whole."""
+    from django.db import connection
+
+    secret = enrol_second_factor(cast.admin)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret FROM accounts_secondfactor WHERE user_id = %s", [cast.admin.pk])
+        stored = cursor.fetchone()[0]
+    assert secret not in stored and secret.lower() not in stored.lower()
+    assert SecondFactor.objects.get(user=cast.admin).secret == secret

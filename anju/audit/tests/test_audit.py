@@ -12,6 +12,12 @@ from anju.demo import testing
 pytestmark = pytest.mark.django_db
 
 
+def rows_of(response) -> str:
+    """The log's rows as the auditor reads them, without the search form's lists."""
+    page = response.content.decode()
+    return page[page.index("<tbody>") : page.index("</tbody>")]
+
+
 @pytest.fixture
 def events(cast, client_for):
     """A change in A, a refusal in A by B's administrator, and a failed login."""
@@ -47,8 +53,8 @@ def test_request_id_from_the_proxy_is_kept(client_for):
 
 def test_auditor_searches_by_user_action_object_and_date(events, client_for):
     client = client_for("auditor")
-    page = client.get("/audit/", {"user": "admin_b"}).content.decode()
-    assert "region.create" in page and "region.update" not in page
+    page = rows_of(client.get("/audit/", {"user": "admin_b"}))
+    assert "区划已添加" in page and "区划已修改" not in page
     api = client.get("/api/audit/events", {"action": "region.", "result": "refused"}).json()
     assert [e["actor_username"] for e in api] == ["admin_b"]
     by_object = client.get(
@@ -58,7 +64,7 @@ def test_auditor_searches_by_user_action_object_and_date(events, client_for):
     today = timezone.localdate().isoformat()  # days are Asia/Shanghai days
     assert len(client.get("/api/audit/events", {"date_from": today, "date_to": today}).json()) >= 3
     assert client.get("/api/audit/events", {"date_from": "2001-01-01", "date_to": "2001-01-02"}).json() == []
-    assert "ghost" in client.get("/audit/", {"action": "auth."}).content.decode()
+    assert "ghost" in rows_of(client.get("/audit/", {"action": "auth.login_failed"}))
 
 
 def test_bad_search_input_is_a_4xx(client_for):

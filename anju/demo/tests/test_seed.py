@@ -158,15 +158,22 @@ def test_seed_leaves_the_planner_knowing_how_many_cases_there_are():
     assert planner_rows(Dispute) == Dispute.objects.count() > 120
 
 
-def test_a_synthetic_cases_history_starts_when_it_was_registered():
+def test_a_synthetic_cases_history_starts_when_it_was_registered_by_who_registered_it():
     from django.db.models import F
 
-    from anju.disputes.models import TimelineEntry
+    from anju.disputes.models import Dispute, TimelineEntry
 
-    call_command("seed", "--county", "629903", "--townships", "1", "--cases", "50", stdout=io.StringIO())
-    seeded = TimelineEntry.objects.filter(dispute__number__startswith="629903")
-    assert seeded.count() == 50
-    assert not seeded.exclude(at=F("dispute__registered_at")).exists()
+    call_command(
+        "seed", "--county", "629903", "--townships", "1", "--cases", "50", "--history", stdout=io.StringIO()
+    )
+    first = TimelineEntry.objects.filter(dispute__number__startswith="629903", transition="register")
+    assert first.count() == 50
+    assert not first.exclude(at=F("dispute__registered_at")).exists()
+    assert not first.exclude(actor=F("dispute__registered_by")).exists()
+    # Every later step comes after the registration, none in the future.
+    for dispute in Dispute.objects.filter(number__startswith="629903"):
+        times = [e.at for e in dispute.timeline.all()]
+        assert times == sorted(times) and times[0] == dispute.registered_at
 
 
 def test_seed_cases_makes_a_deterministic_valid_load():
@@ -213,3 +220,86 @@ def test_the_demo_grids_have_boundaries_that_tile_without_overlap():
         lat = sum(p[1] for p in ring[:4]) / 4
         # The grid's own middle lies in it and in no other grid.
         assert [b.code for b in boundaries if b.holds(lat, lon)] == [grid.code]
+
+
+def test_the_demo_reads_like_a_county_at_work():
+    """The demo county's cases: in the real 2026 calendar, registered in office hours, each with the
+    file its status implies, every open one with a time limit and only a few past it, so the first
+    sweep escalates a handful of cases, not hundreds."""
+    import datetime as dt
+
+    from django.db.models import Count
+
+    from anju.disputes import deadlines
+    from anju.disputes.choices import OPEN_STATUSES
+    from anju.disputes.models import Dispute, TimelineEntry
+    from anju.worktime.calendar import WorkingCalendar, to_local
+    from anju.worktime.models import CalendarDay
+
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    calendar = WorkingCalendar.from_database()
+    # The State Council's 2026 arrangement: 33 days off, 6 weekend days worked in exchange.
+    assert CalendarDay.objects.filter(day__year=2026, kind="holiday").count() == 33
+    assert sorted(
+        CalendarDay.objects.filter(day__year=2026, kind="workday").values_list("day", flat=True)
+    ) == [
+        dt.date(2026, 1, 4),
+        dt.date(2026, 2, 14),
+        dt.date(2026, 2, 28),
+        dt.date(2026, 5, 9),
+        dt.date(2026, 9, 20),
+        dt.date(2026, 10, 10),
+    ]
+    assert not calendar.is_workday(dt.date(2026, 2, 23)) and calendar.is_workday(dt.date(2026, 2, 14))
+    admin = Client()
+    admin.force_login(RoleAssignment.objects.get(user__username="county-admin").user)
+    page = admin.get("/calendar/?year=2026").content.decode()
+    assert "春节" in page and "国庆节调休上班" in page
+
+    cases = Dispute.objects.filter(region__code__startswith="629901")
+    open_cases = cases.filter(status__in=OPEN_STATUSES)
+    assert not open_cases.filter(due_at__isnull=True).exists()  # no case open without a time limit
+    overdue = open_cases.filter(deadlines.overdue()).count()
+    assert 0 < overdue <= 0.03 * cases.count()
+    for registered in cases.values_list("registered_at", flat=True):
+        local = to_local(registered)
+        assert calendar.is_workday(local.date()) and "08:30" <= f"{local:%H:%M}" <= "17:30", local
+    # Descriptions tell each case's own story; the file holds what its status says happened.
+    assert cases.values("description").distinct().count() > 0.9 * cases.count()
+    for status in ("agreed", "resolved"):
+        lacking = cases.filter(status=status).annotate(n=Count("sessions")).filter(n=0)
+        assert not lacking.exists() and not cases.filter(status=status, agreements__isnull=True).exists()
+    assert not cases.filter(status="resolved", visits__isnull=True).exists()
+    # The case page names as registrar the person its timeline does.
+    leader = Client()
+    leader.force_login(RoleAssignment.objects.get(user__username="county-leader").user)
+    resolved = cases.filter(status="resolved").select_related("registered_by").first()
+    detail = leader.get(f"/disputes/{resolved.pk}/").content.decode()
+    entry = TimelineEntry.objects.get(dispute=resolved, transition="register")
+    assert entry.actor == resolved.registered_by and resolved.registered_by.display_name in detail
+    assert detail.count(resolved.registered_by.display_name) >= 2  # the facts and the timeline
+    # The first sweep, as `anju demo` starts it: a handful of escalations at most.
+    before = TimelineEntry.objects.filter(transition="escalate", actor__isnull=True).count()
+    call_command("sweep_deadlines", stdout=io.StringIO())
+    escalated = TimelineEntry.objects.filter(transition="escalate", actor__isnull=True).count() - before
+    assert escalated <= overdue <= 0.03 * cases.count()
+
+
+def test_the_readme_states_the_time_limits_the_code_applies(capsys):
+    """The README's table of limits is the code's defaults, and the demo's options it names exist."""
+    import re
+    from pathlib import Path
+
+    from anju.disputes import deadlines
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([a-z ,]+) \| (\d+ \| \d+ \| \d+) \|", readme, re.MULTILINE))
+    levels = ("village", "township", "county")
+    assert rows["waiting to be accepted"] == " | ".join(str(deadlines.DEFAULT_ACCEPTANCE[x]) for x in levels)
+    for risk in ("general", "serious", "major"):
+        shown = rows[f"mediation, {risk} risk"]
+        assert shown == " | ".join(str(deadlines.DEFAULT_LIMITS[x][risk]) for x in levels)
+    assert deadlines.WARN_WORKING_DAYS == 2 and deadlines.OUTER_LIMIT.days == 30
+    with pytest.raises(SystemExit):
+        call_command("demo", "--help")
+    assert "--addr" in capsys.readouterr().out and "./scripts/demo --addr" in readme

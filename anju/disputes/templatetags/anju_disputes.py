@@ -13,3 +13,11 @@ def revealed_value(revealed: dict, party_id: int, field: str) -> str:
 def get(mapping: dict, key: str):
     """{{ current|get:name }}: a value from a dict by a key held in a variable."""
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def text_lines(text: str):
+    """The lines of a multi-line text with their indentation, for a printed document (casefile.lines)."""
+    from anju.disputes.casefile import lines
+
+    return lines(text)

@@ -42,10 +42,11 @@ def three_blocks(**extra) -> dict:
     )
 
 
-def test_the_page_offers_three_party_blocks_and_an_empty_one_is_no_party(client_for):
+def test_the_page_offers_the_two_sides_and_an_empty_block_is_no_party(client_for):
     client = client_for("mediator_a1")
     form = client.get("/disputes/new/").content.decode()
-    assert 'name="parties-TOTAL_FORMS" value="3"' in form
+    assert 'name="parties-TOTAL_FORMS" value="2"' in form
+    assert 'name="parties-0-role"' in form and 'name="parties-2-role"' not in form
     response = client.post("/disputes/new/", three_blocks())
     assert response.status_code == 302, page_text(response)
     assert Dispute.objects.get(title="工地拖欠工资").parties.count() == 2
@@ -303,3 +304,43 @@ def test_djangos_own_form_messages_read_as_plain_chinese(client_for):
     assert "请输入整数。" in page and "此项为必填项。" in page
     assert "请从列表中选择：nowhere 不是可选的值。" in page
     assert "确保该变量" not in page and "这个字段是必填项" not in page
+
+
+def test_without_javascript_add_a_party_sends_the_form_back_as_typed_with_one_block_more(client_for):
+    client = client_for("mediator_a1")
+    form = page_text(client.get("/disputes/new/"))
+    assert '<button type="submit" name="add_party"' in form and "formnovalidate" in form
+    # Typed so far: the summary and the first party; the description is still empty.
+    typed = registration(description="", **{"parties-1-name": "", "add_party": "1"})
+    response = client.post("/disputes/new/", typed)
+    assert response.status_code == 200
+    again = page_text(response)
+    assert 'name="parties-TOTAL_FORMS" value="3"' in again and 'name="parties-2-name"' in again
+    assert 'value="工地拖欠工资"' in again and 'value="王工人"' in again
+    assert "errorlist" not in again and "form-summary" not in again, "nothing is judged yet"
+    assert not Dispute.objects.filter(title="工地拖欠工资").exists()
+    # Filled in and sent, the third block's party is registered with the others.
+    done = client.post(
+        "/disputes/new/",
+        registration(
+            **{
+                "parties-TOTAL_FORMS": "3",
+                "parties-2-role": "respondent",
+                "parties-2-kind": "person",
+                "parties-2-name": "第三人",
+            }
+        ),
+    )
+    assert done.status_code == 302, page_text(done)
+    assert Dispute.objects.get(title="工地拖欠工资").parties.count() == 3
+
+
+def test_add_a_party_stops_at_the_most_blocks_a_form_takes(client_for):
+    response = client_for("mediator_a1").post(
+        "/disputes/new/", registration(**{"parties-TOTAL_FORMS": "20", "add_party": "1"})
+    )
+    assert response.status_code == 200 and 'name="parties-TOTAL_FORMS" value="20"' in page_text(response)
+    bad = client_for("mediator_a1").post(
+        "/disputes/new/", registration(**{"parties-TOTAL_FORMS": "many", "add_party": "1"})
+    )
+    assert bad.status_code == 200 and 'name="parties-TOTAL_FORMS" value="1"' in page_text(bad)

@@ -506,7 +506,13 @@ def test_a_rejected_background_import_shows_the_bad_rows_and_the_columns_again(c
 
 def test_ledger_pages_declare_who_they_are_for(client, client_for):
     ours = [e for e in endpoints() if e.name.startswith("ledger:")]
-    assert {e.name for e in ours} == {"ledger:import", "ledger:run", "ledger:job", "ledger:export"}
+    assert {e.name for e in ours} == {
+        "ledger:import",
+        "ledger:run",
+        "ledger:job",
+        "ledger:export",
+        "ledger:template",
+    }
     assert all(access_rule(e) is not MISSING and not e.kwargs for e in ours)
     assert client.get(IMPORT).status_code == 302
     assert client_for("leader").get(IMPORT).status_code == 403

@@ -92,9 +92,9 @@ def test_cases_from_before_the_rule_get_their_stages_limit_once(cast, client_for
     # Its row in my work now says when acceptance is due as well as what acceptance will give.
     page = client_for("mediator_a1").get("/disputes/work/").content.decode()
     line = next(line for line in re.findall(r"<li .*?</li>", page, re.S) if "院墙漏水" in line)
-    assert "受理期限：2030-03-07" in line and "个工作日内办结" in line, line
+    assert "受理期限：2030年3月7日 17:30" in line and "个工作日内办结" in line, line
     case_page = client_for("mediator_a1").get(f"/disputes/{waiting.pk}/").content.decode()
-    assert "受理期限：2030-03-07 23:59" in case_page
+    assert "受理期限：2030年3月7日 17:30" in case_page
 
 
 @pytest.mark.parametrize("value", ['{"village": 0}', '{"hamlet": 2}', '{"village": true}', "3"])

@@ -6,13 +6,14 @@ import html
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from anju.accounts.choices import Role
 from anju.accounts.models import RoleAssignment, User
 from anju.demo import testing
 from anju.disputes import actions
 from anju.disputes.models import Alert, Dispute, ExtensionRequest
+from anju.worktime.calendar import deadline_text
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +254,8 @@ def test_a_reopened_case_gets_a_new_time_limit_from_the_reopen_day(client_for, c
     assert dispute.warned_at is None and dispute.overdue_at is None
     assert deadlines.colour(dispute) != "red"
     entry = dispute.timeline.filter(transition="reopen").get()
-    due = timezone.localtime(dispute.due_at).strftime("%Y-%m-%d %H:%M")
+    with translation.override("zh-hans"):
+        due = deadline_text(dispute.due_at)
     # Stored in the county's language whatever the reopener's, after the reason they gave.
     assert entry.note == f"对方未拆除院墙\n办理期限重新起算，至 {due} 届满。"
     assert "办理期限重新起算" in text(client_for("leader").get(f"/disputes/{dispute.pk}/"))

@@ -91,7 +91,7 @@ def test_a_row_with_two_problems_counts_as_one_bad_row(client_for):
     assert "名称为空" in page and "很多" in page
     assert "1 行有错误" in page
     refused = AuditEvent.objects.get(action="region.import", result="refused")
-    assert refused.detail == "tree.csv: 1 bad rows"
+    assert refused.detail == "tree.csv：1 行有误，未导入"  # in the county's language, as every row
 
 
 def test_rows_outside_the_importers_jurisdiction_are_refused(client_for):

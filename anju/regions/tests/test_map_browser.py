@@ -7,15 +7,15 @@ import pytest
 from anju.demo import testing
 from anju.demo.seeding import set_grid_boundaries
 from anju.regions.models import Region
-from anju.site.tests.test_browser import (  # the site's browser and live server, shared
+from anju.site.tests.browsing import (  # the site's browser and live server, shared
     DESKTOP,
     PHONE,
     SCREENSHOTS,
     _page,
-    _serious_violations,
     browser,  # noqa: F401 (a fixture)
     site,  # noqa: F401 (a fixture)
 )
+from anju.site.tests.test_browser import _serious_violations
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,11 @@ other tests rely on)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from .browsing import DESKTOP, PHONE, SCREENSHOTS, _page, skip_without_browser
 
@@ -78,7 +80,8 @@ def test_main_pages_at_phone_and_desktop_sizes_pass_the_accessibility_check(brow
 
 def test_no_page_breaks_the_content_security_policy(browser, site, cast):
     printed = ("print", "mediator_a1", f"/disputes/{cast.dispute().pk}/print/registration/")
-    pages = [*_main_pages(cast), printed]
+    casefile = ("casefile", "mediator_a1", f"/disputes/{cast.dispute().pk}/casefile/")
+    pages = [*_main_pages(cast), printed, casefile]
     users = {name: cast.user(name) for _, name, _ in pages if name}
     refused = []
     for name, user, path in pages:
@@ -150,4 +153,25 @@ def test_the_page_behaviours_work_under_the_policy(browser, site, cast):
         "options => options.filter(o => !o.disabled).map(o => o.dataset.category)",
     )
     assert offered and set(offered) == {"labour"}
+    page.context.close()
+
+
+def test_the_case_file_prints_each_document_on_its_own_a4_sheet(browser, site, cast):
+    from anju.disputes.tests.test_casefile import agreed
+
+    client = Client()
+    client.force_login(cast.mediator_a1)
+    dispute = agreed(client, cast.dispute(), cast.mediator_a1)
+    page = _page(browser, site, cast.mediator_a1, DESKTOP)
+    page.goto(site + f"/disputes/{dispute.pk}/casefile/")
+    page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="打印").is_visible()  # the button stays off the paper
+    page.screenshot(path=str(SCREENSHOTS / "casefile-print.png"), full_page=True)
+    # Printed to PDF as the browser's print dialog would: six documents, six sheets at least, A4.
+    pdf = page.pdf(prefer_css_page_size=True)
+    sheets = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert sheets >= 6
+    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([0-9.]+) ([0-9.]+)", pdf)
+    assert box and (round(float(box[1])), round(float(box[2]))) == (595, 842)  # A4 in points
     page.context.close()

@@ -154,7 +154,7 @@ def test_the_components_page_is_for_administrators(client_for):
 def test_not_found_and_refused_pages_are_in_the_site_and_the_persons_language(client_for, client):
     english = client_for("mediator_a1").get("/disputes/999999/", headers={"accept-language": "en"})
     page = english.content.decode()
-    assert english.status_code == 404 and "Not found" in page and '<nav class="sidenav"' in page
+    assert english.status_code == 404 and "Not Found" in page and '<nav class="sidenav"' in page
     assert 'lang="en"' in page
     refused = client_for("mediator_a1").get("/audit/")
     assert refused.status_code == 403
@@ -173,7 +173,7 @@ def test_the_server_error_page_speaks_the_persons_language_without_the_database(
         english = server_error(request).content.decode()
     with translation.override("zh-hans"):
         chinese = server_error(request).content.decode()
-    assert "Server error" in english and 'lang="en"' in english
+    assert "Server Error" in english and 'lang="en"' in english
     assert "服务器错误" in chinese and "请稍后再试" in chinese and "anju.css" in chinese
 
 
@@ -190,3 +190,38 @@ def test_every_action_ends_with_a_message_saying_what_was_done(client_for, cast)
     alert = open_alerts(cast.user("mediator_a1")).first()
     page = mediator.post(f"/disputes/alerts/{alert.pk}/acknowledge/", follow=True).content.decode()
     assert f"{alert.dispute.number} 的提示已标为已阅。" in page
+
+
+def test_the_sign_in_page_names_the_county_and_the_platform(client, settings):
+    settings.ANJU_COUNTY_NAME = "测试县"
+    page = client.get("/accounts/login/").content.decode()
+    card = page[page.index('<section class="card narrow">') :]
+    assert card.index("测试县") < card.index("安居 anju 基层治理平台") < card.index("<h1>登录</h1>")
+    english = client.get("/accounts/login/", headers={"accept-language": "en"}).content.decode()
+    assert "安居 anju Grassroots Governance Platform" in english
+
+
+def test_the_brand_reads_anju_in_every_language(client_for, settings):
+    settings.ANJU_COUNTY_NAME = ""
+    for language, platform in (("zh-hans", "基层治理平台"), ("en", "Grassroots Governance Platform")):
+        page = client_for("officer_a").get("/", headers={"accept-language": language}).content.decode()
+        assert '<span class="brand-county">安居 anju</span>' in page
+        assert f"安居 anju {platform}" in page and "· 安居 anju</title>" in page
+    admin = client_for("admin").get("/admin/").content.decode()
+    assert "安居 anju 系统管理" in admin
+
+
+def test_english_page_headings_and_navigation_are_in_title_case(client_for):
+    english = client_for("mediator_a1").get("/disputes/work/", headers={"accept-language": "en"})
+    page = english.content.decode()
+    assert "<h1>My Work</h1>" in page
+    nav = nav_of(page)
+    for entry in ("My Work", "Dispute List", "Register a Dispute", "Import a Ledger"):
+        assert entry in nav
+    assert (
+        "<h1>Register a Dispute</h1>"
+        in client_for("mediator_a1").get("/disputes/new/", headers={"accept-language": "en"}).content.decode()
+    )
+    # Chinese is as it was.
+    chinese = client_for("mediator_a1").get("/disputes/work/").content.decode()
+    assert "<h1>我的待办</h1>" in chinese

@@ -38,4 +38,28 @@
     by.addEventListener("change", function () { follow(true); });
     follow(false);
   });
+  /* <button data-add-form="template-id" data-add-to="container-id" data-add-total="id of the
+     formset's TOTAL_FORMS" data-add-max="20">: add a formset's block in place (a dispute's
+     parties) instead of sending the form; __prefix__ in the template becomes the block's index and
+     __n__ its number as people count. Without this file the button sends the form, which comes
+     back with a block more. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-add-form]");
+    if (!button) return;
+    var template = document.getElementById(button.dataset.addForm);
+    var to = document.getElementById(button.dataset.addTo);
+    var total = document.getElementById(button.dataset.addTotal);
+    if (!template || !to || !total) return;
+    event.preventDefault();
+    var index = Number(total.value) || 0;
+    if (index >= (Number(button.dataset.addMax) || Infinity)) return;
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(index)).replace(/__n__/g, String(index + 1));
+    var block = holder.firstElementChild;
+    to.appendChild(block);
+    total.value = String(index + 1);
+    var first = block.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+    if (index + 1 >= (Number(button.dataset.addMax) || Infinity)) button.disabled = true;
+  });
 })();

@@ -1,6 +1,8 @@
 /* The map component (templates/core/map.html): <div data-map="ID"> names the JSON element holding
    its configuration: {tiles: [{url, attribution, subdomains, maxZoom}], boundaries: URL of GeoJSON,
-   points: [{lat, lon, label, url}], pointsUrl: URL of such a list}. Leaflet (vendor/leaflet/) draws
+   points: [{lat, lon, label, url, state, urgent}], pointsUrl: URL of such a list}. A point's `state`
+   picks its colour from STATES (the grid events' stages; anju.css's .map-legend shows the same) and
+   `urgent` draws it larger with a black ring. Leaflet (vendor/leaflet/) draws
    it; with no tiles the boundaries and points sit on the page's plain background. Names from the
    data are set as text, never as HTML. */
 (function () {
@@ -9,6 +11,14 @@
   var FALLBACK = { center: [35.0, 104.0], zoom: 4 };
   var BOUNDARY = { color: "#0f56a8", weight: 2, opacity: 0.9, fillColor: "#0f56a8", fillOpacity: 0.08 };
   var POINT = { radius: 7, color: "#fff", weight: 2, fillColor: "#a61b11", fillOpacity: 0.95 };
+  var STATES = { new: "#6a3d9a", dispatched: "#0b6e69", handled: "#2e7d32", overdue: "#a61b11", closed: "#666666" };
+
+  function pointStyle(point) {
+    var style = L.extend({}, POINT);
+    if (STATES.hasOwnProperty(point.state)) style.fillColor = STATES[point.state];
+    if (point.urgent === true) L.extend(style, { radius: 10, color: "#111", weight: 3 });
+    return style;
+  }
 
   function readConfig(id) {
     var element = document.getElementById(id);
@@ -57,11 +67,12 @@
       (points || []).forEach(function (point) {
         var lat = Number(point.lat), lon = Number(point.lon);
         if (!isFinite(lat) || !isFinite(lon)) return;
-        var marker = L.circleMarker([lat, lon], POINT).addTo(map);
+        var marker = L.circleMarker([lat, lon], pointStyle(point)).addTo(map);
         if (point.label) marker.bindPopup(textNode(point.label, point.url));
         bounds.extend([lat, lon]);
       });
       fit();
+      element.dataset.points = String((points || []).length);
     }
 
     if (config.boundaries) {

@@ -174,21 +174,21 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_reported(cast):
     report = actions.import_days(cast.admin, table(bad), filename="bad.csv")
     assert not report.ok
     assert [(e.row, e.column) for e in report.errors] == [
-        (10, "date"),  # 30 February
-        (11, "kind"),  # a Monday cannot be a make-up working day
-        (12, "date"),  # 5 February again
-        (13, "kind"),  # unknown kind
+        (10, "日期"),  # 30 February; the columns as the sheet heads them
+        (11, "类型"),  # a Monday cannot be a make-up working day
+        (12, "日期"),  # 5 February again
+        (13, "类型"),  # unknown kind
     ]
     assert "first on row 5" in report.errors[2].message
     assert not CalendarDay.objects.exists()
-    assert events("calendar.import", result="refused").get().detail == "bad.csv: 4 bad rows"
+    assert events("calendar.import", result="refused").get().detail == "bad.csv：4 行有误，未导入"
     assert not events("calendar.set").exists()
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("名称\n春节\n", "Missing column(s): date, kind."),
+        ("名称\n春节\n", "Missing column(s): 日期, 类型."),
         ("date,kind,name\n", "The file lists no days."),
     ],
 )

@@ -47,7 +47,7 @@ def test_the_year_page_lists_the_days_and_counts_the_working_days(english):
     response = english("admin").get(URL, {"year": 2030})
     assert response.status_code == 200
     text = page(response)
-    assert "Working calendar 2030" in text
+    assert "Working Calendar 2030" in text
     assert "2030 has 257 working days." in text  # 261 weekdays - 6 weekday holidays + 2 make-up days
     assert "2030-02-16" in text and "Saturday" in text and "春节调休" in text
     assert "2031-01-01" not in text  # next year's New Year's Day is on next year's page
@@ -74,7 +74,7 @@ def test_the_current_year_is_the_default(english):
     years = {timezone.localdate().year}
     text = page(english("leader").get(URL))
     years.add(timezone.localdate().year)
-    assert any(f"Working calendar {year}" in text for year in years)
+    assert any(f"Working Calendar {year}" in text for year in years)
 
 
 @pytest.mark.parametrize("member", READERS)
@@ -213,7 +213,7 @@ def test_a_file_with_a_bad_row_imports_nothing_and_lists_the_rows(english):
         ("days.pdf", b"%PDF-1.4", "Only .csv and .xlsx files can be imported."),
         ("days.xlsx", b"not a workbook", "not a readable .xlsx workbook"),
         ("days.csv", b"", "The submitted file is empty."),
-        ("days.csv", "名称\n春节\n".encode(), "Missing column(s): date, kind."),
+        ("days.csv", "名称\n春节\n".encode(), "Missing column(s): 日期, 类型."),
     ],
 )
 def test_unreadable_files_get_a_clear_message(english, name, content, message):

@@ -10,6 +10,7 @@ from django.utils import translation
 from anju.demo.seeding import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
+    seed_calendar,
     seed_county,
     seed_disputes,
     seed_events,
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         self.stdout.write("migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
         report = seed_county(progress=lambda m: self.stdout.write(f"  {m}"))
+        # The 2026 holidays first: the seeded cases' dates and time limits are counted on them.
+        if added := seed_calendar():
+            self.stdout.write(f"  {added} days of 2026 holidays and make-up working days in the calendar")
         if report.logins:
             # Three years of a county's disputes, so lists, work queues and statistics have content.
             made = seed_disputes(cases=DEMO_CASES)

@@ -20,6 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("--townships", type=int, default=8, help="number of townships (1-599)")
         parser.add_argument("--cases", type=int, default=0, help="number of synthetic disputes to add")
         parser.add_argument("--events", type=int, default=0, help="number of synthetic grid events to add")
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="give each case its sessions, agreement, visit and full timeline, as the demo's have "
+            "(five times the rows; without it a case has its parties and its registration)",
+        )
 
     def handle(self, *args, **options):
         if not 1 <= options["townships"] <= 599:
@@ -48,7 +54,11 @@ class Command(BaseCommand):
                 )
 
             made = seed_disputes(
-                cases=options["cases"], seed=options["seed"], county_code=options["county"], progress=progress
+                cases=options["cases"],
+                seed=options["seed"],
+                county_code=options["county"],
+                progress=progress,
+                history=options["history"],
             )
             self.stderr.write("")
             analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
