@@ -312,15 +312,15 @@ def _coordinate(request, name: str):
 def _region_of(account, latitude, longitude):
     """Where a request is reported: the grid its point falls in when grid boundaries are known,
     else the most local place the key's account reports for."""
-    if latitude is not None and longitude is not None:
-        grid = event_actions.grid_for(latitude, longitude)
-        if grid is not None:
-            return grid
     assignment = (
         RoleAssignment.objects.filter(user=account).select_related("region").order_by("-region__code").first()
     )
     if assignment is None:
         raise Problem(403, _("The api_key's account may not report events."))
+    if latitude is not None and longitude is not None:
+        grid = event_actions.grid_for(latitude, longitude, region=assignment.region, actor=account)
+        if grid is not None:
+            return grid
     return assignment.region
 
 
