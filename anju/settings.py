@@ -213,6 +213,7 @@ INSTALLED_APPS = [
     "anju.tips",
     "anju.tasks",
     "anju.events",
+    "anju.open311",
     "anju.reports",
     "anju.site",
     "anju.demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("tips/", include("anju.tips.urls")),
     path("tasks/", include("anju.tasks.urls")),
     path("events/", include("anju.events.urls")),
+    path("open311/v2/", include("anju.open311.urls")),
     path("calendar/", include("anju.worktime.urls")),
     path("reports/", include("anju.reports.urls")),
     path("staff/", include("anju.accounts.urls")),

@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("workflow",),  # what every kind of case shares
     ("disputes",),  # the first kind of case
     ("events", "tips", "tasks"),  # later kinds; events stand on disputes (an event can become a dispute)
+    ("open311",),  # the public Open311 door onto grid events
     ("federation",),
     ("reports",),
     ("site",),  # the shell and the home page

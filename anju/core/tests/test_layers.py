@@ -107,7 +107,7 @@ def test_the_architecture_notes_list_the_same_layers():
     notes = (ANJU.parent / "docs" / "architecture.md").read_text()
     section = notes.split("## Layers", 1)[1].split("\n## ", 1)[0]
     listed = [
-        tuple(re.findall(r"`([a-z]+)`", line.split(":", 1)[0]))
+        tuple(re.findall(r"`([a-z][a-z0-9]*)`", line.split(":", 1)[0]))
         for line in section.splitlines()
         if re.match(r"\d+\. ", line)
     ]

@@ -216,7 +216,18 @@ ADMIN_OBJECTS = {
     "events_eventtype": lambda cast: _first_pk("events", "EventType"),
     "events_routingrule": lambda cast: _routing_rule_pk(),
     "notify_delivery": lambda cast: _delivery_pk(cast),
+    # Open311 keys are county-wide, kept by county administrators.
+    "open311_apikey": lambda cast: _open311_key_pk(cast),
 }
+
+
+def _open311_key_pk(cast) -> int:
+    from anju.open311 import keys
+
+    key, _secret = keys.create_key(
+        cast.user("admin"), name="县便民小程序", channel="resident", account=cast.user("leader")
+    )
+    return key.pk
 
 
 def _first_pk(app: str, model: str) -> int:

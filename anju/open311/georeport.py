@@ -1,0 +1,173 @@
+"""What the Open311 GeoReport v2 answers say, apart from how they are sent: the one table that maps
+the events' stages onto the specification's `open` and `closed`, the services (the minor classes of
+the event catalogue) and a service request made from an event. Reporter contact details are never
+read here, so no answer can carry them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anju.events.choices import FieldKind, Status
+from anju.events.models import Event, EventType
+from anju.regions.models import Region
+
+PREFIX = "/open311/v2/"
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-12-06T00:00:00+08:00"
+
+# Every internal stage, and what an Open311 client sees of it.
+OPEN, CLOSED = "open", "closed"
+STATUS_OF_STAGE = {
+    Status.REPORTED: OPEN,
+    Status.FILED: OPEN,
+    Status.DISPATCHED: OPEN,
+    Status.HANDLED: OPEN,
+    Status.CLOSED: CLOSED,
+    Status.EVALUATED: CLOSED,
+    Status.VOIDED: CLOSED,
+    Status.CONVERTED: CLOSED,
+}
+STAGES_OF_STATUS = {
+    public: sorted(stage for stage, shown in STATUS_OF_STAGE.items() if shown == public)
+    for public in (OPEN, CLOSED)
+}
+
+DATATYPE = {
+    FieldKind.TEXT: "string",
+    FieldKind.NUMBER: "number",
+    FieldKind.DATE: "datetime",
+    FieldKind.CHOICE: "singlevaluelist",
+    FieldKind.MULTIPLE: "multivaluelist",
+}
+
+
+def county_code() -> str:
+    """The jurisdiction this server answers for: ANJU_COUNTY_CODE when set, else the root region."""
+    configured = getattr(settings, "ANJU_COUNTY_CODE", "")
+    if configured:
+        return configured
+    root = Region.objects.filter(parent__isnull=True).order_by("code").values_list("code", flat=True).first()
+    return root or ""
+
+
+def services():
+    return EventType.objects.filter(active=True, event_class__active=True).select_related("event_class")
+
+
+def service(event_type: EventType, has_fields: bool) -> dict:
+    return {
+        "service_code": event_type.code,
+        "service_name": event_type.name,
+        "description": str(event_type),
+        "metadata": has_fields,
+        "type": "realtime",
+        "keywords": "",
+        "group": event_type.event_class.name,
+    }
+
+
+def definition(event_type: EventType) -> dict:
+    return {
+        "service_code": event_type.code,
+        "attributes": [
+            {
+                "variable": True,
+                "code": field.key,
+                "datatype": DATATYPE[field.kind],
+                "required": field.required,
+                "datatype_description": "",
+                "order": index,
+                "description": field.label,
+                "values": [{"key": option, "name": option} for option in field.options],
+            }
+            for index, field in enumerate(event_type.extra_fields.all(), start=1)
+        ],
+    }
+
+
+class Context:
+    """What every request of one answer shares, worked out once: the county's zone, the stages'
+    names in the answer's language, the address photos are served from."""
+
+    def __init__(self, request):
+        self.zone = timezone.get_current_timezone()
+        self.labels = {value: str(label) for value, label in Status.choices}
+        self.media = request.build_absolute_uri(f"{PREFIX}media/")
+        self.converted = _("Taken up as a dispute for mediation.")
+
+    def w3c(self, moment: dt.datetime | None) -> str | None:
+        return moment.astimezone(self.zone).isoformat(timespec="seconds") if moment else None
+
+
+def status_notes(event: Event, context: Context) -> str:
+    """The stage in words, never the staff's own text: a handler's report or a reason for voiding is
+    written for colleagues and may name people, and these answers are public."""
+    if event.status == Status.CONVERTED:
+        return context.converted
+    return context.labels.get(event.status, event.status)
+
+
+def updated_at(event: Event) -> dt.datetime:
+    moments = [
+        event.reported_at,
+        event.filed_at,
+        event.dispatched_at,
+        event.handled_at,
+        event.verified_at,
+        event.closed_at,
+        event.evaluated_at,
+    ]
+    return max(m for m in moments if m is not None)
+
+
+# The columns an answer reads: the list loads no others.
+FIELDS = [
+    "number",
+    "status",
+    "void_reason",
+    "handling_report",
+    "description",
+    "location",
+    "latitude",
+    "longitude",
+    "reported_at",
+    "filed_at",
+    "dispatched_at",
+    "handled_at",
+    "verified_at",
+    "closed_at",
+    "evaluated_at",
+    "due_at",
+    "event_type__code",
+    "event_type__name",
+    "handling_unit__name",
+]
+
+
+def service_request(context: Context, event: Event) -> dict:
+    """One event as the specification's request: never the reporter's name, phone or e-mail."""
+    public = STATUS_OF_STAGE[event.status]
+    photos = event.public_photos  # prefetched: the report photos
+    return {
+        "service_request_id": event.number,
+        "status": public,
+        "status_notes": status_notes(event, context),
+        "service_name": event.event_type.name,
+        "service_code": event.event_type.code,
+        "description": event.description,
+        "agency_responsible": event.handling_unit.name,
+        "service_notice": "",
+        "requested_datetime": context.w3c(event.reported_at),
+        "updated_datetime": context.w3c(updated_at(event)),
+        "expected_datetime": context.w3c(event.due_at) if public == OPEN else None,
+        "address": event.location,
+        "address_id": "",
+        "zipcode": "",
+        "lat": float(event.latitude) if event.latitude is not None else None,
+        "long": float(event.longitude) if event.longitude is not None else None,
+        "media_url": f"{context.media}{photos[0].pk}.jpg" if photos else "",
+    }
