@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import signals
+from django.db import close_old_connections
 from django.test import Client
 
 from .browsing import DESKTOP, PHONE, SCREENSHOTS, _page, skip_without_browser
@@ -162,6 +164,10 @@ def test_the_case_file_prints_each_document_on_its_own_a4_sheet(browser, site, c
     client = Client()
     client.force_login(cast.mediator_a1)
     dispute = agreed(client, cast.dispute(), cast.mediator_a1)
+    # The test client connects Django's "close old connections" handlers again after each request it
+    # makes; the site's thread shares this test's connection, which they would close (PostgreSQL).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     page = _page(browser, site, cast.mediator_a1, DESKTOP)
     page.goto(site + f"/disputes/{dispute.pk}/casefile/")
     page.set_viewport_size({"width": 794, "height": 1123})  # an A4 sheet at 96 dpi
