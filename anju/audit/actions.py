@@ -103,8 +103,9 @@ def refusals_recorded(
 
 
 def county_language():
-    """Rows are read by the county's auditors, whatever language the person who caused them uses
-    (the same rule as anju.workflow.alerts.county_language, reachable from the apps below workflow)."""
+    """Stored text everyone in the county reads (audit rows, alerts, cards, timeline notes) is written
+    in the county's language, whatever language the caller or the worker thread last served. The one
+    home of that rule: anju.workflow.alerts re-exports it for the kinds of case."""
     return translation.override(settings.LANGUAGE_CODE)
 
 

@@ -4,15 +4,14 @@ decided."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from anju import notify
-from anju.audit.actions import record, refusals_recorded
+from anju.audit.actions import county_language, record, refusals_recorded
 from anju.core.scoping import get_scoped_or_404, units_for
 
 from .kinds import Kind
@@ -61,12 +60,6 @@ def raise_alert(kind: Kind, case, unit_code: str, reason: str, *, topic: str = T
         path=kind.detail_path(case) if kind.detail_path else "",
     )
     return alert
-
-
-def county_language():
-    """Stored text everyone in the county reads (alerts, cards, timeline notes) is written in the
-    county's language, whatever language the caller or the worker thread last served."""
-    return translation.override(settings.LANGUAGE_CODE)
 
 
 def addressed(kind: Kind, user) -> QuerySet:
