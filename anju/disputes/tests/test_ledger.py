@@ -9,7 +9,6 @@ import html
 import importlib
 import io
 import re
-import time
 from decimal import Decimal
 from html.parser import HTMLParser
 
@@ -798,7 +797,8 @@ def test_exports_never_show_phone_or_identity_numbers(client_for, tmp_path):
 # --- scale ---------------------------------------------------------------------------------------
 
 
-def test_five_thousand_rows_import_in_seconds(tmp_path):
+def test_five_thousand_rows_import_whole_with_their_parties_numbers_and_alerts(tmp_path):
+    # How fast is measured in bench/ledger_import.py; here, that a ledger of many batches lands whole.
     places = [testing.VILLAGE_A1, testing.GRID_A1, testing.VILLAGE_A2, testing.TOWNSHIP_A, testing.GROUP_A1]
     categories = ["邻里", "婚姻家庭", "劳动争议", "房屋宅基地", "合同"]
     results = [("化解", "2025-12-31"), ("调解中", ""), ("调解不成", "2025-12-30")]
@@ -822,10 +822,7 @@ def test_five_thousand_rows_import_in_seconds(tmp_path):
         )
     path = _written(tmp_path / "大台账.csv", as_csv(HEADERS, rows))
     before = Dispute.objects.count()
-    started = time.monotonic()
     out, err = run_command(path)
-    elapsed = time.monotonic() - started
-    print(f"\n5,000-row ledger imported in {elapsed:.1f} s")
     assert "5,000 new" in out and err.rstrip().endswith("rows/s")
     assert Dispute.objects.count() == before + 5000
     assert Party.objects.filter(dispute__external_ref__contains="/BIG-").count() == 10000
@@ -836,7 +833,6 @@ def test_five_thousand_rows_import_in_seconds(tmp_path):
     assert CaseCounter.objects.get(county_code=testing.COUNTY, year=2024).last == in_2024
     open_major = sum(1 for i in range(0, 5000, 50) if i % 3 == 1)
     assert Alert.objects.filter(dispute__external_ref__contains="/BIG-").count() == 2 * open_major
-    assert elapsed < 30
 
 
 # --- the many ways a ledger writes a value ---------------------------------------------------------
