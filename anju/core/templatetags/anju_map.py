@@ -6,6 +6,7 @@ for with data- attributes, so the Content-Security-Policy still refuses every in
 from django import template
 
 from anju.core.maps import tile_layers
+from anju.core.scoping import has_perm_anywhere
 
 register = template.Library()
 
@@ -19,6 +20,7 @@ def map_view(
     count = context.render_context.get("anju_maps", 0) + 1
     context.render_context["anju_maps"] = count
     layers = tile_layers()
+    user = context.get("user")
     return {
         "map_id": f"map-{count}",
         "config_id": f"map-{count}-config",
@@ -30,6 +32,8 @@ def map_view(
             "points": points or [],
         },
         "has_tiles": bool(layers),
+        # Only those who can change the settings are told their names; a clerk is told what they see.
+        "can_configure": bool(user and user.is_authenticated and has_perm_anywhere(user, "region.change")),
         "label": label,
         "empty": empty,
     }

@@ -39,8 +39,15 @@ def test_without_tiles_the_map_draws_on_a_plain_background_with_a_note(client_fo
     assert (
         config["tiles"] == [] and config["boundaries"] == f"/regions/{testing.VILLAGE_A1}/boundaries.geojson"
     )
-    assert "map no-tiles" in page and "ANJU_MAP_TILES" in page
+    assert "map no-tiles" in page and "未加载底图" in page
+    # A clerk is told what they see, not the names of settings they cannot change.
+    assert "ANJU_MAP_TILES" not in page
     assert "img-src 'self' data:;" in answer["Content-Security-Policy"]
+
+
+def test_an_administrator_is_told_which_setting_shows_a_background_map(client_for, bounded):
+    page = client_for("admin").get(f"/regions/{testing.VILLAGE_A1}/").content.decode()
+    assert "ANJU_MAP_TILES" in page and "ANJU_TIANDITU_KEY" in page
 
 
 @override_settings(
