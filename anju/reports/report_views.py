@@ -39,7 +39,7 @@ class ReportForm(forms.Form):
         label=_("format"),
         choices=[
             ("docx", _("Word (official document layout)")),
-            ("pdf", _("PDF")),
+            ("pdf", "PDF"),
             ("xlsx", _("Excel (the statistical tables)")),
         ],
         initial="docx",

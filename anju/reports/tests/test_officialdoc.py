@@ -11,6 +11,7 @@ import subprocess
 import zipfile
 
 import pytest
+from django.utils import translation
 from docx import Document as WordDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
@@ -148,8 +149,9 @@ def test_signature_indents_move_the_issuer_left_when_the_date_is_longer():
 def test_the_workbook_has_a_sheet_per_table_and_the_figures_used():
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(officialdoc.render_xlsx(REPORT)))
-    assert book.sheetnames == ["表1 矛盾纠纷主要数据", "Figures used"]
+    with translation.override("zh-hans"):
+        book = openpyxl.load_workbook(io.BytesIO(officialdoc.render_xlsx(REPORT)))
+    assert book.sheetnames == ["表1 矛盾纠纷主要数据", "所用数据"]
     table = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
     assert table == [["指标", "本期", "上期", "去年同期"], ["摸排受理数", "1234", "1100", "1000"]]
     figures = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
@@ -158,8 +160,9 @@ def test_the_workbook_has_a_sheet_per_table_and_the_figures_used():
 
 def test_without_libreoffice_the_pdf_is_refused_in_words(monkeypatch):
     monkeypatch.setattr(officialdoc, "soffice", lambda: None)
-    with pytest.raises(officialdoc.PdfUnavailable, match="LibreOffice is not installed"):
+    with translation.override("en"), pytest.raises(officialdoc.PdfUnavailable) as refusal:
         officialdoc.render_pdf(REPORT)
+    assert "LibreOffice is not installed" in str(refusal.value)
 
 
 @pytest.mark.skipif(officialdoc.soffice() is None, reason="LibreOffice is not installed")
@@ -167,10 +170,11 @@ def test_libreoffice_makes_a_pdf_with_the_title(tmp_path):
     """The one conversion of the suite (a few seconds): every other test stops at the Word file."""
     pdf = officialdoc.render_pdf(REPORT, timeout=60)
     assert pdf.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:
         (tmp_path / "r.pdf").write_bytes(pdf)
         text = subprocess.run(
-            ["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True, timeout=30
+            [pdftotext, str(tmp_path / "r.pdf"), "-"], capture_output=True, check=True, timeout=30
         ).stdout.decode()
         assert REPORT.title in text.replace(" ", "")
         assert "2026年3月5日" in text.replace(" ", "")
