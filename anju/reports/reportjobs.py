@@ -23,8 +23,9 @@ from . import officialdoc, periods
 from .document import Document, build_document
 
 KIND = "report"
-# The steps a job goes through: count the figures, write the file, store it.
-STEPS = 3
+# Making a report is two steps (count the figures, write the file); a job stores the file as a third.
+MAKE_STEPS = 2
+STEPS = MAKE_STEPS + 1
 
 
 def file_name(region: str, period: periods.Period, fmt: str) -> str:
@@ -35,13 +36,13 @@ def make(
     user, period: periods.Period, region: Region, fmt: str, *, progress=None, **options
 ) -> tuple[Document, bytes]:
     """The report of `region` for `period` as `fmt`, as `user` sees it: the one path the command line
-    and the worker take. progress(done, STEPS) is called after each step."""
+    and the worker take. progress(done, MAKE_STEPS) is called after each step."""
     document = build_document(user, period, region_name=region.name, region=region.code, **options)
     if progress:
-        progress(1, STEPS)
+        progress(1, MAKE_STEPS)
     data = officialdoc.render(document, fmt)
     if progress:
-        progress(2, STEPS)
+        progress(2, MAKE_STEPS)
     return document, data
 
 
@@ -78,9 +79,9 @@ def write_report(token: str) -> dict:
             period = periods.parse(request["period"])
             importjobs.set_state(job, ImportJob.State.CHECKING, done=0)
 
-            def step(done: int, total: int) -> None:
+            def step(done: int, _total: int) -> None:
                 progress.state = ImportJob.State.IMPORTING
-                progress(done, total)
+                progress(done, STEPS)
 
             document, data = make(actor, period, region, request["format"], progress=step)
         except officialdoc.PdfUnavailable as error:
