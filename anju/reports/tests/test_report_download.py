@@ -155,3 +155,23 @@ def test_the_command_refuses_a_region_not_in_the_tree_or_outside_the_account(tmp
     with pytest.raises(CommandError):
         call_command("report", region=testing.COUNTY, period="2026-13", output=str(tmp_path / "r.docx"))
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_the_dashboard_links_to_the_report_of_what_it_shows(client_for, quarter):
+    page = client_for("leader").get(
+        reverse("reports:dashboard"), {"period": "2024-Q1", "region": testing.TOWNSHIP_A}
+    )
+    assert f'href="{URL}?period=2024-Q1&amp;region={testing.TOWNSHIP_A}"' in page.content.decode()
+
+
+def test_a_job_whose_asker_lost_the_region_writes_nothing(client_for, quarter, queued):
+    from anju.accounts.models import RoleAssignment
+    from anju.core.models import ImportJob
+    from anju.reports import reportjobs
+
+    response = ask(client_for("officer_a"), region=testing.TOWNSHIP_A)
+    token = response["Location"].split("job=")[1]
+    RoleAssignment.objects.filter(user__username="officer_a").delete()
+    assert reportjobs.write_report.call(token)["state"] == ImportJob.State.FAILED
+    job = ImportJob.objects.get(token=token)
+    assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
