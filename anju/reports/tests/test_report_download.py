@@ -175,3 +175,19 @@ def test_a_job_whose_asker_lost_the_region_writes_nothing(client_for, quarter, q
     assert reportjobs.write_report.call(token)["state"] == ImportJob.State.FAILED
     job = ImportJob.objects.get(token=token)
     assert (job.state, bytes(job.data)) == (ImportJob.State.FAILED, b"")
+
+
+def test_a_pdf_that_libreoffice_cannot_make_fails_with_its_reason(
+    client_for, quarter, immediate, monkeypatch
+):
+    def refuse(document, **kwargs):
+        raise officialdoc.PdfUnavailable("LibreOffice 生成 PDF 超过 120 秒，已停止。")
+
+    monkeypatch.setattr(officialdoc, "soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(officialdoc, "render_pdf", refuse)
+    leader = client_for("leader")
+    response = ask(leader, format="pdf", region=testing.TOWNSHIP_B)
+    page = leader.get(response["Location"])
+    assert page.status_code == 200
+    assert "LibreOffice 生成 PDF 超过 120 秒，已停止。" in page.content.decode()
+    assert leader.get(response["Location"] + "&download=1").status_code == 404
