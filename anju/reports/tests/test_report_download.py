@@ -154,6 +154,10 @@ def test_the_command_refuses_a_region_not_in_the_tree_or_outside_the_account(tmp
         )
     with pytest.raises(CommandError):
         call_command("report", region=testing.COUNTY, period="2026-13", output=str(tmp_path / "r.docx"))
+    with pytest.raises(CommandError, match="--format"):
+        call_command(
+            "report", region=testing.COUNTY, period="2026", format="pdf", output=str(tmp_path / "r.docx")
+        )
     assert not (tmp_path / "r.docx").exists()
 
 

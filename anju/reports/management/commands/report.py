@@ -62,8 +62,9 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         output = options["output"]
-        fmt = options["format"] or (Path(output).suffix.lower().lstrip(".") if output else "") or "docx"
-        if fmt not in officialdoc.FORMATS:
+        suffix = Path(output).suffix.lower().lstrip(".") if output else ""
+        fmt = options["format"] or suffix or "docx"
+        if fmt not in officialdoc.FORMATS or (suffix in officialdoc.FORMATS and suffix != fmt):
             raise CommandError(_("Choose the format with --format: docx, pdf or xlsx."))
         if fmt == "pdf" and officialdoc.soffice() is None:
             raise CommandError(officialdoc.pdf_missing_message())
@@ -91,7 +92,10 @@ class Command(BaseCommand):
             document, data = reportjobs.make(actor, period, region, fmt, progress=progress, **extra)
         except officialdoc.PdfUnavailable as error:
             raise CommandError(str(error)) from None
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as error:
+            raise CommandError(f"{path}: {error.strerror}") from None
         record(
             actor,
             "report.export",
