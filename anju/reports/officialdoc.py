@@ -45,8 +45,10 @@ CHAR_SPACE = round((TYPE_WIDTH_PT / CHARS - BODY_PT) * 4096)
 # so the file it converts has a grid of lines only and draws characters this much closer (in twips:
 # 0.25 pt, so that 28 characters of 3号 fit the line as in Word).
 LIBREOFFICE_CHAR_SPACING = -5
-# The page number's dashes stand 7 mm below the type area: its line's top is there.
+# The page number's dashes stand 7 mm below the type area: the middle of its line is there. The
+# line is taller than the characters, so that Word's exact spacing clips nothing.
 PAGE_NUMBER_GAP_MM = 7
+NUMBER_LINE_PT = 20
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -104,8 +106,9 @@ class _Writer:
         section.top_margin, section.bottom_margin = Mm(TOP_MM), Mm(BOTTOM_MM)
         section.left_margin, section.right_margin = Mm(LEFT_MM), Mm(RIGHT_MM)
         section.header_distance = Mm(15)
-        # The footer's bottom edge, so that its one line starts PAGE_NUMBER_GAP_MM below the type area.
-        section.footer_distance = Mm(BOTTOM_MM - PAGE_NUMBER_GAP_MM) - Pt(NUMBER_PT)
+        # The footer's bottom edge, so that the middle of its one line is PAGE_NUMBER_GAP_MM below the
+        # type area.
+        section.footer_distance = Mm(BOTTOM_MM - PAGE_NUMBER_GAP_MM) - Pt(NUMBER_LINE_PT / 2)
         # 22 lines of 28 characters: Word's "lines and characters" grid.
         sect = section._sectPr
         for old in sect.findall(qn("w:docGrid")):
@@ -217,7 +220,7 @@ class _Writer:
             paragraph.style = self.word.styles["Normal"]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if odd else WD_ALIGN_PARAGRAPH.LEFT
             fmt = paragraph.paragraph_format
-            fmt.line_spacing = Pt(NUMBER_PT)
+            fmt.line_spacing = Pt(NUMBER_LINE_PT)
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             self._off_grid(paragraph)
             if odd:
