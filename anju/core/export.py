@@ -133,33 +133,51 @@ class _Sink:
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_CONTENT_TYPES = (
-    _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    "</Types>"
-)
+
+
+def _content_types(sheets: int) -> str:
+    return (
+        _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        + '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    )
+
+
 _ROOT_RELS = (
     _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" '
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/></Relationships>'
 )
-_WORKBOOK_RELS = (
-    _XML + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-    'Target="styles.xml"/></Relationships>'
-)
+
+
+def _workbook_rels(sheets: int) -> str:
+    # The styles take the id after the sheets'.
+    return (
+        _XML
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{n}" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            f'Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        + f'<Relationship Id="rId{sheets + 1}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>'
+    )
+
+
 # Two cell formats: 0 plain text ("@"), 1 the header (bold, text).
 _STYLES = (
     _XML + f"<styleSheet {_NS}>"
@@ -175,12 +193,12 @@ _STYLES = (
 )
 
 
-def _workbook(title: str) -> str:
-    return (
-        _XML + f"<workbook {_NS} {_NS_R}><sheets>"
-        f'<sheet name="{_xml_escape(title, {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
+def _workbook(titles: list[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{_xml_escape(title, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
+        for n, title in enumerate(titles, start=1)
     )
+    return _XML + f"<workbook {_NS} {_NS_R}><sheets>{sheets}</sheets></workbook>"
 
 
 _SHEET_NAME_BANNED = re.compile(r"[\[\]:*?/\\]")
@@ -207,19 +225,47 @@ def _cell(ref: str, text: str, style: str = "") -> str:
 def xlsx_chunks(headers: list[str], rows: Iterable[Iterable], title: str = "Sheet1") -> Iterator[bytes]:
     """A sheet people can work in at once (header row frozen and filterable, columns sized), every
     cell an inline string, streamed as the rows come."""
-    title = _SHEET_NAME_BANNED.sub("", title)[:31] or "Sheet1"
+    return xlsx_book_chunks([(title, headers, rows)])
+
+
+def sheet_titles(titles: Iterable[str]) -> list[str]:
+    """Sheet names Excel accepts: no banned characters, at most 31 characters, none empty, no two
+    alike (ignoring case, as Excel does)."""
+    result: list[str] = []
+    for index, title in enumerate(titles, start=1):
+        base = _SHEET_NAME_BANNED.sub("", str(title))[:31] or f"Sheet{index}"
+        name, n = base, 1
+        while name.casefold() in {r.casefold() for r in result}:
+            n += 1
+            name = f"{base[: 31 - len(str(n)) - 1]}-{n}"
+        result.append(name)
+    return result
+
+
+def xlsx_book_chunks(sheets: list[tuple[str, list[str], Iterable[Iterable]]]) -> Iterator[bytes]:
+    """A workbook of several sheets, each (title, headers, rows) and written as `xlsx_chunks` writes
+    one, streamed sheet after sheet."""
+    titles = sheet_titles(title for title, _headers, _rows in sheets)
+    sink = _Sink()
+    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
+    archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
+    archive.writestr("_rels/.rels", _ROOT_RELS)
+    archive.writestr("xl/workbook.xml", _workbook(titles))
+    archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+    archive.writestr("xl/styles.xml", _STYLES)
+    yield sink.take()
+    for number, (_title, headers, rows) in enumerate(sheets, start=1):
+        yield from _sheet_chunks(archive, sink, f"xl/worksheets/sheet{number}.xml", headers, rows)
+    archive.close()
+    yield sink.take()
+
+
+def _sheet_chunks(
+    archive, sink: _Sink, name: str, headers: list[str], rows: Iterable[Iterable]
+) -> Iterator[bytes]:
     letters = [column_letter(i) for i in range(len(headers))]
     rows = iter(rows)
     sample = [[cell_text(v) for v in row] for row in itertools.islice(rows, WIDTH_SAMPLE_ROWS)]
-    sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL)
-    archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-    archive.writestr("_rels/.rels", _ROOT_RELS)
-    archive.writestr("xl/workbook.xml", _workbook(title))
-    archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-    archive.writestr("xl/styles.xml", _STYLES)
-    yield sink.take()
-
     widths = []
     for index, header in enumerate(headers):
         widest = max([display_width(header), *(display_width(r[index]) for r in sample if len(r) > index)])
@@ -228,7 +274,7 @@ def xlsx_chunks(headers: list[str], rows: Iterable[Iterable], title: str = "Shee
         f'<col min="{i + 1}" max="{i + 1}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths)
     )
     # The zip entry's size is unknown until the end, so it is written with ZIP64 sizes.
-    with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+    with archive.open(name, "w", force_zip64=True) as sheet:
         head = "".join(
             _cell(f"{letters[i]}1", cell_text(h), ' s="1"') for i, h in enumerate(headers) if cell_text(h)
         )
@@ -263,12 +309,14 @@ def xlsx_chunks(headers: list[str], rows: Iterable[Iterable], title: str = "Shee
         sheet.write(
             ("".join(parts) + f'</sheetData><autoFilter ref="A1:{last}{number}"/></worksheet>').encode()
         )
-    archive.close()
-    yield sink.take()
 
 
 def xlsx_bytes(headers: list[str], rows: Iterable[Iterable], title: str = "Sheet1") -> bytes:
     return b"".join(xlsx_chunks(headers, rows, title))
+
+
+def xlsx_book_bytes(sheets: list[tuple[str, list[str], Iterable[Iterable]]]) -> bytes:
+    return b"".join(xlsx_book_chunks(sheets))
 
 
 def chunks(fmt: str, headers: list[str], rows: Iterable[Iterable], title: str) -> Iterator[bytes]:

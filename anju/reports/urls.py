@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("disputes/", views.dispute_figures, name="disputes"),
+    path("report/", report_views.report, name="report"),
 ]
