@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from anju.core.personal import mask_phone
 from anju.core.scoping import ScopedManager
 from anju.disputes.choices import Category as DisputeCategory
-from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
+from anju.workflow.models import AlertBase, AttachmentBase, ExtensionRequestBase, TimelineEntryBase
 
 from .choices import OPEN_STATUSES, SATISFACTION, Channel, FieldKind, Level, LimitUnit, PhotoPurpose, Status
 
@@ -353,31 +353,17 @@ def photo_path(instance: Photo, filename: str) -> str:
     return f"events/{instance.event.number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Photo(models.Model):
+class Photo(AttachmentBase):
     """A photo (or scan) of an event: taken on report, after handling, or on verification. The file
     is the original as it was sent (the evidence, EXIF and all); actions.store_photo, the one place
     photos are written, stores its display copy and thumbnail (anju.core.photos) beside it."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event"))
     file = models.FileField(_("file"), upload_to=photo_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
     purpose = models.CharField(
         _("taken on"), max_length=12, choices=PhotoPurpose.choices, default=PhotoPurpose.REPORT
     )
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("event photo")
         verbose_name_plural = _("event photos")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
