@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.personal import mask_phone
 from anju.core.scoping import ScopedManager
@@ -266,7 +267,7 @@ class Event(models.Model):
     )
     also_reported = models.PositiveSmallIntegerField(_("reported again"), default=0)
     version = models.PositiveIntegerField(default=1)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(pgettext_lazy("event", "due"), null=True, blank=True, db_index=True)
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.scoping import ScopedManager
 from anju.workflow.models import (
@@ -130,12 +131,12 @@ class Task(models.Model):
     )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("assigned at"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("task", "deadline"))
     status = models.CharField(
         _("status"), max_length=14, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )
     version = models.PositiveIntegerField(default=1)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(pgettext_lazy("task", "due"), null=True, blank=True)
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
     reported_done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)

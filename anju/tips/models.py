@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.fieldcrypt import EncryptedTextField
 from anju.core.scoping import ScopedManager
@@ -55,7 +56,7 @@ class Batch(models.Model):
     )
     reference = models.CharField(_("the source's reference"), max_length=64)
     received_on = models.DateField(_("received on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("tip batch", "deadline"))
     # The unit that received the batch: its tips start there.
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
