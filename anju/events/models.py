@@ -221,7 +221,7 @@ class Event(models.Model):
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.GRID_WORKER
     )
     title = models.CharField(_("summary"), max_length=100)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("event", "description"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = _coordinate(_("latitude"), 90)
     longitude = _coordinate(_("longitude"), 180)

@@ -140,7 +140,7 @@ class Task(models.Model):
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
     reported_done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("task", "accepted at"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_perm = "case"
@@ -355,7 +355,7 @@ class Rectification(models.Model):
     cadre_name = models.CharField(_("cadre sent to the village"), max_length=50, blank=True)
     cadre_unit = models.CharField(_("cadre's unit"), max_length=100, blank=True)
     listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("task", "accepted at"), null=True, blank=True)
     acceptance_note = models.TextField(_("acceptance"), blank=True)
 
     objects = ScopedManager()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.scoping import ScopedManager
 
@@ -145,7 +146,7 @@ class StoredFileBase(models.Model):
 class AttachmentBase(StoredFileBase):
     """A file in a case file (workflow.attachments adds it, with a timeline and an audit row)."""
 
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(pgettext_lazy("attachment", "description"), max_length=200, blank=True)
 
     class Meta(StoredFileBase.Meta):
         abstract = True

@@ -39,3 +39,10 @@ def test_a_tasks_deadline_and_a_batchs_deadline_read_as_their_offices_say(client
     assert "Deadline" in text(leader.get(f"/tasks/{cast.task().pk}/", **EN))
     batch = text(leader.get(f"/tips/batches/{cast.tip().batch_id}/", **ZH))
     assert "办结期限" in batch
+
+
+def test_an_events_description_is_not_a_disputes(client_for, cast):
+    """The report form asked a grid worker for the dispute's 纠纷情况."""
+    grid = client_for("grid_a1")
+    form = text(grid.get(f"/events/new/?type={cast.event().event_type.code}", **ZH))
+    assert "事件描述" in form and "纠纷情况" not in form
