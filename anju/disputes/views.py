@@ -22,12 +22,12 @@ from anju.core import keyset
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, pages, personal
+from anju.workflow import alerts, pages, personal
 from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, casefile, deadlines, forms, queries
-from .choices import TRANSITIONS, Status
+from .choices import Status
 from .kind import DISPUTE
 from .models import Dispute, Party
 
@@ -308,32 +308,25 @@ def _detail(
         )
         .get(pk=dispute.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, dispute, actor=request.user))
-        for name in actions.allowed_transitions(dispute, request.user)
-    ]
     return render(
         request,
         "disputes/detail.html",
         {
             "dispute": dispute,
             "colour": deadlines.colour(dispute),
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(
+                request, dispute, bound, lambda name: _action_form(name, dispute, actor=request.user)
+            ),
             "can_reveal": personal.may_reveal(DISPUTE, request.user, dispute),
             "reveal_form": forms.RevealForm(),
             "casefile_form": casefile_form or forms.CaseFileRevealForm(initial={"format": "html"}),
-            "attachment_form": forms.AttachmentForm(),
-            "can_attach": attachments.may_attach(DISPUTE, request.user, dispute),
-            "can_ask_extension": extensions.may_ask(DISPUTE, request.user, dispute),
-            "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
-            "extensions": [
-                (e, extensions.may_decide(DISPUTE, request.user, e)) for e in dispute.extensions.all()
-            ],
             "revealed": _revealed(request, dispute),
-            # A page answering a POST (a form sent back with its errors) takes the case's own
-            # address, so reloading it reads the case again instead of sending the form twice.
-            "replace_url": reverse("disputes:detail", args=[dispute.pk]) if request.method == "POST" else "",
+            **PAGES.context(
+                request,
+                dispute,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=extension_form or forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )

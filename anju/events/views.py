@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.audit.actions import record
@@ -18,10 +17,9 @@ from anju.core.scoping import get_scoped_or_404, holds_top_level, prefixes_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions import queries as region_queries
 from anju.regions.models import Region
-from anju.workflow import attachments, extensions, pages, personal
+from anju.workflow import pages, personal
 
 from . import actions, catalogue, deadlines, forms, queries
-from .choices import TRANSITIONS
 from .kind import EVENT
 from .models import Event, EventClass, EventType, Photo
 
@@ -221,11 +219,6 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
         .prefetch_related("photos", "timeline__actor", "extensions", "event_type__extra_fields")
         .get(pk=event.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, event))
-        for name in actions.allowed_transitions(event, request.user)
-    ]
     labels = {f.key: f.label for f in event.event_type.extra_fields.all()}
     extra = [(labels.get(k, k), "、".join(v) if isinstance(v, list) else v) for k, v in event.extra.items()]
     deadlines.colour_rows([event])
@@ -243,17 +236,15 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
             "map_points": [queries.point(event)] if event.latitude is not None else [],
             "has_boundaries": _has_boundaries(event.region, request.user),
             "extra": extra,
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(request, event, bound, lambda name: _action_form(name, event)),
             "can_reveal": personal.may_reveal(EVENT, request.user, event),
             "revealed": revealed,
-            "can_attach": attachments.may_attach(EVENT, request.user, event),
-            "attachment_form": forms.AttachmentForm(),
-            "can_ask_extension": extensions.may_ask(EVENT, request.user, event),
-            "extension_form": forms.ExtensionForm(prefix="extension"),
-            "extensions": [
-                (e, extensions.may_decide(EVENT, request.user, e)) for e in event.extensions.all()
-            ],
-            "replace_url": reverse("events:detail", args=[event.pk]) if request.method == "POST" else "",
+            **PAGES.context(
+                request,
+                event,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )

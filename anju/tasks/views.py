@@ -17,10 +17,10 @@ from anju.core import keyset
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import acted, post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import attachments, extensions, limits, pages
+from anju.workflow import limits, pages
 
 from . import actions, forms, queries
-from .choices import DISPATCH, TRANSITIONS
+from .choices import DISPATCH
 from .kind import TASK
 from .models import (
     Activity,
@@ -263,28 +263,24 @@ def _detail(request, task: Task, *, bound: dict | None = None, extension_form=No
         .prefetch_related("timeline__actor", "extensions", "attachments")
         .get(pk=task.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (
-            name,
-            TRANSITIONS[name].label,
-            bound.get(name) or ACTION_FORMS[name](initial={"version": task.version}, prefix=name),
-        )
-        for name in actions.allowed_transitions(task, request.user)
-    ]
     return render(
         request,
         "tasks/detail.html",
         {
             "task": task,
             "colour": limits.colour(TASK, task),
-            "action_forms": action_forms,
-            "can_attach": attachments.may_attach(TASK, request.user, task),
-            "attachment_form": forms.FileForm(),
-            "can_ask_extension": extensions.may_ask(TASK, request.user, task),
-            "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
-            "extensions": [(e, extensions.may_decide(TASK, request.user, e)) for e in task.extensions.all()],
-            "replace_url": reverse("tasks:detail", args=[task.pk]) if request.method == "POST" else "",
+            "action_forms": PAGES.action_forms(
+                request,
+                task,
+                bound,
+                lambda name: ACTION_FORMS[name](initial={"version": task.version}, prefix=name),
+            ),
+            **PAGES.context(
+                request,
+                task,
+                attachment_form=forms.FileForm(),
+                extension_form=extension_form or forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )

@@ -16,7 +16,7 @@ from anju.core import keyset, tabular
 from anju.core.scoping import get_scoped_or_404, holds_top_level
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, limits, pages, personal
+from anju.workflow import alerts, extensions, limits, pages, personal
 
 from . import actions, forms, queries, sheets
 from .choices import DISPATCH, HANDLE, MEASURES, TRANSITIONS, Status
@@ -130,11 +130,6 @@ def _detail(request, tip: Tip, *, bound: dict | None = None, extension_form=None
         .get(pk=tip.pk)
     )
     chain = in_chain(request.user, tip)
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, tip, request.user))
-        for name in actions.allowed_transitions(tip, request.user)
-    ]
     revealed = chain and (tip.pk, "informant") in {
         (holder, field) for holder, field in personal.remembered(request.session, TIP, tip)
     }
@@ -146,15 +141,19 @@ def _detail(request, tip: Tip, *, bound: dict | None = None, extension_form=None
             "chain": chain,
             "informant": tip.informant if revealed else "",
             "colour": limits.colour(TIP, tip),
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(
+                request, tip, bound, lambda name: _action_form(name, tip, request.user)
+            ),
             "measures": [(label, getattr(tip, name)) for name, label in MEASURES.items()],
             "reveal_form": forms.RevealForm(),
-            "attachment_form": forms.AttachmentForm(),
-            "can_attach": attachments.may_attach(TIP, request.user, tip),
+            **PAGES.context(
+                request,
+                tip,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=extension_form or forms_extension(),
+            ),
+            # Only the handling chain asks for more time on a tip.
             "can_ask_extension": chain and extensions.may_ask(TIP, request.user, tip),
-            "extension_form": extension_form or forms_extension(),
-            "extensions": [(e, extensions.may_decide(TIP, request.user, e)) for e in tip.extensions.all()],
-            "replace_url": reverse("tips:detail", args=[tip.pk]) if request.method == "POST" else "",
         },
         status=status,
     )

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +23,7 @@ from anju.audit.actions import record_access
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import acted, post_only, role_required, show_errors
 
-from . import alerts, attachments
+from . import alerts, attachments, engine, extensions
 from .engine import StaleVersion
 from .kinds import Kind
 
@@ -51,6 +52,29 @@ class CasePages:
     def back(self, case_pk: int):
         """POST, redirect, GET: the case's own page."""
         return redirect(f"{self.app}:detail", **{self.id_kwarg: case_pk})
+
+    def action_forms(self, request, case, bound: dict | None, make_form: Callable[[str], Any]) -> list:
+        """(name, button, form) for each transition this person may apply now: the form sent back
+        with its errors where there is one (`bound`), otherwise `make_form(name)`."""
+        bound = bound or {}
+        return [
+            (name, self.kind.transitions[name].label, bound.get(name) or make_form(name))
+            for name in engine.allowed(self.kind, case, request.user)
+        ]
+
+    def context(self, request, case, *, attachment_form, extension_form) -> dict:
+        """What every kind's case page shows alike: adding a file, asking for more time and the
+        requests made (each with whether this person decides it), and the address a page that
+        answers a POST takes, so reloading it reads the case again instead of sending the form twice."""
+        user = request.user
+        return {
+            "attachment_form": attachment_form,
+            "can_attach": attachments.may_attach(self.kind, user, case),
+            "can_ask_extension": extensions.may_ask(self.kind, user, case),
+            "extension_form": extension_form,
+            "extensions": [(e, extensions.may_decide(self.kind, user, e)) for e in case.extensions.all()],
+            "replace_url": reverse(f"{self.app}:detail", args=[case.pk]) if request.method == "POST" else "",
+        }
 
 
 def _errors_said(form) -> str:
