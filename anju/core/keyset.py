@@ -1,6 +1,7 @@
-"""Keyset pages on (a time, id), newest first, and the cursors a list gives out for them: as fast on
-page 5,000 as on page 1. Every case list pages this way (disputes on registered_at, grid events on
-reported_at, tips on registered_at), with the same cursor text, so a device pages them all alike."""
+"""Keyset pages on (a time or a day, id), newest first, and the cursors a list gives out for them:
+as fast on page 5,000 as on page 1. Every case list pages this way (disputes on registered_at, grid
+events on reported_at, tips on registered_at, with the same cursor text, so a device pages them all
+alike; the supervision lists with cursors of their own)."""
 
 from __future__ import annotations
 
