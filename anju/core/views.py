@@ -41,6 +41,18 @@ def show_errors(form, error: ValidationError, *, default_field: str | None = Non
         form.add_error(default_field if default_field in form.fields else None, error)
 
 
+def acted(form, act) -> bool:
+    """For a page that posts a form to an action: run `act(cleaned_data)` when the form is valid and
+    put the action's ValidationError on the form. True when it was done; False leaves the form with
+    its errors, for the page to show again."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+    return not form.errors
+
+
 def signed_in(view):
     """A page for every signed-in user; what it shows is still scoped."""
     wrapped = login_required(view)

@@ -17,14 +17,16 @@ from anju.core.dates import check_day_order, check_year
 from anju.core.openapi import honours_idempotency_key
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
+from anju.workflow import api as workflow_api
 from anju.workflow import personal
+from anju.workflow.api import fields as _fields
 
 from . import actions, deadlines, queries
 from .choices import DISPATCH as DISPATCH_PERM
-from .choices import EXTENSION_REASON_MAX, TRANSITIONS, Category, Channel, HandlingLevel, Risk
+from .choices import EXTENSION_REASON_MAX, Category, Channel, HandlingLevel, Risk
 from .choices import Status as DisputeStatus
 from .kind import DISPUTE
-from .models import Dispute, ExtensionRequest, Party, Subtype
+from .models import Dispute, Party, Subtype
 from .schemas import (
     AcceptIn,
     AgreementIn,
@@ -224,10 +226,6 @@ def _merge_kwargs(request, payload: MergeIn) -> dict:
     return {"into": get_scoped_or_404(Dispute, request.auth, "view", number=payload.into)}
 
 
-def _fields(request, payload) -> dict:
-    return payload.model_dump(exclude={"version"})
-
-
 # One endpoint per transition of the workflow table: (action, path, input, kwargs). The permission
 # each needs is the transition's own, from TRANSITIONS.
 TRANSITION_ENDPOINTS = [
@@ -248,26 +246,16 @@ TRANSITION_ENDPOINTS = [
 ]
 
 
-def _transition_endpoint(name: str, schema, kwargs_for):
-    action = getattr(actions, name)
-
-    def endpoint(request, dispute_id: int, payload):
-        # Find the case in the caller's jurisdiction (404 outside it); the action then checks the
-        # transition's permission on the case's handling unit.
-        dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
-        changed = action(request.auth, dispute, version=payload.version, **kwargs_for(request, payload))
-        return case_file(changed, request.auth)
-
-    endpoint.__name__ = name
-    endpoint.__doc__ = str(TRANSITIONS[name].label)
-    endpoint.__annotations__ = {"dispute_id": int, "payload": schema}
-    return endpoint
-
-
-for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
-    router.post(f"/{{dispute_id}}/{_path}", response=DisputeOut, auth=perm_auth(TRANSITIONS[_name].perm))(
-        _transition_endpoint(_name, _schema, _kwargs)
-    )
+workflow_api.add_transitions(
+    router,
+    DISPUTE,
+    TRANSITION_ENDPOINTS,
+    actions=actions,
+    id_kwarg="dispute_id",
+    response=DisputeOut,
+    answer=case_file,
+    module=__name__,
+)
 
 
 class ExtensionIn(Schema):
@@ -289,13 +277,14 @@ class ExtensionOut(Schema):
     decision: str
 
 
-@router.post("/{dispute_id}/extensions", response={201: ExtensionOut}, auth=HANDLE)
-def request_extension(request, dispute_id: int, payload: ExtensionIn):
-    dispute = get_scoped_or_404(Dispute, request.auth, "view", pk=dispute_id)
-    return Status(201, actions.request_extension(request.auth, dispute, **payload.model_dump()))
-
-
-@router.post("/extensions/{extension_id}/decide", response=ExtensionOut, auth=DISPATCH)
-def decide_extension(request, extension_id: int, payload: DecisionIn):
-    extension = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=extension_id)
-    return actions.decide_extension(request.auth, extension, approve=payload.approve, note=payload.note)
+workflow_api.add_extensions(
+    router,
+    DISPUTE,
+    actions=actions,
+    id_kwarg="dispute_id",
+    decide_id_kwarg="extension_id",
+    schemas=(ExtensionIn, DecisionIn, ExtensionOut),
+    names=("request_extension", "decide_extension"),
+    auth=(HANDLE, DISPATCH),
+    module=__name__,
+)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anju.core.personal import mask_id_number, mask_phone
 from anju.core.scoping import ScopedManager
-from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
+from anju.workflow.models import AlertBase, AttachmentBase, ExtensionRequestBase, TimelineEntryBase
 
 from .choices import (
     OPEN_STATUSES,
@@ -386,7 +386,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"disputes/{instance.dispute.number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """A photo, scan or PDF in the case file. Files live under MEDIA_ROOT on the county's server
     and are served only through the scoped view, never as public static files."""
 
@@ -394,20 +394,10 @@ class Attachment(models.Model):
         Dispute, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("dispute")
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class ExtensionRequest(ExtensionRequestBase):

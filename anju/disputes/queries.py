@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from anju.core import keyset
 from anju.core.dates import after_day, local_midnight
+from anju.core.keyset import Cursor, Page, decode_cursors, encode_cursor  # noqa: F401 (the list's cursors)
 from anju.core.scoping import units_for
 from anju.workflow import alerts
 
@@ -117,98 +119,20 @@ def counted_in(disputes: QuerySet[Dispute], figure: str, end_at: dt.datetime | N
     return disputes
 
 
-Cursor = tuple[dt.datetime, int]
-
-
-@dataclass
-class Page:
-    rows: list[Dispute]
-    # Where the next page starts (`after`) and where the previous one ends (`before`); None at the end.
-    next: Cursor | None
-    prev: Cursor | None
-
-
 def page(
     disputes: QuerySet[Dispute], *, after: Cursor | None = None, before: Cursor | None = None, size: int
 ) -> Page:
-    """Keyset pagination on (registered_at, id) descending: as fast on page 5,000 as on page 1.
-    `after` reads on from the last row shown; `before` reads back from the first one, walking the
-    same index the other way and turning the rows round. Neither counts rows nor steps over the
-    earlier pages (no OFFSET), and as each page is read from a row, not from a position, cases
-    registered meanwhile neither push a row onto the next page twice nor hide one."""
-    if after is not None and before is not None:
-        raise ValueError("a page is read after one row or before one, not both")
-    if before is None:
-        rows = list(page_query(disputes, after=after, size=size))
-        more = len(rows) > size
-        rows = rows[:size]
-        # A page read after a cursor has rows before it; if they have all gone since, reading back
-        # from the cursor itself finds the start of the list (below) rather than an empty page.
-        prev = (_key(rows[0]) if rows else after) if after is not None else None
-        return Page(rows, next=_key(rows[-1]) if more else None, prev=prev)
-    rows = list(page_query(disputes, before=before, size=size))
-    if not rows:
-        # Nothing is newer than the cursor any more: the list starts here, so show its first page.
-        return page(disputes, size=size)
-    more = len(rows) > size
-    rows = rows[:size][::-1]
-    # Fewer than a page before the cursor is the start of the list. It is not filled up from the
-    # cursor's own page: those rows were just shown, and the next link leads back to them.
-    return Page(rows, next=_key(rows[-1]), prev=_key(rows[0]) if more else None)
+    """Keyset pages on (registered_at, id) descending (anju/core/keyset.py)."""
+    disputes = disputes.select_related("region", "handling_unit")
+    return keyset.page(disputes, "registered_at", after=after, before=before, size=size)
 
 
 def page_query(
     disputes: QuerySet[Dispute], *, after: Cursor | None = None, before: Cursor | None = None, size: int
 ) -> QuerySet[Dispute]:
-    """The one query `page` runs for a page: a row more than the page, to know whether another
-    follows; read backward (oldest first) for `before`. bench/disputes_list.py times this very SQL."""
+    """The one query `page` runs for a page. bench/disputes_list.py times this very SQL."""
     disputes = disputes.select_related("region", "handling_unit")
-    if before is not None:
-        return disputes.filter(newer_than(before)).order_by("registered_at", "id")[: size + 1]
-    if after is not None:
-        disputes = disputes.filter(older_than(after))
-    return disputes.order_by("-registered_at", "-id")[: size + 1]
-
-
-def _key(dispute: Dispute) -> Cursor:
-    return dispute.registered_at, dispute.pk
-
-
-def older_than(cursor: Cursor) -> Q:
-    # The plain `registered_at <= at` repeats what the OR says, for the database: it starts the
-    # index scan at the cursor. With the OR alone PostgreSQL read the index from the newest row and
-    # filtered: 20,000 rows into 200,000 that was 28 ms a page, bounded 0.6 ms (bench/README.md).
-    at, pk = cursor
-    return Q(registered_at__lte=at) & (Q(registered_at__lt=at) | Q(registered_at=at, id__lt=pk))
-
-
-def newer_than(cursor: Cursor) -> Q:
-    at, pk = cursor
-    return Q(registered_at__gte=at) & (Q(registered_at__gt=at) | Q(registered_at=at, id__gt=pk))
-
-
-def encode_cursor(cursor: Cursor | None) -> str | None:
-    if cursor is None:
-        return None
-    return f"{cursor[0].timestamp():.6f}_{cursor[1]}"
-
-
-def decode_cursor(raw: str | None) -> Cursor | None:
-    if not raw:
-        return None
-    try:
-        stamp, pk = raw.split("_")
-        return dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
-    except (ValueError, OverflowError, OSError):
-        raise ValueError("bad cursor") from None
-
-
-def decode_cursors(after: str | None, before: str | None) -> tuple[Cursor | None, Cursor | None]:
-    """A list's two cursors, decoded; ValueError for one the server did not give out, or for both
-    at once (no link carries both, and "after this row and before that one" is no page)."""
-    if after and before:
-        raise ValueError("two cursors")
-    return decode_cursor(after), decode_cursor(before)
+    return keyset.page_query(disputes, "registered_at", after=after, before=before, size=size)
 
 
 def possible_duplicates(

@@ -18,16 +18,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from anju.audit.actions import record_access
+from anju.core import keyset
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, personal
+from anju.workflow import alerts, pages, personal
 from anju.workflow.personal import TooManySearches
 from anju.worktime.calendar import WorkingCalendar
 
 from . import actions, casefile, deadlines, forms, queries
-from .choices import TRANSITIONS, Status
+from .choices import Status
 from .kind import DISPUTE
 from .models import Dispute, Party
 
@@ -105,10 +105,6 @@ def dispute_list(request):
     rows = page.rows
     deadlines.colour_rows(rows)
     label_rows(rows)
-    # The pager's links keep the filters and replace only the cursor.
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("before", None)
     selects = [
         (name, form.fields[name].label, form.fields[name].choices)
         for name in ("status", "category", "handling_level", "risk", "channel", "queue")
@@ -124,7 +120,7 @@ def dispute_list(request):
             "next_cursor": queries.encode_cursor(page.next),
             "prev_cursor": queries.encode_cursor(page.prev),
             "cursor_refused": cursor_refused,
-            "query": query.urlencode(),
+            "query": keyset.pager_query(request),
         },
         status=status,
     )
@@ -312,32 +308,25 @@ def _detail(
         )
         .get(pk=dispute.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, dispute, actor=request.user))
-        for name in actions.allowed_transitions(dispute, request.user)
-    ]
     return render(
         request,
         "disputes/detail.html",
         {
             "dispute": dispute,
             "colour": deadlines.colour(dispute),
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(
+                request, dispute, bound, lambda name: _action_form(name, dispute, actor=request.user)
+            ),
             "can_reveal": personal.may_reveal(DISPUTE, request.user, dispute),
             "reveal_form": forms.RevealForm(),
             "casefile_form": casefile_form or forms.CaseFileRevealForm(initial={"format": "html"}),
-            "attachment_form": forms.AttachmentForm(),
-            "can_attach": attachments.may_attach(DISPUTE, request.user, dispute),
-            "can_ask_extension": extensions.may_ask(DISPUTE, request.user, dispute),
-            "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
-            "extensions": [
-                (e, extensions.may_decide(DISPUTE, request.user, e)) for e in dispute.extensions.all()
-            ],
             "revealed": _revealed(request, dispute),
-            # A page answering a POST (a form sent back with its errors) takes the case's own
-            # address, so reloading it reads the case again instead of sending the form twice.
-            "replace_url": reverse("disputes:detail", args=[dispute.pk]) if request.method == "POST" else "",
+            **PAGES.context(
+                request,
+                dispute,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=extension_form or forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )
@@ -348,42 +337,25 @@ def dispute_detail(request, dispute_id: int):
     return _detail(request, get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id))
 
 
-@post_only
-@role_required("case.view")
-def dispute_act(request, dispute_id: int, action: str):
-    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
-    if action not in ACTION_FORMS:
-        raise Http404
-    form = _action_form(action, dispute, request.POST, actor=request.user)
-    if not form.is_valid():
-        _say_refused(request, action)
-        return _detail(request, dispute, bound={action: form}, status=400)
-    data = dict(form.cleaned_data)
-    try:
-        if action == "accept":
-            data["mediators"] = list(actions.eligible_mediators(dispute).filter(pk__in=data["mediators"]))
-        if action == "merge":
-            data["into"] = get_scoped_or_404(Dispute, request.user, "view", number=data["into"].strip())
-        getattr(actions, action)(request.user, dispute, **data)
-    except ValidationError as error:
-        show_errors(form, error)
-        _say_refused(request, action)
-        return _detail(
-            request,
-            dispute,
-            bound={action: form},
-            status=400 if not isinstance(error, actions.StaleVersion) else 409,
-        )
-    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
-    return redirect("disputes:detail", dispute_id=dispute.pk)
+def _perform(request, dispute: Dispute, action: str, data: dict) -> None:
+    if action == "accept":
+        data["mediators"] = list(actions.eligible_mediators(dispute).filter(pk__in=data["mediators"]))
+    if action == "merge":
+        data["into"] = get_scoped_or_404(Dispute, request.user, "view", number=data["into"].strip())
+    getattr(actions, action)(request.user, dispute, **data)
 
 
-def _say_refused(request, action: str) -> None:
-    # On a phone the form that holds the reasons is screens below the top of the case page.
-    messages.error(
-        request,
-        _("Not done: %(action)s. The reasons are in its form below.") % {"action": TRANSITIONS[action].label},
-    )
+PAGES = pages.CasePages(DISPUTE, "disputes", "dispute_id", _detail, actions)
+
+dispute_act = pages.act_view(
+    PAGES,
+    perm="case.view",
+    forms=ACTION_FORMS,
+    make_form=lambda request, dispute, action: _action_form(
+        action, dispute, request.POST, actor=request.user
+    ),
+    perform=_perform,
+)
 
 
 @post_only
@@ -512,12 +484,13 @@ def my_work(request):
     return render(request, "disputes/work.html", {"lists": lists, "alert_groups": groups})
 
 
-@post_only
-@role_required("case.view")
-def alert_acknowledge(request, alert_id: int):
-    alert, _seen = alerts.acknowledge(DISPUTE, request.user, alert_id)
-    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.dispute.number})
-    return redirect("disputes:work")
+alert_acknowledge = pages.alert_acknowledge_view(
+    DISPUTE,
+    perm="case.view",
+    id_kwarg="alert_id",
+    said=lambda alert: _("Alert on %(number)s marked as seen.") % {"number": alert.dispute.number},
+    to="disputes:work",
+)
 
 
 @post_only
@@ -534,58 +507,13 @@ def alerts_read(request, topic: str):
     return redirect("disputes:work")
 
 
-@post_only
-@role_required("case.handle")
-def extension_request(request, dispute_id: int):
-    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
-    form = forms.ExtensionForm(request.POST, prefix="extension")
-    if form.is_valid():
-        try:
-            extension = actions.request_extension(request.user, dispute, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        return _detail(request, dispute, extension_form=form, status=400)
-    # The unit that decides (the level above the handlers), not the handlers' own.
-    messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": extension.approver_unit}
-    )
-    return redirect("disputes:detail", dispute_id=dispute.pk)
-
-
-@post_only
-@role_required("case.dispatch")
-def extension_decide(request, extension_id: int):
-    from .models import ExtensionRequest
-
-    extension = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=extension_id)
-    approve = request.POST.get("approve") == "1"
-    try:
-        actions.decide_extension(request.user, extension, approve=approve, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, extension.dispute, status=400)
-    messages.success(request, _("Approved.") if approve else _("Rejected."))
-    return redirect("disputes:detail", dispute_id=extension.dispute_id)
-
-
-@post_only
-@role_required("case.handle")
-def attachment_add(request, dispute_id: int):
-    dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_attachment(
-                request.user, dispute, form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _detail(request, dispute, status=400)
-    messages.success(request, _("File added."))
-    return redirect("disputes:detail", dispute_id=dispute.pk)
+extension_request = pages.extension_request_view(
+    PAGES, perm="case.handle", make_form=lambda data: forms.ExtensionForm(data, prefix="extension")
+)
+extension_decide = pages.extension_decide_view(PAGES, perm="case.dispatch", id_kwarg="extension_id")
+attachment_add = pages.attachment_add_view(
+    PAGES, perm="case.handle", form_class=forms.AttachmentForm, add=actions.add_attachment
+)
 
 
 @role_required("case.view")
@@ -596,15 +524,4 @@ def attachment_download(request, dispute_id: int, attachment_id: int):
     dispute = get_scoped_or_404(Dispute, request.user, "view", pk=dispute_id)
     attachment = get_object_or_404(Attachment, pk=attachment_id, dispute=dispute)
     # ?copy=thumbnail or display: a photo's copy for the page (no EXIF), seen rather than downloaded.
-    which = request.GET.get("copy")
-    with transaction.atomic():
-        record_access(
-            request.user,
-            attachment,
-            "file",
-            region_code=dispute.region_id,
-            purpose="view" if which else "download",
-        )
-    if which:
-        return attachments.serve_photo_copy(attachment, which)
-    return attachments.download(attachment, attachment.original_name)
+    return pages.serve_file(request, attachment, region_code=dispute.region_id, which=request.GET.get("copy"))

@@ -21,13 +21,15 @@ from anju.core.openapi import honours_idempotency_key
 from anju.core.scoping import get_scoped_or_404
 from anju.disputes.choices import Category as DisputeCategory
 from anju.regions.models import Region
+from anju.workflow import api as workflow_api
 from anju.workflow import personal
+from anju.workflow.api import fields as _fields
 
 from . import actions, deadlines, queries
-from .choices import DESCRIPTION_MAX, REASON_MAX, TRANSITIONS, Channel
+from .choices import DESCRIPTION_MAX, REASON_MAX, Channel
 from .choices import Status as EventStatus
 from .kind import EVENT
-from .models import Event, EventType, ExtensionRequest
+from .models import Event, EventType
 
 router = Router(tags=["events"])
 VIEW = perm_auth("case.view")
@@ -333,16 +335,12 @@ class EventConvertIn(EventVersioned):
     note: str = Field("", max_length=REASON_MAX)
 
 
-def _fields(payload) -> dict:
-    return payload.model_dump(exclude={"version"})
-
-
-def _handle_kwargs(payload: EventHandleIn) -> dict:
+def _handle_kwargs(request, payload: EventHandleIn) -> dict:
     return {"report": payload.report, "photos": _uploads(payload.photos)}
 
 
-def _convert_kwargs(payload: EventConvertIn) -> dict:
-    return {**_fields(payload), "category": payload.category or ""}
+def _convert_kwargs(request, payload: EventConvertIn) -> dict:
+    return {**_fields(request, payload), "category": payload.category or ""}
 
 
 # One endpoint per transition of the table: (action, path, input, kwargs).
@@ -360,24 +358,17 @@ TRANSITION_ENDPOINTS = [
 ]
 
 
-def _transition_endpoint(name: str, schema, kwargs_for):
-    action = getattr(actions, name)
-
-    def endpoint(request, event_id: int, payload):
-        event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
-        changed = action(request.auth, event, version=payload.version, **kwargs_for(payload))
-        return event_file(changed, request.auth)
-
-    endpoint.__name__ = f"event_{name}"
-    endpoint.__doc__ = str(TRANSITIONS[name].label)
-    endpoint.__annotations__ = {"event_id": int, "payload": schema}
-    return endpoint
-
-
-for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
-    router.post(f"/{{event_id}}/{_path}", response=GridEventOut, auth=perm_auth(TRANSITIONS[_name].perm))(
-        _transition_endpoint(_name, _schema, _kwargs)
-    )
+workflow_api.add_transitions(
+    router,
+    EVENT,
+    TRANSITION_ENDPOINTS,
+    actions=actions,
+    id_kwarg="event_id",
+    response=GridEventOut,
+    answer=event_file,
+    module=__name__,
+    prefix="event_",
+)
 
 
 class EventExtensionIn(Schema):
@@ -399,13 +390,14 @@ class EventExtensionOut(Schema):
     decision: str
 
 
-@router.post("/{event_id}/extensions", response={201: EventExtensionOut}, auth=HANDLE)
-def request_event_extension(request, event_id: int, payload: EventExtensionIn):
-    event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
-    return Status(201, actions.request_extension(request.auth, event, **payload.model_dump()))
-
-
-@router.post("/extensions/{event_extension_id}/decide", response=EventExtensionOut, auth=DISPATCH)
-def decide_event_extension(request, event_extension_id: int, payload: EventDecisionIn):
-    extension = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=event_extension_id)
-    return actions.decide_extension(request.auth, extension, approve=payload.approve, note=payload.note)
+workflow_api.add_extensions(
+    router,
+    EVENT,
+    actions=actions,
+    id_kwarg="event_id",
+    decide_id_kwarg="event_extension_id",
+    schemas=(EventExtensionIn, EventDecisionIn, EventExtensionOut),
+    names=("request_event_extension", "decide_event_extension"),
+    auth=(HANDLE, DISPATCH),
+    module=__name__,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.forms import DateInput, MultipleFileField, MultipleFileInput, TelInput
 from anju.disputes.choices import Category as DisputeCategory
@@ -60,7 +61,9 @@ class ReportForm(forms.Form):
     region = forms.ChoiceField(label=_("grid or place"))
     title = forms.CharField(label=_("summary"), max_length=100)
     description = forms.CharField(
-        label=_("description"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("event", "description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     location = forms.CharField(label=_("location"), max_length=200, required=False)
     latitude = forms.DecimalField(

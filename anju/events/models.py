@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.personal import mask_phone
 from anju.core.scoping import ScopedManager
 from anju.disputes.choices import Category as DisputeCategory
-from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
+from anju.workflow.models import AlertBase, AttachmentBase, ExtensionRequestBase, TimelineEntryBase
 
 from .choices import OPEN_STATUSES, SATISFACTION, Channel, FieldKind, Level, LimitUnit, PhotoPurpose, Status
 
@@ -220,7 +221,7 @@ class Event(models.Model):
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.GRID_WORKER
     )
     title = models.CharField(_("summary"), max_length=100)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("event", "description"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = _coordinate(_("latitude"), 90)
     longitude = _coordinate(_("longitude"), 180)
@@ -266,7 +267,7 @@ class Event(models.Model):
     )
     also_reported = models.PositiveSmallIntegerField(_("reported again"), default=0)
     version = models.PositiveIntegerField(default=1)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField(pgettext_lazy("event", "due"), null=True, blank=True, db_index=True)
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
 
@@ -353,31 +354,17 @@ def photo_path(instance: Photo, filename: str) -> str:
     return f"events/{instance.event.number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Photo(models.Model):
+class Photo(AttachmentBase):
     """A photo (or scan) of an event: taken on report, after handling, or on verification. The file
     is the original as it was sent (the evidence, EXIF and all); actions.store_photo, the one place
     photos are written, stores its display copy and thumbnail (anju.core.photos) beside it."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event"))
     file = models.FileField(_("file"), upload_to=photo_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
     purpose = models.CharField(
         _("taken on"), max_length=12, choices=PhotoPurpose.choices, default=PhotoPurpose.REPORT
     )
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("event photo")
         verbose_name_plural = _("event photos")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from anju.core import keyset
 from anju.core.dates import after_day, local_midnight
+from anju.core.keyset import Cursor, Page, decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
 from anju.core.scoping import units_for
-from anju.disputes.queries import decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
 
 from . import deadlines
 from .choices import OPEN_STATUSES, Status
@@ -64,50 +65,12 @@ def filtered(user, f: Filters) -> QuerySet[Event]:
     return events
 
 
-Cursor = tuple[dt.datetime, int]
-
-
-@dataclass
-class Page:
-    rows: list[Event]
-    next: Cursor | None
-    prev: Cursor | None
-
-
-def _key(event: Event) -> Cursor:
-    return event.reported_at, event.pk
-
-
-def older_than(cursor: Cursor) -> Q:
-    # The plain `<=` starts the index scan at the cursor (see disputes.queries.older_than).
-    at, pk = cursor
-    return Q(reported_at__lte=at) & (Q(reported_at__lt=at) | Q(reported_at=at, id__lt=pk))
-
-
-def newer_than(cursor: Cursor) -> Q:
-    at, pk = cursor
-    return Q(reported_at__gte=at) & (Q(reported_at__gt=at) | Q(reported_at=at, id__gt=pk))
-
-
 def page(
     events: QuerySet[Event], *, after: Cursor | None = None, before: Cursor | None = None, size: int
 ) -> Page:
-    """Keyset pages on (reported_at, id) descending, read forward from `after` or back from `before`."""
+    """Keyset pages on (reported_at, id) descending (anju/core/keyset.py)."""
     events = events.select_related("region", "handling_unit", "event_type")
-    if before is not None:
-        rows = list(events.filter(newer_than(before)).order_by("reported_at", "id")[: size + 1])
-        if not rows:
-            return page(events, size=size)
-        more = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(rows, next=_key(rows[-1]), prev=_key(rows[0]) if more else None)
-    if after is not None:
-        events = events.filter(older_than(after))
-    rows = list(events.order_by("-reported_at", "-id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    prev = (_key(rows[0]) if rows else after) if after is not None else None
-    return Page(rows, next=_key(rows[-1]) if more else None, prev=prev)
+    return keyset.page(events, "reported_at", after=after, before=before, size=size)
 
 
 BOARD_SIZE = 100

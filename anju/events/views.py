@@ -5,26 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anju.audit.actions import record, record_access
-from anju.core import export
+from anju.audit.actions import record
+from anju.core import export, keyset
 from anju.core.admin_site import ADMIN_PERM
 from anju.core.forms import ImportForm
 from anju.core.scoping import get_scoped_or_404, holds_top_level, prefixes_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions import queries as region_queries
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, personal
+from anju.workflow import pages, personal
 
 from . import actions, catalogue, deadlines, forms, queries
-from .choices import TRANSITIONS
 from .kind import EVENT
-from .models import Event, EventClass, EventType, ExtensionRequest, Photo
+from .models import Event, EventClass, EventType, Photo
 
 PAGE_SIZE = 50
 
@@ -35,13 +32,7 @@ def event_list(request):
     filters = queries.Filters()
     if request.GET and form.is_valid():
         filters = queries.Filters.from_form(form)
-    try:
-        after, before = queries.decode_cursors(request.GET.get("cursor"), request.GET.get("before"))
-    except ValueError:
-        after = before = None
-        form.add_error(
-            None, _("This page cursor is not one the server gave out; start again from the first page.")
-        )
+    after, before = keyset.cursors_from(request, form)
     page = queries.Page(rows=[], next=None, prev=None)
     status = 400
     if not form.errors:
@@ -50,9 +41,6 @@ def event_list(request):
         )
         status = 200
     deadlines.colour_rows(page.rows)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("before", None)
     return render(
         request,
         "events/list.html",
@@ -61,7 +49,7 @@ def event_list(request):
             "rows": page.rows,
             "next_cursor": queries.encode_cursor(page.next),
             "prev_cursor": queries.encode_cursor(page.prev),
-            "query": query.urlencode(),
+            "query": keyset.pager_query(request),
         },
         status=status,
     )
@@ -115,12 +103,13 @@ def handler_queue(request):
     return render(request, "events/queue.html", {"rows": rows, "alerts": notices})
 
 
-@post_only
-@role_required("case.view")
-def alert_acknowledge(request, event_alert_id: int):
-    alert, _seen = alerts.acknowledge(EVENT, request.user, event_alert_id)
-    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.event.number})
-    return redirect("events:queue")
+alert_acknowledge = pages.alert_acknowledge_view(
+    EVENT,
+    perm="case.view",
+    id_kwarg="event_alert_id",
+    said=lambda alert: _("Alert on %(number)s marked as seen.") % {"number": alert.event.number},
+    to="events:queue",
+)
 
 
 def _report_regions(user):
@@ -230,11 +219,6 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
         .prefetch_related("photos", "timeline__actor", "extensions", "event_type__extra_fields")
         .get(pk=event.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, event))
-        for name in actions.allowed_transitions(event, request.user)
-    ]
     labels = {f.key: f.label for f in event.event_type.extra_fields.all()}
     extra = [(labels.get(k, k), "、".join(v) if isinstance(v, list) else v) for k, v in event.extra.items()]
     deadlines.colour_rows([event])
@@ -252,17 +236,15 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
             "map_points": [queries.point(event)] if event.latitude is not None else [],
             "has_boundaries": _has_boundaries(event.region, request.user),
             "extra": extra,
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(request, event, bound, lambda name: _action_form(name, event)),
             "can_reveal": personal.may_reveal(EVENT, request.user, event),
             "revealed": revealed,
-            "can_attach": attachments.may_attach(EVENT, request.user, event),
-            "attachment_form": forms.AttachmentForm(),
-            "can_ask_extension": extensions.may_ask(EVENT, request.user, event),
-            "extension_form": forms.ExtensionForm(prefix="extension"),
-            "extensions": [
-                (e, extensions.may_decide(EVENT, request.user, e)) for e in event.extensions.all()
-            ],
-            "replace_url": reverse("events:detail", args=[event.pk]) if request.method == "POST" else "",
+            **PAGES.context(
+                request,
+                event,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )
@@ -273,29 +255,15 @@ def event_detail(request, event_id: int):
     return _detail(request, get_scoped_or_404(Event, request.user, "view", pk=event_id))
 
 
-@post_only
-@role_required("case.view")
-def event_act(request, event_id: int, action: str):
-    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
-    if action not in ACTION_FORMS:
-        raise Http404
-    form = _action_form(action, event, request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Not done: %(action)s.") % {"action": TRANSITIONS[action].label})
-        return _detail(request, event, bound={action: form}, status=400)
-    try:
-        getattr(actions, action)(request.user, event, **form.cleaned_data)
-    except ValidationError as error:
-        show_errors(form, error)
-        messages.error(request, _("Not done: %(action)s.") % {"action": TRANSITIONS[action].label})
-        return _detail(
-            request,
-            event,
-            bound={action: form},
-            status=409 if isinstance(error, actions.StaleVersion) else 400,
-        )
-    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
-    return redirect("events:detail", event_id=event.pk)
+PAGES = pages.CasePages(EVENT, "events", "event_id", _detail, actions)
+
+event_act = pages.act_view(
+    PAGES,
+    perm="case.view",
+    forms=ACTION_FORMS,
+    make_form=lambda request, event, action: _action_form(action, event, request.POST, request.FILES),
+    refused=pages.REFUSED,
+)
 
 
 @post_only
@@ -330,23 +298,9 @@ def reporter_reveal(request, event_id: int):
     return redirect("events:detail", event_id=event.pk)
 
 
-@post_only
-@role_required("case.handle")
-def photo_add(request, event_id: int):
-    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_photo(
-                request.user, event, form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _detail(request, event, status=400)
-    messages.success(request, _("File added."))
-    return redirect("events:detail", event_id=event.pk)
+photo_add = pages.attachment_add_view(
+    PAGES, perm="case.handle", form_class=forms.AttachmentForm, add=actions.add_photo
+)
 
 
 @role_required("case.view")
@@ -362,46 +316,16 @@ def photo_download(request, event_id: int, photo_id: int):
         if not photo.is_image:
             raise PermissionDenied(_("Only the copy of this photo is shown to you; its original is kept."))
         which = "display"
-    with transaction.atomic():
-        record_access(
-            request.user, photo, "file", region_code=event.region_id, purpose="view" if which else "download"
-        )
-    if which:
-        return attachments.serve_photo_copy(photo, which)
-    return attachments.download(photo, photo.original_name)
+    return pages.serve_file(request, photo, region_code=event.region_id, which=which)
 
 
-@post_only
-@role_required("case.handle")
-def extension_request(request, event_id: int):
-    event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
-    form = forms.ExtensionForm(request.POST, prefix="extension")
-    if form.is_valid():
-        try:
-            extension = actions.request_extension(request.user, event, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _detail(request, event, status=400)
-    messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": extension.approver_unit}
-    )
-    return redirect("events:detail", event_id=event.pk)
-
-
-@post_only
-@role_required("case.dispatch")
-def extension_decide(request, event_extension_id: int):
-    extension = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=event_extension_id)
-    approve = request.POST.get("approve") == "1"
-    try:
-        actions.decide_extension(request.user, extension, approve=approve, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, extension.event, status=400)
-    messages.success(request, _("Approved.") if approve else _("Rejected."))
-    return redirect("events:detail", event_id=extension.event_id)
+extension_request = pages.extension_request_view(
+    PAGES,
+    perm="case.handle",
+    make_form=lambda data: forms.ExtensionForm(data, prefix="extension"),
+    form_kwarg=None,
+)
+extension_decide = pages.extension_decide_view(PAGES, perm="case.dispatch", id_kwarg="event_extension_id")
 
 
 # --- the catalogue -------------------------------------------------------------------------------

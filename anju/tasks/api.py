@@ -15,12 +15,14 @@ from pydantic import Field
 from anju.core.api import perm_auth
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
+from anju.workflow import api as workflow_api
 from anju.workflow import limits
+from anju.workflow.api import fields as _fields
 
 from . import actions, queries
-from .choices import DISPATCH, TRANSITIONS, MeetingKind, Origin, Supervision, TaskStatus
+from .choices import DISPATCH, MeetingKind, Origin, Supervision, TaskStatus
 from .kind import TASK
-from .models import Decision, ExtensionRequest, Meeting, Task
+from .models import Decision, Meeting, Task
 from .schemas import (
     MeetingDecisionIn,
     MeetingIn,
@@ -111,47 +113,39 @@ def get_task(request, task_id: int):
     return task_file(get_scoped_or_404(Task, request.auth, "view", pk=task_id), request.auth)
 
 
-# One endpoint per transition of the table: (action, path, input). The permission is the transition's.
+# One endpoint per transition of the table: (action, path, input, kwargs). The permission is the
+# transition's.
 TRANSITION_ENDPOINTS = [
-    ("start", "start", TaskNoteIn),
-    ("report_progress", "progress", TaskProgressIn),
-    ("report_done", "done", TaskProgressIn),
-    ("accept", "accept", TaskNoteIn),
-    ("send_back", "send-back", TaskReasonIn),
-    ("supervise", "supervise", TaskReasonIn),
+    ("start", "start", TaskNoteIn, _fields),
+    ("report_progress", "progress", TaskProgressIn, _fields),
+    ("report_done", "done", TaskProgressIn, _fields),
+    ("accept", "accept", TaskNoteIn, _fields),
+    ("send_back", "send-back", TaskReasonIn, _fields),
+    ("supervise", "supervise", TaskReasonIn, _fields),
 ]
 
-
-def _transition_endpoint(name: str, schema):
-    action = getattr(actions, name)
-
-    def endpoint(request, task_id: int, payload):
-        task = get_scoped_or_404(Task, request.auth, "view", pk=task_id)
-        changed = action(request.auth, task, **payload.model_dump())
-        return task_file(changed, request.auth)
-
-    endpoint.__name__ = f"task_{name}"
-    endpoint.__doc__ = str(TRANSITIONS[name].label)
-    endpoint.__annotations__ = {"task_id": int, "payload": schema}
-    return endpoint
-
-
-for _name, _path, _schema in TRANSITION_ENDPOINTS:
-    router.post(f"/{{task_id}}/{_path}", response=TaskOut, auth=perm_auth(TRANSITIONS[_name].perm))(
-        _transition_endpoint(_name, _schema)
-    )
-
-
-@router.post("/{task_id}/extensions", response={201: TaskExtensionOut}, auth=HANDLE)
-def request_extension(request, task_id: int, payload: TaskExtensionIn):
-    task = get_scoped_or_404(Task, request.auth, "view", pk=task_id)
-    return HttpStatus(201, actions.request_extension(request.auth, task, **payload.model_dump()))
-
-
-@router.post("/extensions/{task_extension_id}/decide", response=TaskExtensionOut, auth=ASSIGN)
-def decide_extension(request, task_extension_id: int, payload: TaskExtensionDecisionIn):
-    ask = get_scoped_or_404(ExtensionRequest, request.auth, "view", pk=task_extension_id)
-    return actions.decide_extension(request.auth, ask, approve=payload.approve, note=payload.note)
+workflow_api.add_transitions(
+    router,
+    TASK,
+    TRANSITION_ENDPOINTS,
+    actions=actions,
+    id_kwarg="task_id",
+    response=TaskOut,
+    answer=task_file,
+    module=__name__,
+    prefix="task_",
+)
+workflow_api.add_extensions(
+    router,
+    TASK,
+    actions=actions,
+    id_kwarg="task_id",
+    decide_id_kwarg="task_extension_id",
+    schemas=(TaskExtensionIn, TaskExtensionDecisionIn, TaskExtensionOut),
+    names=("request_extension", "decide_extension"),
+    auth=(HANDLE, ASSIGN),
+    module=__name__,
+)
 
 
 # --- meetings -----------------------------------------------------------------------------------

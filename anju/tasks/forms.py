@@ -61,7 +61,7 @@ class TaskForm(forms.Form):
     description = forms.CharField(
         label=_("what is to be done"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
-    deadline = forms.DateField(label=_("deadline"), widget=DateInput)
+    deadline = forms.DateField(label=pgettext_lazy("task", "deadline"), widget=DateInput)
     origin = forms.ChoiceField(label=_("origin"), choices=Origin.choices)
     source_note = forms.CharField(label=_("source"), max_length=200, required=False)
     decision = forms.IntegerField(widget=forms.HiddenInput, required=False)

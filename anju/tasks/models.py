@@ -10,9 +10,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.scoping import ScopedManager
-from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
+from anju.workflow.models import (
+    AlertBase,
+    AttachmentBase,
+    ExtensionRequestBase,
+    StoredFileBase,
+    TimelineEntryBase,
+)
 
 from .choices import UNFINISHED, ActivityKind, MeetingKind, Origin, TaskStatus, Urgency
 
@@ -51,25 +58,15 @@ def meeting_file_path(instance: MeetingFile, filename: str) -> str:
     return f"meetings/{instance.meeting_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class MeetingFile(models.Model):
+class MeetingFile(AttachmentBase):
     """The minutes (scans or PDFs), served only through the scoped page."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=meeting_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("minutes file")
         verbose_name_plural = _("minutes files")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Decision(models.Model):
@@ -134,16 +131,16 @@ class Task(models.Model):
     )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(_("assigned at"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("task", "deadline"))
     status = models.CharField(
         _("status"), max_length=14, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED
     )
     version = models.PositiveIntegerField(default=1)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    due_at = models.DateTimeField(pgettext_lazy("task", "due"), null=True, blank=True)
     warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
     reported_done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("task", "accepted at"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_perm = "case"
@@ -211,49 +208,30 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"tasks/{instance.task_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """Files with progress reports and the report of completion."""
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("task")
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("task attachment")
         verbose_name_plural = _("task attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 def _file_path(instance, filename: str) -> str:
     return f"supervision/{instance.owner_folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class StoredFile(models.Model):
+class StoredFile(StoredFileBase):
     """A scan, photo or PDF kept beside a report or an activity, served only through its scoped page."""
 
     file = models.FileField(_("file"), upload_to=_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredFileBase.Meta):
         abstract = True
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class MatterReport(models.Model):
@@ -377,7 +355,7 @@ class Rectification(models.Model):
     cadre_name = models.CharField(_("cadre sent to the village"), max_length=50, blank=True)
     cadre_unit = models.CharField(_("cadre's unit"), max_length=100, blank=True)
     listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(pgettext_lazy("task", "accepted at"), null=True, blank=True)
     acceptance_note = models.TextField(_("acceptance"), blank=True)
 
     objects = ScopedManager()

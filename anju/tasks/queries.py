@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from anju.core import keyset
 from anju.core.scoping import units_for
 from anju.workflow import alerts, limits
 
@@ -126,29 +127,11 @@ def decode(raw: str | None, kind: type) -> tuple | None:
 
 
 def page(queryset: QuerySet, field: str, *, after=None, before=None, size: int) -> Page:
-    """Keyset pages on (field, id), newest first: no OFFSET, no count, steady under new rows."""
-    if after is not None and before is not None:
-        raise ValueError("a page is read after one row or before one, not both")
-    if before is not None:
-        at, pk = before
-        newer = Q(**{f"{field}__gt": at}) | Q(**{field: at, "id__gt": pk})
-        rows = list(queryset.filter(newer).order_by(field, "id")[: size + 1])
-        if not rows:
-            return page(queryset, field, size=size)
-        more = len(rows) > size
-        rows = rows[:size][::-1]
-        return Page(
-            rows, _encode(getattr(rows[-1], field), rows[-1].pk), _prev(rows, field) if more else None
-        )
-    if after is not None:
-        at, pk = after
-        queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": pk}))
-    rows = list(queryset.order_by(f"-{field}", "-id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    prev = (_prev(rows, field) if rows else _encode(*after)) if after is not None else None
-    return Page(rows, _encode(getattr(rows[-1], field), rows[-1].pk) if more else None, prev)
-
-
-def _prev(rows: list, field: str) -> str:
-    return _encode(getattr(rows[0], field), rows[0].pk)
+    """Keyset pages on (field, id), newest first (anju/core/keyset.py), with this app's cursors:
+    the time or the day in ISO form, so a meeting's day pages as a day."""
+    found = keyset.page(queryset, field, after=after, before=before, size=size)
+    return Page(
+        found.rows,
+        _encode(*found.next) if found.next else None,
+        _encode(*found.prev) if found.prev else None,
+    )

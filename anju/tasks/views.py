@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from anju.audit.actions import record_access
+from anju.core import keyset
 from anju.core.scoping import get_scoped_or_404
-from anju.core.views import post_only, role_required, show_errors
+from anju.core.views import acted, post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, limits
+from anju.workflow import limits, pages
 
 from . import actions, forms, queries
-from .choices import DISPATCH, TRANSITIONS
+from .choices import DISPATCH
 from .kind import TASK
 from .models import (
     Activity,
@@ -28,7 +28,6 @@ from .models import (
     Attachment,
     Decision,
     DocumentReview,
-    ExtensionRequest,
     MatterReport,
     MatterReportFile,
     Meeting,
@@ -42,14 +41,42 @@ CURSOR_REFUSED = "This page cursor is not one the server gave out; start again f
 
 
 def _cursors(request, kind: type):
-    return queries.decode(request.GET.get("cursor"), kind), queries.decode(request.GET.get("before"), kind)
+    """The list's two cursors; ValueError for one the server did not give out, or for both at once."""
+    after, before = (
+        queries.decode(request.GET.get("cursor"), kind),
+        queries.decode(request.GET.get("before"), kind),
+    )
+    if after and before:
+        raise ValueError("two cursors")
+    return after, before
 
 
-def _pager_query(request) -> str:
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("before", None)
-    return query.urlencode()
+def _list_page(request, template: str, form, find, field: str, kind: type, *, decorate=None, **context):
+    """A list in keyset pages on (field, id): a cursor the server did not give out, or a filter
+    that cannot be applied, shows its error and no rows (400); `find()` is only read when both hold."""
+    try:
+        after, before = _cursors(request, kind)
+    except ValueError:
+        after = before = None
+        form.add_error(None, _(CURSOR_REFUSED))
+    page = queries.Page([], None, None)
+    status = 400
+    if not form.errors:
+        page = queries.page(find(), field, after=after, before=before, size=PAGE_SIZE)
+        status = 200
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "rows": decorate(page.rows) if decorate else page.rows,
+            "next_cursor": page.next,
+            "prev_cursor": page.prev,
+            "query": keyset.pager_query(request),
+            **context,
+        },
+        status=status,
+    )
 
 
 def _task_rows(rows) -> list:
@@ -67,32 +94,18 @@ def _task_list(request, *, unit: Region | None = None, template: str = "tasks/li
         filters = queries.TaskFilters.from_form(form)
     if unit is not None:
         filters.unit = unit.code
-    try:
-        after, before = _cursors(request, dt.datetime)
-        if after and before:
-            raise ValueError
-    except ValueError:
-        after = before = None
-        form.add_error(None, _(CURSOR_REFUSED))
-    page = queries.Page([], None, None)
-    status = 400
-    if not form.errors:
-        tasks = queries.filtered_tasks(request.user, filters).select_related("handling_unit", "assigner_unit")
-        page = queries.page(tasks, "assigned_at", after=after, before=before, size=PAGE_SIZE)
-        status = 200
-    return render(
+    return _list_page(
         request,
         template,
-        {
-            "form": form,
-            "unit": unit,
-            "rows": _task_rows(page.rows),
-            "next_cursor": page.next,
-            "prev_cursor": page.prev,
-            "query": _pager_query(request),
-            "can_assign": bool(actions.assigner_units(request.user)),
-        },
-        status=status,
+        form,
+        lambda: queries.filtered_tasks(request.user, filters).select_related(
+            "handling_unit", "assigner_unit"
+        ),
+        "assigned_at",
+        dt.datetime,
+        decorate=_task_rows,
+        unit=unit,
+        can_assign=bool(actions.assigner_units(request.user)),
     )
 
 
@@ -250,28 +263,24 @@ def _detail(request, task: Task, *, bound: dict | None = None, extension_form=No
         .prefetch_related("timeline__actor", "extensions", "attachments")
         .get(pk=task.pk)
     )
-    bound = bound or {}
-    action_forms = [
-        (
-            name,
-            TRANSITIONS[name].label,
-            bound.get(name) or ACTION_FORMS[name](initial={"version": task.version}, prefix=name),
-        )
-        for name in actions.allowed_transitions(task, request.user)
-    ]
     return render(
         request,
         "tasks/detail.html",
         {
             "task": task,
             "colour": limits.colour(TASK, task),
-            "action_forms": action_forms,
-            "can_attach": attachments.may_attach(TASK, request.user, task),
-            "attachment_form": forms.FileForm(),
-            "can_ask_extension": extensions.may_ask(TASK, request.user, task),
-            "extension_form": extension_form or forms.ExtensionForm(prefix="extension"),
-            "extensions": [(e, extensions.may_decide(TASK, request.user, e)) for e in task.extensions.all()],
-            "replace_url": reverse("tasks:detail", args=[task.pk]) if request.method == "POST" else "",
+            "action_forms": PAGES.action_forms(
+                request,
+                task,
+                bound,
+                lambda name: ACTION_FORMS[name](initial={"version": task.version}, prefix=name),
+            ),
+            **PAGES.context(
+                request,
+                task,
+                attachment_form=forms.FileForm(),
+                extension_form=extension_form or forms.ExtensionForm(prefix="extension"),
+            ),
         },
         status=status,
     )
@@ -282,107 +291,48 @@ def task_detail(request, task_id: int):
     return _detail(request, get_scoped_or_404(Task, request.user, "view", pk=task_id))
 
 
-@post_only
-@role_required("case.view")
-def task_act(request, task_id: int, action: str):
-    task = get_scoped_or_404(Task, request.user, "view", pk=task_id)
-    if action not in ACTION_FORMS:
-        raise Http404
-    form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
-    label = TRANSITIONS[action].label
-    if not form.is_valid():
-        messages.error(
-            request, _("Not done: %(action)s. The reasons are in its form below.") % {"action": label}
-        )
-        return _detail(request, task, bound={action: form}, status=400)
-    data = dict(form.cleaned_data)
+def _perform(request, task: Task, action: str, data: dict) -> None:
+    """The transition, and the file its form may carry, in one transaction: both or neither."""
     upload = data.pop("file", None)
-    try:
-        with transaction.atomic():
-            changed = getattr(actions, action)(request.user, task, **data)
-            if upload:
-                actions.add_attachment(request.user, changed, upload)
-    except ValidationError as error:
-        show_errors(form, error, default_field="file" if "file" in form.fields else None)
-        messages.error(
-            request, _("Not done: %(action)s. The reasons are in its form below.") % {"action": label}
-        )
-        return _detail(
-            request,
-            task,
-            bound={action: form},
-            status=409 if isinstance(error, actions.StaleVersion) else 400,
-        )
-    messages.success(request, _("Done: %(action)s.") % {"action": label})
-    return redirect("tasks:detail", task_id=task.pk)
+    with transaction.atomic():
+        changed = getattr(actions, action)(request.user, task, **data)
+        if upload:
+            actions.add_attachment(request.user, changed, upload)
 
 
-@post_only
-@role_required("case.handle")
-def task_extension_request(request, task_id: int):
-    task = get_scoped_or_404(Task, request.user, "view", pk=task_id)
-    form = forms.ExtensionForm(request.POST, prefix="extension")
-    if form.is_valid():
-        try:
-            ask = actions.request_extension(request.user, task, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        return _detail(request, task, extension_form=form, status=400)
-    messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": ask.approver_unit}
-    )
-    return redirect("tasks:detail", task_id=task.pk)
+PAGES = pages.CasePages(TASK, "tasks", "task_id", _detail, actions)
 
-
-@post_only
-@role_required(DISPATCH)
-def task_extension_decide(request, task_extension_id: int):
-    ask = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=task_extension_id)
-    approve = request.POST.get("approve") == "1"
-    try:
-        actions.decide_extension(request.user, ask, approve=approve, note=request.POST.get("note", "")[:500])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, ask.task, status=400)
-    messages.success(request, _("Approved.") if approve else _("Rejected."))
-    return redirect("tasks:detail", task_id=ask.task_id)
-
-
-@post_only
-@role_required("case.handle")
-def task_attachment_add(request, task_id: int):
-    task = get_scoped_or_404(Task, request.user, "view", pk=task_id)
-    form = forms.FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_attachment(
-                request.user, task, form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _detail(request, task, status=400)
-    messages.success(request, _("File added."))
-    return redirect("tasks:detail", task_id=task.pk)
+task_act = pages.act_view(
+    PAGES,
+    perm="case.view",
+    forms=ACTION_FORMS,
+    make_form=lambda request, task, action: ACTION_FORMS[action](request.POST, request.FILES, prefix=action),
+    perform=_perform,
+    default_field="file",
+)
+task_extension_request = pages.extension_request_view(
+    PAGES, perm="case.handle", make_form=lambda data: forms.ExtensionForm(data, prefix="extension")
+)
+task_extension_decide = pages.extension_decide_view(PAGES, perm=DISPATCH, id_kwarg="task_extension_id")
+task_attachment_add = pages.attachment_add_view(
+    PAGES, perm="case.handle", form_class=forms.FileForm, add=actions.add_attachment
+)
 
 
 @role_required("case.view")
 def task_attachment(request, task_id: int, task_file_id: int):
     task = get_scoped_or_404(Task, request.user, "view", pk=task_id)
     attachment = get_object_or_404(Attachment, pk=task_file_id, task=task)
-    with transaction.atomic():
-        record_access(request.user, attachment, "file", region_code=task.region_id, purpose="download")
-    return attachments.download(attachment, attachment.original_name)
+    return pages.serve_file(request, attachment, region_code=task.region_id)
 
 
-@post_only
-@role_required("case.view")
-def task_alert_acknowledge(request, task_alert_id: int):
-    alert, _seen = alerts.acknowledge(TASK, request.user, task_alert_id)
-    messages.success(request, _("Alert on “%(task)s” marked as seen.") % {"task": alert.task.title})
-    return redirect("tasks:mine")
+task_alert_acknowledge = pages.alert_acknowledge_view(
+    TASK,
+    perm="case.view",
+    id_kwarg="task_alert_id",
+    said=lambda alert: _("Alert on “%(task)s” marked as seen.") % {"task": alert.task.title},
+    to="tasks:mine",
+)
 
 
 # --- meetings ---------------------------------------------------------------------------------------
@@ -394,31 +344,14 @@ def meeting_list(request):
     kind = region = ""
     if request.GET and form.is_valid():
         kind, region = form.cleaned_data["kind"], form.cleaned_data["region"]
-    try:
-        after, before = _cursors(request, dt.date)
-        if after and before:
-            raise ValueError
-    except ValueError:
-        after = before = None
-        form.add_error(None, _(CURSOR_REFUSED))
-    page = queries.Page([], None, None)
-    status = 400
-    if not form.errors:
-        found = queries.meetings(request.user, kind=kind, region=region).select_related("region")
-        page = queries.page(found, "held_on", after=after, before=before, size=PAGE_SIZE)
-        status = 200
-    return render(
+    return _list_page(
         request,
         "tasks/meetings.html",
-        {
-            "form": form,
-            "rows": page.rows,
-            "next_cursor": page.next,
-            "prev_cursor": page.prev,
-            "query": _pager_query(request),
-            "can_record": bool(actions.assigner_units(request.user)),
-        },
-        status=status,
+        form,
+        lambda: queries.meetings(request.user, kind=kind, region=region).select_related("region"),
+        "held_on",
+        dt.date,
+        can_record=bool(actions.assigner_units(request.user)),
     )
 
 
@@ -474,12 +407,7 @@ def meeting_detail(request, meeting_id: int):
 def meeting_decision_add(request, meeting_id: int):
     meeting = get_scoped_or_404(Meeting, request.user, "view", pk=meeting_id)
     form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.add_decision(request.user, meeting, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
+    if not acted(form, lambda data: actions.add_decision(request.user, meeting, **data)):
         return _meeting_page(request, meeting, decision_form=form, status=400)
     messages.success(request, _("Decision recorded."))
     return redirect("tasks:meeting", meeting_id=meeting.pk)
@@ -490,14 +418,12 @@ def meeting_decision_add(request, meeting_id: int):
 def meeting_file_add(request, meeting_id: int):
     meeting = get_scoped_or_404(Meeting, request.user, "view", pk=meeting_id)
     form = forms.FileForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_minutes(
-                request.user, meeting, form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
+    if not acted(
+        form,
+        lambda data: actions.add_minutes(
+            request.user, meeting, data["file"], description=data["description"]
+        ),
+    ):
         return _meeting_page(request, meeting, file_form=form, status=400)
     messages.success(request, _("File added."))
     return redirect("tasks:meeting", meeting_id=meeting.pk)
@@ -507,18 +433,14 @@ def meeting_file_add(request, meeting_id: int):
 def meeting_file(request, meeting_id: int, meeting_file_id: int):
     meeting = get_scoped_or_404(Meeting, request.user, "view", pk=meeting_id)
     stored = get_object_or_404(MeetingFile, pk=meeting_file_id, meeting=meeting)
-    with transaction.atomic():
-        record_access(request.user, stored, "file", region_code=meeting.region_id, purpose="download")
-    return attachments.download(stored, stored.original_name)
+    return _download(request, stored, meeting.region_id)
 
 
 # --- files kept beside reports, activities and meetings ------------------------------------------------
 
 
 def _download(request, stored, region_code: str):
-    with transaction.atomic():
-        record_access(request.user, stored, "file", region_code=region_code, purpose="download")
-    return attachments.download(stored, stored.original_name)
+    return pages.serve_file(request, stored, region_code=region_code)
 
 
 def _add_file(request, owner, add, back: str):
@@ -552,8 +474,6 @@ def _handled_units(user, perm: str = "case.handle") -> list[Region]:
 def report_list(request):
     try:
         after, before = _cursors(request, dt.datetime)
-        if after and before:
-            raise ValueError
     except ValueError:
         messages.error(request, _(CURSOR_REFUSED))
         return render(request, "tasks/reports.html", {"rows": [], "reviews": []}, status=400)
@@ -569,7 +489,7 @@ def report_list(request):
             "rows": page.rows,
             "next_cursor": page.next,
             "prev_cursor": page.prev,
-            "query": _pager_query(request),
+            "query": keyset.pager_query(request),
             "reviews": reviews,
             "can_report": bool(_handled_units(request.user)),
             "can_log": bool(actions.assigner_units(request.user)),
@@ -629,12 +549,7 @@ def report_detail(request, matter_report_id: int):
 def report_answer(request, matter_report_id: int):
     report = get_scoped_or_404(MatterReport, request.user, "view", pk=matter_report_id)
     form = forms.AnswerForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.answer_report(request.user, report, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
+    if not acted(form, lambda data: actions.answer_report(request.user, report, **data)):
         return _report_page(request, report, answer_form=form, status=400)
     messages.success(request, _("Answer recorded."))
     return redirect("tasks:report", matter_report_id=report.pk)
@@ -696,30 +611,14 @@ def _activities(request, form):
 @role_required("case.view")
 def activity_list(request):
     form = forms.ActivityFilterForm(request.GET or None)
-    try:
-        after, before = _cursors(request, dt.date)
-        if after and before:
-            raise ValueError
-    except ValueError:
-        after = before = None
-        form.add_error(None, _(CURSOR_REFUSED))
-    page = queries.Page([], None, None)
-    status = 400
-    if not form.errors:
-        page = queries.page(_activities(request, form), "held_on", after=after, before=before, size=PAGE_SIZE)
-        status = 200
-    return render(
+    return _list_page(
         request,
         "tasks/activities.html",
-        {
-            "form": form,
-            "rows": page.rows,
-            "next_cursor": page.next,
-            "prev_cursor": page.prev,
-            "query": _pager_query(request),
-            "can_record": bool(actions.assigner_units(request.user)),
-        },
-        status=status,
+        form,
+        lambda: _activities(request, form),
+        "held_on",
+        dt.date,
+        can_record=bool(actions.assigner_units(request.user)),
     )
 
 
@@ -900,12 +799,7 @@ def rectification_detail(request, rectification_id: int):
 def rectification_plan(request, rectification_id: int):
     rectification = get_scoped_or_404(Rectification, request.user, "view", pk=rectification_id)
     form = forms.PlanForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.set_plan(request.user, rectification, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
+    if not acted(form, lambda data: actions.set_plan(request.user, rectification, **data)):
         return _rectification_page(request, rectification, plan_form=form, status=400)
     messages.success(request, _("Plan saved."))
     return redirect("tasks:rectification", rectification_id=rectification.pk)
@@ -916,12 +810,7 @@ def rectification_plan(request, rectification_id: int):
 def rectification_accept(request, rectification_id: int):
     rectification = get_scoped_or_404(Rectification, request.user, "view", pk=rectification_id)
     form = forms.AcceptanceForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.accept_rectification(request.user, rectification, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
+    if not acted(form, lambda data: actions.accept_rectification(request.user, rectification, **data)):
         return _rectification_page(request, rectification, accept_form=form, status=400)
     messages.success(request, _("Rectification accepted."))
     return redirect("tasks:rectification", rectification_id=rectification.pk)

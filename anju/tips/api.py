@@ -17,7 +17,9 @@ from anju.core.api import perm_auth
 from anju.core.dates import Day
 from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
+from anju.workflow import api as workflow_api
 from anju.workflow import limits
+from anju.workflow.api import fields as _fields
 
 from . import actions, queries
 from .choices import (
@@ -25,7 +27,6 @@ from .choices import (
     HANDLE,
     MEASURE_MAX,
     NOTE_MAX,
-    TRANSITIONS,
     Outcome,
     Result,
     SourceKind,
@@ -282,10 +283,6 @@ def _assign_kwargs(request, payload: TipAssignIn) -> dict:
     return {"unit": payload.unit, "handler": handler, "note": payload.note}
 
 
-def _fields(request, payload) -> dict:
-    return payload.model_dump(exclude={"version"})
-
-
 TRANSITION_ENDPOINTS = [
     ("assign", "assign", TipAssignIn, _assign_kwargs),
     ("start_verification", "start-verification", TipVersionIn, _fields),
@@ -295,21 +292,14 @@ TRANSITION_ENDPOINTS = [
 ]
 
 
-def _transition_endpoint(name: str, schema, kwargs_for):
-    action = getattr(actions, name)
-
-    def endpoint(request, tip_id: int, payload):
-        tip = get_scoped_or_404(Tip, request.auth, "view", pk=tip_id)
-        changed = action(request.auth, tip, version=payload.version, **kwargs_for(request, payload))
-        return tip_file(changed, request.auth)
-
-    endpoint.__name__ = f"tip_{name}"
-    endpoint.__doc__ = str(TRANSITIONS[name].label)
-    endpoint.__annotations__ = {"tip_id": int, "payload": schema}
-    return endpoint
-
-
-for _name, _path, _schema, _kwargs in TRANSITION_ENDPOINTS:
-    router.post(f"/{{tip_id}}/{_path}", response=TipOut, auth=perm_auth(TRANSITIONS[_name].perm))(
-        _transition_endpoint(_name, _schema, _kwargs)
-    )
+workflow_api.add_transitions(
+    router,
+    TIP,
+    TRANSITION_ENDPOINTS,
+    actions=actions,
+    id_kwarg="tip_id",
+    response=TipOut,
+    answer=tip_file,
+    module=__name__,
+    prefix="tip_",
+)

@@ -91,7 +91,7 @@ class BatchForm(forms.Form):
     )
     reference = forms.CharField(label=_("the source's reference"), max_length=64)
     received_on = forms.DateField(label=_("received on"), widget=DateInput, initial=timezone.localdate)
-    deadline = forms.DateField(label=_("deadline"), widget=DateInput)
+    deadline = forms.DateField(label=pgettext_lazy("tip batch", "deadline"), widget=DateInput)
     region = forms.ChoiceField(label=_("received by"))
     file = forms.FileField(
         label=_("the batch's spreadsheet"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"})

@@ -12,10 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.fieldcrypt import EncryptedTextField
 from anju.core.scoping import ScopedManager
-from anju.workflow.models import AlertBase, ExtensionRequestBase, TimelineEntryBase
+from anju.workflow.models import AlertBase, AttachmentBase, ExtensionRequestBase, TimelineEntryBase
 
 from .choices import (
     DEFAULT_VERIFICATION_DAYS,
@@ -55,7 +56,7 @@ class Batch(models.Model):
     )
     reference = models.CharField(_("the source's reference"), max_length=64)
     received_on = models.DateField(_("received on"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("tip batch", "deadline"))
     # The unit that received the batch: its tips start there.
     region = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
@@ -210,25 +211,15 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"tips/{instance.tip.number}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """Verification material, served only through the scoped view to the handling chain."""
 
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("tip"))
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(AttachmentBase.Meta):
         verbose_name = _("tip attachment")
         verbose_name_plural = _("tip attachments")
-        ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class TipCounter(models.Model):

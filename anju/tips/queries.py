@@ -9,13 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from anju.core import keyset
 from anju.core.dates import local_midnight
-from anju.disputes.queries import (
-    Page,
-    decode_cursors,
-    encode_cursor,
-    page,
-)  # keyset paging on registered_at, id
+from anju.core.keyset import Cursor, Page, decode_cursors, encode_cursor
 from anju.workflow import limits
 
 from .choices import Status
@@ -32,6 +28,15 @@ __all__ = [
     "page",
     "visible",
 ]
+
+
+def page(
+    tips: QuerySet[Tip], *, after: Cursor | None = None, before: Cursor | None = None, size: int
+) -> Page:
+    """Keyset pages on (registered_at, id) descending (anju/core/keyset.py)."""
+    tips = tips.select_related("region", "handling_unit")
+    return keyset.page(tips, "registered_at", after=after, before=before, size=size)
+
 
 LIST_COLUMNS = (
     "id",

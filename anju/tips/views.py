@@ -7,23 +7,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from anju.accounts.models import User
-from anju.audit.actions import record_access
-from anju.core import tabular
+from anju.core import keyset, tabular
 from anju.core.scoping import get_scoped_or_404, holds_top_level
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
-from anju.workflow import alerts, attachments, extensions, limits, personal
+from anju.workflow import alerts, extensions, limits, pages, personal
 
 from . import actions, forms, queries, sheets
 from .choices import DISPATCH, HANDLE, MEASURES, TRANSITIONS, Status
 from .kind import TIP, in_chain
-from .models import Attachment, Batch, ExtensionRequest, Tip
+from .models import Attachment, Batch, Tip
 
 PAGE_SIZE = 50
 VIEW = "tip.view"
@@ -56,13 +54,7 @@ def tip_list(request):
             date_to=data["date_to"],
             q=data["q"],
         )
-    try:
-        after, before = queries.decode_cursors(request.GET.get("cursor"), request.GET.get("before"))
-    except ValueError:
-        after = before = None
-        form.add_error(
-            None, _("This page cursor is not one the server gave out; start again from the first page.")
-        )
+    after, before = keyset.cursors_from(request, form)
     page = queries.Page(rows=[], next=None, prev=None)
     if form.errors:
         status = 400
@@ -73,9 +65,6 @@ def tip_list(request):
     rows = page.rows
     limits.colour_rows(TIP, rows)
     _label_rows(rows)
-    query = request.GET.copy()
-    query.pop("cursor", None)
-    query.pop("before", None)
     return render(
         request,
         "tips/list.html",
@@ -84,7 +73,7 @@ def tip_list(request):
             "rows": rows,
             "next_cursor": queries.encode_cursor(page.next),
             "prev_cursor": queries.encode_cursor(page.prev),
-            "query": query.urlencode(),
+            "query": keyset.pager_query(request),
             "alerts": list(alerts.open_for(TIP, request.user).select_related("tip")[:50]),
         },
         status=status,
@@ -141,11 +130,6 @@ def _detail(request, tip: Tip, *, bound: dict | None = None, extension_form=None
         .get(pk=tip.pk)
     )
     chain = in_chain(request.user, tip)
-    bound = bound or {}
-    action_forms = [
-        (name, TRANSITIONS[name].label, bound.get(name) or _action_form(name, tip, request.user))
-        for name in actions.allowed_transitions(tip, request.user)
-    ]
     revealed = chain and (tip.pk, "informant") in {
         (holder, field) for holder, field in personal.remembered(request.session, TIP, tip)
     }
@@ -157,15 +141,19 @@ def _detail(request, tip: Tip, *, bound: dict | None = None, extension_form=None
             "chain": chain,
             "informant": tip.informant if revealed else "",
             "colour": limits.colour(TIP, tip),
-            "action_forms": action_forms,
+            "action_forms": PAGES.action_forms(
+                request, tip, bound, lambda name: _action_form(name, tip, request.user)
+            ),
             "measures": [(label, getattr(tip, name)) for name, label in MEASURES.items()],
             "reveal_form": forms.RevealForm(),
-            "attachment_form": forms.AttachmentForm(),
-            "can_attach": attachments.may_attach(TIP, request.user, tip),
+            **PAGES.context(
+                request,
+                tip,
+                attachment_form=forms.AttachmentForm(),
+                extension_form=extension_form or forms_extension(),
+            ),
+            # Only the handling chain asks for more time on a tip.
             "can_ask_extension": chain and extensions.may_ask(TIP, request.user, tip),
-            "extension_form": extension_form or forms_extension(),
-            "extensions": [(e, extensions.may_decide(TIP, request.user, e)) for e in tip.extensions.all()],
-            "replace_url": reverse("tips:detail", args=[tip.pk]) if request.method == "POST" else "",
         },
         status=status,
     )
@@ -180,37 +168,21 @@ def tip_detail(request, tip_id: int):
     return _detail(request, get_scoped_or_404(Tip, request.user, "view", pk=tip_id))
 
 
-@post_only
-@role_required(VIEW)
-def tip_act(request, tip_id: int, action: str):
-    tip = get_scoped_or_404(Tip, request.user, "view", pk=tip_id)
-    if action not in TRANSITIONS:
-        raise Http404
-    form = _action_form(action, tip, request.user, request.POST)
-    if not form.is_valid():
-        messages.error(
-            request,
-            _("Not done: %(action)s. The reasons are in its form below.")
-            % {"action": TRANSITIONS[action].label},
-        )
-        return _detail(request, tip, bound={action: form}, status=400)
-    data = dict(form.cleaned_data)
-    try:
-        if action == "assign":
-            data["handler"] = get_object_or_404(User, pk=data["handler"])
-        getattr(actions, action)(request.user, tip, **data)
-    except ValidationError as error:
-        show_errors(form, error)
-        messages.error(
-            request,
-            _("Not done: %(action)s. The reasons are in its form below.")
-            % {"action": TRANSITIONS[action].label},
-        )
-        return _detail(
-            request, tip, bound={action: form}, status=409 if isinstance(error, actions.StaleVersion) else 400
-        )
-    messages.success(request, _("Done: %(action)s.") % {"action": TRANSITIONS[action].label})
-    return redirect("tips:detail", tip_id=tip.pk)
+def _perform(request, tip: Tip, action: str, data: dict) -> None:
+    if action == "assign":
+        data["handler"] = get_object_or_404(User, pk=data["handler"])
+    getattr(actions, action)(request.user, tip, **data)
+
+
+PAGES = pages.CasePages(TIP, "tips", "tip_id", _detail, actions)
+
+tip_act = pages.act_view(
+    PAGES,
+    perm=VIEW,
+    forms=TRANSITIONS,
+    make_form=lambda request, tip, action: _action_form(action, tip, request.user, request.POST),
+    perform=_perform,
+)
 
 
 @post_only
@@ -227,55 +199,11 @@ def informant_reveal(request, tip_id: int):
     return redirect("tips:detail", tip_id=tip.pk)
 
 
-@post_only
-@role_required(HANDLE)
-def extension_request(request, tip_id: int):
-    tip = get_scoped_or_404(Tip, request.user, "view", pk=tip_id)
-    form = forms_extension(request.POST)
-    if form.is_valid():
-        try:
-            ask = actions.request_extension(request.user, tip, **form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        return _detail(request, tip, extension_form=form, status=400)
-    messages.success(
-        request, _("The request for more time has gone to %(unit)s.") % {"unit": ask.approver_unit}
-    )
-    return redirect("tips:detail", tip_id=tip.pk)
-
-
-@post_only
-@role_required(DISPATCH)
-def extension_decide(request, tip_extension_id: int):
-    ask = get_scoped_or_404(ExtensionRequest, request.user, "view", pk=tip_extension_id)
-    approve = request.POST.get("approve") == "1"
-    try:
-        actions.decide_extension(request.user, ask, approve=approve, note=request.POST.get("note", "")[:500])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, ask.tip, status=400)
-    messages.success(request, _("Approved.") if approve else _("Rejected."))
-    return redirect("tips:detail", tip_id=ask.tip_id)
-
-
-@post_only
-@role_required(HANDLE)
-def attachment_add(request, tip_id: int):
-    tip = get_scoped_or_404(Tip, request.user, "view", pk=tip_id)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            actions.add_attachment(
-                request.user, tip, form.cleaned_data["file"], description=form.cleaned_data["description"]
-            )
-        except ValidationError as error:
-            show_errors(form, error)
-    if form.errors:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-        return _detail(request, tip, status=400)
-    messages.success(request, _("File added."))
-    return redirect("tips:detail", tip_id=tip.pk)
+extension_request = pages.extension_request_view(PAGES, perm=HANDLE, make_form=forms_extension)
+extension_decide = pages.extension_decide_view(PAGES, perm=DISPATCH, id_kwarg="tip_extension_id")
+attachment_add = pages.attachment_add_view(
+    PAGES, perm=HANDLE, form_class=forms.AttachmentForm, add=actions.add_attachment
+)
 
 
 @role_required(HANDLE)
@@ -285,17 +213,16 @@ def attachment_download(request, tip_id: int, tip_attachment_id: int):
     if not in_chain(request.user, tip):
         raise PermissionDenied(_("Only the assigned handler and their superiors may open the tip's files."))
     attachment = get_object_or_404(Attachment, pk=tip_attachment_id, tip=tip)
-    with transaction.atomic():
-        record_access(request.user, attachment, "file", region_code=tip.handling_unit_id, purpose="download")
-    return attachments.download(attachment, attachment.original_name)
+    return pages.serve_file(request, attachment, region_code=tip.handling_unit_id)
 
 
-@post_only
-@role_required(VIEW)
-def alert_acknowledge(request, tip_alert_id: int):
-    alert, _seen = alerts.acknowledge(TIP, request.user, tip_alert_id)
-    messages.success(request, _("Alert on %(number)s marked as seen.") % {"number": alert.tip.number})
-    return redirect("tips:list")
+alert_acknowledge = pages.alert_acknowledge_view(
+    TIP,
+    perm=VIEW,
+    id_kwarg="tip_alert_id",
+    said=lambda alert: _("Alert on %(number)s marked as seen.") % {"number": alert.tip.number},
+    to="tips:list",
+)
 
 
 # --- batches ------------------------------------------------------------------------------------

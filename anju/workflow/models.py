@@ -1,14 +1,16 @@
-"""The rows that hang off a case, shared in shape by every kind: timeline entries, alerts and
-extension requests. Each kind has its own tables, built on these abstract bases with a real
-foreign key to its case: the case page reads its rows by that key, deleting a case cascades, and
-scoping joins through the case without copying its region onto every row (docs/architecture.md,
-"Workflow", says why per-kind tables rather than one table with a kind column)."""
+"""The rows that hang off a case, shared in shape by every kind: timeline entries, alerts,
+extension requests and the files of the case file. Each kind has its own tables, built on these
+abstract bases with a real foreign key to its case: the case page reads its rows by that key,
+deleting a case cascades, and scoping joins through the case without copying its region onto every
+row (docs/architecture.md, "Workflow", says why per-kind tables rather than one table with a kind
+column)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anju.core.scoping import ScopedManager
 
@@ -116,6 +118,38 @@ class ExtensionRequestBase(models.Model):
 
     def __str__(self) -> str:
         return f"+{self.working_days} ({self.decision})"
+
+
+class StoredFileBase(models.Model):
+    """A scan, photo or PDF kept on the county's server under MEDIA_ROOT and served only through a
+    scoped view, never as a public static file. A concrete model adds the row it belongs to and
+    its `file` field, with the folder its files go to."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class AttachmentBase(StoredFileBase):
+    """A file in a case file (workflow.attachments adds it, with a timeline and an audit row)."""
+
+    description = models.CharField(pgettext_lazy("attachment", "description"), max_length=200, blank=True)
+
+    class Meta(StoredFileBase.Meta):
+        abstract = True
 
 
 def _kind_of_row(row, attribute: str) -> kinds.Kind:
