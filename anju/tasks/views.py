@@ -600,9 +600,11 @@ def report_create(request):
 def _report_page(request, report: MatterReport, *, answer_form=None, status: int = 200):
     from anju.core.scoping import covers
 
+    from .report_kind import report_colour
+
     report = (
         MatterReport.objects.select_related("region", "submitted_by", "acknowledged_by")
-        .prefetch_related("files", "tasks__handling_unit")
+        .prefetch_related("files", "tasks__handling_unit", "timeline__actor")
         .get(pk=report.pk)
     )
     return render(
@@ -610,6 +612,7 @@ def _report_page(request, report: MatterReport, *, answer_form=None, status: int
         "tasks/report.html",
         {
             "report": report,
+            "colour": report_colour(report),
             "can_answer": actions.may_answer_report(request.user, report),
             "can_attach": covers(request.user, "case.handle", report.region_id),
             "answer_form": answer_form or forms.AnswerForm(),
