@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sheet_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activities"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/import/", views.activity_import, name="activity_import"),
+    path("activities/import/template/", sheet_views.activity_template, name="activity_template"),
     path("activities/export/<str:fmt>/", views.activity_export, name="activity_export"),
     path("activities/<int:activity_id>/", views.activity_detail, name="activity"),
     path("activities/<int:activity_id>/files/", views.activity_file_add, name="activity_file_add"),

@@ -776,7 +776,13 @@ def activity_import(request):
             if report.ok:
                 messages.success(request, _("%(count)d activities imported.") % {"count": report.created})
                 return redirect("tasks:activities")
-    return render(request, "tasks/activity_import.html", {"form": form, "report": report}, status=status)
+    context = {
+        "form": form,
+        "report": report,
+        "sheet": sheets.ACTIVITIES,
+        "template_url": reverse("tasks:activity_template"),
+    }
+    return render(request, "tasks/activity_import.html", context, status=status)
 
 
 def _activity_page(request, activity: Activity, status: int = 200):
