@@ -23,7 +23,13 @@ from anju.regions.api import router as regions_router
 from anju.reports.api import router as statistics_router
 from anju.tasks.api import meetings_router
 from anju.tasks.api import router as tasks_router
-from anju.tasks.api_reports import activities_router, rectifications_router, reports_router, reviews_router
+from anju.tasks.api_reports import (
+    activities_router,
+    departments_router,
+    rectifications_router,
+    reports_router,
+    reviews_router,
+)
 from anju.tips.api import router as tips_router
 from anju.workflow.personal import TooManySearches
 from anju.worktime.api import router as calendar_router
@@ -157,6 +163,7 @@ api.add_router("/matter-reports", reports_router)
 api.add_router("/reviews", reviews_router)
 api.add_router("/activities", activities_router)
 api.add_router("/rectifications", rectifications_router)
+api.add_router("/departments", departments_router)
 api.add_router("/events", events_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/reports", statistics_router)

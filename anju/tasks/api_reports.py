@@ -1,6 +1,7 @@
 """The API of the committee's other records: major-matter reports on their workflow (with the
 transition endpoints and the step that makes one a supervised task), leaders' reviews (阅批),
-activities and village rectifications. Lists are keyset pages; everything starts from visible_to."""
+activities, village rectifications and the county departments tasks are addressed to. Lists are
+keyset pages; everything starts from visible_to."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from anju.core.scoping import get_scoped_or_404
 from anju.regions.models import Region
 from anju.workflow import limits
 
-from . import actions, queries
+from . import actions, departments, queries
 from .choices import DISPATCH, ActivityKind, Origin, ReportStatus, Urgency
 from .models import Activity, DocumentReview, MatterReport, Rectification
 from .report_kind import REPORT
@@ -47,6 +48,7 @@ reports_router = Router(tags=["major-matter reports"])
 reviews_router = Router(tags=["reviews"])
 activities_router = Router(tags=["activities"])
 rectifications_router = Router(tags=["rectifications"])
+departments_router = Router(tags=["departments"])
 VIEW = perm_auth("case.view")
 HANDLE = perm_auth("case.handle")
 ASSIGN = perm_auth(DISPATCH)
@@ -310,3 +312,36 @@ def set_plan(request, rectification_id: int, payload: RectificationPlanIn):
 def accept_rectification(request, rectification_id: int, payload: RectificationAcceptIn):
     rectification = get_scoped_or_404(Rectification, request.auth, "view", pk=rectification_id)
     return rectification_file(actions.accept_rectification(request.auth, rectification, note=payload.note))
+
+
+# --- county departments ------------------------------------------------------------------------------
+
+
+class DepartmentOut(Schema):
+    code: str = Field(..., description="its unit's code: assign tasks to it with this")
+    name: str
+    unfinished: int
+    overdue: int
+
+
+class DepartmentIn(Schema):
+    county: str = Field(..., pattern=r"^\d{6}$")
+    name: str = Field(..., min_length=1, max_length=100)
+
+
+def _department(d) -> dict:
+    return {"code": d.pk, "name": d.unit.name, "unfinished": d.unfinished, "overdue": d.overdue}
+
+
+@departments_router.get("", response=list[DepartmentOut], auth=VIEW)
+def list_departments(request):
+    return [_department(d) for d in departments.departments(request.auth)]
+
+
+@departments_router.post("", response={201: DepartmentOut}, auth=perm_auth("region.change"))
+def add_department(request, payload: DepartmentIn):
+    """An administrator adds a department to their county: a unit under it (code county + 501-599)."""
+    county = get_scoped_or_404(Region, request.auth, "region.change", code=payload.county)
+    department = departments.add_department(request.auth, county=county, name=payload.name)
+    department.unfinished = department.overdue = 0
+    return HttpStatus(201, _department(department))

@@ -429,3 +429,38 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return str(self.region_id)
+
+
+class Department(models.Model):
+    """A county department (县直部门: 县公安局, 县司法局) that supervised tasks are addressed to.
+
+    It is a unit of the jurisdiction tree like a township: a region under its county, with a code in
+    the range GB/T 10114 leaves to units other than townships (county + 501-599), marked here as a
+    department. So the county assigns it tasks as to any unit below it, its staff are given roles on
+    it as on any unit and see its tasks and nothing of the townships, and every scoping rule holds
+    unchanged."""
+
+    unit = models.OneToOneField(
+        "regions.Region",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="department",
+        verbose_name=_("unit"),
+    )
+    # Empty when the platform added it (a command run by the system).
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_perm = "case"
+    scope_path = "unit__code"
+
+    class Meta:
+        verbose_name = _("county department")
+        verbose_name_plural = _("county departments")
+        ordering = ["unit_id"]
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sheet_views, views
+from . import department_views, sheet_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("mine/", views.my_tasks, name="mine"),
     path("new/", views.task_create, name="create"),
     path("units/<str:code>/", views.unit_tasks, name="unit"),
+    path("departments/", department_views.department_list, name="departments"),
+    path("departments/new/", department_views.department_add, name="department_add"),
     path("alerts/<int:task_alert_id>/acknowledge/", views.task_alert_acknowledge, name="alert_acknowledge"),
     path("extensions/<int:task_extension_id>/decide/", views.task_extension_decide, name="extension_decide"),
     path("meetings/", views.meeting_list, name="meetings"),

@@ -126,10 +126,16 @@ def my_tasks(request):
 def task_create(request):
     """Assign a task; from a meeting's decision, a major-matter report or a rectification plan
     (?decision=, ?report=, ?rectification=) the form comes filled in."""
+    from .departments import departments
+
     units = actions.assigner_units(request.user)
     source = _task_source(request)
     initial = source["initial"]
+    if request.GET.get("unit"):  # from a unit's or a department's task list
+        initial = {**initial, "unit": request.GET["unit"][:17]}
     form = forms.TaskForm(request.POST or None, initial=initial, units=units)
+    # The county's departments offered for the unit's code, beside typing any unit's.
+    form.fields["unit"].widget.attrs["list"] = "task-departments"
     status = 200
     if request.method == "POST":
         status = 400
@@ -154,7 +160,12 @@ def task_create(request):
     return render(
         request,
         "tasks/create.html",
-        {"form": form, "source": source["links"], "has_units": bool(units)},
+        {
+            "form": form,
+            "source": source["links"],
+            "has_units": bool(units),
+            "departments": departments(request.user),
+        },
         status=status,
     )
 
