@@ -145,7 +145,7 @@ class ReportStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
     INSTRUCTED = "instructed", gettext_lazy("Instructed")
     TASKED = "tasked", gettext_lazy("Made a supervised task")
-    CLOSED = "closed", gettext_lazy("Closed")
+    CLOSED = "closed", p_("report status", "Closed")
 
 
 # The committee's clock runs only until it acknowledges a report: that is the limit, by urgency.
@@ -185,7 +185,7 @@ REPORT_TRANSITIONS = table(
         {ReportStatus.ACKNOWLEDGED, ReportStatus.INSTRUCTED, ReportStatus.TASKED},
         ReportStatus.CLOSED,
         DISPATCH,
-        gettext_lazy("Close"),
+        p_("action", "Close"),
         p_("timeline", "Closed"),
     ),
 )

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import layout_views, views
 
 app_name = "tips"
 urlpatterns = [
     path("", views.tip_list, name="list"),
     path("new/", views.tip_create, name="create"),
     path("sources/", views.source_list, name="sources"),
+    path("sources/layouts/", layout_views.source_layouts, name="source_layouts"),
     path("batches/", views.batch_list, name="batches"),
     path("batches/import/", views.batch_import, name="batch_import"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),
