@@ -17,6 +17,14 @@ def waiting(user) -> int:
 ENTRIES = [
     {
         "group": "tips",
+        "label": _("My tips"),
+        "url": "tips:queue",
+        "icon": "inbox",
+        "perm": "tip.view",
+        "order": 5,
+    },
+    {
+        "group": "tips",
         "label": _("Tip list"),
         "url": "tips:list",
         "icon": "list",
