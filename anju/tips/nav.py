@@ -21,6 +21,7 @@ ENTRIES = [
         "url": "tips:queue",
         "icon": "inbox",
         "perm": "tip.view",
+        "count": waiting,
         "order": 5,
     },
     {
@@ -29,7 +30,6 @@ ENTRIES = [
         "url": "tips:list",
         "icon": "list",
         "perm": "tip.view",
-        "count": waiting,
         "order": 10,
     },
     {
