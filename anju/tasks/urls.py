@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import department_views, sheet_views, views
+from . import department_views, report_views, sheet_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/reviews/new/", views.review_create, name="review_create"),
     path("reports/<int:matter_report_id>/", views.report_detail, name="report"),
     path("reports/<int:matter_report_id>/answer/", views.report_answer, name="report_answer"),
+    path("reports/<int:matter_report_id>/close/", report_views.report_close, name="report_close"),
     path("reports/<int:matter_report_id>/files/", views.report_file_add, name="report_file_add"),
     path("reports/<int:matter_report_id>/files/<int:report_file_id>/", views.report_file, name="report_file"),
     path("activities/", views.activity_list, name="activities"),

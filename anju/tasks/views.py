@@ -608,10 +608,11 @@ def report_create(request):
     return render(request, "tasks/report_create.html", {"form": form}, status=status)
 
 
-def _report_page(request, report: MatterReport, *, answer_form=None, status: int = 200):
+def _report_page(request, report: MatterReport, *, answer_form=None, close_form=None, status: int = 200):
     from anju.core.scoping import covers
 
     from .report_kind import report_colour
+    from .report_views import CloseForm
 
     report = (
         MatterReport.objects.select_related("region", "submitted_by", "acknowledged_by")
@@ -625,6 +626,8 @@ def _report_page(request, report: MatterReport, *, answer_form=None, status: int
             "report": report,
             "colour": report_colour(report),
             "can_answer": actions.may_answer_report(request.user, report),
+            "allowed": actions.report_transitions(report, request.user),
+            "close_form": close_form or CloseForm(),
             "can_attach": covers(request.user, "case.handle", report.region_id),
             "answer_form": answer_form or forms.AnswerForm(),
             "file_form": forms.FileForm(),

@@ -216,3 +216,21 @@ def test_outsiders_wrong_roles_and_bad_input_are_refused(client_for, cast):
         ).status_code
         == 400
     )
+
+
+def test_the_report_page_offers_what_the_workflow_allows_and_closes_it(client_for, cast, committee):
+    report = cast.report()
+    url = f"/tasks/reports/{report.pk}/"
+    page = committee.get(url).content.decode()
+    assert "签收和批示" in page and "close/" not in page and "待签收" in page
+    assert committee.post(f"{url}answer/", {"instruction": ""}).status_code == 302
+    page = committee.get(url).content.decode()
+    assert "已签收" in page and f"{url}close/" in page and "?report=" in page
+    assert committee.post(f"{url}close/", {"reason": ""}).status_code == 400
+    assert client_for("leader").post(f"{url}close/", {"reason": "x"}).status_code == 403
+    assert client_for("officer_b").post(f"{url}close/", {"reason": "x"}).status_code == 404
+    # The township above the village does not close the county committee's reports.
+    assert client_for("officer_a").post(f"{url}close/", {"reason": "x"}).status_code == 403
+    assert committee.post(f"{url}close/", {"reason": "情况已平息"}).status_code == 302
+    page = committee.get(url).content.decode()
+    assert "已办结" in page and "情况已平息" in page and "answer/" not in page
