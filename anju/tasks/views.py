@@ -36,6 +36,7 @@ from .models import (
     Rectification,
     Task,
 )
+from .report_kind import REPORT
 
 PAGE_SIZE = 50
 CURSOR_REFUSED = "This page cursor is not one the server gave out; start again from the first page."
@@ -572,6 +573,7 @@ def report_list(request):
     if request.GET.get("waiting"):
         reports = reports.filter(acknowledged_at__isnull=True)
     page = queries.page(reports, "submitted_at", after=after, before=before, size=PAGE_SIZE)
+    limits.colour_rows(REPORT, page.rows)  # the card of the acknowledgement while it waits
     reviews = DocumentReview.objects.visible_to(request.user, "view").select_related("region")[:20]
     return render(
         request,
