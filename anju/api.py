@@ -20,9 +20,16 @@ from anju.disputes.actions import StaleVersion
 from anju.disputes.api import router as disputes_router
 from anju.events.api import router as events_router
 from anju.regions.api import router as regions_router
-from anju.reports.api import router as reports_router
+from anju.reports.api import router as statistics_router
 from anju.tasks.api import meetings_router
 from anju.tasks.api import router as tasks_router
+from anju.tasks.api_reports import (
+    activities_router,
+    departments_router,
+    rectifications_router,
+    reports_router,
+    reviews_router,
+)
 from anju.tips.api import router as tips_router
 from anju.workflow.personal import TooManySearches
 from anju.worktime.api import router as calendar_router
@@ -152,6 +159,11 @@ api.add_router("/disputes", disputes_router)
 api.add_router("/tips", tips_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/meetings", meetings_router)
+api.add_router("/matter-reports", reports_router)
+api.add_router("/reviews", reviews_router)
+api.add_router("/activities", activities_router)
+api.add_router("/rectifications", rectifications_router)
+api.add_router("/departments", departments_router)
 api.add_router("/events", events_router)
 api.add_router("/calendar", calendar_router)
-api.add_router("/reports", reports_router)
+api.add_router("/reports", statistics_router)

@@ -381,6 +381,11 @@ class Cast:
 
         return MatterReport.objects.get(title="甲一村重大事项")
 
+    def review(self):
+        from anju.tasks.models import DocumentReview
+
+        return DocumentReview.objects.get(document="甲一村排查情况报告")
+
     def activity(self):
         from anju.tasks.models import Activity
 

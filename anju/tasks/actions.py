@@ -23,6 +23,7 @@ from .choices import (
     ActivityKind,
     MeetingKind,
     Origin,
+    ReportStatus,
     TaskStatus,
     Urgency,
 )
@@ -39,6 +40,7 @@ from .models import (
     Rectification,
     Task,
 )
+from .report_kind import REPORT, committee_of
 
 StaleVersion = engine.StaleVersion
 # How far ahead a deadline may be set: a task for next decade is no supervised task.
@@ -209,6 +211,10 @@ def assign_task(
         )
         limits.start_limit(TASK, task, now)
         with transaction.atomic():
+            if report is not None:
+                # The report moves on the workflow first: only its committee makes it a task, and a
+                # refusal leaves no task behind.
+                task.report = engine.apply(REPORT, actor, report, "make_task", version=None, note=task.title)
             task.save()
             engine.add_timeline(TASK, task, actor, "assign", "", TaskStatus.ASSIGNED, task.title)
             with alerts.county_language():
@@ -319,29 +325,41 @@ def may_answer_report(user, report: MatterReport) -> bool:
 def submit_report(
     actor, *, region: Region, title: str, content: str, urgency: str = Urgency.ORDINARY
 ) -> MatterReport:
-    """A unit reports a major matter to the county committee, which is alerted by the list."""
+    """A unit reports a major matter to the county committee, which is alerted and has until the
+    limit its urgency sets to acknowledge it."""
     with refusals_recorded(actor, "report.submit", region_code=region.code):
         if not covers(actor, "case.handle", region.code):
             raise PermissionDenied(_("You do not report for %(unit)s.") % {"unit": region})
         if urgency not in Urgency.values:
             raise ValidationError({"urgency": _("Choose how urgent it is.")})
+        now = timezone.now()
         report = MatterReport(
             region=region,
             title=_text(title, "title", TITLE_MAX, _("Name the matter.")),
             content=_text(content, "content", TEXT_MAX, _("Write the report.")),
             urgency=urgency,
             submitted_by=actor,
-            submitted_at=timezone.now(),
+            submitted_at=now,
+            status=ReportStatus.SUBMITTED,
+            handling_unit_id=committee_of(region.code),
         )
+        limits.start_limit(REPORT, report, now)
         with transaction.atomic():
             report.save()
+            engine.add_timeline(REPORT, report, actor, "submit", "", report.status, report.title)
+            with alerts.county_language():
+                said = _("%(unit)s reports a major matter (%(urgency)s).") % {
+                    "unit": region.name,
+                    "urgency": Urgency(urgency).label,
+                }
+            alerts.raise_alert(REPORT, report, report.handling_unit_id, said, topic=alerts.Topic.NOTICE)
             require_in_scope(report, actor, "case.view")
             record(
                 actor,
                 "report.submit",
                 report,
                 region_code=region.code,
-                after={"title": report.title, "urgency": urgency},
+                after={"title": report.title, **engine.snapshot(REPORT, report)},
             )
     return report
 
@@ -353,36 +371,59 @@ def add_report_file(actor, report: MatterReport, upload) -> MatterReportFile:
     return _store(actor, "report.attach", report, MatterReportFile(report=report), upload)
 
 
+def _acknowledged(report: MatterReport, actor, now) -> None:
+    if report.acknowledged_at is None:
+        report.acknowledged_at, report.acknowledged_by = now, actor
+    # The committee has answered: its clock stops, and the cards of the limit no longer stand.
+    limits.clear_limit(report)
+
+
+def acknowledge_report(actor, report: MatterReport, *, version: int | None = None) -> MatterReport:
+    def change(locked):
+        _acknowledged(locked, actor, timezone.now())
+
+    return engine.apply(REPORT, actor, report, "acknowledge", version=version, change=change)
+
+
+def instruct_report(
+    actor, report: MatterReport, *, instruction: str, version: int | None = None
+) -> MatterReport:
+    """批示: the committee's instructions, kept on the report (the latest) and on its timeline (each);
+    the reporting unit is told."""
+    text = _text(instruction, "instruction", TEXT_MAX, _("Write the instructions."))
+
+    def change(locked):
+        now = timezone.now()
+        _acknowledged(locked, actor, now)
+        locked.instruction, locked.instructed_at = text, now
+
+    changed = engine.apply(REPORT, actor, report, "instruct", version=version, note=text, change=change)
+    with alerts.county_language():
+        said = _("The county committee gave instructions on “%(title)s”.") % {"title": changed.title}
+    alerts.raise_alert(REPORT, changed, changed.region_id, said, topic=alerts.Topic.NOTICE)
+    return changed
+
+
+def close_report(actor, report: MatterReport, *, reason: str, version: int | None = None) -> MatterReport:
+    text = _text(reason, "reason", REASON_MAX, _("Say why the report is closed."))
+    return engine.apply(REPORT, actor, report, "close", version=version, note=text)
+
+
 def answer_report(actor, report: MatterReport, *, instruction: str = "") -> MatterReport:
-    """The committee acknowledges the report and, with words, gives its instructions (批示)."""
-    action = "report.instruct" if instruction.strip() else "report.acknowledge"
-    with refusals_recorded(actor, action, report, region_code=report.region_id):
-        if not may_answer_report(actor, report):
-            raise PermissionDenied(_("Major-matter reports are answered by the county committee."))
-        if len(instruction) > TEXT_MAX:
-            raise ValidationError({"instruction": _("At most %(n)d characters.") % {"n": TEXT_MAX}})
-        with transaction.atomic():
-            locked = MatterReport.objects.select_for_update().get(pk=report.pk)
-            before = {"acknowledged": locked.acknowledged_at is not None, "instruction": locked.instruction}
-            now = timezone.now()
-            if locked.acknowledged_at is None:
-                locked.acknowledged_at, locked.acknowledged_by = now, actor
-            elif not instruction.strip():
-                raise ValidationError(
-                    {"instruction": _("The report is acknowledged already; write the instructions.")}
-                )
-            if instruction.strip():
-                locked.instruction, locked.instructed_at = instruction.strip(), now
-            locked.save()
-            record(
-                actor,
-                action,
-                locked,
-                region_code=locked.region_id,
-                before=before,
-                after={"acknowledged": True, "instruction": locked.instruction},
-            )
-    return locked
+    """The page's one answer: with words, instructions (acknowledging too); without, acknowledgement."""
+    if len(instruction) > TEXT_MAX:
+        raise ValidationError({"instruction": _("At most %(n)d characters.") % {"n": TEXT_MAX}})
+    if instruction.strip():
+        return instruct_report(actor, report, instruction=instruction)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(
+            {"instruction": _("The report is acknowledged already; write the instructions.")}
+        )
+    return acknowledge_report(actor, report)
+
+
+def report_transitions(report: MatterReport, user) -> list[str]:
+    return engine.allowed(REPORT, report, user)
 
 
 def log_review(

@@ -11,5 +11,7 @@ class TasksConfig(AppConfig):
         from anju.workflow.kinds import register
 
         from .kind import TASK
+        from .report_kind import REPORT
 
         register(TASK)
+        register(REPORT)

@@ -135,3 +135,59 @@ TRANSITIONS = table(
 )
 
 EVENTS = {"assign": p_("timeline", "Assigned")}
+
+
+# --- major-matter reports (请示报告) ------------------------------------------------------------------
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+    INSTRUCTED = "instructed", gettext_lazy("Instructed")
+    TASKED = "tasked", gettext_lazy("Made a supervised task")
+    CLOSED = "closed", p_("report status", "Closed")
+
+
+# The committee's clock runs only until it acknowledges a report: that is the limit, by urgency.
+REPORT_OPEN_STATUSES = frozenset({ReportStatus.SUBMITTED})
+# Working days the county committee has to acknowledge a report, by its urgency (local practice:
+# a very urgent matter is acknowledged the next working day at the latest).
+ACKNOWLEDGE_WORKING_DAYS = {Urgency.ORDINARY: 3, Urgency.URGENT: 2, Urgency.VERY_URGENT: 1}
+
+REPORT_TRANSITIONS = table(
+    transition(
+        "acknowledge",
+        {ReportStatus.SUBMITTED},
+        ReportStatus.ACKNOWLEDGED,
+        DISPATCH,
+        gettext_lazy("Acknowledge"),
+        p_("timeline", "Acknowledged"),
+    ),
+    # A leader may write more than one instruction on a report: each is a row of its timeline.
+    transition(
+        "instruct",
+        {ReportStatus.SUBMITTED, ReportStatus.ACKNOWLEDGED, ReportStatus.INSTRUCTED},
+        ReportStatus.INSTRUCTED,
+        DISPATCH,
+        gettext_lazy("Give instructions"),
+        p_("timeline", "Instructions given"),
+    ),
+    transition(
+        "make_task",
+        {ReportStatus.ACKNOWLEDGED, ReportStatus.INSTRUCTED, ReportStatus.TASKED},
+        ReportStatus.TASKED,
+        DISPATCH,
+        gettext_lazy("Make it a supervised task"),
+        p_("timeline", "Made a supervised task"),
+    ),
+    transition(
+        "close",
+        {ReportStatus.ACKNOWLEDGED, ReportStatus.INSTRUCTED, ReportStatus.TASKED},
+        ReportStatus.CLOSED,
+        DISPATCH,
+        p_("action", "Close"),
+        p_("timeline", "Closed"),
+    ),
+)
+
+REPORT_EVENTS = {"submit": p_("timeline", "Reported")}

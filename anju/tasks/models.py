@@ -21,7 +21,7 @@ from anju.workflow.models import (
     TimelineEntryBase,
 )
 
-from .choices import UNFINISHED, ActivityKind, MeetingKind, Origin, TaskStatus, Urgency
+from .choices import UNFINISHED, ActivityKind, MeetingKind, Origin, ReportStatus, TaskStatus, Urgency
 
 
 class Meeting(models.Model):
@@ -250,8 +250,21 @@ class MatterReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    # The latest instructions; every one given is also a row of the timeline.
     instruction = models.TextField(_("instructions"), blank=True)
     instructed_at = models.DateTimeField(_("instructed at"), null=True, blank=True)
+    # On the shared workflow (tasks.report_kind): the committee that answers is the handling unit,
+    # the county of the reporting unit; the limit is for its acknowledgement, by urgency.
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED
+    )
+    version = models.PositiveIntegerField(default=1)
+    handling_unit = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by")
+    )
+    due_at = models.DateTimeField(_("acknowledge by"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("yellow card at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("red card at"), null=True, blank=True)
 
     objects = ScopedManager()
     scope_perm = "case"
@@ -261,10 +274,35 @@ class MatterReport(models.Model):
         verbose_name = _("major-matter report")
         verbose_name_plural = _("major-matter reports")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["submitted_at", "id"], name="matter_report_time_id")]
+        indexes = [
+            models.Index(fields=["submitted_at", "id"], name="matter_report_time_id"),
+            models.Index(fields=["status", "due_at"], name="matter_report_status_due"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class MatterReportTimelineEntry(TimelineEntryBase):
+    report = models.ForeignKey(
+        MatterReport, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("major-matter report")
+    )
+
+    scope_path = "report__region__code"
+
+    class Meta(TimelineEntryBase.Meta):
+        verbose_name = _("report timeline entry")
+        verbose_name_plural = _("report timeline")
+
+
+class MatterReportAlert(AlertBase):
+    report = models.ForeignKey(
+        MatterReport, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("major-matter report")
+    )
+
+    class Meta(AlertBase.Meta):
+        verbose_name = _("report alert")
+        verbose_name_plural = _("report alerts")
 
 
 class MatterReportFile(StoredFile):
@@ -369,3 +407,38 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return str(self.region_id)
+
+
+class Department(models.Model):
+    """A county department (县直部门: 县公安局, 县司法局) that supervised tasks are addressed to.
+
+    It is a unit of the jurisdiction tree like a township: a region under its county, with a code in
+    the range GB/T 10114 leaves to units other than townships (county + 501-599), marked here as a
+    department. So the county assigns it tasks as to any unit below it, its staff are given roles on
+    it as on any unit and see its tasks and nothing of the townships, and every scoping rule holds
+    unchanged."""
+
+    unit = models.OneToOneField(
+        "regions.Region",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="department",
+        verbose_name=_("unit"),
+    )
+    # Empty when the platform added it (a command run by the system).
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_perm = "case"
+    scope_path = "unit__code"
+
+    class Meta:
+        verbose_name = _("county department")
+        verbose_name_plural = _("county departments")
+        ordering = ["unit_id"]
+
+    def __str__(self) -> str:
+        return str(self.unit_id)

@@ -63,4 +63,12 @@ ENTRIES = [
         "perm": "case.view",
         "order": 60,
     },
+    {
+        "group": "tasks",
+        "label": _("County departments"),
+        "url": "tasks:departments",
+        "icon": "users",
+        "perm": "case.view",
+        "order": 70,
+    },
 ]

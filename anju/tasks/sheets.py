@@ -3,12 +3,16 @@ English names, synonyms, parsers) and the export writes back under the same head
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anju.core import tabular
+from anju.core import importjobs, tabular
 from anju.core.export import labels
+from anju.core.models import ImportJob
 from anju.core.tabular import CellError, Column, ImportReport, RowError, SheetKind
 from anju.regions.models import Region
 
@@ -42,24 +46,71 @@ def _count(text: str) -> int:
     return value
 
 
+def _kind_values() -> list[tuple[str, str]]:
+    return [(KIND_NAMES[value][0], str(label)) for value, label in ActivityKind.choices]
+
+
+def _yesterday() -> str:
+    return (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+
+
 ACTIVITIES = SheetKind(
     [
         Column(
-            "held_on", gettext_lazy("date"), ("日期", "date", "活动日期", "时间"), True, tabular.date_cell
+            "held_on",
+            gettext_lazy("date"),
+            ("日期", "date", "活动日期", "时间"),
+            True,
+            tabular.date_cell,
+            example=_yesterday,
         ),
-        Column("kind", gettext_lazy("kind of activity"), ("类型", "kind", "活动类型", "类别"), True, _kind),
-        Column("title", gettext_lazy("title"), ("名称", "title", "活动名称", "主题"), True),
         Column(
-            "organiser", gettext_lazy("organiser"), ("组织单位", "organiser", "主办单位", "承办单位"), True
+            "kind",
+            gettext_lazy("kind of activity"),
+            ("类型", "kind", "活动类型", "类别"),
+            True,
+            _kind,
+            example="培训",
+            values=_kind_values,
         ),
         Column(
-            "participants", gettext_lazy("participants"), ("参加人数", "participants", "人数"), False, _count
+            "title",
+            gettext_lazy("title"),
+            ("名称", "title", "活动名称", "主题"),
+            True,
+            example="调解员业务培训",
+        ),
+        Column(
+            "organiser",
+            gettext_lazy("organiser"),
+            ("组织单位", "organiser", "主办单位", "承办单位"),
+            True,
+            example="县司法局",
+        ),
+        Column(
+            "participants",
+            gettext_lazy("participants"),
+            ("参加人数", "participants", "人数"),
+            False,
+            _count,
+            example="30",
         ),
         Column("region", gettext_lazy("region code"), ("区划代码", "region", "地区代码"), True),
         Column("note", gettext_lazy("note"), ("备注", "note"), False),
     ]
 )
 HEADERS = [c.header for c in ACTIVITIES.columns]
+
+
+IMPORT_KIND = "tasks.activities"
+
+
+def template_examples(user) -> dict[str, str]:
+    """The example row placed in a unit whose records this person keeps, so it imports as it stands."""
+    from .actions import assigner_units
+
+    units = assigner_units(user)
+    return {"region": units[0].code} if units else {}
 
 
 def import_activities(actor, data: bytes, filename: str) -> ImportReport:
@@ -73,6 +124,10 @@ def import_activities(actor, data: bytes, filename: str) -> ImportReport:
     except tabular.TableError as error:
         report.errors.append(RowError(0, "", str(error)))
         return report
+    # The import is one request: the job keeps its report for the person's recent imports, not the file.
+    job = importjobs.save_upload(
+        actor, IMPORT_KIND, b"", filename, table.headers, table.header_row, len(table.rows)
+    )
     mapping = ACTIVITIES.guess_mapping(table.headers)
     missing = ACTIVITIES.missing(mapping)
     if missing:
@@ -84,6 +139,7 @@ def import_activities(actor, data: bytes, filename: str) -> ImportReport:
                     _("The file has no column %(header)s.") % {"header": column.header},
                 )
             )
+        importjobs.set_state(job, ImportJob.State.REJECTED, report=report.as_dict())
         return report
     regions = {}
     ready = []
@@ -113,6 +169,7 @@ def import_activities(actor, data: bytes, filename: str) -> ImportReport:
         if not row.errors:
             ready.append((region, row.values))
     if report.errors:
+        importjobs.set_state(job, ImportJob.State.REJECTED, report=report.as_dict())
         return report
     with transaction.atomic():
         for region, values in ready:
@@ -127,6 +184,7 @@ def import_activities(actor, data: bytes, filename: str) -> ImportReport:
                 note=values.get("note", ""),
             )
             report.created += 1
+    importjobs.set_state(job, ImportJob.State.DONE, done=report.created, report=report.as_dict())
     return report
 
 

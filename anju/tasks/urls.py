@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import department_views, report_views, sheet_views, views
 
 app_name = "tasks"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("mine/", views.my_tasks, name="mine"),
     path("new/", views.task_create, name="create"),
     path("units/<str:code>/", views.unit_tasks, name="unit"),
+    path("departments/", department_views.department_list, name="departments"),
+    path("departments/new/", department_views.department_add, name="department_add"),
     path("alerts/<int:task_alert_id>/acknowledge/", views.task_alert_acknowledge, name="alert_acknowledge"),
     path("extensions/<int:task_extension_id>/decide/", views.task_extension_decide, name="extension_decide"),
     path("meetings/", views.meeting_list, name="meetings"),
@@ -21,11 +23,13 @@ urlpatterns = [
     path("reports/reviews/new/", views.review_create, name="review_create"),
     path("reports/<int:matter_report_id>/", views.report_detail, name="report"),
     path("reports/<int:matter_report_id>/answer/", views.report_answer, name="report_answer"),
+    path("reports/<int:matter_report_id>/close/", report_views.report_close, name="report_close"),
     path("reports/<int:matter_report_id>/files/", views.report_file_add, name="report_file_add"),
     path("reports/<int:matter_report_id>/files/<int:report_file_id>/", views.report_file, name="report_file"),
     path("activities/", views.activity_list, name="activities"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/import/", views.activity_import, name="activity_import"),
+    path("activities/import/template/", sheet_views.activity_template, name="activity_template"),
     path("activities/export/<str:fmt>/", views.activity_export, name="activity_export"),
     path("activities/<int:activity_id>/", views.activity_detail, name="activity"),
     path("activities/<int:activity_id>/files/", views.activity_file_add, name="activity_file_add"),

@@ -35,6 +35,7 @@ from .models import (
     Rectification,
     Task,
 )
+from .report_kind import REPORT
 
 PAGE_SIZE = 50
 CURSOR_REFUSED = "This page cursor is not one the server gave out; start again from the first page."
@@ -139,10 +140,16 @@ def my_tasks(request):
 def task_create(request):
     """Assign a task; from a meeting's decision, a major-matter report or a rectification plan
     (?decision=, ?report=, ?rectification=) the form comes filled in."""
+    from .departments import departments
+
     units = actions.assigner_units(request.user)
     source = _task_source(request)
     initial = source["initial"]
+    if request.GET.get("unit"):  # from a unit's or a department's task list
+        initial = {**initial, "unit": request.GET["unit"][:17]}
     form = forms.TaskForm(request.POST or None, initial=initial, units=units)
+    # The county's departments offered for the unit's code, beside typing any unit's.
+    form.fields["unit"].widget.attrs["list"] = "task-departments"
     status = 200
     if request.method == "POST":
         status = 400
@@ -167,7 +174,12 @@ def task_create(request):
     return render(
         request,
         "tasks/create.html",
-        {"form": form, "source": source["links"], "has_units": bool(units)},
+        {
+            "form": form,
+            "source": source["links"],
+            "has_units": bool(units),
+            "departments": departments(request.user),
+        },
         status=status,
     )
 
@@ -481,6 +493,7 @@ def report_list(request):
     if request.GET.get("waiting"):
         reports = reports.filter(acknowledged_at__isnull=True)
     page = queries.page(reports, "submitted_at", after=after, before=before, size=PAGE_SIZE)
+    limits.colour_rows(REPORT, page.rows)  # the card of the acknowledgement while it waits
     reviews = DocumentReview.objects.visible_to(request.user, "view").select_related("region")[:20]
     return render(
         request,
@@ -517,12 +530,15 @@ def report_create(request):
     return render(request, "tasks/report_create.html", {"form": form}, status=status)
 
 
-def _report_page(request, report: MatterReport, *, answer_form=None, status: int = 200):
+def _report_page(request, report: MatterReport, *, answer_form=None, close_form=None, status: int = 200):
     from anju.core.scoping import covers
+
+    from .report_kind import report_colour
+    from .report_views import CloseForm
 
     report = (
         MatterReport.objects.select_related("region", "submitted_by", "acknowledged_by")
-        .prefetch_related("files", "tasks__handling_unit")
+        .prefetch_related("files", "tasks__handling_unit", "timeline__actor")
         .get(pk=report.pk)
     )
     return render(
@@ -530,7 +546,10 @@ def _report_page(request, report: MatterReport, *, answer_form=None, status: int
         "tasks/report.html",
         {
             "report": report,
+            "colour": report_colour(report),
             "can_answer": actions.may_answer_report(request.user, report),
+            "allowed": actions.report_transitions(report, request.user),
+            "close_form": close_form or CloseForm(),
             "can_attach": covers(request.user, "case.handle", report.region_id),
             "answer_form": answer_form or forms.AnswerForm(),
             "file_form": forms.FileForm(),
@@ -672,7 +691,13 @@ def activity_import(request):
             if report.ok:
                 messages.success(request, _("%(count)d activities imported.") % {"count": report.created})
                 return redirect("tasks:activities")
-    return render(request, "tasks/activity_import.html", {"form": form, "report": report}, status=status)
+    context = {
+        "form": form,
+        "report": report,
+        "sheet": sheets.ACTIVITIES,
+        "template_url": reverse("tasks:activity_template"),
+    }
+    return render(request, "tasks/activity_import.html", context, status=status)
 
 
 def _activity_page(request, activity: Activity, status: int = 200):

@@ -37,6 +37,10 @@ class Source(models.Model):
     verification_days = models.PositiveSmallIntegerField(
         _("days to verify"), default=DEFAULT_VERIFICATION_DAYS
     )
+    # The columns of the report back to this source, in its own layout: [{"field": ..., "header": ...}]
+    # in order, "field" one of tips.report_layout.FIELDS or "" for a column the source fills itself.
+    # Empty: the platform's own layout.
+    report_layout = models.JSONField(_("report layout"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("tip source")

@@ -17,11 +17,19 @@ def waiting(user) -> int:
 ENTRIES = [
     {
         "group": "tips",
+        "label": _("My tips"),
+        "url": "tips:queue",
+        "icon": "inbox",
+        "perm": "tip.view",
+        "count": waiting,
+        "order": 5,
+    },
+    {
+        "group": "tips",
         "label": _("Tip list"),
         "url": "tips:list",
         "icon": "list",
         "perm": "tip.view",
-        "count": waiting,
         "order": 10,
     },
     {

@@ -19,7 +19,7 @@ from anju.core.tabular import CellError, Column, ImportReport, SheetKind
 from anju.regions.models import Region
 
 from . import actions
-from .choices import MEASURES, Outcome, Result, Status, SubjectKind
+from .choices import SubjectKind
 from .kind import TIP
 from .models import Batch
 
@@ -169,48 +169,19 @@ def import_batch(
     return report, job
 
 
-def report_rows(batch: Batch):
-    """The report back to the source, one row per tip, in the source's order: its own number, ours,
-    the progress and the outcome counts. Never the informant, never the subject."""
-    results = dict(Result.choices)
-    outcomes = dict(Outcome.choices)
-    statuses = dict(Status.choices)
-    for tip in batch.tips.order_by("source_ref", "id"):
-        yield [
-            tip.source_ref,
-            tip.number,
-            tip.received_on.isoformat(),
-            str(statuses.get(tip.status, tip.status)),
-            str(results.get(tip.result, "")),
-            str(outcomes.get(tip.outcome, "")),
-            tip.police_case_number,
-            *[getattr(tip, name) for name in MEASURES],
-            timezone.localtime(tip.closed_at).date().isoformat() if tip.closed_at else "",
-        ]
-
-
-def report_headers() -> list[str]:
-    return [
-        _("number at the source"),
-        _("tip number"),
-        _("received on"),
-        _("status"),
-        _("result"),
-        _("outcome"),
-        _("police case number"),
-        *[str(label) for label in MEASURES.values()],
-        _("closed on"),
-    ]
-
-
 def report_file(batch: Batch):
-    """The report as the county sends it: in the county's language, whoever clicks."""
+    """The report as the county sends it: in the source's own layout where it gave one
+    (tips.report_layout), in the county's language whoever clicks. Never the informant, never the
+    subject: no column can be filled from them."""
     from django.conf import settings
 
     from anju.core.export import streaming_response
 
+    from . import report_layout
+
     with translation.override(settings.LANGUAGE_CODE):
-        headers = report_headers()
-        rows = list(report_rows(batch))
+        layout = report_layout.layout_of(batch.source)
+        headers = [column["header"] for column in layout]
+        rows = list(report_layout.rows(batch, layout))
         title = _("Report on batch %(reference)s") % {"reference": batch.reference}
     return streaming_response("xlsx", headers, rows, title=title[:31], filename=f"tips-batch-{batch.pk}.xlsx")

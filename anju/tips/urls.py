@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import layout_views, queue, views
 
 app_name = "tips"
 urlpatterns = [
     path("", views.tip_list, name="list"),
     path("new/", views.tip_create, name="create"),
+    path("mine/", queue.tip_queue, name="queue"),
     path("sources/", views.source_list, name="sources"),
+    path("sources/layouts/", layout_views.source_layouts, name="source_layouts"),
     path("batches/", views.batch_list, name="batches"),
     path("batches/import/", views.batch_import, name="batch_import"),
     path("batches/<int:batch_id>/", views.batch_detail, name="batch"),

@@ -75,6 +75,7 @@ def _supervision(cast) -> dict:
         "meeting_id": meeting.pk,
         "meeting_file_id": meeting.files.first().pk,
         "matter_report_id": cast.report().pk,
+        "document_review_id": cast.review().pk,
         "report_file_id": cast.report().files.first().pk,
         "activity_id": cast.activity().pk,
         "activity_file_id": cast.activity().files.first().pk,
