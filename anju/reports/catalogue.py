@@ -254,6 +254,14 @@ FIGURES: tuple[Figure, ...] = (
         lambda f: f.meetings,
     ),
     Figure(
+        "meetings.decisions",
+        _("Meeting decisions"),
+        PIECES,
+        _("Decisions taken at the meetings held in the period."),
+        "supervision",
+        lambda f: f.decisions,
+    ),
+    Figure(
         "tasks.assigned",
         _("Supervised tasks assigned"),
         PIECES,
