@@ -124,14 +124,20 @@ def _line(number: int, text: str) -> Line:
 
 def _parts(text: str) -> tuple:
     parts: list = []
+    errors: list[str] = []
     position = 0
     for match in PLACEHOLDER.finditer(text):
         parts.append(text[position : match.start()])
-        parts.append(_placeholder(match.group(0), match.group(1).strip()))
+        try:
+            parts.append(_placeholder(match.group(0), match.group(1).strip()))
+        except ValidationError as error:
+            errors.extend(error.messages)
         position = match.end()
     rest = text[position:]
     if "{{" in rest or "}}" in rest or any("{{" in p or "}}" in p for p in parts if isinstance(p, str)):
-        raise ValidationError(_("A placeholder is not closed: write it as {{ disputes.found }}."))
+        errors.append(_("A placeholder is not closed: write it as {{ disputes.found }}."))
+    if errors:
+        raise ValidationError(errors)
     parts.append(rest)
     return tuple(p for p in parts if p != "")
 

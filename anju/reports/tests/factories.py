@@ -216,7 +216,9 @@ def template_in(region: str, name: str = "甲一村季度报告模板"):
 
     template = ReportTemplate.objects.create(name=name, region_id=region)
     TemplateVersion.objects.create(
-        template=template, number=1, body="= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n"
+        template=template,
+        number=1,
+        body="= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n",
     )
     return template
 
