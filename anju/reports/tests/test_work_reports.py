@@ -96,7 +96,8 @@ def test_editing_makes_a_new_version_and_an_issued_report_keeps_its_own(client_f
 
 
 def test_the_preview_renders_without_javascript_and_for_the_script(client_for, quarter):
-    body = "= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n{{ table:disputes.by_region }}\n"
+    body = "= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n"
+    body += "{{ table:disputes.by_region }}\n"
     data = {"name": "x", "body": body, "preview-period": "2024-Q1", "preview-region": testing.COUNTY}
     # The administrator keeps templates but sees no cases: each figure shows as its name.
     page = client_for("admin").post(reverse("reports:template_new"), {**data, "preview": "1"})
@@ -185,14 +186,9 @@ def test_an_issued_report_does_not_move_when_its_cases_change(client_for, quarte
     after = leader.get(url)
     assert article(after) == article(before)
     today = flat(after)[flat(after).index('id="today"') :]
-    assert (
-        '<tr data-figure="disputes.resolved"><td>化解数</td><td class="n">5</td><td class="n">6</td></tr>'
-        in today
-    )
-    assert (
-        '<tr data-figure="disputes.overdue"><td>当前超期纠纷</td><td class="n">3</td><td class="n">2</td></tr>'
-        in today
-    )
+    row = '<tr data-figure="{}"><td>{}</td><td class="n">{}</td><td class="n">{}</td></tr>'
+    assert row.format("disputes.resolved", "化解数", 5, 6) in today
+    assert row.format("disputes.overdue", "当前超期纠纷", 3, 2) in today
     # The next report of the same issuer and year takes the next number.
     assert issue(leader).status_code == 302
     assert IssuedReport.objects.order_by("serial").last().number == "〔2024〕2号"
