@@ -130,6 +130,7 @@ class IssueForm(forms.Form):
         for write in writes:
             self.fields[write["key"]] = forms.CharField(
                 label=write["prompt"],
+                label_suffix="",  # the prompt ends with its own full stop
                 widget=forms.Textarea(attrs={"rows": 4}),
                 max_length=5000,
             )
