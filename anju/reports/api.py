@@ -16,7 +16,7 @@ from anju.regions.models import Region
 from anju.regions.queries import roots_for
 
 from . import catalogue, drill, generator, metrics, periods
-from .queries import issued_reports, templates_for
+from .queries import issued_reports, template_for_or_404, templates_for
 from .shipped import annual_template
 
 router = Router(tags=["reports"])
@@ -321,7 +321,7 @@ def reports_templates(request):
 @router.get("/templates/{template_id}", response=TemplateDetailOut, auth=VIEW, url_name="reports_template")
 def reports_template(request, template_id: int):
     """One template, with the text of its current version and the numbers of all its versions."""
-    template = get_scoped_or_404(templates_for(request.auth), request.auth, "case.view", pk=template_id)
+    template = template_for_or_404(request.auth, template_id)
     versions = list(template.versions.order_by("number").values_list("number", flat=True))
     return {**_template_out(template), "body": template.current.body, "versions": versions}
 
@@ -401,10 +401,7 @@ def reports_preview(request, q: Query[PreviewQuery]):
         region = roots_for(user, "case.view").order_by("code").first()
         if region is None:
             raise ValidationError({"region": [_("Choose a region.")]})
-    if q.template:
-        template = get_scoped_or_404(templates_for(user), user, "case.view", pk=q.template)
-    else:
-        template = annual_template()
+    template = template_for_or_404(user, q.template) if q.template else annual_template()
     version = template.current
     draft = generator.render(user, period, version.body, region=region.code, region_name=region.name)
     return {

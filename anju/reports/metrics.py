@@ -359,13 +359,11 @@ def overdue_by_region(
         overdue, key = overdue.annotate(unit=_unit_expression([u.code for u in units])), "unit"
     else:
         key = "region_id"
-    counts = _counts(overdue, Q(), key)
+    counts = {row[key]: row["n"] for row in overdue.values(key).annotate(n=Count("pk")).order_by()}
     names = {unit.code: unit.name for unit in units}
     if root is not None:
         names.setdefault(root.code, _("%(name)s, registered at this level") % {"name": root.name})
-    rows = [
-        OverdueRow(code, names.get(code) or code or _("Elsewhere"), n) for code, (n, _r) in counts.items()
-    ]
+    rows = [OverdueRow(code, names.get(code) or code or _("Elsewhere"), n) for code, n in counts.items()]
     return tuple(sorted(rows, key=lambda row: (-row.overdue, row.key)))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from anju.core.scoping import ALL, prefixes_for
 
@@ -39,3 +40,13 @@ def templates_for(user, perm: str = READ) -> QuerySet[ReportTemplate]:
 
 def issued_reports(user) -> QuerySet[IssuedReport]:
     return IssuedReport.objects.visible_to(user, READ).select_related("region", "template_version__template")
+
+
+def template_for_or_404(user, pk: int) -> ReportTemplate:
+    """One of the templates the user may write reports from (templates_for), else 404. Not
+    get_scoped_or_404: its visible_to would leave out the county's and the shipped templates, which
+    a township uses."""
+    template = templates_for(user).filter(pk=pk).first()
+    if template is None:
+        raise Http404
+    return template

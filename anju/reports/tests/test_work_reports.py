@@ -244,6 +244,16 @@ def test_the_api_gives_templates_previews_and_issued_reports(client_for, quarter
     assert annual["region_code"] is None and annual["version"] == 1
     detail = leader.get(f"/api/reports/templates/{annual['id']}").json()
     assert detail["body"] == ANNUAL_BODY and detail["versions"] == [1]
+    # A township writes from the shipped template and its county's, not from another township's.
+    county = template_in(testing.COUNTY, name="县模板")
+    b_only = template_in(testing.TOWNSHIP_B, name="乙镇模板")
+    officer_a = client_for("officer_a")
+    assert officer_a.get(f"/api/reports/templates/{annual['id']}").status_code == 200
+    assert officer_a.get(f"/api/reports/templates/{county.pk}").status_code == 200
+    assert officer_a.get(f"/api/reports/templates/{b_only.pk}").status_code == 404
+    own = officer_a.get("/api/reports/preview", {"period": "2024-Q1", "template": county.pk})
+    assert own.status_code == 200 and own.json()["region_code"] == testing.TOWNSHIP_A
+    assert own.json()["figures"]["disputes.found"]["value"] == 7
 
     preview = leader.get("/api/reports/preview", QUARTER)
     assert preview.status_code == 200, preview.content
