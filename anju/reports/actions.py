@@ -18,6 +18,7 @@ from . import generator
 from .document import appendix, document_number
 from .models import IssuedReport, ReportTemplate, TemplateVersion
 from .periods import Period
+from .queries import TEMPLATE_CODE_LENGTHS
 
 KEEP = "report.template"
 ISSUE = "report.issue"
@@ -42,6 +43,8 @@ def save_template(
                 raise OutOfScope(f"{actor} keeps no county-wide templates")
             if region is not None and not covers(actor, KEEP, region.code):
                 raise OutOfScope(f"{actor} keeps no templates of {region.code}")
+            if region is not None and len(region.code) not in TEMPLATE_CODE_LENGTHS:
+                raise ValidationError({"region": [_("Templates are kept by a county or a township.")]})
             template = ReportTemplate.objects.create(name=name, region=region)
             number, before = 1, None
         else:

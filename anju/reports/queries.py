@@ -11,6 +11,7 @@ from .models import IssuedReport, ReportTemplate
 from .shipped import annual_template
 
 KEEP = "report.template"
+TEMPLATE_CODE_LENGTHS = (6, 9)  # county and township
 READ = "case.view"
 
 
@@ -31,7 +32,9 @@ def templates_for(user, perm: str = READ) -> QuerySet[ReportTemplate]:
     if not prefixes:
         return ReportTemplate.objects.none()
     q = Q(region__isnull=True)
-    above = {prefix[:n] for prefix in prefixes for n in (6, 9, 12, 15) if n < len(prefix)}
+    # Templates are kept by counties and townships (where administrators are assigned): a village's
+    # staff write from their township's and county's.
+    above = {prefix[:n] for prefix in prefixes for n in TEMPLATE_CODE_LENGTHS if n < len(prefix)}
     q |= Q(region_id__in=above | set(prefixes))
     for prefix in prefixes:
         q |= Q(region__code__startswith=prefix)

@@ -130,7 +130,7 @@ def _own_regions(user) -> list[tuple[str, str]]:
     from .forms import region_choices
 
     county_wide = [("", _("County-wide"))] if holds_top_level(user, KEEP) else []
-    return county_wide + region_choices(user, KEEP)
+    return county_wide + [(code, name) for code, name in region_choices(user, KEEP) if len(code) <= 9]
 
 
 def _preview(request, body: str, where: PeriodRegionForm):
