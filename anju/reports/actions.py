@@ -97,7 +97,7 @@ def issue_report(
                 for w in draft.unwritten
             ]
         )
-    fixed = appendix(actor, period, region.code, draft.figures, now=draft.computed_at)
+    fixed = appendix(actor, period, region.code, draft.figures, now=draft.computed_at, sheet=draft.sheet)
     for attempt in range(NUMBER_ATTEMPTS):
         try:
             with transaction.atomic():

@@ -95,7 +95,10 @@ def build_document(
     )
     return from_blocks(
         draft.title,
-        [*draft.blocks, *appendix(user, period, region, draft.figures, now=draft.computed_at)],
+        [
+            *draft.blocks,
+            *appendix(user, period, region, draft.figures, now=draft.computed_at, sheet=draft.sheet),
+        ],
         draft.figures,
         issuer=issuer or region_name,
         date=date or period.last_day,
@@ -135,12 +138,14 @@ def from_blocks(
     )
 
 
-def appendix(user, period: Period, region: str | None, used: dict[str, dict], *, now=None) -> list[dict]:
+def appendix(
+    user, period: Period, region: str | None, used: dict[str, dict], *, now=None, sheet=None
+) -> list[dict]:
     """Every figure of the catalogue with its comparisons, and how each figure the text used is
     counted: the appendix a reader checks the numbers against, as blocks of the generator's form
     (an issued report stores it beside its text)."""
     with county_language():
-        sheet = catalogue.values(user, period, region=region, now=now)
+        sheet = sheet or catalogue.values(user, period, region=region, now=now)
         rows = [
             {
                 "cells": [str(v.figure.label), v.display, v.previous_display, v.last_year_display],

@@ -349,6 +349,8 @@ class Draft:
     figures: dict[str, dict]
     computed_at: dt.datetime
     writes: list[dict] = field(default_factory=list)  # the paragraphs people write: key, prompt, text
+    # The figures the text was filled from (not stored): the appendix reads them instead of counting again.
+    sheet: catalogue.Sheet | None = None
 
     @property
     def unwritten(self) -> list[dict]:
@@ -439,7 +441,7 @@ def render(
                 "region": region_name,
                 "period": period.label,
             }
-    return Draft(title, blocks, figures, now, writes)
+    return Draft(title, blocks, figures, now, writes, sheet)
 
 
 def _fill(parts: tuple, c: Context, figures: dict[str, dict]) -> list[dict]:
