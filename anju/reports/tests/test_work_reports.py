@@ -98,11 +98,13 @@ def test_editing_makes_a_new_version_and_an_issued_report_keeps_its_own(client_f
 def test_the_preview_renders_without_javascript_and_for_the_script(client_for, quarter):
     body = "= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n"
     body += "{{ table:disputes.by_region }}\n"
+    body += "<b>粗体</b>不是标记。\n"
     data = {"name": "x", "body": body, "preview-period": "2024-Q1", "preview-region": testing.COUNTY}
     # The administrator keeps templates but sees no cases: each figure shows as its name.
     page = client_for("admin").post(reverse("reports:template_new"), {**data, "preview": "1"})
     assert page.status_code == 200
     assert "摸排〔摸排受理数〕件。" in flat(page)
+    assert "&lt;b&gt;粗体&lt;/b&gt;不是标记。" in flat(page)  # text people type is text, never markup
     assert not ReportTemplate.objects.filter(name="x").exists()  # a preview saves nothing
     fragment = client_for("admin").post(reverse("reports:template_preview"), data)
     assert fragment.status_code == 200
