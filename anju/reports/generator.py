@@ -288,7 +288,7 @@ def _by_level(c: Context) -> tuple[list[str], list[dict]]:
 
 
 def _meetings_by_kind(c: Context) -> tuple[list[str], list[dict]]:
-    figures = metrics.supervision_figures(
+    figures = c.sheet.supervision or metrics.supervision_figures(
         c.user, start=c.period.start, end=c.period.end, region=c.region, now=c.now
     )
     rows = [{"cells": [kind.label, str(kind.count)], "drill": None} for kind in figures.meetings_by_kind]
