@@ -293,7 +293,7 @@ def _meetings_by_kind(c: Context) -> tuple[list[str], list[dict]]:
     )
     rows = [{"cells": [kind.label, str(kind.count)], "drill": None} for kind in figures.meetings_by_kind]
     rows.append({"cells": [_("Total"), str(figures.meetings)], "drill": None})
-    return [_("kind of meeting"), _("meetings")], rows
+    return [_("kind of meeting"), _("times held")], rows
 
 
 def _overdue_by_region(c: Context) -> tuple[list[str], list[dict]]:
@@ -315,7 +315,7 @@ def _table_headers(name: str) -> list[str]:
     if name == "disputes.overdue_by_region":
         return [_("region"), _("overdue now")]
     if name == "meetings.by_kind":
-        return [_("kind of meeting"), _("meetings")]
+        return [_("kind of meeting"), _("times held")]
     return [first.get(name, _("region")), *_three()]
 
 
@@ -504,7 +504,15 @@ def linked(blocks: list[dict], period: Period, region: str | None) -> list[dict]
             ]
             out.append({**block, "parts": parts})
         elif block["type"] == "table":
-            rows = [{**row, "url": _row_url(row.get("drill"))} for row in block["rows"]]
+            # Each cell beside its header: a phone shows a row as labelled cells.
+            rows = [
+                {
+                    **row,
+                    "url": _row_url(row.get("drill")),
+                    "labelled": list(zip(block["headers"], row["cells"], strict=False)),
+                }
+                for row in block["rows"]
+            ]
             out.append({**block, "rows": rows})
         else:
             out.append(block)

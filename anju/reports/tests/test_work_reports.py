@@ -144,7 +144,10 @@ def test_the_annual_template_states_the_hand_count_each_figure_a_link_to_its_cas
     )
     assert 'class="figure untraced" data-figure="joint.cases"' in text
     # The townships with the most overdue cases, most first, each linking to them.
-    rows = re.findall(r"<tr><td>(甲镇|乙镇)</td><td class=\"n\"><a href=\"([^\"]+)\">(\d+)</a>", text)
+    rows = re.findall(
+        r"<tr><td>(甲镇|乙镇)</td><td class=\"n\" data-label=\"当前超期\"><a href=\"([^\"]+)\">(\d+)</a>",
+        text,
+    )
     assert [(name, count) for name, _url, count in rows[-2:]] == [("甲镇", "2"), ("乙镇", "1")]
     assert "overdue=on" in rows[-1][1] and "region=629902101" in rows[-1][1]
 
