@@ -463,7 +463,7 @@ def reports_issued(request):
 @router.get("/issued/{issued_id}", response=IssuedDetailOut, auth=VIEW, url_name="reports_issued_one")
 def reports_issued_one(request, issued_id: int):
     """One issued report as it was issued, and the figures that would differ today."""
-    from .report_views import differences
+    from .work_views import differences
 
     report = get_scoped_or_404(issued_reports(request.auth), request.auth, "case.view", pk=issued_id)
     period = report.period_object
