@@ -33,6 +33,10 @@ class Perm(models.TextChoices):
     TIP_VIEW = "tip.view", _("See tips")
     TIP_HANDLE = "tip.handle", _("Register and verify tips")
     TIP_DISPATCH = "tip.dispatch", _("Assign, supervise and close tips")
+    # Work reports: the templates are configuration, kept by administrators; issuing a report gives
+    # it a document number and fixes its figures, which is the office's act, not every reader's.
+    REPORT_TEMPLATE = "report.template", _("Keep work report templates")
+    REPORT_ISSUE = "report.issue", _("Issue work reports")
 
 
 _CASE_WORK = {Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.CASE_HANDLE}
@@ -41,15 +45,20 @@ _TIP_WORK = {Perm.TIP_VIEW, Perm.TIP_HANDLE, Perm.TIP_DISPATCH}
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset(_CASE_WORK),
     Role.MEDIATOR: frozenset(_CASE_WORK),
-    Role.TOWNSHIP_OFFICER: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH} | _TIP_WORK),
-    Role.CENTRE_OPERATOR: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH} | _TIP_WORK),
+    Role.TOWNSHIP_OFFICER: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH, Perm.REPORT_ISSUE} | _TIP_WORK),
+    Role.CENTRE_OPERATOR: frozenset(_CASE_WORK | {Perm.CASE_DISPATCH, Perm.REPORT_ISSUE} | _TIP_WORK),
     # Leaders read everything in their jurisdiction and change nothing; of a tip they read its
     # progress, not who gave it or whom it names (that stays in the handling chain).
-    Role.LEADER: frozenset({Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.TIP_VIEW}),
+    # Leaders sign the work reports of their jurisdiction.
+    Role.LEADER: frozenset(
+        {Perm.REGION_VIEW, Perm.STAFF_VIEW, Perm.CASE_VIEW, Perm.TIP_VIEW, Perm.REPORT_ISSUE}
+    ),
     # The auditor reads the audit log and nothing else (separation of duties, 等保 level 3).
     Role.AUDITOR: frozenset({Perm.AUDIT_VIEW}),
     # The administrator keeps users and configuration, and sees no case content.
-    Role.ADMINISTRATOR: frozenset({Perm.REGION_VIEW, Perm.REGION_CHANGE, Perm.STAFF_VIEW, Perm.USER_MANAGE}),
+    Role.ADMINISTRATOR: frozenset(
+        {Perm.REGION_VIEW, Perm.REGION_CHANGE, Perm.STAFF_VIEW, Perm.USER_MANAGE, Perm.REPORT_TEMPLATE}
+    ),
 }
 
 # Who may be named mediator of a case: people's mediators (调解员), and the township officers and

@@ -13,8 +13,11 @@ from anju.core.api import perm_auth
 from anju.core.scoping import get_scoped_or_404
 from anju.disputes.choices import Category
 from anju.regions.models import Region
+from anju.regions.queries import roots_for
 
-from . import catalogue, drill, metrics, periods
+from . import catalogue, drill, generator, metrics, periods
+from .queries import issued_reports, template_for_or_404, templates_for
+from .shipped import annual_template
 
 router = Router(tags=["reports"])
 VIEW = perm_auth("case.view")
@@ -279,4 +282,194 @@ def reports_figures(request, q: Query[CatalogueQuery]):
         "previous": _period_out(sheet.previous),
         "last_year": _period_out(sheet.last_year),
         "figures": figures,
+    }
+
+
+# --- work reports ------------------------------------------------------------------------------
+
+
+class TemplateOut(Schema):
+    id: int
+    name: str
+    region_code: str | None = Field(description="the region that keeps it; null: shipped, county-wide")
+    version: int
+    saved_at: dt.datetime
+
+
+class TemplateDetailOut(TemplateOut):
+    body: str = Field(description="the text of the current version, in the template language")
+    versions: list[int]
+
+
+def _template_out(template) -> dict:
+    current = template.current
+    return {
+        "id": template.pk,
+        "name": template.name,
+        "region_code": template.region_id,
+        "version": current.number,
+        "saved_at": current.saved_at,
+    }
+
+
+@router.get("/templates", response=list[TemplateOut], auth=VIEW, url_name="reports_templates")
+def reports_templates(request):
+    """The work report templates the caller may write reports from."""
+    return [_template_out(t) for t in templates_for(request.auth).prefetch_related("versions")]
+
+
+@router.get("/templates/{template_id}", response=TemplateDetailOut, auth=VIEW, url_name="reports_template")
+def reports_template(request, template_id: int):
+    """One template, with the text of its current version and the numbers of all its versions."""
+    template = template_for_or_404(request.auth, template_id)
+    versions = list(template.versions.order_by("number").values_list("number", flat=True))
+    return {**_template_out(template), "body": template.current.body, "versions": versions}
+
+
+class PreviewQuery(CatalogueQuery):
+    template: int | None = Field(None, ge=1, description="a template's id; default the shipped annual one")
+
+
+class PartOut(Schema):
+    text: str
+    figure: str | None = None
+    filter: str | None = None
+    cases_url: str | None = None
+
+
+class RowCellsOut(Schema):
+    cells: list[str]
+    cases_url: str | None = None
+
+
+class BlockOut(Schema):
+    type: str = Field(description="heading, paragraph, write (a paragraph people write) or table")
+    level: int | None = None
+    text: str | None = None
+    parts: list[PartOut] | None = None
+    key: str | None = None
+    prompt: str | None = None
+    name: str | None = None
+    caption: str | None = None
+    headers: list[str] | None = None
+    rows: list[RowCellsOut] | None = None
+
+
+class UsedFigureOut(Schema):
+    name: str
+    filter: str
+    label: str
+    value: int | float | None
+    display: str
+
+
+class ReportOut(Schema):
+    title: str
+    region_code: str
+    period: str
+    template: int
+    template_version: int
+    computed_at: dt.datetime = Field(description="when the figures were computed")
+    blocks: list[BlockOut]
+    figures: dict[str, UsedFigureOut] = Field(description="each figure the text used, by name|filter")
+
+
+def _blocks_out(blocks: list[dict]) -> list[dict]:
+    out = []
+    for block in blocks:
+        block = dict(block)
+        if block["type"] == "paragraph":
+            block["parts"] = [{**part, "cases_url": part.get("url")} for part in block["parts"]]
+        elif block["type"] == "table":
+            block["rows"] = [{"cells": row["cells"], "cases_url": row.get("url")} for row in block["rows"]]
+        out.append(block)
+    return out
+
+
+@router.get("/preview", response=ReportOut, auth=VIEW, url_name="reports_preview")
+def reports_preview(request, q: Query[PreviewQuery]):
+    """The work report a template gives for a period and a region of the caller's jurisdiction, not
+    issued: every figure with the list of its cases where one exists."""
+    user = request.auth
+    try:
+        period = periods.parse(q.period)
+    except ValueError as error:
+        raise ValidationError({"period": [str(error)]}) from None
+    if q.region:
+        region = get_scoped_or_404(Region, user, "case.view", code=q.region)
+    else:
+        region = roots_for(user, "case.view").order_by("code").first()
+        if region is None:
+            raise ValidationError({"region": [_("Choose a region.")]})
+    template = template_for_or_404(user, q.template) if q.template else annual_template()
+    version = template.current
+    draft = generator.render(user, period, version.body, region=region.code, region_name=region.name)
+    return {
+        "title": draft.title,
+        "region_code": region.code,
+        "period": period.text,
+        "template": template.pk,
+        "template_version": version.number,
+        "computed_at": draft.computed_at,
+        "blocks": _blocks_out(generator.linked(draft.blocks, period, region.code)),
+        "figures": draft.figures,
+    }
+
+
+class IssuedOut(Schema):
+    id: int
+    number: str
+    title: str
+    issuer: str
+    issued_on: dt.date
+    region_code: str
+    period: str
+    template: int
+    template_version: int
+    computed_at: dt.datetime
+    issued_at: dt.datetime
+
+
+class IssuedDetailOut(IssuedOut):
+    blocks: list[BlockOut]
+    figures: dict[str, UsedFigureOut]
+    differences: list[dict] = Field(
+        description="figures whose value today differs: key, label, issued, today"
+    )
+
+
+def _issued_out(report) -> dict:
+    return {
+        "id": report.pk,
+        "number": report.number,
+        "title": report.title,
+        "issuer": report.issuer,
+        "issued_on": report.issued_on,
+        "region_code": report.region_id,
+        "period": report.period,
+        "template": report.template_version.template_id,
+        "template_version": report.template_version.number,
+        "computed_at": report.computed_at,
+        "issued_at": report.issued_at,
+    }
+
+
+@router.get("/issued", response=list[IssuedOut], auth=VIEW, url_name="reports_issued")
+def reports_issued(request):
+    """The work reports issued in the caller's jurisdiction, newest first."""
+    return [_issued_out(r) for r in issued_reports(request.auth)[:200]]
+
+
+@router.get("/issued/{issued_id}", response=IssuedDetailOut, auth=VIEW, url_name="reports_issued_one")
+def reports_issued_one(request, issued_id: int):
+    """One issued report as it was issued, and the figures that would differ today."""
+    from .work_views import differences
+
+    report = get_scoped_or_404(issued_reports(request.auth), request.auth, "case.view", pk=issued_id)
+    period = report.period_object
+    return {
+        **_issued_out(report),
+        "blocks": _blocks_out(generator.linked(report.blocks, period, report.region_id)),
+        "figures": report.figures,
+        "differences": differences(request.auth, report),
     }

@@ -3,6 +3,8 @@
 from django.utils.translation import pgettext_lazy
 
 ACTIONS = {
+    "report.template.save": pgettext_lazy("audit action", "Report template saved"),
+    "report.issue": pgettext_lazy("audit action", "Work report issued"),
     "report.download": pgettext_lazy("audit action", "Work report downloaded"),
     "report.export": pgettext_lazy("audit action", "Work report written from the command line"),
 }

@@ -254,6 +254,14 @@ FIGURES: tuple[Figure, ...] = (
         lambda f: f.meetings,
     ),
     Figure(
+        "meetings.decisions",
+        _("Meeting decisions"),
+        PIECES,
+        _("Decisions taken at the meetings held in the period."),
+        "supervision",
+        lambda f: f.decisions,
+    ),
+    Figure(
         "tasks.assigned",
         _("Supervised tasks assigned"),
         PIECES,
@@ -366,6 +374,8 @@ class Sheet:
     region: str | None
     values: tuple[FigureValue, ...]
     disputes: metrics.DisputeFigures  # the period's dispute figures, for the dashboard's breakdowns
+    # The period's supervision figures, for the work report's table of meetings by kind.
+    supervision: metrics.SupervisionFigures | None = None
 
     def value(self, name: str) -> FigureValue:
         """The value of the figure named `name` (KeyError for a name not in the catalogue)."""
@@ -391,7 +401,15 @@ def values(user, period: Period, *, region: str | None = None, now: dt.datetime 
 
         earlier = (None, None) if figure.moment else (read(previous), read(last_year))
         rows.append(FigureValue(figure, read(period), *earlier, counted=True))
-    return Sheet(period, previous, last_year, region, tuple(rows), computed[period]["disputes"])
+    return Sheet(
+        period,
+        previous,
+        last_year,
+        region,
+        tuple(rows),
+        computed[period]["disputes"],
+        computed[period]["supervision"],
+    )
 
 
 def _compute(user, period: Period, region: str | None, now: dt.datetime | None) -> dict:

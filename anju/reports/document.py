@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from anju.audit.actions import county_language
+
 from . import catalogue
 from .periods import Period
 
@@ -74,27 +76,109 @@ def build_document(
     date: dt.date | None = None,
     number: str = "",
     now: dt.datetime | None = None,
+    template=None,
+    written: dict[str, str] | None = None,
 ) -> Document:
     """The work report for `period` in the user's jurisdiction narrowed to `region` (the caller
-    checks the region is theirs): a title, then every figure of the catalogue with its definition."""
-    sheet = catalogue.values(user, period, region=region, now=now)
-    rows = tuple(
-        (str(value.figure.label), value.display, value.previous_display, value.last_year_display)
-        for value in sheet.values
+    checks the region is theirs), written from `template` (a ReportTemplate or one of its
+    TemplateVersions; None: the shipped annual template), with an appendix of every figure of the
+    catalogue and the definitions of those the text used. `written` holds the paragraphs people
+    wrote, by key; one left empty reads as what is to be written there."""
+    from . import generator
+    from .models import ReportTemplate
+    from .shipped import annual_template
+
+    template = template or annual_template()
+    version = template.current if isinstance(template, ReportTemplate) else template
+    draft = generator.render(
+        user, period, version.body, region=region, region_name=region_name, now=now, written=written
     )
-    blocks: tuple[Block, ...] = (
-        Heading(1, _("I. Main figures")),
-        Table(
-            _("Figures for %(period)s") % {"period": period.label},
-            (_("Figure"), _("This period"), _("Previous period"), _("Same period last year")),
-            rows,
-        ),
-    )
-    return Document(
-        title=_("%(region)s work report for %(period)s") % {"region": region_name, "period": period.label},
+    return from_blocks(
+        draft.title,
+        [
+            *draft.blocks,
+            *appendix(user, period, region, draft.figures, now=draft.computed_at, sheet=draft.sheet),
+        ],
+        draft.figures,
         issuer=issuer or region_name,
         date=date or period.last_day,
-        blocks=blocks,
         number=number,
-        figures={value.figure.name: value.display for value in sheet.values},
     )
+
+
+def from_blocks(
+    title: str,
+    blocks: list[dict],
+    figures: dict[str, dict],
+    *,
+    issuer: str,
+    date: dt.date,
+    number: str = "",
+) -> Document:
+    """A Document from the generator's blocks (a draft's, or an issued report's as stored)."""
+    from . import generator
+
+    with county_language():
+        laid_out: list[Block] = []
+        for block in blocks:
+            if block["type"] == "heading":
+                laid_out.append(Heading(block["level"], block["text"]))
+            elif block["type"] == "table":
+                rows = tuple(tuple(row["cells"]) for row in block["rows"])
+                laid_out.append(Table(block["caption"], tuple(block["headers"]), rows))
+            else:
+                laid_out.append(Paragraph(generator.paragraph_text(block)))
+    return Document(
+        title=title,
+        issuer=issuer,
+        date=date,
+        blocks=tuple(laid_out),
+        number=number,
+        figures={key: used["display"] for key, used in figures.items()},
+    )
+
+
+def appendix(
+    user, period: Period, region: str | None, used: dict[str, dict], *, now=None, sheet=None
+) -> list[dict]:
+    """Every figure of the catalogue with its comparisons, and how each figure the text used is
+    counted: the appendix a reader checks the numbers against, as blocks of the generator's form
+    (an issued report stores it beside its text)."""
+    with county_language():
+        sheet = sheet or catalogue.values(user, period, region=region, now=now)
+        rows = [
+            {
+                "cells": [str(v.figure.label), v.display, v.previous_display, v.last_year_display],
+                "drill": None,
+            }
+            for v in sheet.values
+        ]
+        names = list(dict.fromkeys(entry["name"] for entry in used.values()))
+        definitions = [
+            {
+                "cells": [str(catalogue.BY_NAME[name].label), str(catalogue.BY_NAME[name].definition)],
+                "drill": None,
+            }
+            for name in names
+        ]
+        blocks = [
+            {"type": "heading", "level": 1, "text": _("Appendix: main figures")},
+            {
+                "type": "table",
+                "name": "appendix.figures",
+                "caption": _("Figures for %(period)s") % {"period": period.label},
+                "headers": [_("Figure"), _("This period"), _("Previous period"), _("Same period last year")],
+                "rows": rows,
+            },
+        ]
+        if definitions:
+            blocks.append(
+                {
+                    "type": "table",
+                    "name": "appendix.definitions",
+                    "caption": _("How each figure is counted"),
+                    "headers": [_("Figure"), _("Definition")],
+                    "rows": definitions,
+                }
+            )
+    return blocks

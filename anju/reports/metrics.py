@@ -338,6 +338,35 @@ def watch(user, *, now: dt.datetime | None = None) -> Watch:
     return Watch(**counts)
 
 
+@dataclass(frozen=True)
+class OverdueRow:
+    key: str  # the region's code
+    label: str
+    overdue: int
+
+
+def overdue_by_region(
+    user, *, region: str | None = None, now: dt.datetime | None = None
+) -> tuple[OverdueRow, ...]:
+    """Open disputes past their time limit at `now`, by the units of `DisputeFigures.by_region`
+    (one level below `region`), most first, units with none left out: the places a work report names
+    as behind. Like `overdue_now`, it depends on the moment it is asked."""
+    overdue = disputes_in_scope(user, region=region).filter(
+        pk__in=Dispute.objects.filter(deadlines.overdue(now or timezone.now())).values("pk")
+    )
+    root, units = _units(user, region)
+    if units:
+        overdue, key = overdue.annotate(unit=_unit_expression([u.code for u in units])), "unit"
+    else:
+        key = "region_id"
+    counts = {row[key]: row["n"] for row in overdue.values(key).annotate(n=Count("pk")).order_by()}
+    names = {unit.code: unit.name for unit in units}
+    if root is not None:
+        names.setdefault(root.code, _("%(name)s, registered at this level") % {"name": root.name})
+    rows = [OverdueRow(code, names.get(code) or code or _("Elsewhere"), n) for code, n in counts.items()]
+    return tuple(sorted(rows, key=lambda row: (-row.overdue, row.key)))
+
+
 class SecondsBetween(Func):
     """Whole seconds from the second to the first datetime, in each database's own arithmetic:
     Django's duration arithmetic calls a Python function per row on SQLite, too slow for a

@@ -18,4 +18,27 @@ ENTRIES = [
         "perm": "case.view",
         "tab": 40,
     },
+    {
+        "group": "reports",
+        "label": _("Work reports"),
+        "url": "reports:report_make",
+        "icon": "scroll-text",
+        "perm": "case.view",
+        "order": 30,
+    },
+    {
+        "group": "reports",
+        "label": _("Issued reports"),
+        "url": "reports:issued_list",
+        "icon": "scroll-text",
+        "perm": "case.view",
+        "order": 40,
+    },
+    {
+        "group": "settings",
+        "label": _("Report templates"),
+        "url": "reports:template_list",
+        "icon": "settings",
+        "perm": "report.template",
+    },
 ]

@@ -60,6 +60,8 @@ def fill(endpoint: Endpoint, cast) -> str:
         "topic": "risk",
         **_supervision(cast),
     }
+    if {"template_id", "issued_id"} & set(endpoint.kwargs):  # issuing a report costs: only when asked
+        values.update(_work_reports())
     unknown = [k for k in endpoint.kwargs if k not in values]
     assert not unknown, f"{endpoint.name}: teach this test which township-A object fills {unknown}"
     return reverse(endpoint.name, kwargs={k: values[k] for k in endpoint.kwargs})
@@ -81,6 +83,12 @@ def _supervision(cast) -> dict:
         "activity_file_id": cast.activity().files.first().pk,
         "rectification_id": cast.rectification().pk,
     }
+
+
+def _work_reports() -> dict:
+    from anju.reports.tests.factories import issued_in, template_in
+
+    return {"template_id": template_in(OBJECT_REGION).pk, "issued_id": issued_in(OBJECT_REGION).pk}
 
 
 def _township_a_device(mediator):

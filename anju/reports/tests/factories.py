@@ -208,3 +208,34 @@ def build_quarter() -> dict[str, Dispute]:
             due=overdue,
         ),
     }
+
+
+def template_in(region: str, name: str = "甲一村季度报告模板"):
+    """A report template kept by `region`, with one version."""
+    from anju.reports.models import ReportTemplate, TemplateVersion
+
+    template = ReportTemplate.objects.create(name=name, region_id=region)
+    TemplateVersion.objects.create(
+        template=template,
+        number=1,
+        body="= {{ region }}{{ period }}报告\n# 纠纷\n摸排{{ disputes.found }}件。\n",
+    )
+    return template
+
+
+def issued_in(region: str, *, period: str = "2024-Q1"):
+    """A work report issued for `region` by the system (the issue's own checks pass for it)."""
+    from anju.core.scoping import SYSTEM
+    from anju.regions.models import Region
+    from anju.reports import actions, periods
+
+    template = template_in(region)
+    return actions.issue_report(
+        SYSTEM,
+        version=template.current,
+        period=periods.parse(period),
+        region=Region.objects.get(code=region),
+        issuer=f"{Region.objects.get(code=region).name}办公室",
+        issued_on=dt.date(2024, 4, 10),
+        written={},
+    )

@@ -1,0 +1,130 @@
+"""Work report templates (fixed text with placeholders for figures, kept in versions) and issued
+reports, which keep the figures, text and template version they were issued with, so that later
+changes to cases never change them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anju.core.scoping import ScopedManager
+
+
+class ReportTemplate(models.Model):
+    """A template belongs to the region whose administrators keep it; one without a region is
+    county-wide configuration (the template anju ships), kept by county-wide administrators."""
+
+    name = models.CharField(_("name"), max_length=100)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kept by"),
+    )
+    # The key of a template anju ships ("annual"): it is created once, on first use.
+    shipped = models.CharField(max_length=40, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_perm = "report"
+    scope_path = "region__code"
+    scope_unplaced_to_top = True
+
+    class Meta:
+        verbose_name = _("report template")
+        verbose_name_plural = _("report templates")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> TemplateVersion:
+        return self.versions.order_by("-number").first()
+
+
+class TemplateVersion(models.Model):
+    """The text of a template as saved once. Saving an edit adds a version; an issued report points
+    at the version it was written from, which is never changed or deleted."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    body = models.TextField(_("text"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+        ordering = ["template_id", "-number"]
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.template.name} v{self.number}"
+
+
+class IssuedReport(models.Model):
+    """A work report as issued: its text (blocks), the figures it used with their values at the time,
+    the template version, region, period, the moment the figures were computed and its number."""
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
+    )
+    period = models.CharField(_("period"), max_length=40)  # as anju.reports.periods.parse reads it
+    template_version = models.ForeignKey(TemplateVersion, on_delete=models.PROTECT, related_name="issued")
+    title = models.CharField(_("title"), max_length=200)
+    issuer = models.CharField(_("issued by"), max_length=100)
+    issued_on = models.DateField(_("date of issue"))
+    year = models.PositiveIntegerField()
+    serial = models.PositiveIntegerField()
+    number = models.CharField(_("document number"), max_length=40)
+    # None: issued by the platform itself (the command line), as the audit row says.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField(_("figures computed at"))
+    # {key: {"name", "filter", "label", "value", "display"}}: each figure the text used, as used.
+    figures = models.JSONField(default=dict)
+    blocks = models.JSONField(default=list)
+    appendix = models.JSONField(default=list)  # every figure of the catalogue then, and the definitions
+
+    objects = ScopedManager()
+    scope_perm = "case"
+    scope_path = "region__code"
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            # One serial per issuer and year: 〔2026〕12号 is given once by each issuing body.
+            models.UniqueConstraint(fields=["issuer", "year", "serial"], name="issued_report_number_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def period_object(self):
+        from .periods import parse
+
+        return parse(self.period)
+
+    def document(self):
+        """The report as the writers lay it out (DOCX, PDF), from what was stored at issue only."""
+        from .document import from_blocks
+
+        return from_blocks(
+            self.title,
+            [*self.blocks, *self.appendix],
+            self.figures,
+            issuer=self.issuer,
+            date=self.issued_on,
+            number=self.number,
+        )
