@@ -18,4 +18,11 @@ ENTRIES = [
         "perm": "case.view",
         "tab": 40,
     },
+    {
+        "group": "reports",
+        "label": _("Township assessment"),
+        "url": "reports:assessment",
+        "icon": "chart-column",
+        "perm": "case.view",
+    },
 ]

@@ -6,4 +6,5 @@ app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("disputes/", views.dispute_figures, name="disputes"),
+    path("assessment/", views.assessment, name="assessment"),
 ]

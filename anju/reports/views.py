@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anju.core import export
 from anju.core.scoping import get_scoped_or_404
@@ -16,6 +17,7 @@ from anju.core.views import role_required
 from anju.regions import codes
 from anju.regions.models import Region
 
+from . import assessment as assessment_tables
 from . import catalogue, drill, metrics, periods
 from . import dashboard as dashboard_tables
 from .forms import FiguresForm
@@ -127,3 +129,51 @@ def _quick_periods(period: periods.Period) -> list[periods.Period]:
     quarter = periods.parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     month = periods.parse(f"{today.year}-{today.month:02d}")
     return [this_year, this_year.previous(), quarter, quarter.previous(), month]
+
+
+@role_required("case.view")
+def assessment(request):
+    """The township assessment (平安建设领导责任制考评) for a period: scores, ranks, the counts
+    behind them (each opening as its cases), the rule against ranking by chance, and the XLSX."""
+    region = request.GET.get("region", "").strip()
+    context = {
+        "period_text": request.GET.get("period", ""),
+        "region": region,
+        "labels": assessment_tables.LABELS,
+    }
+    try:
+        period = periods.parse(request.GET.get("period"))
+        if region:
+            codes.level_of(region)
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return render(request, "reports/assessment.html", {**context, "error": message}, status=400)
+    if region:
+        get_scoped_or_404(Region, request.user, "case.view", code=region)
+    result = metrics.township_assessment(
+        request.user, start=period.start, end=period.end, region=region or None
+    )
+    if request.GET.get("download") == "xlsx":
+        headers, rows = assessment_tables.sheet(result)
+        return export.streaming_response(
+            "xlsx",
+            headers,
+            rows,
+            title=str(_("Township assessment"))[:31],
+            filename=f"assessment-{region or 'all'}-{period.text}.xlsx",
+        )
+    query = {"period": period.text, **({"region": region} if region else {})}
+    return render(
+        request,
+        "reports/assessment.html",
+        {
+            **context,
+            "period": period,
+            "result": result,
+            "rows": assessment_tables.rows(result, period),
+            "columns": assessment_tables.columns(result),
+            "query": urlencode(query),
+            "quick_periods": _quick_periods(period),
+            "z": metrics.Z_95,
+        },
+    )
