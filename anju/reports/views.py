@@ -21,6 +21,7 @@ from . import assessment as assessment_tables
 from . import catalogue, drill, metrics, periods
 from . import dashboard as dashboard_tables
 from .forms import FiguresForm
+from .models import AssessmentScheme
 
 
 @role_required("case.view")
@@ -73,9 +74,11 @@ def dashboard(request):
         get_scoped_or_404(Region, request.user, "case.view", code=region)
     sheet = catalogue.values(request.user, period, region=region or None)
     tables = dashboard_tables.tables(sheet, region or None, screen=screen)
+    minimum = AssessmentScheme.current().minimum_cases
+    ranking = dashboard_tables.ranking_table(sheet, region or None, minimum, screen=screen)
     download = request.GET.get("download")
     if download:
-        chosen = [dashboard_tables.figure_table(sheet), *tables]
+        chosen = [dashboard_tables.figure_table(sheet), *tables, ranking]
         table = next((t for t in chosen if t.key == download), None)
         if table is None:
             raise Http404
@@ -101,6 +104,10 @@ def dashboard(request):
             "figures": sheet.disputes,
             "headline": headline,
             "tables": tables,
+            "ranking": ranking,
+            "minimum_cases": minimum,
+            "overdue": metrics.overdue_cases(request.user, region=region or None),
+            "overdue_all": drill.cases_url(catalogue.BY_NAME["disputes.overdue"], period, region or None),
             "crumbs": _crumbs(request.user, sheet.disputes.region_code, period, screen),
             "quick_periods": _quick_periods(period),
             "query": urlencode(base_query),
