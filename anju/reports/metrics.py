@@ -539,19 +539,22 @@ def tip_figures(
       batches received, and cleared, in the period.
     The same jurisdiction and region rules as the disputes' figures: only tips the user may see,
     narrowed to those about a region's subtree."""
+    from anju.tips import queries as tip_queries
+
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
     now = now or timezone.now()
     tips = Tip.objects.visible_to(user, "view")
     batches = TipBatch.objects.visible_to(user, "view")
     if region:
-        tips = tips.filter(region__code__startswith=region)
+        tips = tips.filter(tip_queries.in_region(region))
         batches = batches.filter(region__code__startswith=region)
-    verified_q = Q(verified_at__gte=start_at, verified_at__lt=end_at)
+    # The tip list's `figure` filter uses the same conditions: each figure links to its tips.
+    verified_q = tip_queries.verified_between(start_at, end_at)
     aggregates = {
         "received": Count("pk", filter=Q(registered_at__gte=start_at, registered_at__lt=end_at)),
         "verified": Count("pk", filter=verified_q),
-        "verified_on_time": Count("pk", filter=verified_q & Q(verified_at__lte=F("due_at"))),
+        "verified_on_time": Count("pk", filter=verified_q & tip_queries.verified_on_time()),
         "overdue_now": Count("pk", filter=Q(status__in=tip_choices.OPEN_STATUSES, due_at__lt=now)),
         **{f"result_{r}": Count("pk", filter=verified_q & Q(result=r)) for r in tip_choices.Result.values},
         **{f"outcome_{o}": Count("pk", filter=verified_q & Q(outcome=o)) for o in tip_choices.Outcome.values},
@@ -649,7 +652,8 @@ def supervision_figures(
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
     """
-    from anju.tasks.choices import ActivityKind, MeetingKind, Origin, TaskStatus
+    from anju.tasks import queries as task_queries
+    from anju.tasks.choices import ActivityKind, MeetingKind, Origin
     from anju.tasks.kind import TASK
     from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
     from anju.workflow import limits
@@ -678,14 +682,13 @@ def supervision_figures(
     activity_kinds = dict(activities.values_list("kind").annotate(n=Count("pk")).order_by())
     rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
     by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
-    assigned = tasks.filter(assigned_at__gte=start_at, assigned_at__lt=end_at).aggregate(
+    # The task list's `figure` filter uses the same conditions: each figure links to its tasks.
+    assigned = tasks.filter(task_queries.assigned_between(start_at, end_at)).aggregate(
         all=Count("pk"),
         from_decisions=Count("pk", filter=Q(origin__in=[Origin.DECISION, Origin.JOINT_MEETING])),
     )
-    accepted = tasks.filter(status=TaskStatus.ACCEPTED, accepted_at__gte=start_at, accepted_at__lt=end_at)
-    done = accepted.aggregate(
-        all=Count("pk"), on_time=Count("pk", filter=Q(reported_done_at__lte=F("due_at")))
-    )
+    accepted = tasks.filter(task_queries.accepted_between(start_at, end_at))
+    done = accepted.aggregate(all=Count("pk"), on_time=Count("pk", filter=task_queries.done_on_time()))
     return SupervisionFigures(
         region_code=region,
         start=start,
@@ -794,6 +797,7 @@ def event_figures(
     - evaluated, average_satisfaction (1-5), satisfied_share (4 or 5 of the evaluated)."""
     from django.db.models import Avg
 
+    from anju.events import queries as event_queries
     from anju.events.choices import Stage
     from anju.events.choices import Status as EventStatus
 
@@ -804,18 +808,18 @@ def event_figures(
     )
     aggregates = {
         "reported": Count("pk"),
-        "filed": Count("pk", filter=Q(filed_at__lt=end_at) & ~Q(status=EventStatus.VOIDED)),
+        "filed": Count("pk", filter=event_queries.filed_before(end_at)),
         "voided": Count("pk", filter=Q(status=EventStatus.VOIDED)),
-        "closed": Count("pk", filter=Q(closed_at__lt=end_at)),
+        "closed": Count("pk", filter=event_queries.closed_before(end_at)),
         "returned": Sum("returned"),
-        "evaluated": Count("pk", filter=Q(evaluated_at__lt=end_at)),
-        "satisfied": Count("pk", filter=Q(evaluated_at__lt=end_at, satisfaction__gte=4)),
-        "satisfaction": Avg("satisfaction", filter=Q(evaluated_at__lt=end_at)),
+        "evaluated": Count("pk", filter=event_queries.evaluated_before(end_at)),
+        "satisfied": Count("pk", filter=event_queries.evaluated_before(end_at) & Q(satisfaction__gte=4)),
+        "satisfaction": Avg("satisfaction", filter=event_queries.evaluated_before(end_at)),
     }
+    # The event list's `figure` filter uses the same conditions: each figure links to its events.
     for stage, done, due in EVENT_STAGES:
-        ended = Q(**{f"{done}__lt": end_at, f"{due}__isnull": False})
-        aggregates[f"{stage}_done"] = Count("pk", filter=ended)
-        aggregates[f"{stage}_on_time"] = Count("pk", filter=ended & Q(**{f"{done}__lte": F(due)}))
+        aggregates[f"{stage}_done"] = Count("pk", filter=event_queries.stage_ended(done, due, end_at))
+        aggregates[f"{stage}_on_time"] = Count("pk", filter=event_queries.stage_on_time(done, due, end_at))
     counts = found.aggregate(**aggregates)
     stages = tuple(
         StageRate(

@@ -90,7 +90,12 @@ def dashboard(request):
             filename=f"figures-{table.key}-{sheet.disputes.region_code or 'all'}-{period.text}.xlsx",
         )
     headline = [
-        {"value": value, "cases_url": drill.cases_url(value.figure, period, region or None)}
+        {
+            "value": value,
+            "cases_url": drill.cases_url(value.figure, period, region or None)
+            if drill.may_open(request.user, value.figure)
+            else None,
+        }
         for value in sheet.values
     ]
     base_query = {"period": period.text, **({"region": region} if region else {})}

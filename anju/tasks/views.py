@@ -392,8 +392,12 @@ def task_alert_acknowledge(request, task_alert_id: int):
 def meeting_list(request):
     form = forms.MeetingFilterForm(request.GET or None)
     kind = region = ""
+    start = end = None
     if request.GET and form.is_valid():
         kind, region = form.cleaned_data["kind"], form.cleaned_data["region"]
+        start = form.cleaned_data["date_from"]
+        last = form.cleaned_data["date_to"]
+        end = last + dt.timedelta(days=1) if last else None
     try:
         after, before = _cursors(request, dt.date)
         if after and before:
@@ -404,7 +408,9 @@ def meeting_list(request):
     page = queries.Page([], None, None)
     status = 400
     if not form.errors:
-        found = queries.meetings(request.user, kind=kind, region=region).select_related("region")
+        found = queries.meetings(request.user, kind=kind, region=region, start=start, end=end).select_related(
+            "region"
+        )
         page = queries.page(found, "held_on", after=after, before=before, size=PAGE_SIZE)
         status = 200
     return render(

@@ -55,6 +55,8 @@ def tip_list(request):
             date_from=data["date_from"],
             date_to=data["date_to"],
             q=data["q"],
+            region=data["region"],
+            figure=data["figure"],
         )
     try:
         after, before = queries.decode_cursors(request.GET.get("cursor"), request.GET.get("before"))
