@@ -155,6 +155,8 @@ def assessment(request):
     }
     try:
         period = periods.parse(request.GET.get("period"))
+        if region and len(region) > metrics.TOWNSHIP_CODE_LENGTH:
+            raise ValueError(_("Townships are assessed: choose a county or a township."))
         if region:
             codes.level_of(region)
     except (ValueError, ValidationError) as error:

@@ -170,6 +170,7 @@ def test_the_table_downloads_as_xlsx(client_for, marked):
         ("leader", {**Q1, "region": "629902199"}, 404, ""),
         ("leader", {"period": "2024-Q7"}, 400, "不是有效的统计期"),
         ("leader", {"period": "2024", "region": "12"}, 400, ""),
+        ("leader", {"period": "2024", "region": testing.VILLAGE_A1}, 400, "请选择县或乡镇"),
     ],
 )
 def test_outside_the_jurisdiction_is_404_and_bad_input_400(client_for, quarter, member, query, status, says):

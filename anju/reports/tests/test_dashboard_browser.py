@@ -47,3 +47,14 @@ def test_the_dashboard_draws_its_charts_within_the_policy(browser, site, cast, s
     checked.goto(f"{site}/reports/?period=2024-Q1")
     assert _serious_violations(checked) == []
     checked.context.close()
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_the_assessment_fits_and_has_no_serious_fault(browser, site, cast, size, viewport):  # noqa: F811
+    build_quarter()
+    page = _page(browser, site, cast.user("leader"), viewport)
+    assert page.goto(f"{site}/reports/assessment/?period=2024-Q1").status == 200
+    page.screenshot(path=str(SCREENSHOTS / f"assessment-{size}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert _serious_violations(page) == []
+    page.context.close()
