@@ -179,3 +179,9 @@ def test_outside_the_jurisdiction_is_404_and_bad_input_400(client_for, quarter, 
     if status == 400:
         assert 'role="alert"' in response.content.decode() and says in response.content.decode()
     assert not testing.a_markers_in(response.content) or member != "officer_b"
+
+
+def test_the_page_reads_in_english_too(client_for, marked):
+    page = client_for("leader").get(URL, Q1, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Township assessment" in page and "95% Wilson confidence interval" in page
+    assert "fewer than 10 disputes found" in page
