@@ -72,3 +72,14 @@ def test_a_bad_figure_or_days_is_a_400_that_says_why(client_for, url):
     response = client.get(url, {"date_from": "2024-03-01", "date_to": "2024-02-01"})
     assert response.status_code == 400
     assert "结束日期早于开始日期" in response.content.decode()
+
+
+def test_the_api_gives_the_same_links(client_for):
+    year = {"period": str(timezone.localdate().year)}
+    page = linked(client_for("officer_a").get(URL, year))
+    api = client_for("officer_a").get("/api/reports/figures", year).json()["figures"]
+    assert {f["name"]: f["cases_url"] for f in api if f["name"].startswith(KINDS)} == {
+        name: url for name, (_value, url) in page.items()
+    }
+    mediator = client_for("mediator_a1").get("/api/reports/figures", year).json()["figures"]
+    assert all(f["cases_url"] is None for f in mediator if f["name"].startswith("tips."))
