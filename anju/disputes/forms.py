@@ -151,6 +151,10 @@ FIGURE_LABELS = {
     "resolved": _("resolved in the period"),
     "not_passed_upward": _("resolved where it arose"),
     "escalated": _("escalated in the period"),
+    "resolved_with_limit": _("resolved, with a time limit"),
+    "resolved_on_time": _("resolved within the time limit"),
+    "went_overdue": _("past its time limit in the period"),
+    "reopened": _("reopened in the period"),
 }
 WORK_LIST_LABELS = {"to_accept": _("To accept"), "to_mediate": _("To mediate"), "to_visit": _("To visit")}
 

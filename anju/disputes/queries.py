@@ -83,7 +83,14 @@ def filtered(user, f: Filters) -> QuerySet[Dispute]:
 # The figures of anju.reports.metrics whose cases a list can show: the statistics count with these
 # very conditions, so a figure's link lists exactly the cases it counted.
 FOUND, RESOLVED, NOT_PASSED_UPWARD, ESCALATED = "found", "resolved", "not_passed_upward", "escalated"
-FIGURES = (FOUND, RESOLVED, NOT_PASSED_UPWARD, ESCALATED)
+# The township assessment's counts (anju.reports.metrics.township_assessment).
+WITH_LIMIT, ON_TIME, WENT_OVERDUE, REOPENED = (
+    "resolved_with_limit",
+    "resolved_on_time",
+    "went_overdue",
+    "reopened",
+)
+FIGURES = (FOUND, RESOLVED, NOT_PASSED_UPWARD, ESCALATED, WITH_LIMIT, ON_TIME, WENT_OVERDUE, REOPENED)
 
 
 def not_merged() -> Q:
@@ -107,6 +114,23 @@ def escalated_before(end_at: dt.datetime | None) -> Exists:
     return Exists(entries.filter(at__lt=end_at) if end_at else entries)
 
 
+def with_limit() -> Q:
+    """Resolved cases that had a time limit when resolved (ledger imports may have none)."""
+    return Q(due_at__isnull=False)
+
+
+def on_time() -> Q:
+    """Resolved by the time limit in force when it was resolved, extensions included."""
+    return with_limit() & Q(resolved_at__lte=F("due_at"))
+
+
+def noted_before(name: str, end_at: dt.datetime | None) -> Exists:
+    """A timeline row `name` dated before the end of the period: the sweep's red card ("overdue"),
+    a reopening ("reopen"). Dated history, so the count stays reproducible."""
+    entries = TimelineEntry.objects.filter(dispute=OuterRef("pk"), transition=name)
+    return Exists(entries.filter(at__lt=end_at) if end_at else entries)
+
+
 def counted_in(disputes: QuerySet[Dispute], figure: str, end_at: dt.datetime | None) -> QuerySet[Dispute]:
     """Of `disputes` registered in a period (the caller narrows the days), those `figure` counts."""
     disputes = disputes.filter(not_merged())
@@ -116,6 +140,14 @@ def counted_in(disputes: QuerySet[Dispute], figure: str, end_at: dt.datetime | N
         return disputes.filter(resolved_before(end_at) & where_they_arose())
     if figure == ESCALATED:
         return disputes.filter(escalated_before(end_at))
+    if figure == WITH_LIMIT:
+        return disputes.filter(resolved_before(end_at) & with_limit())
+    if figure == ON_TIME:
+        return disputes.filter(resolved_before(end_at) & on_time())
+    if figure == WENT_OVERDUE:
+        return disputes.filter(noted_before("overdue", end_at))
+    if figure == REOPENED:
+        return disputes.filter(noted_before("reopen", end_at))
     return disputes
 
 

@@ -17,6 +17,15 @@ from .models import EventClass, EventType
 __all__ = ["AttachmentForm", "ExtensionForm", "NoteForm", "ReasonForm"]
 
 
+FIGURE_LABELS = {
+    "reported": _("reported in the period"),
+    "filed": _("filed in the period"),
+    "closed": _("closed in the period"),
+    "handled_on_time": _("handled within the limit"),
+    "evaluated": _("evaluated in the period"),
+}
+
+
 class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     event_class = forms.ChoiceField(label=_("major class"), required=False)
@@ -27,6 +36,10 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("reported from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("reported to"), required=False, widget=DateInput)
     q = forms.CharField(label=_("number or summary"), max_length=50, required=False)
+    # A figure of the statistics opens here as its events: the reported days are its period.
+    figure = forms.ChoiceField(
+        label=_("counted as"), choices=[("", "—"), *FIGURE_LABELS.items()], required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from anju.core import keyset
@@ -32,6 +32,8 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    # A figure of the statistics (see FIGURES): the reported-from/to days are then its period.
+    figure: str = ""
 
     @classmethod
     def from_form(cls, form) -> Filters:
@@ -62,7 +64,52 @@ def filtered(user, f: Filters) -> QuerySet[Event]:
         events = events.filter(reported_at__lt=after_day(f.date_to))
     if f.q:
         events = events.filter(Q(number__startswith=f.q) | Q(title__icontains=f.q))
+    if f.figure:
+        events = counted_in(events, f.figure, after_day(f.date_to) if f.date_to else None)
     return events
+
+
+# The figures of anju.reports.metrics.event_figures a list can show, of the events reported in a
+# period: the statistics count with these very conditions, so a figure's link lists its events.
+FIGURES = ("reported", "filed", "closed", "handled_on_time", "evaluated")
+
+
+def _before(field: str, end_at: dt.datetime | None) -> Q:
+    return Q(**{f"{field}__lt": end_at}) if end_at else Q(**{f"{field}__isnull": False})
+
+
+def filed_before(end_at: dt.datetime | None) -> Q:
+    """Filed (立案) before the end, whatever happened next, the voided left out."""
+    return _before("filed_at", end_at) & ~Q(status=Status.VOIDED)
+
+
+def closed_before(end_at: dt.datetime | None) -> Q:
+    """Verified on site and closed before the end."""
+    return _before("closed_at", end_at)
+
+
+def stage_ended(done: str, due: str, end_at: dt.datetime | None) -> Q:
+    """A stage with a limit that ended before the end (`done`: when it ended, `due`: its limit)."""
+    return _before(done, end_at) & Q(**{f"{due}__isnull": False})
+
+
+def stage_on_time(done: str, due: str, end_at: dt.datetime | None) -> Q:
+    return stage_ended(done, due, end_at) & Q(**{f"{done}__lte": F(due)})
+
+
+def evaluated_before(end_at: dt.datetime | None) -> Q:
+    return _before("evaluated_at", end_at)
+
+
+def counted_in(events: QuerySet[Event], figure: str, end_at: dt.datetime | None) -> QuerySet[Event]:
+    """Of `events` reported in a period (the caller narrows the days), those `figure` counts."""
+    conditions = {
+        "filed": lambda: filed_before(end_at),
+        "closed": lambda: closed_before(end_at),
+        "handled_on_time": lambda: stage_on_time("handled_at", "handle_due_at", end_at),
+        "evaluated": lambda: evaluated_before(end_at),
+    }
+    return events.filter(conditions[figure]()) if figure in conditions else events
 
 
 def page(

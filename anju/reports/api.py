@@ -273,7 +273,8 @@ def reports_figures(request, q: Query[CatalogueQuery]):
     figures = []
     for row in sheet.values:
         data = row.as_dict()
-        data["cases_url"] = drill.cases_url(row.figure, period, q.region)
+        may_open = drill.may_open(request.auth, row.figure)
+        data["cases_url"] = drill.cases_url(row.figure, period, q.region) if may_open else None
         figures.append(data)
     return {
         "region_code": sheet.disputes.region_code,

@@ -46,6 +46,9 @@ class Figure:
     moment: bool = False
     # The dispute list's filters that show the cases counted (anju.disputes.queries.FIGURES).
     drill: dict = field(default_factory=dict)
+    # The list (a URL name) that shows the cases counted, when not the dispute list: the events,
+    # tips, tasks or meetings list, read with `drill` as its filters (each list's FIGURES).
+    drill_list: str | None = None
 
 
 def _level(level: str) -> Callable:
@@ -177,6 +180,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Grid events reported in the period, those later made disputes included."),
         "events",
         lambda f: f.reported,
+        drill_list="events:list",
+        drill={"figure": "reported"},
     ),
     Figure(
         "events.filed",
@@ -185,6 +190,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Of the grid events reported in the period, those filed as cases (立案) before it ends."),
         "events",
         lambda f: f.filed,
+        drill_list="events:list",
+        drill={"figure": "filed"},
     ),
     Figure(
         "events.closed",
@@ -193,6 +200,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Of the grid events reported in the period, those verified on site and closed before it ends."),
         "events",
         lambda f: f.closed,
+        drill_list="events:list",
+        drill={"figure": "closed"},
     ),
     Figure(
         "events.handled_on_time_rate",
@@ -202,6 +211,8 @@ FIGURES: tuple[Figure, ...] = (
         "events",
         _stage("handle"),
         kind=RATE,
+        drill_list="events:list",
+        drill={"figure": "handled_on_time"},
     ),
     Figure(
         "events.average_satisfaction",
@@ -211,6 +222,8 @@ FIGURES: tuple[Figure, ...] = (
         "events",
         lambda f: f.average_satisfaction,
         kind=SCORE,
+        drill_list="events:list",
+        drill={"figure": "evaluated"},
     ),
     Figure(
         "tips.received",
@@ -219,6 +232,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Tips (线索) registered in the period."),
         "tips",
         lambda f: f.received,
+        drill_list="tips:list",
+        drill={"figure": "received"},
     ),
     Figure(
         "tips.verified",
@@ -227,6 +242,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Tips whose verification ended in the period, whenever received."),
         "tips",
         lambda f: f.verified,
+        drill_list="tips:list",
+        drill={"figure": "verified"},
     ),
     Figure(
         "tips.verified_on_time",
@@ -235,6 +252,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Of the tips verified in the period, those verified by their deadline."),
         "tips",
         lambda f: f.verified_on_time,
+        drill_list="tips:list",
+        drill={"figure": "verified_on_time"},
     ),
     Figure(
         "tips.overdue",
@@ -244,6 +263,8 @@ FIGURES: tuple[Figure, ...] = (
         "tips",
         lambda f: f.overdue_now,
         moment=True,
+        drill_list="tips:list",
+        drill={"overdue": "on"},
     ),
     Figure(
         "meetings.held",
@@ -252,6 +273,7 @@ FIGURES: tuple[Figure, ...] = (
         _("Meetings held in the period, of every kind."),
         "supervision",
         lambda f: f.meetings,
+        drill_list="tasks:meetings",
     ),
     Figure(
         "meetings.decisions",
@@ -268,6 +290,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Supervised tasks (督办) assigned in the period to units in the region."),
         "supervision",
         lambda f: f.tasks_assigned,
+        drill_list="tasks:list",
+        drill={"figure": "assigned"},
     ),
     Figure(
         "tasks.accepted",
@@ -276,6 +300,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Supervised tasks accepted as done in the period, whenever assigned."),
         "supervision",
         lambda f: f.tasks_accepted,
+        drill_list="tasks:list",
+        drill={"figure": "accepted"},
     ),
     Figure(
         "tasks.on_time_rate",
@@ -285,6 +311,8 @@ FIGURES: tuple[Figure, ...] = (
         "supervision",
         lambda f: f.on_time_rate,
         kind=RATE,
+        drill_list="tasks:list",
+        drill={"figure": "accepted_on_time"},
     ),
     Figure(
         "tasks.overdue",
@@ -294,6 +322,8 @@ FIGURES: tuple[Figure, ...] = (
         "supervision",
         lambda f: f.overdue_now,
         moment=True,
+        drill_list="tasks:list",
+        drill={"supervision": "red"},
     ),
     Figure(
         "joint.cases",

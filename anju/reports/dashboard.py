@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from . import catalogue, drill
+from . import catalogue, drill, metrics
 from .periods import Period
 
 
@@ -20,6 +20,7 @@ class TableRow:
     cells: tuple
     cases_url: str | None = None  # the cases the row counted
     drill_url: str | None = None  # the same dashboard one level down
+    cell_urls: tuple = ()  # where each cell opens as its cases, when not only the first does
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,15 @@ class Table:
     def lines(self) -> list[tuple[TableRow, list[tuple[str, object]]]]:
         """Each row with its cells beside their headers (the phone shows a row as labelled cells)."""
         return [(row, list(zip(self.headers[1:], row.cells, strict=True))) for row in self.rows]
+
+    @property
+    def cell_links(self) -> list[tuple[TableRow, list[tuple[str, object, str | None]]]]:
+        """As `lines`, each cell with the link to its cases (the first cell's is the row's)."""
+        out = []
+        for row, cells in self.lines:
+            urls = row.cell_urls or (row.cases_url,)
+            out.append((row, [(h, c, urls[i] if i < len(urls) else None) for i, (h, c) in enumerate(cells)]))
+        return out
 
     def sheet_rows(self) -> list[list]:
         return [[row.label, *row.cells] for row in self.rows]
@@ -156,3 +166,34 @@ def _dashboard_url(period: Period, region: str, screen: bool) -> str:
     if screen:
         query["screen"] = "1"
     return f"?{urlencode(query)}"
+
+
+def ranking_table(
+    sheet: catalogue.Sheet, region: str | None, minimum_cases: int, *, screen: bool = False
+) -> Table:
+    """The regions one level down ranked by the lower bound of their resolution rate (the township
+    assessment's rule: few cases do not rank high by chance), with their counts; no map."""
+    d, period = sheet.disputes, sheet.period
+    units = tuple(row for row in d.by_region if row.key and row.key != d.region_code)
+    rows = tuple(
+        TableRow(
+            ranked.row.label,
+            (
+                ranked.rank or _("not ranked"),
+                ranked.row.found,
+                ranked.row.resolved,
+                ranked.row.resolution_rate_display,
+                ranked.lower_bound_display,
+            ),
+            None,
+            _dashboard_url(period, ranked.row.key, screen),
+            (
+                None,
+                drill.dispute_list_url(period.start, period.end, ranked.row.key, figure="found"),
+                drill.dispute_list_url(period.start, period.end, ranked.row.key, figure="resolved"),
+            ),
+        )
+        for ranked in metrics.rank_by_resolution(units, minimum_cases)
+    )
+    headers = (_("region"), _("rank"), _("found"), _("resolved"), _("resolution rate"), _("lower bound"))
+    return Table("ranking", _("Ranking by resolution rate"), headers, rows)

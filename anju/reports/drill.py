@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from anju.core.scoping import has_perm_anywhere
+
 from .catalogue import Figure
 from .periods import Period
 
@@ -29,9 +31,22 @@ def dispute_list_url(
 
 def cases_url(figure: Figure, period: Period, region: str | None, **filters: str) -> str | None:
     """Where the figure opens as its cases; None where no list shows them (counts of reminders,
-    figures of kinds whose lists take no such filter yet)."""
-    if figure.source != "disputes" or not figure.drill:
+    kinds not built yet)."""
+    if figure.drill_list is None and (figure.source != "disputes" or not figure.drill):
         return None
-    if figure.moment:
-        return dispute_list_url(None, None, region, **figure.drill, **filters)
-    return dispute_list_url(period.start, period.end, region, **figure.drill, **filters)
+    query = {}
+    if not figure.moment:
+        query["date_from"] = period.start.isoformat()
+        query["date_to"] = period.last_day.isoformat()
+    if region:
+        query["region"] = region
+    query.update({name: value for name, value in {**figure.drill, **filters}.items() if value})
+    return f"{reverse(figure.drill_list or 'disputes:list')}?{urlencode(query)}"
+
+
+# The permission each list asks beyond seeing cases: a figure links only to a list its reader may open.
+LIST_PERMS = {"tips:list": "tip.view"}
+
+
+def may_open(user, figure: Figure) -> bool:
+    return has_perm_anywhere(user, LIST_PERMS.get(figure.drill_list or "", "case.view"))

@@ -568,19 +568,22 @@ def tip_figures(
       batches received, and cleared, in the period.
     The same jurisdiction and region rules as the disputes' figures: only tips the user may see,
     narrowed to those about a region's subtree."""
+    from anju.tips import queries as tip_queries
+
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
     now = now or timezone.now()
     tips = Tip.objects.visible_to(user, "view")
     batches = TipBatch.objects.visible_to(user, "view")
     if region:
-        tips = tips.filter(region__code__startswith=region)
+        tips = tips.filter(tip_queries.in_region(region))
         batches = batches.filter(region__code__startswith=region)
-    verified_q = Q(verified_at__gte=start_at, verified_at__lt=end_at)
+    # The tip list's `figure` filter uses the same conditions: each figure links to its tips.
+    verified_q = tip_queries.verified_between(start_at, end_at)
     aggregates = {
         "received": Count("pk", filter=Q(registered_at__gte=start_at, registered_at__lt=end_at)),
         "verified": Count("pk", filter=verified_q),
-        "verified_on_time": Count("pk", filter=verified_q & Q(verified_at__lte=F("due_at"))),
+        "verified_on_time": Count("pk", filter=verified_q & tip_queries.verified_on_time()),
         "overdue_now": Count("pk", filter=Q(status__in=tip_choices.OPEN_STATUSES, due_at__lt=now)),
         **{f"result_{r}": Count("pk", filter=verified_q & Q(result=r)) for r in tip_choices.Result.values},
         **{f"outcome_{o}": Count("pk", filter=verified_q & Q(outcome=o)) for o in tip_choices.Outcome.values},
@@ -678,7 +681,8 @@ def supervision_figures(
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
     """
-    from anju.tasks.choices import ActivityKind, MeetingKind, Origin, TaskStatus
+    from anju.tasks import queries as task_queries
+    from anju.tasks.choices import ActivityKind, MeetingKind, Origin
     from anju.tasks.kind import TASK
     from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
     from anju.workflow import limits
@@ -707,14 +711,13 @@ def supervision_figures(
     activity_kinds = dict(activities.values_list("kind").annotate(n=Count("pk")).order_by())
     rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
     by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
-    assigned = tasks.filter(assigned_at__gte=start_at, assigned_at__lt=end_at).aggregate(
+    # The task list's `figure` filter uses the same conditions: each figure links to its tasks.
+    assigned = tasks.filter(task_queries.assigned_between(start_at, end_at)).aggregate(
         all=Count("pk"),
         from_decisions=Count("pk", filter=Q(origin__in=[Origin.DECISION, Origin.JOINT_MEETING])),
     )
-    accepted = tasks.filter(status=TaskStatus.ACCEPTED, accepted_at__gte=start_at, accepted_at__lt=end_at)
-    done = accepted.aggregate(
-        all=Count("pk"), on_time=Count("pk", filter=Q(reported_done_at__lte=F("due_at")))
-    )
+    accepted = tasks.filter(task_queries.accepted_between(start_at, end_at))
+    done = accepted.aggregate(all=Count("pk"), on_time=Count("pk", filter=task_queries.done_on_time()))
     return SupervisionFigures(
         region_code=region,
         start=start,
@@ -823,6 +826,7 @@ def event_figures(
     - evaluated, average_satisfaction (1-5), satisfied_share (4 or 5 of the evaluated)."""
     from django.db.models import Avg
 
+    from anju.events import queries as event_queries
     from anju.events.choices import Stage
     from anju.events.choices import Status as EventStatus
 
@@ -833,18 +837,18 @@ def event_figures(
     )
     aggregates = {
         "reported": Count("pk"),
-        "filed": Count("pk", filter=Q(filed_at__lt=end_at) & ~Q(status=EventStatus.VOIDED)),
+        "filed": Count("pk", filter=event_queries.filed_before(end_at)),
         "voided": Count("pk", filter=Q(status=EventStatus.VOIDED)),
-        "closed": Count("pk", filter=Q(closed_at__lt=end_at)),
+        "closed": Count("pk", filter=event_queries.closed_before(end_at)),
         "returned": Sum("returned"),
-        "evaluated": Count("pk", filter=Q(evaluated_at__lt=end_at)),
-        "satisfied": Count("pk", filter=Q(evaluated_at__lt=end_at, satisfaction__gte=4)),
-        "satisfaction": Avg("satisfaction", filter=Q(evaluated_at__lt=end_at)),
+        "evaluated": Count("pk", filter=event_queries.evaluated_before(end_at)),
+        "satisfied": Count("pk", filter=event_queries.evaluated_before(end_at) & Q(satisfaction__gte=4)),
+        "satisfaction": Avg("satisfaction", filter=event_queries.evaluated_before(end_at)),
     }
+    # The event list's `figure` filter uses the same conditions: each figure links to its events.
     for stage, done, due in EVENT_STAGES:
-        ended = Q(**{f"{done}__lt": end_at, f"{due}__isnull": False})
-        aggregates[f"{stage}_done"] = Count("pk", filter=ended)
-        aggregates[f"{stage}_on_time"] = Count("pk", filter=ended & Q(**{f"{done}__lte": F(due)}))
+        aggregates[f"{stage}_done"] = Count("pk", filter=event_queries.stage_ended(done, due, end_at))
+        aggregates[f"{stage}_on_time"] = Count("pk", filter=event_queries.stage_on_time(done, due, end_at))
     counts = found.aggregate(**aggregates)
     stages = tuple(
         StageRate(
@@ -874,3 +878,226 @@ def event_figures(
         satisfied_share=share(counts["satisfied"], counts["evaluated"]),
         satisfied_share_display=percent(counts["satisfied"], counts["evaluated"]),
     )
+
+
+# --- township assessment and rankings ------------------------------------------------------------
+
+# The normal quantile for a two-sided 95% interval.
+Z_95 = 1.959964
+TOWNSHIP_CODE_LENGTH = 9
+
+
+def wilson_bounds(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval of a rate at 95%: (lower, upper). It stays inside [0, 1] and is
+    wide for few trials, so 3 of 3 (lower 43.8%) does not beat 95 of 100 (lower 88.8%). No trials
+    give (0, 1): nothing is known."""
+    if not trials:
+        return 0.0, 1.0
+    p = successes / trials
+    z2 = z * z
+    centre = p + z2 / (2 * trials)
+    margin = z * (p * (1 - p) / trials + z2 / (4 * trials * trials)) ** 0.5
+    return max(0.0, (centre - margin) / (1 + z2 / trials)), min(1.0, (centre + margin) / (1 + z2 / trials))
+
+
+def percent_of(value: float | None) -> str:
+    """A share in [0, 1] as 88.8%, one decimal rounded half up; "—" for none."""
+    if value is None:
+        return NO_RATE
+    return f"{Decimal(str(value * 100)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)}%"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of one township: `count` of `base` cases, the rate, and the conservative value
+    the score uses (`credit`, 0 to 1): the rate's Wilson lower bound where more is better, one
+    minus the upper bound where less is better (overdue, reopened)."""
+
+    key: str
+    count: int
+    base: int
+    rate: float | None
+    rate_display: str
+    credit: float
+    credit_display: str
+    weight: int
+    # The dispute list's `figure` filter that lists the counted cases, and the base's.
+    count_figure: str
+    base_figure: str
+
+
+# key, the figure of its count, the figure of its base, whether more is better.
+ASSESSMENT_INDICATORS = (
+    ("resolution", dispute_queries.RESOLVED, dispute_queries.FOUND, True),
+    ("where_arose", dispute_queries.NOT_PASSED_UPWARD, dispute_queries.RESOLVED, True),
+    ("on_time", dispute_queries.ON_TIME, dispute_queries.WITH_LIMIT, True),
+    ("overdue", dispute_queries.WENT_OVERDUE, dispute_queries.FOUND, False),
+    ("repeat", dispute_queries.REOPENED, dispute_queries.FOUND, False),
+)
+
+
+@dataclass(frozen=True)
+class TownshipScore:
+    code: str
+    name: str
+    found: int
+    indicators: tuple[Indicator, ...]
+    score: float | None  # 0-100; None when every weight is 0
+    score_display: str
+    rank: int | None  # None: fewer disputes than the scheme's minimum, not ranked
+
+
+@dataclass(frozen=True)
+class Assessment:
+    region_code: str | None
+    start: dt.date
+    end: dt.date  # exclusive
+    minimum_cases: int
+    weights: dict[str, int]
+    rows: tuple[TownshipScore, ...]  # the ranked first, by rank; then the others by code
+    # Disputes found in the period registered above any township (at the county itself): in no row.
+    above_townships: int
+
+
+def _found_in(user, start: dt.date, end: dt.date, region: str | None) -> QuerySet:
+    start_at, end_at = period_bounds(start, end)
+    return (
+        disputes_in_scope(user, region=region)
+        .filter(registered_at__gte=start_at, registered_at__lt=end_at)
+        .filter(dispute_queries.not_merged())
+    )
+
+
+def township_assessment(
+    user, *, start: dt.date, end: dt.date, region: str | None = None, scheme=None
+) -> Assessment:
+    """平安建设领导责任制考评: each township of the user's jurisdiction (narrowed to `region`) scored
+    on the disputes found (registered) there in [start, end), merged ones left out:
+
+    - resolution: resolved before the end / found (the resolution rate).
+    - where_arose: resolved at the level where they arose / resolved (a case is never resolved
+      below that level, so this is "at or below").
+    - on_time: resolved within the time limit in force when resolved (extensions included) /
+      resolved with a time limit.
+    - overdue: given a red card (past their limit) before the end / found; less is better.
+    - repeat: reopened (the agreement was not performed) before the end / found; less is better.
+
+    The score is the weighted mean of the indicators' credits, times 100. A township with fewer
+    disputes found than the scheme's minimum gets a score but no rank. Three grouped queries."""
+    from .models import AssessmentScheme
+
+    check_period(start, end)
+    scheme = scheme or AssessmentScheme.current()
+    _, end_at = period_bounds(start, end)
+    found = _found_in(user, start, end, region).annotate(unit=Substr("region_id", 1, TOWNSHIP_CODE_LENGTH))
+    resolved_q = dispute_queries.resolved_before(end_at)
+    counts: dict[str, dict[str, int]] = {}
+    for row in (
+        found.values("unit")
+        .annotate(
+            found=Count("pk"),
+            resolution=Count("pk", filter=resolved_q),
+            where_arose=Count("pk", filter=resolved_q & dispute_queries.where_they_arose()),
+            with_limit=Count("pk", filter=resolved_q & dispute_queries.with_limit()),
+            on_time=Count("pk", filter=resolved_q & dispute_queries.on_time()),
+        )
+        .order_by()
+    ):
+        counts[row.pop("unit")] = row
+    for key, name in (("overdue", "overdue"), ("repeat", "reopen")):
+        marked = found.filter(dispute_queries.noted_before(name, end_at))
+        for unit, n in marked.values_list("unit").annotate(n=Count("pk")).order_by():
+            counts.setdefault(unit, {})[key] = n
+    townships = Region.objects.visible_to(user, "case.view").filter(level="township")
+    if region:
+        townships = townships.filter(code__startswith=region[:TOWNSHIP_CODE_LENGTH])
+    weights = scheme.weights()
+    rows = [_score(t.code, t.name, counts.get(t.code, {}), weights) for t in townships.order_by("code")]
+    ranked = sorted(
+        (r for r in rows if r.found >= scheme.minimum_cases and r.score is not None),
+        key=lambda r: (-r.score, -r.found, r.code),
+    )
+    ranked = [dataclasses.replace(r, rank=i) for i, r in enumerate(ranked, start=1)]
+    others = [r for r in rows if r.code not in {x.code for x in ranked}]
+    above = sum(c.get("found", 0) for unit, c in counts.items() if len(unit) < TOWNSHIP_CODE_LENGTH)
+    return Assessment(
+        region_code=region,
+        start=start,
+        end=end,
+        minimum_cases=scheme.minimum_cases,
+        weights=weights,
+        rows=tuple(ranked + others),
+        above_townships=above,
+    )
+
+
+def _score(code: str, name: str, counts: dict[str, int], weights: dict[str, int]) -> TownshipScore:
+    found = counts.get("found", 0)
+    bases = {
+        "found": found,
+        "resolution": counts.get("resolution", 0),
+        "with_limit": counts.get("with_limit", 0),
+    }
+    base_of = {"resolution": "found", "where_arose": "resolution", "on_time": "with_limit"}
+    indicators = []
+    for key, count_figure, base_figure, good in ASSESSMENT_INDICATORS:
+        count, base = counts.get(key, 0), bases[base_of.get(key, "found")]
+        lower, upper = wilson_bounds(count, base)
+        credit = lower if good else 1 - upper
+        indicators.append(
+            Indicator(
+                key,
+                count,
+                base,
+                share(count, base),
+                percent(count, base),
+                credit,
+                percent_of(credit),
+                weights[key],
+                count_figure,
+                base_figure,
+            )
+        )
+    total = sum(weights.values())
+    score = sum(i.weight * i.credit for i in indicators) * 100 / total if total else None
+    score = (
+        float(Decimal(str(score)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP))
+        if score is not None
+        else None
+    )
+    return TownshipScore(
+        code, name, found, tuple(indicators), score, NO_RATE if score is None else str(score), None
+    )
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    """A region of a breakdown ranked by its resolution rate's Wilson lower bound; `rank` None
+    when it found fewer disputes than the minimum."""
+
+    row: Row
+    lower_bound: float
+    lower_bound_display: str
+    rank: int | None
+
+
+def rank_by_resolution(rows: tuple[Row, ...], minimum_cases: int) -> tuple[RankedRow, ...]:
+    """The regions of a breakdown (dispute_figures' by_region), best first by the lower bound of
+    their resolution rate; those with too few disputes after them, unranked."""
+    bounded = [(row, wilson_bounds(row.resolved, row.found)[0]) for row in rows if row.key]
+    ranked = sorted(
+        (pair for pair in bounded if pair[0].found >= minimum_cases), key=lambda p: (-p[1], -p[0].found)
+    )
+    out = [RankedRow(row, lower, percent_of(lower), i) for i, (row, lower) in enumerate(ranked, start=1)]
+    out += [
+        RankedRow(row, lower, percent_of(lower), None) for row, lower in bounded if row.found < minimum_cases
+    ]
+    return tuple(out)
+
+
+def overdue_cases(user, *, region: str | None = None, now: dt.datetime | None = None, limit: int = 5) -> list:
+    """The first `limit` disputes overdue now (the disputes.overdue figure's cases), longest overdue
+    first."""
+    overdue = Dispute.objects.filter(deadlines.overdue(now or timezone.now())).values("pk")
+    scope = disputes_in_scope(user, region=region).filter(pk__in=overdue)
+    return list(scope.select_related("region", "handling_unit").order_by("due_at", "pk")[:limit])

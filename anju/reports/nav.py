@@ -41,4 +41,11 @@ ENTRIES = [
         "icon": "settings",
         "perm": "report.template",
     },
+    {
+        "group": "reports",
+        "label": _("Township assessment"),
+        "url": "reports:assessment",
+        "icon": "chart-column",
+        "perm": "case.view",
+    },
 ]

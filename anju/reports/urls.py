@@ -15,4 +15,5 @@ urlpatterns = [
     path("issued/", work_views.issued_list, name="issued_list"),
     path("issued/<int:issued_id>/", work_views.issued_detail, name="issued_detail"),
     path("report/", report_views.report, name="report"),
+    path("assessment/", views.assessment, name="assessment"),
 ]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anju.core import export
 from anju.core.scoping import get_scoped_or_404
@@ -16,9 +17,11 @@ from anju.core.views import role_required
 from anju.regions import codes
 from anju.regions.models import Region
 
+from . import assessment as assessment_tables
 from . import catalogue, drill, metrics, periods
 from . import dashboard as dashboard_tables
 from .forms import FiguresForm
+from .models import AssessmentScheme
 
 
 @role_required("case.view")
@@ -71,9 +74,11 @@ def dashboard(request):
         get_scoped_or_404(Region, request.user, "case.view", code=region)
     sheet = catalogue.values(request.user, period, region=region or None)
     tables = dashboard_tables.tables(sheet, region or None, screen=screen)
+    minimum = AssessmentScheme.current().minimum_cases
+    ranking = dashboard_tables.ranking_table(sheet, region or None, minimum, screen=screen)
     download = request.GET.get("download")
     if download:
-        chosen = [dashboard_tables.figure_table(sheet), *tables]
+        chosen = [dashboard_tables.figure_table(sheet), *tables, ranking]
         table = next((t for t in chosen if t.key == download), None)
         if table is None:
             raise Http404
@@ -85,7 +90,12 @@ def dashboard(request):
             filename=f"figures-{table.key}-{sheet.disputes.region_code or 'all'}-{period.text}.xlsx",
         )
     headline = [
-        {"value": value, "cases_url": drill.cases_url(value.figure, period, region or None)}
+        {
+            "value": value,
+            "cases_url": drill.cases_url(value.figure, period, region or None)
+            if drill.may_open(request.user, value.figure)
+            else None,
+        }
         for value in sheet.values
     ]
     base_query = {"period": period.text, **({"region": region} if region else {})}
@@ -99,6 +109,10 @@ def dashboard(request):
             "figures": sheet.disputes,
             "headline": headline,
             "tables": tables,
+            "ranking": ranking,
+            "minimum_cases": minimum,
+            "overdue": metrics.overdue_cases(request.user, region=region or None),
+            "overdue_all": drill.cases_url(catalogue.BY_NAME["disputes.overdue"], period, region or None),
             "crumbs": _crumbs(request.user, sheet.disputes.region_code, period, screen),
             "quick_periods": _quick_periods(period),
             "query": urlencode(base_query),
@@ -127,3 +141,53 @@ def _quick_periods(period: periods.Period) -> list[periods.Period]:
     quarter = periods.parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}")
     month = periods.parse(f"{today.year}-{today.month:02d}")
     return [this_year, this_year.previous(), quarter, quarter.previous(), month]
+
+
+@role_required("case.view")
+def assessment(request):
+    """The township assessment (平安建设领导责任制考评) for a period: scores, ranks, the counts
+    behind them (each opening as its cases), the rule against ranking by chance, and the XLSX."""
+    region = request.GET.get("region", "").strip()
+    context = {
+        "period_text": request.GET.get("period", ""),
+        "region": region,
+        "labels": assessment_tables.LABELS,
+    }
+    try:
+        period = periods.parse(request.GET.get("period"))
+        if region and len(region) > metrics.TOWNSHIP_CODE_LENGTH:
+            raise ValueError(_("Townships are assessed: choose a county or a township."))
+        if region:
+            codes.level_of(region)
+    except (ValueError, ValidationError) as error:
+        message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+        return render(request, "reports/assessment.html", {**context, "error": message}, status=400)
+    if region:
+        get_scoped_or_404(Region, request.user, "case.view", code=region)
+    result = metrics.township_assessment(
+        request.user, start=period.start, end=period.end, region=region or None
+    )
+    if request.GET.get("download") == "xlsx":
+        headers, rows = assessment_tables.sheet(result)
+        return export.streaming_response(
+            "xlsx",
+            headers,
+            rows,
+            title=str(_("Township assessment"))[:31],
+            filename=f"assessment-{region or 'all'}-{period.text}.xlsx",
+        )
+    query = {"period": period.text, **({"region": region} if region else {})}
+    return render(
+        request,
+        "reports/assessment.html",
+        {
+            **context,
+            "period": period,
+            "result": result,
+            "rows": assessment_tables.rows(result, period),
+            "columns": assessment_tables.columns(result),
+            "query": urlencode(query),
+            "quick_periods": _quick_periods(period),
+            "z": metrics.Z_95,
+        },
+    )

@@ -119,11 +119,39 @@ class TaskFilterForm(forms.Form):
     )
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
     q = forms.CharField(label=_("task"), max_length=50, required=False)
+    date_from = forms.DateField(label=_("from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("to (inclusive)"), required=False, widget=DateInput)
+    # A figure of the statistics opens here as its tasks: the days are when they were assigned, or
+    # accepted as done for the figures of completed tasks.
+    figure = forms.ChoiceField(
+        label=_("counted as"),
+        choices=[
+            ("", "—"),
+            ("assigned", _("assigned in the period")),
+            ("accepted", _("accepted as done in the period")),
+            ("accepted_on_time", _("accepted as done in the period, done on time")),
+        ],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class MeetingFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind of meeting"), choices=_blank(MeetingKind.choices), required=False)
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    date_from = forms.DateField(label=_("held from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("held to"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class UnitChoiceForm(forms.Form):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from anju.core import keyset
+from anju.core.dates import local_midnight
 from anju.core.scoping import units_for
 from anju.workflow import alerts, limits
 
@@ -25,6 +26,10 @@ class TaskFilters:
     region: str = ""
     q: str = ""
     unit: str = ""  # exactly this handling unit: a unit's own task list
+    # Days (both included) of assignment, or of acceptance for the figures that count acceptances.
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    figure: str = ""  # a figure of the statistics (see FIGURES)
 
     @classmethod
     def from_form(cls, form) -> TaskFilters:
@@ -56,7 +61,46 @@ def filtered_tasks(user, f: TaskFilters) -> QuerySet[Task]:
         tasks = tasks.filter(supervision_q(f.supervision))
     if f.q:
         tasks = tasks.filter(title__icontains=f.q)
+    start_at = local_midnight(f.date_from) if f.date_from else None
+    end_at = local_midnight(f.date_to + dt.timedelta(days=1)) if f.date_to else None
+    if f.figure in (ACCEPTED, ACCEPTED_ON_TIME):
+        tasks = tasks.filter(accepted_between(start_at, end_at))
+        if f.figure == ACCEPTED_ON_TIME:
+            tasks = tasks.filter(done_on_time())
+    elif start_at or end_at:
+        tasks = tasks.filter(assigned_between(start_at, end_at))
     return tasks
+
+
+# The figures of anju.reports.metrics.supervision_figures a list can show: the statistics count
+# with these very conditions, so a figure's link lists its tasks.
+ASSIGNED, ACCEPTED, ACCEPTED_ON_TIME = "assigned", "accepted", "accepted_on_time"
+FIGURES = (ASSIGNED, ACCEPTED, ACCEPTED_ON_TIME)
+
+
+def _between(field: str, start_at: dt.datetime | None, end_at: dt.datetime | None) -> Q:
+    q = Q()
+    if start_at:
+        q &= Q(**{f"{field}__gte": start_at})
+    if end_at:
+        q &= Q(**{f"{field}__lt": end_at})
+    return q
+
+
+def assigned_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -> Q:
+    return _between("assigned_at", start_at, end_at)
+
+
+def accepted_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -> Q:
+    """Accepted as done in [start_at, end_at), whenever assigned."""
+    return Q(status=TaskStatus.ACCEPTED, accepted_at__isnull=False) & _between(
+        "accepted_at", start_at, end_at
+    )
+
+
+def done_on_time() -> Q:
+    """Reported done (the report that was accepted) within the limit, extensions included."""
+    return Q(reported_done_at__lte=F("due_at"))
 
 
 def my_tasks(user) -> dict[str, QuerySet]:
@@ -85,8 +129,16 @@ def unfinished(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return tasks.filter(status__in=UNFINISHED)
 
 
-def meetings(user, *, kind: str = "", region: str = "") -> QuerySet[Meeting]:
+def meetings(
+    user, *, kind: str = "", region: str = "", start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[Meeting]:
+    """Meetings in the user's jurisdiction; `start` and `end` ([start, end)) narrow the days held,
+    as the meetings figure counts them."""
     found = Meeting.objects.visible_to(user, "view")
+    if start:
+        found = found.filter(held_on__gte=start)
+    if end:
+        found = found.filter(held_on__lt=end)
     if kind:
         found = found.filter(kind=kind)
     if region:

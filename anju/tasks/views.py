@@ -354,13 +354,19 @@ task_alert_acknowledge = pages.alert_acknowledge_view(
 def meeting_list(request):
     form = forms.MeetingFilterForm(request.GET or None)
     kind = region = ""
+    start = end = None
     if request.GET and form.is_valid():
         kind, region = form.cleaned_data["kind"], form.cleaned_data["region"]
+        start = form.cleaned_data["date_from"]
+        last = form.cleaned_data["date_to"]
+        end = last + dt.timedelta(days=1) if last else None
     return _list_page(
         request,
         "tasks/meetings.html",
         form,
-        lambda: queries.meetings(request.user, kind=kind, region=region).select_related("region"),
+        lambda: queries.meetings(request.user, kind=kind, region=region, start=start, end=end).select_related(
+            "region"
+        ),
         "held_on",
         dt.date,
         can_record=bool(actions.assigner_units(request.user)),

@@ -113,6 +113,24 @@ class FilterForm(forms.Form):
     date_from = forms.DateField(label=_("registered from"), widget=DateInput, required=False)
     date_to = forms.DateField(label=_("registered to"), widget=DateInput, required=False)
     q = forms.CharField(label=_("tip number"), max_length=24, required=False)
+    region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    # A figure of the statistics opens here as its tips.
+    figure = forms.ChoiceField(
+        label=_("counted as"),
+        choices=[
+            ("", "—"),
+            ("received", _("registered in the period")),
+            ("verified", _("verified in the period")),
+            ("verified_on_time", _("verified in the period by the deadline")),
+        ],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
 
 
 class RevealForm(forms.Form):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from anju.core import keyset
@@ -64,6 +64,10 @@ class Filters:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     q: str = ""
+    region: str = ""
+    # A figure of the statistics (see FIGURES); for the verified ones the days are when
+    # verification ended, not when the tip was registered.
+    figure: str = ""
 
 
 def visible(user) -> QuerySet[Tip]:
@@ -80,13 +84,48 @@ def filtered(user, f: Filters) -> QuerySet[Tip]:
         tips = tips.filter(batch_id=f.batch)
     if f.overdue:
         tips = tips.filter(limits.overdue(TIP, timezone.now()))
-    if f.date_from:
-        tips = tips.filter(registered_at__gte=local_midnight(f.date_from))
-    if f.date_to:
-        tips = tips.filter(registered_at__lt=local_midnight(f.date_to + dt.timedelta(days=1)))
+    if f.region:
+        tips = tips.filter(in_region(f.region))
+    start_at = local_midnight(f.date_from) if f.date_from else None
+    end_at = local_midnight(f.date_to + dt.timedelta(days=1)) if f.date_to else None
+    if f.figure in (VERIFIED, VERIFIED_ON_TIME):
+        tips = tips.filter(verified_between(start_at, end_at))
+        if f.figure == VERIFIED_ON_TIME:
+            tips = tips.filter(verified_on_time())
+    else:
+        if start_at:
+            tips = tips.filter(registered_at__gte=start_at)
+        if end_at:
+            tips = tips.filter(registered_at__lt=end_at)
     if f.q:
         tips = tips.filter(number__startswith=f.q.strip())
     return tips.select_related("source", "batch").only(*LIST_COLUMNS)
+
+
+# The figures of anju.reports.metrics.tip_figures a list can show: the statistics count with these
+# very conditions, so a figure's link lists its tips.
+RECEIVED, VERIFIED, VERIFIED_ON_TIME = "received", "verified", "verified_on_time"
+FIGURES = (RECEIVED, VERIFIED, VERIFIED_ON_TIME)
+
+
+def in_region(code: str) -> Q:
+    """Tips about a region's subtree."""
+    return Q(region__code__startswith=code)
+
+
+def verified_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -> Q:
+    """Verification ended in [start_at, end_at), whenever the tip was received."""
+    q = Q(verified_at__isnull=False)
+    if start_at:
+        q &= Q(verified_at__gte=start_at)
+    if end_at:
+        q &= Q(verified_at__lt=end_at)
+    return q
+
+
+def verified_on_time() -> Q:
+    """Verified by the tip's deadline."""
+    return Q(verified_at__lte=F("due_at"))
 
 
 def batch_progress(batch: Batch) -> dict:

@@ -53,6 +53,8 @@ def tip_list(request):
             date_from=data["date_from"],
             date_to=data["date_to"],
             q=data["q"],
+            region=data["region"],
+            figure=data["figure"],
         )
     after, before = keyset.cursors_from(request, form)
     page = queries.Page(rows=[], next=None, prev=None)

@@ -227,7 +227,15 @@ ADMIN_OBJECTS = {
     "notify_delivery": lambda cast: _delivery_pk(cast),
     # Open311 keys are county-wide, kept by county administrators.
     "open311_apikey": lambda cast: _open311_key_pk(cast),
+    # The township assessment's weights: one scheme for the installation.
+    "reports_assessmentscheme": lambda cast: _assessment_scheme_pk(),
 }
+
+
+def _assessment_scheme_pk() -> int:
+    from anju.reports.models import AssessmentScheme
+
+    return AssessmentScheme.objects.get_or_create(pk=1)[0].pk
 
 
 def _open311_key_pk(cast) -> int:

@@ -134,3 +134,39 @@ def test_the_large_screen_reloads_itself_and_charts_read_json(client_for, quarte
     assert '<script id="chart-month" type="application/json">' in page
     assert "echarts.min.js" in page and "charts.js" in page
     assert "<script>" not in page  # nothing inline: the strict CSP holds
+
+
+def test_the_overdue_list_shows_a_handful_and_links_to_all(client_for, quarter):
+    client = client_for("officer_a")
+    response = client.get(URL, Q1)
+    # 甲镇's overdue now: d5 and d14 (d10 is 乙镇's), the same limit, so in the order registered here.
+    assert [d.number for d in response.context["overdue"]] == [quarter["d5"].number, quarter["d14"].number]
+    page = response.content.decode()
+    assert f'href="/disputes/{quarter["d5"].pk}/"' in page
+    listed = set(NUMBER.findall(client.get(response.context["overdue_all"]).content.decode()))
+    assert listed == {quarter["d5"].number, quarter["d14"].number}
+    assert "全部2件超期纠纷" in text_of(response)
+
+
+def test_the_ranking_puts_many_cases_before_few_and_drills_down(client_for, quarter):
+    from anju.reports.models import AssessmentScheme
+
+    AssessmentScheme.objects.create(minimum_cases=3)
+    client = client_for("leader")
+    response = client.get(URL, Q1)
+    ranking = response.context["ranking"]
+    # 甲镇 resolved 4 of 7 (lower bound 25.0%), 乙镇 1 of 3 (6.1%).
+    assert [(r.label, r.cells[:3], r.cells[4]) for r in ranking.rows] == [
+        ("甲镇", (1, 7, 4), "25.0%"),
+        ("乙镇", (2, 3, 1), "6.1%"),
+    ]
+    for row in ranking.rows:
+        found_url, resolved_url = row.cell_urls[1], row.cell_urls[2]
+        assert len(set(NUMBER.findall(client.get(found_url).content.decode()))) == row.cells[1]
+        assert len(set(NUMBER.findall(client.get(resolved_url).content.decode()))) == row.cells[2]
+    township = client.get(URL + ranking.rows[0].drill_url)
+    assert [r.label for r in township.context["ranking"].rows] == ["甲一村", "甲二村"]
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get(URL, {**Q1, "download": "ranking"}).streaming_content))
+    )
+    assert [c.value for c in next(book.active.iter_rows(min_row=2))][:3] == ["甲镇", "1", "7"]

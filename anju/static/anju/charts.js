@@ -4,6 +4,11 @@
    the same numbers stand in the table beside each chart, so nothing depends on this script. */
 (function () {
   "use strict";
+  // The breakdowns are folded (<details class="fold">) so a phone shows the headline first; a
+  // wide screen has room for them, so they open there. Without this script they open on a tap.
+  if (window.matchMedia("(min-width: 60rem)").matches) {
+    document.querySelectorAll("details.fold").forEach(function (fold) { fold.open = true; });
+  }
   if (!window.echarts) return;
   var charts = [];
   document.querySelectorAll("[data-chart]").forEach(function (box) {
@@ -14,8 +19,13 @@
     chart.setOption(options(spec));
     charts.push(chart);
   });
-  window.addEventListener("resize", function () {
+  function resizeAll() {
     charts.forEach(function (chart) { chart.resize(); });
+  }
+  window.addEventListener("resize", resizeAll);
+  // A chart drawn while its fold was closed has no size yet: draw it again when the fold opens.
+  document.querySelectorAll("details.fold").forEach(function (fold) {
+    fold.addEventListener("toggle", resizeAll);
   });
 
   function options(spec) {
