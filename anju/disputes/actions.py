@@ -264,6 +264,7 @@ def register_dispute(
             ]
             insert(*party_rows)
             entry = timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
+            engine.added(DISPUTE, [dispute])
             # The new case's file is all in memory: answering with it needs no second read.
             dispute._prefetched_objects_cache = {"parties": party_rows, "timeline": [entry]}
             insert(*alerts_on_register(dispute))
