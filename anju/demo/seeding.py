@@ -5,6 +5,7 @@ All names are invented; the county code 629901 lies in a prefecture (62-99) that
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -1594,20 +1595,23 @@ def _write(made: list[_Case], batch: int, *, history: bool) -> None:
             )
             for d in created:
                 d.pk = ids[d.number]
-        # Each merged case goes into the nearest case before it in the batch that is not merged
-        # itself (after it, for a batch that starts with one).
-        kept = [c for c in made if not c.merged]
-        target, into = (kept[0] if kept else None), {}
+        # Each merged case goes into the case of the batch registered last before it was merged
+        # (a duplicate of a case already on file); none, if the batch has none that early.
+        kept = sorted((c.dispute.registered_at, i) for i, c in enumerate(made) if not c.merged)
+        into = {}
         for c in made:
             if not c.merged:
-                target = c
-            elif target is not None:
-                into[id(c)] = target
-                c.dispute.merged_into_id = target.dispute.pk
-                row = next(t for t in c.timeline if t[2] == "merge")
-                c.timeline[c.timeline.index(row)] = (*row[:6], target.dispute.number)
-                status, unit = target.dispute.status, target.dispute.handling_unit_id
-                target.timeline.append((row[0], row[1], "merged_in", status, status, unit, c.dispute.number))
+                continue
+            row = next(t for t in c.timeline if t[2] == "merge")
+            earlier = bisect.bisect_right(kept, (row[0], len(made))) - 1
+            if earlier < 0:
+                continue
+            target = made[kept[earlier][1]]
+            into[id(c)] = target
+            c.dispute.merged_into_id = target.dispute.pk
+            c.timeline[c.timeline.index(row)] = (*row[:6], target.dispute.number)
+            status, unit = target.dispute.status, target.dispute.handling_unit_id
+            target.timeline.append((row[0], row[1], "merged_in", status, status, unit, c.dispute.number))
         merged = [c.dispute for c in made if id(c) in into]
         Dispute.objects.bulk_update(merged, ["merged_into"], batch_size=batch)
         children = {

@@ -264,7 +264,6 @@ def register_dispute(
             ]
             insert(*party_rows)
             entry = timeline(dispute, actor, "register", "", Status.REGISTERED, fields.get("title", ""))
-            engine.added(DISPUTE, [dispute])
             # The new case's file is all in memory: answering with it needs no second read.
             dispute._prefetched_objects_cache = {"parties": party_rows, "timeline": [entry]}
             insert(*alerts_on_register(dispute))
@@ -281,6 +280,8 @@ def register_dispute(
             if attachments:
                 # The files wrote timeline rows of their own: the case file reads the timeline again.
                 del dispute._prefetched_objects_cache["timeline"]
+            # Last of the writes: the figures' rollup cell is locked from here to the commit.
+            engine.added(DISPUTE, [dispute])
     return dispute
 
 

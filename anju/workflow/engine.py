@@ -144,8 +144,6 @@ def apply(
         locked.version += 1
         locked.save()
         add_timeline(kind, locked, actor, name, from_status, locked.status, note)
-        for watcher, state in watched:
-            watcher.moved(locked, state, name)
         require_in_scope(locked, actor, "case.view")
         record(
             actor,
@@ -155,4 +153,7 @@ def apply(
             before=before,
             after=snapshot(kind, locked),
         )
+        # Last of the writes: a watcher's row (a rollup cell) is locked from here to the commit.
+        for watcher, state in watched:
+            watcher.moved(locked, state, name)
     return locked
