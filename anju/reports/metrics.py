@@ -10,10 +10,13 @@ reopened because its agreement was not performed counts as resolved again only f
 resolution, so it leaves the resolved figures of the periods before. Reports that must not move
 once issued are kept as issued documents (the work-report issue), not recomputed.
 
-Five aggregate queries compute everything (conditional counts, GROUP BY on a code prefix and on
+A few aggregate queries compute everything (conditional counts, GROUP BY on a code prefix and on
 the local month): the work stays in the database, so the cost grows with the rows scanned, never
-with Python loops over them. `SecondsBetween` and `SQLiteLocalMonth` exist for speed on SQLite,
-where Django's own duration and time-zone functions run Python code for every row."""
+with Python loops over them. A county's and a province's dispute figures read their whole months
+from the rollup (anju.reports.rollup, docs/statistics.md): a cell for each combination that
+occurs, a third of the cases at 200,000 and fewer per case as they grow. `SecondsBetween` and
+`SQLiteLocalMonth` exist for speed on SQLite, where Django's own duration and time-zone functions
+run Python code for every row."""
 
 from __future__ import annotations
 
