@@ -134,11 +134,11 @@ steps = st.lists(
         st.sampled_from([0, 0, 1, 3, 12, 35]),  # days the clock moves on first
     ),
     min_size=3,
-    max_size=20,
+    max_size=25,
 )
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=steps, category=st.sampled_from(Category.values))
 def test_random_transitions_keep_the_rollup_equal_to_the_disputes(cast, monkeypatch, steps, category):
     root = User.objects.get_or_create(username="rollup-root", defaults={"is_superuser": True})[0]
