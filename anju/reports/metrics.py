@@ -407,9 +407,9 @@ def _raw_counts(
         else:
             counts.resolved[name] = value or 0
     # By unit and month in one GROUP BY: a few hundred groups, added up both ways here.
-    grouped = found.values(
-        unit=_unit_expression(codes, "region_id", "region__code"), month=_local_month(found, start, end)
-    ).annotate(n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q))
+    grouped = found.values(unit=_unit_expression(codes), month=_local_month(found, start, end)).annotate(
+        n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q)
+    )
     for row in grouped.order_by():
         for name in (f"unit_{row['unit']}", f"month_{_month_key(row['month'])}"):
             counts.found[name] += row["n_found"]
@@ -559,7 +559,7 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
     return root, list(regions.filter(parent_id=region).order_by("code"))
 
 
-def _unit_expression(codes: list[str], field: str, path: str):
+def _unit_expression(codes: list[str], field: str = "region_id", path: str = "region__code"):
     """The unit a dispute (or a rollup cell) counts under, computed by the database from its region
     code in `field` (`path` reaches the same code for a lookup): the code's first n characters
     when all units have n-digit codes (the children of one region), else the first unit whose
