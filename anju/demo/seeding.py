@@ -5,6 +5,7 @@ All names are invented; the county code 629901 lies in a prefecture (62-99) that
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -50,6 +51,21 @@ class SeedReport:
     regions: int = 0
     users: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role label, username, region name)
+
+
+def county_codes(first: str, count: int) -> list[str]:
+    """`count` county codes from `first` on (629901, 629902, ... 629999, 629801, ...): fictional
+    counties of one province for an instance that serves many. Each is a valid county code."""
+    province, prefecture, county = first[:2], int(first[2:4]), int(first[4:6])
+    found = []
+    while len(found) < count:
+        if prefecture < 1:
+            raise ValueError(f"no room for {count} county codes after {first}")
+        found.append(f"{province}{prefecture:02d}{county:02d}")
+        county += 1
+        if county > 99:
+            prefecture, county = prefecture - 1, 1
+    return found
 
 
 def _person(rng: random.Random) -> str:
@@ -338,17 +354,19 @@ def seed_calendar() -> int:
     return len(added)
 
 
-# Share of generated cases by final status: most disputes a county finds are resolved.
+# Share of generated cases by final status, as counties report them: over three years of cases
+# nearly all are closed, most of them resolved; the open ones are about a month's intake.
 STATUS_WEIGHTS = {
-    "resolved": 70,
-    "mediating": 8,
-    "accepted": 5,
-    "registered": 5,
-    "agreed": 3,
-    "failed": 5,
-    "transferred": 2,
-    "refused": 1,
-    "ended": 1,
+    "resolved": 80.3,
+    "mediating": 1.5,
+    "accepted": 0.8,
+    "registered": 0.8,
+    "agreed": 0.6,
+    "failed": 6,
+    "transferred": 4,
+    "refused": 1.5,
+    "ended": 1.5,
+    "merged": 2,
 }
 CATEGORY_WEIGHTS = {
     "marriage_family": 18,
@@ -367,9 +385,21 @@ CATEGORY_WEIGHTS = {
     "property_management": 1,
     "other": 2,
 }
-# Of the open cases, the share already past their limit when the demo starts: a few, so the first
-# sweep escalates a handful of cases, not hundreds.
-OVERDUE_SHARE = 0.04
+# Of the open cases, the share already past their limit when the seed is written: with the open
+# cases at 3.7% of all, about 2% of all cases are overdue, as counties report; the first sweep
+# escalates a few dozen of the demo's 3,000. The share grows as the seeded database ages, up to
+# the open share (bench/README.md).
+OVERDUE_SHARE = 0.5
+# Where a case arises and the level that handles it at the end (小事不出村、大事不出乡): most arise in
+# a village and stay there; the rest were escalated once or twice. A few arise at the township.
+VILLAGE_LEVELS = {"village": 80, "township": 16, "county": 4}
+TOWNSHIP_ORIGIN_SHARE = 0.05
+TOWNSHIP_LEVELS = {"township": 85, "county": 15}
+# Of the resolved cases, those reopened because the agreement was not performed, then resolved again.
+REOPENED_SHARE = 0.03
+# Timeline rows a case keeps without `history`: its registration and the rows the figures count or
+# the case page needs to explain its status (escalations, reopening, merging).
+FIGURE_ROWS = frozenset({"register", "escalate", "reopen", "merge", "merged_in"})
 
 
 @dataclass(frozen=True)
@@ -657,6 +687,10 @@ class _Case:
     transfer: object = None
     mediator: object = None
     timeline: list = field(default_factory=list)  # (at, actor, transition, from, to, unit, note)
+    # More rows of the file: the visit that found a reopened case's agreement not performed.
+    extra: list = field(default_factory=list)
+    # Merged into the case generated just before it that is not merged itself (a duplicate of it).
+    merged: bool = False
 
 
 class _Clock:
@@ -730,11 +764,12 @@ def seed_disputes(
     registered in office hours on a working day, by the grid worker or the village mediator; its
     sessions, agreement, visit, escalations and closing on its timeline, each by the person the
     case page names; and every open case within its time limit but for a few (OVERDUE_SHARE).
-    Without `history` a case has only its parties and its registration on the timeline: a fifth of
-    the rows, for filling a database with a million cases to measure lists, filters and figures."""
+    Without `history` a case has only its parties and, on the timeline, its registration and the
+    rows the figures count (FIGURE_ROWS): a fifth of the rows, for filling a database with a
+    million cases to measure lists, filters and figures."""
     from django.utils import timezone
 
-    from anju.disputes.choices import LEVEL_RANK, OPEN_STATUSES, REGION_LEVEL_TO_HANDLING
+    from anju.disputes.choices import LEVEL_RANK, OPEN_STATUSES
 
     rng = random.Random(seed * 7919 + cases)
     grids = list(
@@ -746,6 +781,8 @@ def seed_disputes(
     names = dict(Region.objects.filter(code__startswith=county_code).values_list("code", "name"))
     statuses, status_w = zip(*STATUS_WEIGHTS.items(), strict=True)
     categories, category_w = zip(*CATEGORY_WEIGHTS.items(), strict=True)
+    village_levels, village_w = zip(*VILLAGE_LEVELS.items(), strict=True)
+    township_levels, township_w = zip(*TOWNSHIP_LEVELS.items(), strict=True)
     now = timezone.now()
     clock = _Clock(rng, now, years)
     done = 0
@@ -759,7 +796,10 @@ def seed_disputes(
             grid = rng.choice(grids)
             status = rng.choices(statuses, status_w)[0]
             category = rng.choices(categories, category_w)[0]
-            level = rng.choices(["village", "township", "county"], [80, 17, 3])[0]
+            if rng.random() < TOWNSHIP_ORIGIN_SHARE:
+                origin, level = "township", rng.choices(township_levels, township_w)[0]
+            else:
+                origin, level = "village", rng.choices(village_levels, village_w)[0]
             made.append(
                 _one_case(
                     rng,
@@ -772,12 +812,11 @@ def seed_disputes(
                     status,
                     category,
                     level,
+                    origin=origin,
                     open_case=status in OPEN_STATUSES,
                 )
             )
-        assert all(
-            LEVEL_RANK[c.dispute.handling_level] >= LEVEL_RANK[REGION_LEVEL_TO_HANDLING["grid"]] for c in made
-        )
+        assert all(LEVEL_RANK[c.dispute.handling_level] >= LEVEL_RANK[c.dispute.origin_level] for c in made)
         _write(made, batch, history=history)
         done += size
         if progress:
@@ -1145,9 +1184,11 @@ def _staff_by_place(county_code: str) -> dict[tuple[str, str], int]:
     return staff
 
 
-def _one_case(rng, clock, staff, names, counters, county_code, grid, status, category, level, *, open_case):
+def _one_case(
+    rng, clock, staff, names, counters, county_code, grid, status, category, level, *, origin, open_case
+):
     from anju.disputes.actions import case_number
-    from anju.disputes.choices import HANDLING_CODE_LENGTH, Status
+    from anju.disputes.choices import HANDLING_CODE_LENGTH, LEVEL_RANK, Status
     from anju.disputes.deadlines import POLICY, acceptance_limits
     from anju.disputes.models import (
         Agreement,
@@ -1161,6 +1202,8 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
 
     village = grid[:12]
     unit = grid[: HANDLING_CODE_LENGTH[level]]
+    # A case arising at the township is registered there, by its officer.
+    region = grid if origin == "village" else grid[:9]
     fallback = staff.get((Role.MEDIATOR, county_code)) or next(iter(staff.values()))
     village_mediator = staff.get((Role.MEDIATOR, village), fallback)
     handler = {
@@ -1174,6 +1217,8 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
     registrar = (
         staff.get((Role.GRID_WORKER, grid), village_mediator) if channel == "grid_visit" else village_mediator
     )
+    if origin == "township":
+        registrar = staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback)
     story = rng.choice(STORIES[category])
     a, b = _person(rng), _person(rng)
     amount = rng.choice([800, 1200, 2000, 3500, 5000, 8000, 12000, 26000, 48000])
@@ -1188,7 +1233,7 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
         "due": "",
     }
     risk = rng.choices(["general", "serious", "major"], [90, 8, 2])[0]
-    escalations = {"village": 0, "township": 1, "county": 2}[level]
+    escalations = LEVEL_RANK[level] - LEVEL_RANK[origin]
 
     # When each step happened. An open case is recent: the stage it is in started within its
     # limit, except for a few past it. A closed case happened any time in the last years.
@@ -1220,16 +1265,17 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
             if registered > accepted - dt.timedelta(minutes=30):  # registered the working day before
                 registered = clock.at(clock.back(accepted.astimezone(clock.tz).date(), 1))
     else:
-        day = clock.today - dt.timedelta(days=rng.randint(20, 365 * clock.years))
+        # Registered any day of the years but the last few: the recent weeks hold closed cases
+        # too, at the same daily rate as the open ones.
+        day = clock.today - dt.timedelta(days=rng.randint(5, 365 * clock.years))
         registered = clock.at(day)
         accepted = clock.later(registered, rng.randint(0, 2)) if status != Status.TRANSFERRED else None
 
     year = registered.year
     counters[year] = counters.get(year, 0) + 1
-    origin = "village"
     dispute = Dispute(
         number=case_number(county_code, year, counters[year]),
-        region_id=grid,
+        region_id=region,
         origin_level=origin,
         handling_level=level,
         handling_unit_id=unit,
@@ -1261,7 +1307,7 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
         ),
     ]
     line = case.timeline.append
-    line((registered, registrar, "register", "", "registered", village, ""))
+    line((registered, registrar, "register", "", "registered", region[: HANDLING_CODE_LENGTH[origin]], ""))
     # Escalated before anyone accepted it: the village, then the township, sent it up.
     moment = registered
     for step in range(escalations):
@@ -1272,8 +1318,9 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
             moment = clock.later(moment, rng.randint(0, 1))
             if accepted and moment >= accepted:  # sent up the same day it was accepted above
                 moment = registered + (accepted - registered) * (step + 1) / (escalations + 1)
-        sender = village_mediator if step == 0 else staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback)
-        to_unit = grid[:9] if step == 0 else county_code
+        rank = LEVEL_RANK[origin] + step
+        sender = village_mediator if rank == 1 else staff.get((Role.TOWNSHIP_OFFICER, grid[:9]), fallback)
+        to_unit = grid[:9] if rank == 1 else county_code
         line(
             (moment, sender, "escalate", "registered", "registered", to_unit, rng.choice(ESCALATION_REASONS))
         )
@@ -1307,6 +1354,17 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
                 "不属于人民调解受理范围，依法移交。",
             )
         )
+        dispute.closed_at = closed
+        probe.status = Status.REGISTERED
+        dispute.due_at = POLICY.due_for(probe, moment, calendar=clock.calendar)
+        return case
+
+    if status == Status.MERGED:
+        # A duplicate of a case already on file, merged while it waited to be accepted; `_write`
+        # names the case it went into.
+        closed = clock.later(moment, rng.randint(0, 2))
+        case.merged = True
+        line((closed, handler, "merge", "registered", "merged", unit, ""))
         dispute.closed_at = closed
         probe.status = Status.REGISTERED
         dispute.due_at = POLICY.due_for(probe, moment, calendar=clock.calendar)
@@ -1433,9 +1491,71 @@ def _one_case(rng, clock, staff, names, counters, county_code, grid, status, cat
     line((visited, handler, "record_visit", "agreed", "agreed", unit, ""))
     resolved = min(visited + dt.timedelta(minutes=15), clock.now)
     line((resolved, handler, "resolve", "agreed", "resolved", unit, ""))
+    if rng.random() < REOPENED_SHARE and resolved + dt.timedelta(days=75) < clock.now:
+        resolved = _reopened(case, rng, clock, handler, unit, resolved, values, story)
     dispute.resolved_at = dispute.closed_at = resolved
     dispute.resolved_level = level
     return case
+
+
+def _reopened(case, rng, clock, handler, unit, resolved, values, story) -> dt.datetime:
+    """A resolved case whose agreement was not performed: a visit finds it so, the case is
+    reopened within the 90 days the rule allows, mediated again to a new agreement, visited and
+    resolved a second time. Returns the second resolution."""
+    from anju.disputes.models import Agreement, FollowUpVisit, MediationSession
+
+    line = case.timeline.append
+    found = clock.later(resolved, rng.randint(5, 25))
+    case.extra.append(
+        FollowUpVisit(
+            visited_on=found.astimezone(clock.tz).date(),
+            performance="not_performed",
+            note="对方未按协议约定期限履行。",
+            visitor_id=handler,
+            created_at=found,
+        )
+    )
+    line((found, handler, "reopen", "resolved", "mediating", unit, "对方未按协议约定期限履行。"))
+    held = clock.later(found, rng.randint(1, 5))
+    case.extra.append(
+        MediationSession(
+            held_on=held.astimezone(clock.tz).date(),
+            place=rng.choice(PLACES),
+            participants=f"{values['a']}、{values['b']}、调解员",
+            record="调解员督促履行，双方就履行期限重新协商。",
+            outcome="双方达成一致意见",
+            recorded_by_id=handler,
+            created_at=held,
+        )
+    )
+    line((held, handler, "record_session", "mediating", "mediating", unit, ""))
+    case.extra.append(
+        Agreement(
+            kind="written",
+            facts=_fill(story.facts, values),
+            terms="一、原协议继续有效，履行期限顺延十五日。\n二、逾期未履行的，由调解组织引导申请司法确认。",
+            performance=story.performance,
+            perform_by=held.astimezone(clock.tz).date() + dt.timedelta(days=15),
+            signed_on=held.astimezone(clock.tz).date(),
+            mediator_id=handler,
+            created_at=held,
+        )
+    )
+    line((held + dt.timedelta(minutes=5), handler, "record_agreement", "mediating", "agreed", unit, ""))
+    visited = clock.later(held, rng.randint(3, 15))
+    case.extra.append(
+        FollowUpVisit(
+            visited_on=visited.astimezone(clock.tz).date(),
+            performance="performed",
+            note="协议已履行完毕。",
+            visitor_id=handler,
+            created_at=visited,
+        )
+    )
+    line((visited, handler, "record_visit", "agreed", "agreed", unit, ""))
+    again = visited + dt.timedelta(minutes=15)
+    line((again, handler, "resolve", "agreed", "resolved", unit, ""))
+    return again
 
 
 @contextmanager
@@ -1475,6 +1595,25 @@ def _write(made: list[_Case], batch: int, *, history: bool) -> None:
             )
             for d in created:
                 d.pk = ids[d.number]
+        # Each merged case goes into the case of the batch registered last before it was merged
+        # (a duplicate of a case already on file); none, if the batch has none that early.
+        kept = sorted((c.dispute.registered_at, i) for i, c in enumerate(made) if not c.merged)
+        into = {}
+        for c in made:
+            if not c.merged:
+                continue
+            row = next(t for t in c.timeline if t[2] == "merge")
+            earlier = bisect.bisect_right(kept, (row[0], len(made))) - 1
+            if earlier < 0:
+                continue
+            target = made[kept[earlier][1]]
+            into[id(c)] = target
+            c.dispute.merged_into_id = target.dispute.pk
+            c.timeline[c.timeline.index(row)] = (*row[:6], target.dispute.number)
+            status, unit = target.dispute.status, target.dispute.handling_unit_id
+            target.timeline.append((row[0], row[1], "merged_in", status, status, unit, c.dispute.number))
+        merged = [c.dispute for c in made if id(c) in into]
+        Dispute.objects.bulk_update(merged, ["merged_into"], batch_size=batch)
         children = {
             Party: [],
             MediationSession: [],
@@ -1495,8 +1634,9 @@ def _write(made: list[_Case], batch: int, *, history: bool) -> None:
                     None,
                     None,
                 )
-                c.timeline = [t for t in c.timeline if t[2] == "register"]
-            for obj in [*c.parties, *c.sessions, c.agreement, c.visit, c.failure, c.transfer]:
+                c.extra = []
+                c.timeline = [t for t in c.timeline if t[2] in FIGURE_ROWS]
+            for obj in [*c.parties, *c.sessions, c.agreement, c.visit, c.failure, c.transfer, *c.extra]:
                 if obj is not None:
                     obj.dispute_id = pk
                     children[type(obj)].append(obj)

@@ -280,6 +280,8 @@ def register_dispute(
             if attachments:
                 # The files wrote timeline rows of their own: the case file reads the timeline again.
                 del dispute._prefetched_objects_cache["timeline"]
+            # Last of the writes: the figures' rollup cell is locked from here to the commit.
+            engine.added(DISPUTE, [dispute])
     return dispute
 
 

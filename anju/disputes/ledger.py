@@ -39,6 +39,7 @@ from anju.core.tabular import CellError, ImportReport, RowError, Table
 from anju.regions import codes
 from anju.regions.models import Region
 from anju.regions.names import RegionNames
+from anju.workflow import engine
 
 from .actions import alerts_on_register, clean_parties, handling_unit_for, next_numbers
 from .choices import (
@@ -53,6 +54,7 @@ from .choices import (
     Risk,
     Status,
 )
+from .kind import DISPUTE
 from .models import Agreement, Alert, CategoryName, Dispute, Party, Subtype, TimelineEntry
 
 # Rows written per INSERT batch: big enough that 100,000 rows take minutes, small enough that a
@@ -1149,6 +1151,7 @@ def _write_batch(
     Party.objects.bulk_create(parties, batch_size=BATCH)
     TimelineEntry.objects.bulk_create(timeline, batch_size=BATCH)
     Alert.objects.bulk_create(alerts, batch_size=BATCH)
+    engine.added(DISPUTE, disputes)
     # The re-check after the write: every new case lies in the actor's jurisdiction.
     keys = [d.pk for d in disputes]
     if Dispute.objects.visible_to(actor, "case.handle").filter(pk__in=keys).count() != len(keys):

@@ -10,15 +10,19 @@ reopened because its agreement was not performed counts as resolved again only f
 resolution, so it leaves the resolved figures of the periods before. Reports that must not move
 once issued are kept as issued documents (the work-report issue), not recomputed.
 
-Five aggregate queries compute everything (conditional counts, GROUP BY on a code prefix and on
+A few aggregate queries compute everything (conditional counts, GROUP BY on a code prefix and on
 the local month): the work stays in the database, so the cost grows with the rows scanned, never
-with Python loops over them. `SecondsBetween` and `SQLiteLocalMonth` exist for speed on SQLite,
-where Django's own duration and time-zone functions run Python code for every row."""
+with Python loops over them. A county's and a province's dispute figures read their whole months
+from the rollup (anju.reports.rollup, docs/statistics.md): a cell for each combination that
+occurs, a third of the cases at 200,000 and fewer per case as they grow. `SecondsBetween` and
+`SQLiteLocalMonth` exist for speed on SQLite, where Django's own duration and time-zone functions
+run Python code for every row."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -43,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
+from anju.core.scoping import covers, perm_for
 from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
 from anju.disputes.choices import Category, Channel, HandlingLevel
@@ -53,11 +58,15 @@ from anju.tips import choices as tip_choices
 from anju.tips.models import Batch as TipBatch
 from anju.tips.models import Tip
 
+from . import rollup
+
 # Longest period a figure is computed for: the month table stays a readable size.
 MAX_PERIOD_DAYS = 3700  # ten years and change
 NO_RATE = "—"
 ONE_DECIMAL = Decimal("0.1")
 SECONDS_PER_DAY = Decimal(86_400)
+# A month after every month: "resolved before the end" when the end is still to come.
+NEVER = 999_999
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -225,18 +234,147 @@ def dispute_figures(
       one jurisdiction, or the user's jurisdictions when there are several), plus a row for cases
       registered at `region` itself when there are any; rows add up to the headline.
     - by_channel: one row per channel the disputes came in by, in the same aggregate as the headline.
-    """
+
+    The whole months of the period are read from the rollup (anju.reports.rollup) once it is
+    built, the days before and after them from the disputes; both count with the conditions
+    above, so the answer is the same either way (docs/statistics.md)."""
     check_period(start, end)
     start_at, end_at = period_bounds(start, end)
     now = now or timezone.now()
     scope = disputes_in_scope(user, region=region, category=category)
+    root, units = _units(user, region)
+    codes = [u.code for u in units]
+    counts = _Counts()
+    parts = rollup.split(start, end) if rollup.serves(user, region, codes) and rollup.usable() else None
+    if parts is None or parts.months is None:
+        counts.add(_raw_counts(scope, start_at, end_at, end_at, codes, start, end))
+    else:
+        for edge in (parts.head, parts.tail):
+            if edge is not None:
+                counts.add(_raw_counts(scope, *period_bounds(*edge), end_at, codes, *edge, few=True))
+        counts.add(_rolled_counts(user, region, category, parts.months, end, end_at, now, codes))
+    # A query of its own, whenever the case was registered: the urgings done in the period.
+    urged = TimelineEntry.objects.filter(
+        dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
+    ).count()
+    overdue_now = _overdue_now(user, region, category, now)
+
+    found_, resolved_ = counts.found, counts.resolved
+    resolved = resolved_["all"]
+    by_level = tuple(
+        LevelCount(
+            level.value,
+            str(level.label),
+            resolved_[f"level_{level.value}"],
+            share(resolved_[f"level_{level.value}"], resolved),
+            percent(resolved_[f"level_{level.value}"], resolved),
+        )
+        for level in HandlingLevel
+    )
+
+    def rows_of(prefix: str, choices) -> tuple[Row, ...]:
+        return tuple(
+            Row.of(c.value, str(c.label), found_[f"{prefix}_{c.value}"], resolved_[f"{prefix}_{c.value}"])
+            for c in choices
+        )
+
+    return DisputeFigures(
+        region_code=root.code if root else region,
+        region_name=root.name if root else (region or ""),
+        category=category or None,
+        start=start,
+        end=end,
+        found=found_["all"],
+        resolved=resolved,
+        resolution_rate=share(resolved, found_["all"]),
+        resolution_rate_display=percent(resolved, found_["all"]),
+        resolved_by_level=by_level,
+        not_passed_upward=resolved_["not_passed_upward"],
+        not_passed_upward_share=share(resolved_["not_passed_upward"], resolved),
+        not_passed_upward_display=percent(resolved_["not_passed_upward"], resolved),
+        escalated=counts.escalated,
+        urged=urged,
+        overdue_now=overdue_now,
+        average_days_to_resolve=_average_days(resolved_["seconds"], resolved),
+        by_category=rows_of("category", Category),
+        by_region=_by_region(counts, root, units),
+        by_month=_by_month(counts, start, end),
+        by_channel=rows_of("channel", Channel),
+    )
+
+
+def _overdue_now(user, region: str | None, category: str | None, now: dt.datetime) -> int:
+    """Open cases past their limit at `now`, in the user's jurisdiction, region and category.
+
+    Read through the (status, due_at) index alone and counted by region code, the jurisdiction
+    applied to the few hundred codes: with the region's condition in the query, PostgreSQL read
+    every open case, or every case of the region, to find the overdue few (181 ms against 36 ms
+    on 200,000 cases, bench/README.md)."""
+    overdue = Dispute.objects.filter(deadlines.overdue(now))
+    if category:
+        overdue = overdue.filter(category=category)
+    by_code = overdue.values_list("region_id").annotate(n=Count("pk")).order_by()
+    return sum(
+        n
+        for code, n in by_code
+        if (not region or code.startswith(region)) and covers(user, perm_for(Dispute, "view"), code)
+    )
+
+
+@dataclass
+class _Counts:
+    """Disputes found and resolved by each key the figures read ("all", "category_neighbour",
+    "unit_629901001", "month_2026-03", "level_village", "seconds"...), and those escalated: added
+    up over the parts of a period that are counted apart (the rollup's months, the days around)."""
+
+    found: Counter = dataclasses.field(default_factory=Counter)
+    resolved: Counter = dataclasses.field(default_factory=Counter)
+    escalated: int = 0
+
+    def add(self, other: _Counts) -> None:
+        self.found.update(other.found)
+        self.resolved.update(other.resolved)
+        self.escalated += other.escalated
+
+
+def _raw_counts(
+    scope: QuerySet,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    counted_before: dt.datetime,
+    codes: list[str],
+    start: dt.date,
+    end: dt.date,
+    *,
+    resolved_from: dt.datetime | None = None,
+    escalated_from: dt.datetime | None = None,
+    few: bool = False,
+) -> _Counts:
+    """The figures' counts from the disputes registered in [start_at, end_at) (local days [start,
+    end)), resolved and escalated before `counted_before`. With `resolved_from` only the ones
+    resolved from then on count, and nothing found; with `escalated_from`, only the escalation
+    count, of the ones first escalated from then on: the corrections for a period's whole months
+    when it ends within a month (`_rolled_counts`). `few`: the days around a rollup's months, a
+    few thousand cases at most, whose escalations are looked up case by case in the aggregate."""
     # The dispute list's `figure` filter uses the same conditions: each figure links to its cases.
     found = scope.filter(registered_at__gte=start_at, registered_at__lt=end_at).filter(
         dispute_queries.not_merged()
     )
-    resolved_q = dispute_queries.resolved_before(end_at)
+    counts = _Counts()
+    if escalated_from is not None:
+        late = TimelineEntry.objects.filter(
+            transition="escalate", at__gte=escalated_from, at__lt=counted_before
+        )
+        counts.escalated = (
+            found.filter(pk__in=late.values("dispute_id"))
+            .exclude(dispute_queries.escalated_before(escalated_from))
+            .count()
+        )
+        return counts
+    resolved_q = dispute_queries.resolved_before(counted_before)
+    if resolved_from is not None:
+        found = found.filter(resolved_q, resolved_at__gte=resolved_from)
 
-    # One pass over the period's cases gives the headline and the categories.
     def found_and_resolved(name: str, q: Q) -> dict:
         return {
             f"{name}_found": Count("pk", filter=q),
@@ -244,10 +382,10 @@ def dispute_figures(
         }
 
     aggregates = {
-        "found": Count("pk"),
-        "resolved": Count("pk", filter=resolved_q),
+        "all_found": Count("pk"),
+        "all_resolved": Count("pk", filter=resolved_q),
         "not_passed_upward": Count("pk", filter=resolved_q & dispute_queries.where_they_arose()),
-        "seconds_to_resolve": Sum(SecondsBetween("resolved_at", "registered_at"), filter=resolved_q),
+        "seconds": Sum(SecondsBetween("resolved_at", "registered_at"), filter=resolved_q),
     }
     for level in HandlingLevel:
         aggregates[f"level_{level.value}"] = Count("pk", filter=resolved_q & Q(resolved_level=level))
@@ -255,66 +393,102 @@ def dispute_figures(
         aggregates.update(found_and_resolved(f"category_{category_value}", Q(category=category_value)))
     for channel_value in Channel.values:
         aggregates.update(found_and_resolved(f"channel_{channel_value}", Q(channel=channel_value)))
+    if few:
+        # Looked up through the timeline's case index for each of the few: planned as a semi-join,
+        # PostgreSQL read the whole timeline for a week's cases (134 ms against 6 on 200,000).
+        aggregates["escalated"] = Count("pk", filter=Q(dispute_queries.escalated_before(counted_before)))
     totals = found.aggregate(**aggregates)
+    counts.escalated = totals.pop("escalated", 0)
+    for name, value in totals.items():
+        if name.endswith("_found"):
+            counts.found[name.removesuffix("_found")] = value
+        elif name.endswith("_resolved"):
+            counts.resolved[name.removesuffix("_resolved")] = value
+        else:
+            counts.resolved[name] = value or 0
+    # By unit and month in one GROUP BY: a few hundred groups, added up both ways here.
+    grouped = found.values(unit=_unit_expression(codes), month=_local_month(found, start, end)).annotate(
+        n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q)
+    )
+    for row in grouped.order_by():
+        for name in (f"unit_{row['unit']}", f"month_{_month_key(row['month'])}"):
+            counts.found[name] += row["n_found"]
+            counts.resolved[name] += row["n_resolved"]
+    if resolved_from is not None:
+        counts.found.clear()
+        return counts
+    if few:
+        return counts
     # A query of its own: as a WHERE EXISTS the database plans a semi-join; inside the aggregate
     # above, PostgreSQL may re-run the subquery for every row.
-    escalated = found.filter(dispute_queries.escalated_before(end_at)).count()
-    urged = TimelineEntry.objects.filter(
-        dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
-    ).count()
-    # Driven by the (status, due_at) index: overdue cases are few, the region's cases are many.
-    overdue = Dispute.objects.filter(deadlines.overdue(now)).values("pk")
-    overdue_now = scope.filter(pk__in=overdue).count()
+    counts.escalated = found.filter(dispute_queries.escalated_before(counted_before)).count()
+    return counts
 
-    resolved = totals["resolved"]
-    by_level = tuple(
-        LevelCount(
-            level.value,
-            str(level.label),
-            totals[f"level_{level.value}"],
-            share(totals[f"level_{level.value}"], resolved),
-            percent(totals[f"level_{level.value}"], resolved),
-        )
-        for level in HandlingLevel
+
+def _rolled_counts(
+    user,
+    region: str | None,
+    category: str | None,
+    months: tuple[dt.date, dt.date],
+    end: dt.date,
+    end_at: dt.datetime,
+    now: dt.datetime,
+    codes: list[str],
+) -> _Counts:
+    """The counts of the disputes registered in the whole months [first, last), from the rollup.
+
+    A case resolved (or first escalated) before the end counts. When the period ends on a month's
+    first day, that is a cell's month before the end's; when it ends later in a month and that
+    end is still to come, every resolution so far (nothing is resolved or escalated in the
+    future); when it ended within a past month, the months before the end's, and the cases
+    resolved or first escalated in the end's month before the end are counted from the disputes."""
+    first, last = months
+    cells = rollup.cells_in_scope(user, region=region, category=category).filter(
+        month__gte=rollup.month_key(first), month__lt=rollup.month_key(last)
     )
-    by_category = tuple(
-        Row.of(
-            c.value, str(c.label), totals[f"category_{c.value}_found"], totals[f"category_{c.value}_resolved"]
-        )
-        for c in Category
-    )
-    root, units = _units(user, region)
-    return DisputeFigures(
-        region_code=root.code if root else region,
-        region_name=root.name if root else (region or ""),
-        category=category or None,
-        start=start,
-        end=end,
-        found=totals["found"],
-        resolved=resolved,
-        resolution_rate=share(resolved, totals["found"]),
-        resolution_rate_display=percent(resolved, totals["found"]),
-        resolved_by_level=by_level,
-        not_passed_upward=totals["not_passed_upward"],
-        not_passed_upward_share=share(totals["not_passed_upward"], resolved),
-        not_passed_upward_display=percent(totals["not_passed_upward"], resolved),
-        escalated=escalated,
-        urged=urged,
-        overdue_now=overdue_now,
-        average_days_to_resolve=_average_days(totals["seconds_to_resolve"], resolved),
-        by_category=by_category,
-        by_region=_by_region(found, resolved_q, root, units),
-        by_month=_by_month(found, resolved_q, start, end),
-        by_channel=tuple(
-            Row.of(
-                c.value,
-                str(c.label),
-                totals[f"channel_{c.value}_found"],
-                totals[f"channel_{c.value}_resolved"],
-            )
-            for c in Channel
-        ),
-    )
+    mid_month = end.day != 1
+    before = NEVER if mid_month and end_at > now else rollup.month_key(end)
+    resolved_q = Q(resolved_month__gt=0, resolved_month__lt=before)
+    escalated_q = Q(escalated_month__gt=0, escalated_month__lt=before)
+
+    # Two GROUP BY queries of a few hundred groups each, added up here: cheaper for the database
+    # than sixty conditional sums over every cell.
+    counted = Case(When(resolved_q, then=Value(True)), default=Value(False))
+    escalated = Case(When(escalated_q, then=Value(True)), default=Value(False))
+    outcomes = cells.values(
+        "category", "channel", "origin_level", "resolved_level", is_resolved=counted, is_escalated=escalated
+    ).annotate(n=Sum("cases"), seconds=Sum("seconds_to_resolve"))
+    counts = _Counts()
+    for row in outcomes.order_by():
+        n = row["n"]
+        found_keys = ("all", f"category_{row['category']}", f"channel_{row['channel']}")
+        for key in found_keys:
+            counts.found[key] += n
+        if row["is_escalated"]:
+            counts.escalated += n
+        if row["is_resolved"]:
+            for key in found_keys:
+                counts.resolved[key] += n
+            counts.resolved[f"level_{row['resolved_level']}"] += n
+            counts.resolved["seconds"] += row["seconds"]
+            if row["resolved_level"] == row["origin_level"]:
+                counts.resolved["not_passed_upward"] += n
+    grouped = cells.values("month", is_resolved=counted, unit=_unit_expression(codes, "region", "region"))
+    for row in grouped.annotate(n=Sum("cases")).order_by():
+        month = row["month"]
+        for name in (f"unit_{row['unit']}", f"month_{month // 100:04d}-{month % 100:02d}"):
+            counts.found[name] += row["n"]
+            if row["is_resolved"]:
+                counts.resolved[name] += row["n"]
+    if mid_month and end_at <= now:
+        # The period ended within a past month: the whole months' cases resolved or first
+        # escalated in that month, before the end, are counted from the disputes.
+        scope = disputes_in_scope(user, region=region, category=category)
+        first_at, last_at = period_bounds(first, last)
+        end_month_at = local_midnight(end.replace(day=1))
+        for late in ({"resolved_from": end_month_at}, {"escalated_from": end_month_at}):
+            counts.add(_raw_counts(scope, first_at, last_at, end_at, codes, first, last, **late))
+    return counts
 
 
 @dataclass(frozen=True)
@@ -399,12 +573,6 @@ def _average_days(seconds: int | None, resolved: int) -> float | None:
     return float(days.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP))
 
 
-def _counts(found: QuerySet, resolved_q: Q, key: str) -> dict:
-    """{key value: (found, resolved)} in one GROUP BY query."""
-    rows = found.values(key).annotate(n_found=Count("pk"), n_resolved=Count("pk", filter=resolved_q))
-    return {row[key]: (row["n_found"], row["n_resolved"]) for row in rows.order_by()}
-
-
 def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
     """The region the figures are for and the units its breakdown is by.
 
@@ -420,37 +588,39 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
     return root, list(regions.filter(parent_id=region).order_by("code"))
 
 
-def _unit_expression(codes: list[str]):
-    """The unit a dispute counts under, computed by the database from its region code: the code's
-    first n characters when all units have n-digit codes (the children of one region), else the
-    first unit whose code prefixes it."""
+def _unit_expression(codes: list[str], field: str = "region_id", path: str = "region__code"):
+    """The unit a dispute (or a rollup cell) counts under, computed by the database from its region
+    code in `field` (`path` reaches the same code for a lookup): the code's first n characters
+    when all units have n-digit codes (the children of one region), else the first unit whose
+    code prefixes it."""
     lengths = {len(code) for code in codes}
     if len(lengths) == 1:
-        return Substr("region_id", 1, lengths.pop())
+        return Substr(field, 1, lengths.pop())
+    if not codes:
+        return F(field)
     whens = [
-        When(region__code__startswith=code, then=Value(code)) for code in sorted(codes, key=len, reverse=True)
+        When(**{f"{path}__startswith": code}, then=Value(code))
+        for code in sorted(codes, key=len, reverse=True)
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def _by_region(found: QuerySet, resolved_q: Q, root: Region | None, units: list[Region]) -> tuple[Row, ...]:
-    if not units:
-        counts = _counts(found, resolved_q, "region_id")
-    else:
-        counts = _counts(found.annotate(unit=_unit_expression([u.code for u in units])), resolved_q, "unit")
+def _by_region(counts: _Counts, root: Region | None, units: list[Region]) -> tuple[Row, ...]:
+    found = {k.removeprefix("unit_"): v for k, v in counts.found.items() if k.startswith("unit_")}
+    resolved = counts.resolved
     rows = []
     known = set()
     for unit in units:
         known.add(unit.code)
-        rows.append(Row.of(unit.code, unit.name, *counts.get(unit.code, (0, 0))))
+        rows.append(Row.of(unit.code, unit.name, found.get(unit.code, 0), resolved[f"unit_{unit.code}"]))
     # Cases registered at the region itself (a township-level case), or under a code that is not
     # in the tree as expected: listed on their own, so the rows always add up to the headline.
-    for code in sorted(set(counts) - known):
+    for code in sorted(code for code, n in found.items() if n and code not in known):
         if root is not None and code == root.code:
             label = _("%(name)s, registered at this level") % {"name": root.name}
         else:
             label = code or _("Elsewhere")
-        rows.append(Row.of(code, label, *counts[code]))
+        rows.append(Row.of(code, label, found[code], resolved[f"unit_{code}"]))
     return tuple(rows)
 
 
@@ -506,19 +676,12 @@ def _month_key(value) -> str:
     return value.strftime("%Y-%m")
 
 
-def _by_month(found: QuerySet, resolved_q: Q, start: dt.date, end: dt.date) -> tuple[Row, ...]:
+def _by_month(counts: _Counts, start: dt.date, end: dt.date) -> tuple[Row, ...]:
     """Every calendar month the period touches, zeros included, by the local month of registration."""
-    counts: dict[str, tuple[int, int]] = {}
-    for value, (n_found, n_resolved) in _counts(
-        found.annotate(month=_local_month(found, start, end)), resolved_q, "month"
-    ).items():
-        key = _month_key(value)
-        previous = counts.get(key, (0, 0))
-        counts[key] = (previous[0] + n_found, previous[1] + n_resolved)
     rows = []
     for first in _months(start, end):
         key = first.strftime("%Y-%m")
-        rows.append(Row.of(key, key, *counts.get(key, (0, 0))))
+        rows.append(Row.of(key, key, counts.found[f"month_{key}"], counts.resolved[f"month_{key}"]))
     return tuple(rows)
 
 

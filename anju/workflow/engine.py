@@ -5,7 +5,7 @@ recorded after its rollback."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +16,33 @@ from anju.core.rows import insert
 from anju.core.scoping import covers, require_in_scope
 
 from .kinds import Kind
+
+
+class Watcher(Protocol):
+    """Something kept in step with a kind's cases in the transaction that changes them (the
+    figures' rollup): `state` reads what it follows of a case, `moved` is told the case after a
+    transition with that state from before, `added` is told of new cases."""
+
+    def state(self, case) -> Any: ...
+
+    def moved(self, case, before: Any, transition: str) -> None: ...
+
+    def added(self, cases: list) -> None: ...
+
+
+_watchers: dict[str, list[Watcher]] = {}
+
+
+def watch(kind_name: str, watcher: Watcher) -> None:
+    """Keep `watcher` in step with the cases of a kind: called once, when the watching app is ready."""
+    if watcher not in _watchers.setdefault(kind_name, []):
+        _watchers[kind_name].append(watcher)
+
+
+def added(kind: Kind, cases: list) -> None:
+    """New cases of a kind, written in the caller's transaction (a registration, an import)."""
+    for watcher in _watchers.get(kind.name, ()):
+        watcher.added(cases)
 
 
 class StaleVersion(ValidationError):
@@ -105,6 +132,7 @@ def apply(
                 code="stale",
             )
         before = snapshot(kind, locked)
+        watched = [(w, w.state(locked)) for w in _watchers.get(kind.name, ())]
         from_status = locked.status
         # The change sees the case in the status it enters: a time limit started there is that
         # stage's (acceptance once escalated, mediation once accepted).
@@ -125,4 +153,7 @@ def apply(
             before=before,
             after=snapshot(kind, locked),
         )
+        # Last of the writes: a watcher's row (a rollup cell) is locked from here to the commit.
+        for watcher, state in watched:
+            watcher.moved(locked, state, name)
     return locked

@@ -17,6 +17,7 @@ from anju.demo.seeding import (
     seed_supervision,
     seed_tips,
 )
+from anju.reports import rollup
 
 DEMO_CASES = 3000
 SECOND_STEP = (
@@ -49,6 +50,8 @@ class Command(BaseCommand):
             # Three years of a county's disputes, so lists, work queues and statistics have content.
             made = seed_disputes(cases=DEMO_CASES)
             self.stdout.write(f"  {made:,} synthetic disputes over the last three years")
+            # Bulk-written: the figures' rollup counts them, and keeps in step from then on.
+            rollup.rebuild()
             self.stdout.write(f"  {seed_tips()} tips in a transferred batch, in every stage")
             tasks = seed_supervision()
             self.stdout.write(f"  {tasks} supervised tasks from the county's meetings")

@@ -3,9 +3,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from anju.core.rows import analyze
-from anju.demo.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes, seed_events
+from anju.demo.seeding import DEMO_COUNTY_CODE, county_codes, seed_county, seed_disputes, seed_events
 from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
 from anju.regions import codes
+from anju.reports import rollup
 
 
 class Command(BaseCommand):
@@ -18,6 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--county", default=DEMO_COUNTY_CODE, help="6-digit county code")
         parser.add_argument("--name", default="安居县", help="the county's name")
         parser.add_argument("--townships", type=int, default=8, help="number of townships (1-599)")
+        parser.add_argument(
+            "--counties",
+            type=int,
+            default=1,
+            help="number of fictional counties in the one database, each its own tree and staff, the "
+            "cases spread evenly across them (a prefecture's or province's instance); the first is "
+            "--county, the others the codes after it",
+        )
         parser.add_argument("--cases", type=int, default=0, help="number of synthetic disputes to add")
         parser.add_argument("--events", type=int, default=0, help="number of synthetic grid events to add")
         parser.add_argument(
@@ -36,33 +45,54 @@ class Command(BaseCommand):
             codes.validate_code(options["county"], "county")
         except Exception as error:
             raise CommandError(f"--county: {'; '.join(getattr(error, 'messages', [str(error)]))}") from None
+        if not 1 <= options["counties"] <= 500:
+            raise CommandError("--counties must be between 1 and 500")
+        counties = county_codes(options["county"], options["counties"])
+        started = time.monotonic()
+        made = 0
+        for index, county in enumerate(counties):
+            name = options["name"] if index == 0 else f"{options['name'].removesuffix('县')}{index + 1}县"
+            made += self._county(
+                options,
+                county,
+                name,
+                index,
+                options["cases"] // len(counties) + (index < options["cases"] % len(counties)),
+            )
+        if options["cases"]:
+            analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
+            self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))
+            rebuilt = rollup.rebuild(progress=lambda m: self.stdout.write(m))
+            self.stdout.write(self.style.SUCCESS(f"figures' rollup: {rebuilt:,} rows"))
+
+    def _county(self, options, county: str, name: str, index: int, cases: int) -> int:
         report = seed_county(
-            seed=options["seed"],
-            county_code=options["county"],
-            county_name=options["name"],
+            seed=options["seed"] + index,
+            county_code=county,
+            county_name=name,
             townships=options["townships"],
             progress=lambda m: self.stdout.write(m),
         )
-        self.stdout.write(self.style.SUCCESS(f"regions: {report.regions}, accounts: {report.users}"))
-        if options["cases"]:
+        self.stdout.write(self.style.SUCCESS(f"{county} regions: {report.regions}, accounts: {report.users}"))
+        made = 0
+        if cases:
             started = time.monotonic()
 
             def progress(done, total):
                 rate = done / max(time.monotonic() - started, 1e-6)
                 self.stderr.write(
-                    f"\r  cases {done:,}/{total:,} ({100 * done // total}%) {rate:,.0f}/s", ending=""
+                    f"\r  {county} cases {done:,}/{total:,} ({100 * done // total}%) {rate:,.0f}/s", ending=""
                 )
 
             made = seed_disputes(
-                cases=options["cases"],
-                seed=options["seed"],
-                county_code=options["county"],
+                cases=cases,
+                seed=options["seed"] + index,
+                county_code=county,
                 progress=progress,
                 history=options["history"],
             )
             self.stderr.write("")
-            analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
-            self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))
         if options["events"]:
-            made = seed_events(events=options["events"], seed=options["seed"], county_code=options["county"])
-            self.stdout.write(self.style.SUCCESS(f"grid events: {made:,}"))
+            events = seed_events(events=options["events"], seed=options["seed"] + index, county_code=county)
+            self.stdout.write(self.style.SUCCESS(f"{county} grid events: {events:,}"))
+        return made

@@ -1,0 +1,276 @@
+"""The rollup of the dispute figures: disputes counted by local month of registration, region,
+category, channel, origin level, first escalation and resolution (anju.reports.models.DisputeCell),
+kept in the same transaction as every change that moves a case from one cell to another.
+
+Why this grain, and why kept in step rather than rebuilt by the worker: docs/statistics.md.
+
+Every change to a dispute's cell goes through one of two doors: the workflow's transitions
+(anju.workflow.engine calls `moved` with the case before and after, inside its transaction) and new
+cases (`added`, from registration and the ledger import). A write that passes neither (an UPDATE
+by hand, a restore) leaves the rollup behind: `anju rebuild-rollups` counts it again from the
+disputes. Until it has been built once (RollupState), and after the time zone changes, the figures
+are counted from the disputes themselves (anju.reports.metrics), so a database without it gives
+the same answers, only slower."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+
+from anju.core.rows import analyze
+from anju.core.scoping import ALL, prefixes_for
+from anju.disputes.choices import Status
+from anju.disputes.models import Dispute, TimelineEntry
+
+from .models import DisputeCell, RollupState
+
+NAME = "disputes"
+# What a case's cell depends on, read from the row; its first escalation is read from the timeline.
+FIELDS = (
+    "status",
+    "registered_at",
+    "resolved_at",
+    "resolved_level",
+    "origin_level",
+    "region_id",
+    "category",
+    "channel",
+)
+KEY = (
+    "month",
+    "region",
+    "category",
+    "channel",
+    "origin_level",
+    "escalated_month",
+    "resolved_month",
+    "resolved_level",
+)
+# Cases count under the township they arose in (or the county, for one registered there): the
+# grain that answers a county's and a province's figures; below it the rollup would be as fine as
+# the data (docs/statistics.md).
+TOWNSHIP_DIGITS = 9
+CHUNK = 50_000
+INSERT_ROWS = 500
+
+Key = tuple
+
+
+def month_of(at: dt.datetime) -> int:
+    """202603: the month of an instant in the county's time zone, as the figures' months run."""
+    local = timezone.localtime(at, timezone.get_default_timezone())
+    return local.year * 100 + local.month
+
+
+def month_key(day: dt.date) -> int:
+    return day.year * 100 + day.month
+
+
+def whole_seconds(later: dt.datetime, earlier: dt.datetime) -> int:
+    """Whole seconds between two instants, rounded half away from zero as the databases round
+    them (anju.reports.metrics.SecondsBetween), in exact integer arithmetic."""
+    micro = (later - earlier) // dt.timedelta(microseconds=1)
+    whole = (abs(micro) + 500_000) // 1_000_000
+    return whole if micro >= 0 else -whole
+
+
+def cell(values: tuple, first_escalation: dt.datetime | None) -> tuple[Key, int] | None:
+    """The cell a case counts in (values in FIELDS order) and its seconds to resolution; None for a
+    merged case, which no figure counts."""
+    status, registered_at, resolved_at, resolved_level, origin_level, region, category, channel = values
+    if status == Status.MERGED:
+        return None
+    resolved = status == Status.RESOLVED and resolved_at is not None
+    key = (
+        month_of(registered_at),
+        region[:TOWNSHIP_DIGITS],
+        category,
+        channel,
+        origin_level,
+        month_of(first_escalation) if first_escalation else 0,
+        month_of(resolved_at) if resolved else 0,
+        resolved_level if resolved else "",
+    )
+    return key, whole_seconds(resolved_at, registered_at) if resolved else 0
+
+
+def _change(changes: dict[Key, list[int]], found: tuple[Key, int] | None, sign: int) -> None:
+    if found is None:
+        return
+    key, seconds = found
+    counts = changes.setdefault(key, [0, 0])
+    counts[0] += sign
+    counts[1] += sign * seconds
+
+
+def add(changes: dict[Key, list[int]]) -> None:
+    """Add counts to cells, creating the ones not there: one INSERT ... ON CONFLICT a few hundred
+    cells at a time. A cell that falls to zero stays (a later case may land in it again)."""
+    rows = [(*key, cases, seconds) for key, (cases, seconds) in changes.items() if cases or seconds]
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(DisputeCell._meta.db_table)
+    keys = ", ".join(quote(k) for k in KEY)
+    columns = f"{keys}, {quote('cases')}, {quote('seconds_to_resolve')}"
+    placeholders = "(" + ", ".join(["%s"] * (len(KEY) + 2)) + ")"
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), INSERT_ROWS):
+            chunk = rows[first : first + INSERT_ROWS]
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
+                f"ON CONFLICT ({keys}) DO UPDATE SET "
+                f"cases = {table}.cases + excluded.cases, "
+                f"seconds_to_resolve = {table}.seconds_to_resolve + excluded.seconds_to_resolve"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])
+
+
+class _Watcher:
+    """What anju.workflow.engine keeps in step with the disputes (registered in ReportsConfig.ready)."""
+
+    def state(self, case) -> tuple:
+        return tuple(getattr(case, name) for name in FIELDS)
+
+    def moved(self, case, before: tuple, transition: str) -> None:
+        after = self.state(case)
+        if after == before and transition != "escalate":
+            return  # a session, a visit, a reminder: the case stays in its cell
+        escalations = list(
+            TimelineEntry.objects.filter(dispute_id=case.pk, transition="escalate")
+            .order_by("at", "id")
+            .values_list("at", flat=True)[:2]
+        )
+        first = escalations[0] if escalations else None
+        # This transition's own row is the latest escalation: before it, the first was the one
+        # before it, if any.
+        first_before = (
+            (escalations[0] if len(escalations) > 1 else None) if transition == "escalate" else first
+        )
+        changes: dict[Key, list[int]] = {}
+        _change(changes, cell(before, first_before), -1)
+        _change(changes, cell(after, first), +1)
+        add(changes)
+
+    def added(self, cases: list) -> None:
+        """New cases have no escalation on their timeline yet (registration, ledger rows)."""
+        changes: dict[Key, list[int]] = {}
+        for case in cases:
+            _change(changes, cell(self.state(case), None), +1)
+        add(changes)
+
+
+WATCHER = _Watcher()
+
+
+# --- building it from the disputes ----------------------------------------------------------------
+
+
+def rebuild(progress: Callable[[str], None] | None = None) -> int:
+    """Count every dispute into the rollup again, from scratch, in one transaction; returns the
+    number of cells. On PostgreSQL the disputes are locked against writes meanwhile (SHARE mode:
+    reads go on), so no change falls between the count and the cells replacing the old ones."""
+    say = progress or (lambda _message: None)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"LOCK TABLE {connection.ops.quote_name(Dispute._meta.db_table)} IN SHARE MODE"
+                )
+        DisputeCell.objects.all().delete()
+        total = Dispute.objects.count()
+        changes: dict[Key, list[int]] = {}
+        done, last = 0, 0
+        while True:
+            rows = list(Dispute.objects.filter(pk__gt=last).order_by("pk").values_list("pk", *FIELDS)[:CHUNK])
+            if not rows:
+                break
+            first = dict(
+                TimelineEntry.objects.filter(
+                    transition="escalate", dispute_id__gt=last, dispute_id__lte=rows[-1][0]
+                )
+                .values_list("dispute_id")
+                .annotate(first=Min("at"))
+                .order_by()
+            )
+            for pk, *values in rows:
+                _change(changes, cell(tuple(values), first.get(pk)), +1)
+            last = rows[-1][0]
+            done += len(rows)
+            say(f"  disputes {done:,}/{total:,} read, {len(changes):,} cells")
+        add(changes)
+        RollupState.objects.update_or_create(
+            name=NAME,
+            defaults={"built_at": timezone.now(), "rows": len(changes), "time_zone": settings.TIME_ZONE},
+        )
+    # The planner's statistics of a table just refilled: without them PostgreSQL takes the cells
+    # for a handful and sorts them to group them instead of hashing (bench/README.md).
+    analyze(DisputeCell)
+    say(f"  {len(changes):,} cells written")
+    return len(changes)
+
+
+def usable() -> bool:
+    """Built, and for the time zone its months were counted in."""
+    return RollupState.objects.filter(name=NAME, time_zone=settings.TIME_ZONE).exists()
+
+
+# --- reading it ------------------------------------------------------------------------------------
+
+
+def serves(user, region: str | None, units: list[str]) -> bool:
+    """Whether the rollup can answer for this user, region and breakdown: a jurisdiction and a
+    region of whole townships or more, broken down into townships or counties. A township's or a
+    village's figures are counted from their own disputes."""
+    prefixes = prefixes_for(user, "case.view")
+    codes = [*(prefixes or []), *([region] if region else []), *units]
+    return bool(units) and all(len(code) <= TOWNSHIP_DIGITS for code in codes)
+
+
+def cells_in_scope(user, *, region: str | None = None, category: str | None = None) -> QuerySet:
+    """The cells of the disputes the user may see (the same region prefixes as Dispute.visible_to),
+    narrowed to a region's subtree and a category."""
+    prefixes = prefixes_for(user, "case.view")
+    cells = DisputeCell.objects.all()
+    if prefixes is not ALL:
+        if not prefixes:
+            return cells.none()
+        scope = Q()
+        for prefix in prefixes:
+            scope |= Q(region__startswith=prefix)
+        cells = cells.filter(scope)
+    if region:
+        cells = cells.filter(region__startswith=region)
+    if category:
+        cells = cells.filter(category=category)
+    return cells
+
+
+@dataclass(frozen=True)
+class Split:
+    """A period [start, end) cut at month starts: the whole months in the middle are read from the
+    rollup, the days before and after them from the disputes."""
+
+    head: tuple[dt.date, dt.date] | None
+    months: tuple[dt.date, dt.date] | None
+    tail: tuple[dt.date, dt.date] | None
+
+
+def split(start: dt.date, end: dt.date) -> Split:
+    first = start if start.day == 1 else _next_month(start)
+    last = end.replace(day=1)
+    if first >= last:
+        return Split(None, None, (start, end))
+    head = (start, first) if start < first else None
+    tail = (last, end) if last < end else None
+    return Split(head, (first, last), tail)
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)

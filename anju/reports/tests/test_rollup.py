@@ -1,0 +1,186 @@
+"""The rollup of the dispute figures gives the answers the disputes give: on the hand-counted
+quarter once it is rebuilt, and after random sequences of the workflow's transitions on a clock
+that moves over months, kept in step transition by transition."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from anju.accounts.models import User
+from anju.demo import testing
+from anju.demo.testing import local
+from anju.disputes import actions
+from anju.disputes.choices import TRANSITIONS, Category
+from anju.disputes.models import Dispute
+from anju.regions.models import Region
+from anju.reports import metrics, rollup
+from anju.reports.models import DisputeCell, RollupState
+
+pytestmark = pytest.mark.django_db
+
+
+def both_ways(user, **period) -> tuple[metrics.DisputeFigures, metrics.DisputeFigures]:
+    """The figures read through the rollup, then counted from the disputes alone."""
+    assert rollup.usable()
+    rolled = metrics.dispute_figures(user, **period)
+    state = RollupState.objects.get()
+    state.delete()
+    try:
+        raw = metrics.dispute_figures(user, **period)
+    finally:
+        state.save()
+    return rolled, raw
+
+
+def cells() -> dict[tuple, tuple[int, int]]:
+    rows = DisputeCell.objects.exclude(cases=0, seconds_to_resolve=0).values_list(
+        *rollup.KEY, "cases", "seconds_to_resolve"
+    )
+    return {tuple(row[:-2]): tuple(row[-2:]) for row in rows}
+
+
+def test_the_quarter_reads_the_same_through_the_rollup(cast, quarter):
+    out = io.StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert "rollup rebuilt" in out.getvalue()
+    periods = [
+        (dt.date(2024, 1, 1), dt.date(2024, 4, 1)),  # whole months
+        (dt.date(2024, 1, 10), dt.date(2024, 3, 20)),  # ends within a past month
+        (dt.date(2023, 12, 15), dt.date(2024, 4, 2)),  # days on both sides of the months
+        (dt.date(2024, 2, 1), dt.date(2024, 2, 21)),  # no whole month
+        (dt.date(2022, 1, 1), timezone.localdate() + dt.timedelta(days=1)),  # up to today
+    ]
+    for member in ("leader", "grid_a1"):
+        for start, end in periods:
+            rolled, raw = both_ways(cast.user(member), start=start, end=end)
+            assert rolled == raw, (member, start, end)
+    rolled, raw = both_ways(
+        cast.leader, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1), category="neighbour"
+    )
+    assert rolled == raw
+    # The hand count itself (test_metrics.test_a_category), now from the rollup.
+    assert (rolled.found, rolled.resolved, rolled.escalated) == (4, 2, 1)
+
+
+def test_the_rollup_is_read_once_built_and_in_its_own_time_zone(cast, settings):
+    assert not rollup.usable()
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    assert rollup.usable()
+    # Counted in another time zone's months, it is not read until it is rebuilt.
+    settings.TIME_ZONE = "Europe/Berlin"
+    assert not rollup.usable()
+
+
+# --- random sequences of transitions --------------------------------------------------------------
+
+REGIONS = (testing.GRID_A1, testing.VILLAGE_A2, testing.VILLAGE_B1, testing.TOWNSHIP_A)
+ACTIONS = ("register", *TRANSITIONS)
+# Mid-morning in the county, late in 2025: a clock that the steps move on by days.
+START = local(2025, 9, 20, 10)
+
+
+def _apply(actor, case: Dispute, name: str, clock: dt.datetime, cases: list[Dispute]) -> None:
+    day = timezone.localdate(clock)
+    reason = "原因"
+    if name == "accept":
+        actions.accept(actor, case, mediators=list(actions.eligible_mediators(case)[:1]))
+    elif name == "record_session":
+        actions.record_session(
+            actor, case, held_on=day, place="村委会", participants="双方", record_text="谈"
+        )
+    elif name == "record_agreement":
+        actions.record_agreement(
+            actor, case, kind="written", facts="f", terms="t", performance="p", signed_on=day
+        )
+    elif name == "record_failure":
+        actions.record_failure(actor, case, reason=reason, remedies=["court"], notified_on=day)
+    elif name in ("record_refusal", "end_at_request"):
+        getattr(actions, name)(actor, case, reason=reason)
+    elif name == "record_visit":
+        actions.record_visit(actor, case, visited_on=day, performance="performed")
+    elif name == "resolve":
+        actions.resolve(actor, case)
+    elif name in ("escalate", "reopen", "urge"):
+        getattr(actions, name)(actor, case, reason=reason)
+    elif name == "assign_down":
+        actions.assign_down(actor, case, level="village")
+    elif name == "transfer_out":
+        actions.transfer_out(
+            actor, case, body="court", body_name="县法院", receipt_number="1", received_on=day
+        )
+    elif name == "merge":
+        others = [c for c in cases if c.pk != case.pk]
+        if others:
+            into = Dispute.objects.get(pk=others[0].pk)
+            actions.merge(actor, case, into=into)
+    else:  # a transition the kind declared after this test was written
+        raise AssertionError(f"no step for the transition {name}")
+
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(ACTIONS),
+        st.integers(0, 7),  # which case (or where a new one arises)
+        st.sampled_from([0, 0, 1, 3, 12, 35]),  # days the clock moves on first
+    ),
+    min_size=3,
+    max_size=25,
+)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=steps, category=st.sampled_from(Category.values))
+def test_random_transitions_keep_the_rollup_equal_to_the_disputes(cast, monkeypatch, steps, category):
+    root = User.objects.get_or_create(username="rollup-root", defaults={"is_superuser": True})[0]
+    with transaction.atomic():
+        rollup.rebuild()
+        clock = START
+        monkeypatch.setattr(timezone, "now", lambda: clock)
+        cases: list[Dispute] = []
+        for name, which, days in steps:
+            clock += dt.timedelta(days=days, minutes=7)
+            if name == "register" or not cases:
+                region = Region.objects.get(code=REGIONS[which % len(REGIONS)])
+                cases.append(
+                    actions.register_dispute(
+                        root,
+                        region=region,
+                        channel="walk_in" if which % 2 else "hotline",
+                        category=category if which % 3 else "other",
+                        title="随机纠纷",
+                        description="随机生成的纠纷。",
+                        parties=[{"role": "applicant", "name": "甲"}, {"role": "respondent", "name": "乙"}],
+                    )
+                )
+                continue
+            case = Dispute.objects.get(pk=cases[which % len(cases)].pk)
+            # A step not possible from where the case is changes nothing.
+            with contextlib.suppress(ValidationError, PermissionDenied):
+                _apply(root, case, name, clock, cases)
+        kept = cells()
+        today = timezone.localdate(clock)
+        month = today.replace(day=1)
+        # Whole months; ending within a past month; days around the months up to today.
+        periods = [
+            ("leader", dt.date(2025, 9, 1), month),
+            ("leader", dt.date(2025, 9, 25), today),
+            ("officer_a", dt.date(2025, 9, 20), today + dt.timedelta(days=1)),
+        ]
+        for member, start, end in periods:
+            if start < end:
+                rolled, raw = both_ways(cast.user(member), start=start, end=end)
+                assert rolled == raw, (member, start, end)
+        # Kept in step transition by transition, the rollup holds what a rebuild counts.
+        rollup.rebuild()
+        assert cells() == kept
+        transaction.set_rollback(True)
