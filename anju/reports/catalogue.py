@@ -282,6 +282,8 @@ FIGURES: tuple[Figure, ...] = (
         _("Decisions taken at the meetings held in the period."),
         "supervision",
         lambda f: f.decisions,
+        # The meetings that took them: each meeting's page lists its decisions.
+        drill_list="tasks:meetings",
     ),
     Figure(
         "tasks.assigned",

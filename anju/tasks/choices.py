@@ -6,8 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy as p_
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anju.core.scoping import covers
 from anju.workflow.transitions import table, transition
@@ -87,7 +86,7 @@ TRANSITIONS = table(
         TaskStatus.IN_PROGRESS,
         HANDLE,
         gettext_lazy("Start work"),
-        p_("timeline", "Work started"),
+        pgettext_lazy("timeline", "Work started"),
     ),
     transition(
         "report_progress",
@@ -95,7 +94,7 @@ TRANSITIONS = table(
         None,
         HANDLE,
         gettext_lazy("Report progress"),
-        p_("timeline", "Progress reported"),
+        pgettext_lazy("timeline", "Progress reported"),
     ),
     transition(
         "report_done",
@@ -103,7 +102,7 @@ TRANSITIONS = table(
         TaskStatus.REPORTED_DONE,
         HANDLE,
         gettext_lazy("Report it done"),
-        p_("timeline", "Reported done"),
+        pgettext_lazy("timeline", "Reported done"),
     ),
     transition(
         "accept",
@@ -111,7 +110,7 @@ TRANSITIONS = table(
         TaskStatus.ACCEPTED,
         DISPATCH,
         gettext_lazy("Accept as done"),
-        p_("timeline", "Accepted as done"),
+        pgettext_lazy("timeline", "Accepted as done"),
         guard=assigner_only,
     ),
     transition(
@@ -120,7 +119,7 @@ TRANSITIONS = table(
         TaskStatus.IN_PROGRESS,
         DISPATCH,
         gettext_lazy("Send back"),
-        p_("timeline", "Sent back"),
+        pgettext_lazy("timeline", "Sent back"),
         guard=assigner_only,
     ),
     transition(
@@ -129,12 +128,12 @@ TRANSITIONS = table(
         None,
         DISPATCH,
         gettext_lazy("Supervise"),
-        p_("timeline", "Supervised"),
+        pgettext_lazy("timeline", "Supervised"),
         guard=assigner_only,
     ),
 )
 
-EVENTS = {"assign": p_("timeline", "Assigned")}
+EVENTS = {"assign": pgettext_lazy("timeline", "Assigned")}
 
 
 # --- major-matter reports (请示报告) ------------------------------------------------------------------
@@ -145,7 +144,7 @@ class ReportStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
     INSTRUCTED = "instructed", gettext_lazy("Instructed")
     TASKED = "tasked", gettext_lazy("Made a supervised task")
-    CLOSED = "closed", p_("report status", "Closed")
+    CLOSED = "closed", pgettext_lazy("report status", "Closed")
 
 
 # The committee's clock runs only until it acknowledges a report: that is the limit, by urgency.
@@ -161,7 +160,7 @@ REPORT_TRANSITIONS = table(
         ReportStatus.ACKNOWLEDGED,
         DISPATCH,
         gettext_lazy("Acknowledge"),
-        p_("timeline", "Acknowledged"),
+        pgettext_lazy("timeline", "Acknowledged"),
     ),
     # A leader may write more than one instruction on a report: each is a row of its timeline.
     transition(
@@ -170,7 +169,7 @@ REPORT_TRANSITIONS = table(
         ReportStatus.INSTRUCTED,
         DISPATCH,
         gettext_lazy("Give instructions"),
-        p_("timeline", "Instructions given"),
+        pgettext_lazy("timeline", "Instructions given"),
     ),
     transition(
         "make_task",
@@ -178,16 +177,16 @@ REPORT_TRANSITIONS = table(
         ReportStatus.TASKED,
         DISPATCH,
         gettext_lazy("Make it a supervised task"),
-        p_("timeline", "Made a supervised task"),
+        pgettext_lazy("timeline", "Made a supervised task"),
     ),
     transition(
         "close",
         {ReportStatus.ACKNOWLEDGED, ReportStatus.INSTRUCTED, ReportStatus.TASKED},
         ReportStatus.CLOSED,
         DISPATCH,
-        p_("action", "Close"),
-        p_("timeline", "Closed"),
+        pgettext_lazy("action", "Close"),
+        pgettext_lazy("timeline", "Closed"),
     ),
 )
 
-REPORT_EVENTS = {"submit": p_("timeline", "Reported")}
+REPORT_EVENTS = {"submit": pgettext_lazy("timeline", "Reported")}
