@@ -289,6 +289,23 @@ class Event(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="event_open_time",
             ),
+            # The dispatch board's lists in their order, urgent first (queries.board): the overdue
+            # (and the map's points), what waits at a centre, what waits for verification.
+            models.Index(
+                fields=["-urgent", "due_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="event_open_urgent_due",
+            ),
+            models.Index(
+                fields=["handling_unit", "-urgent", "due_at", "id"],
+                condition=models.Q(status__in=[Status.REPORTED, Status.FILED]),
+                name="event_waiting_urgent_due",
+            ),
+            models.Index(
+                fields=["-urgent", "due_at", "id"],
+                condition=models.Q(status=Status.HANDLED),
+                name="event_handled_urgent_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from anju.core.rows import analyze
 from anju.demo.seeding import DEMO_COUNTY_CODE, seed_county, seed_disputes, seed_events
 from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
+from anju.events.models import Event
+from anju.events.models import TimelineEntry as EventTimelineEntry
 from anju.regions import codes
 
 
@@ -30,8 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 1 <= options["townships"] <= 599:
             raise CommandError("--townships must be between 1 and 599")
-        if options["cases"] < 0:
-            raise CommandError("--cases cannot be negative")
+        if options["cases"] < 0 or options["events"] < 0:
+            raise CommandError("--cases and --events cannot be negative")
         try:
             codes.validate_code(options["county"], "county")
         except Exception as error:
@@ -64,5 +66,22 @@ class Command(BaseCommand):
             analyze(Dispute, Party, TimelineEntry, Alert, vacuum=True)
             self.stdout.write(self.style.SUCCESS(f"cases: {made:,} in {time.monotonic() - started:.0f} s"))
         if options["events"]:
-            made = seed_events(events=options["events"], seed=options["seed"], county_code=options["county"])
-            self.stdout.write(self.style.SUCCESS(f"grid events: {made:,}"))
+            started = time.monotonic()
+
+            def progress(done, total):
+                rate = done / max(time.monotonic() - started, 1e-6)
+                self.stderr.write(
+                    f"\r  grid events {done:,}/{total:,} ({100 * done // total}%) {rate:,.0f}/s", ending=""
+                )
+
+            made = seed_events(
+                events=options["events"],
+                seed=options["seed"],
+                county_code=options["county"],
+                progress=progress,
+            )
+            self.stderr.write("")
+            analyze(Event, EventTimelineEntry, vacuum=True)
+            self.stdout.write(
+                self.style.SUCCESS(f"grid events: {made:,} in {time.monotonic() - started:.0f} s")
+            )
