@@ -590,6 +590,12 @@ def mark_urgent(actor, event: Event, *, reason: str, version: int | None = None)
         if e.urgent:
             raise ValidationError(_("This event is urgent already."))
         e.urgent = True
+        # The stage running takes its urgent limit from now, unless the one it has ends sooner;
+        # the stages after it start with urgent limits (deadlines.URGENT_SHARE).
+        if e.due_at is not None:
+            sooner = EVENT.limits.due_for(e, timezone.now())
+            if sooner < e.due_at:
+                e.due_at = sooner
         alerts.raise_alert(
             EVENT,
             e,
@@ -646,8 +652,13 @@ def convert(
     return _apply(actor, event, "convert", version=version, note=note, change=change)
 
 
-def request_extension(actor, event: Event, *, working_days: int, reason: str) -> ExtensionRequest:
-    return extensions.request(EVENT, actor, event, working_days=working_days, reason=reason)
+def request_extension(
+    actor, event: Event, *, working_days: int = 0, working_hours: int = 0, reason: str
+) -> ExtensionRequest:
+    """More time, in the unit the event's minor class counts its limits in (extensions.unit_for)."""
+    return extensions.request(
+        EVENT, actor, event, working_days=working_days, working_hours=working_hours, reason=reason
+    )
 
 
 def decide_extension(actor, request: ExtensionRequest, *, approve: bool, note: str = "") -> ExtensionRequest:

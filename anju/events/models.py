@@ -357,13 +357,15 @@ class ExtensionRequest(ExtensionRequestBase):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("event")
     )
+    # A stage counted in working hours is extended in working hours (working_days is then 0).
+    working_hours = models.PositiveSmallIntegerField(_("extra working hours"), default=0)
 
     class Meta(ExtensionRequestBase.Meta):
         verbose_name = _("event extension request")
         verbose_name_plural = _("event extension requests")
 
     def __str__(self) -> str:
-        return f"{self.event_id} +{self.working_days}"
+        return f"{self.event_id} +{self.asked}"
 
 
 def photo_path(instance: Photo, filename: str) -> str:

@@ -180,26 +180,106 @@ def open_alerts(user):
     return alerts.open_for(EVENT, user)
 
 
-MAP_SIZE = 1000
+MAP_SIZE = 500
+MAP_SIZE_MAX = 1000
+# A map page's place in the order (urgent first, then nearest the limit): urgent, due_at, id.
+MapCursor = tuple[bool, dt.datetime, int]
 
 
-def map_points(user, *, now=None) -> list[dict]:
-    """The open events this person may see that have coordinates, as the map component's points:
-    where, what (number and summary), the stage, the deadline colour and whether urgent, urgent and
-    nearest the limit first. Nothing personal: no reporter, no one who entered it."""
+@dataclass(frozen=True)
+class Box:
+    """The part of the map in view: west, south, east, north in decimal degrees."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str) -> Box:
+        """`west,south,east,north` as Leaflet's toBBoxString gives it; ValueError otherwise."""
+        parts = text.split(",")
+        if len(parts) != 4:
+            raise ValueError("bbox")
+        west, south, east, north = (float(p) for p in parts)
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValueError("bbox")
+        return cls(west, south, east, north)
+
+
+def encode_map_cursor(cursor: MapCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return f"{int(cursor[0])}_{cursor[1].timestamp():.6f}_{cursor[2]}"
+
+
+def decode_map_cursor(raw: str | None) -> MapCursor | None:
+    if not raw:
+        return None
+    try:
+        urgent, stamp, pk = raw.split("_")
+        if urgent not in ("0", "1"):
+            raise ValueError("bad cursor")
+        return urgent == "1", dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError("bad cursor") from None
+
+
+def _after_on_map(cursor: MapCursor) -> Q:
+    urgent, due, pk = cursor
+    later = Q(due_at__gt=due) | Q(due_at=due, id__gt=pk)
+    return (
+        Q(urgent=False, due_at__isnull=False) & later
+        if not urgent
+        else Q(urgent=False) | Q(urgent=True) & later
+    )
+
+
+def map_points(
+    user, *, box: Box | None = None, after: MapCursor | None = None, size: int = MAP_SIZE, now=None
+) -> tuple[list[dict], MapCursor | None]:
+    """The open events this person may see that have coordinates (inside `box` when given), as the
+    map component's points: where, what (number and summary), the stage, the deadline colour and
+    whether urgent, urgent and nearest the limit first, `size` at a time from `after`; and the
+    cursor of the next page. Nothing personal: no reporter, no one who entered it. Read as plain
+    rows in the order of an index (event_open_urgent_due)."""
     from django.urls import reverse
 
-    events = list(
-        visible(user)
-        .filter(status__in=sorted(OPEN_STATUSES), latitude__isnull=False, longitude__isnull=False)
-        .select_related("event_type")
-        .only(
-            "id", "number", "title", "status", "urgent", "due_at", "latitude", "longitude", "event_type__name"
-        )
-        .order_by("-urgent", "due_at", "id")[:MAP_SIZE]
+    events = visible(user).filter(
+        status__in=sorted(OPEN_STATUSES),
+        latitude__isnull=False,
+        longitude__isnull=False,
+        due_at__isnull=False,
     )
-    deadlines.colour_rows(events)
-    return [point(e) | {"url": reverse("events:detail", args=[e.pk])} for e in events]
+    if box is not None:
+        events = events.filter(
+            latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
+        )
+    if after is not None:
+        events = events.filter(_after_on_map(after))
+    rows = list(
+        events.order_by("-urgent", "due_at", "id").values_list(
+            "id", "number", "title", "status", "urgent", "due_at", "latitude", "longitude", "event_type__name"
+        )[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    now = now or timezone.now()
+    labels = dict(Status.choices)
+    path = reverse("events:detail", args=[0]).rsplit("0/", 1)[0]
+    points = [
+        {
+            "lat": float(lat),
+            "lon": float(lon),
+            "label": f"{number} {title} · {category} · {labels[status]}",
+            "state": "overdue" if due < now else STATE_ON_MAP.get(status, "closed"),
+            "urgent": urgent,
+            "url": f"{path}{pk}/",
+        }
+        for pk, number, title, status, urgent, due, lat, lon, category in rows
+    ]
+    last = rows[-1] if rows else None
+    return points, ((last[4], last[5], last[0]) if more and last else None)
 
 
 def point(event: Event) -> dict:

@@ -82,8 +82,27 @@ def dispatch_board(request):
 
 @role_required("case.view")
 def map_points(request):
-    """The open events the person may see, as the map's points (JSON): no personal data."""
-    return JsonResponse(queries.map_points(request.user), safe=False)
+    """The open events the person may see, as the map's points (JSON): no personal data. `bbox`
+    (west,south,east,north) keeps those in view; a page holds `limit` points (500, at most 1,000),
+    and `next` is the address of the next page, or null."""
+    try:
+        box = queries.Box.parse(request.GET["bbox"]) if request.GET.get("bbox") else None
+        after = queries.decode_map_cursor(request.GET.get("after"))
+        size = int(request.GET.get("limit") or queries.MAP_SIZE)
+        if not 1 <= size <= queries.MAP_SIZE_MAX:
+            raise ValueError("limit")
+    except ValueError:
+        message = _(
+            "bbox is west,south,east,north in degrees; limit is 1 to 1000; after is a cursor it gave."
+        )
+        return JsonResponse({"detail": message}, status=400)
+    points, following = queries.map_points(request.user, box=box, after=after, size=size)
+    next_url = None
+    if following is not None:
+        query = request.GET.copy()
+        query["after"] = queries.encode_map_cursor(following)
+        next_url = f"{request.path}?{query.urlencode()}"
+    return JsonResponse({"points": points, "next": next_url})
 
 
 def _jurisdiction(user) -> Region | None:
@@ -258,7 +277,7 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
             "can_attach": attachments.may_attach(EVENT, request.user, event),
             "attachment_form": forms.AttachmentForm(),
             "can_ask_extension": extensions.may_ask(EVENT, request.user, event),
-            "extension_form": forms.ExtensionForm(prefix="extension"),
+            "extension_form": forms.ExtensionForm(prefix="extension", unit=extensions.unit_for(EVENT, event)),
             "extensions": [
                 (e, extensions.may_decide(EVENT, request.user, e)) for e in event.extensions.all()
             ],
@@ -375,7 +394,7 @@ def photo_download(request, event_id: int, photo_id: int):
 @role_required("case.handle")
 def extension_request(request, event_id: int):
     event = get_scoped_or_404(Event, request.user, "view", pk=event_id)
-    form = forms.ExtensionForm(request.POST, prefix="extension")
+    form = forms.ExtensionForm(request.POST, prefix="extension", unit=extensions.unit_for(EVENT, event))
     if form.is_valid():
         try:
             extension = actions.request_extension(request.user, event, **form.cleaned_data)
