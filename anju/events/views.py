@@ -70,8 +70,7 @@ def event_list(request):
 @role_required("case.dispatch")
 def dispatch_board(request):
     lists = queries.board(request.user)
-    for rows in lists.values():
-        deadlines.colour_rows(rows)
+    deadlines.colour_rows([e for rows in lists.values() for e in rows])  # the calendar read once
     area = _jurisdiction(request.user)
     return render(
         request,
