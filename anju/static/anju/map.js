@@ -91,7 +91,13 @@
     function inView() {
       asked += 1;
       markers.clearLayers();
-      var url = config.pointsUrl + (config.pointsUrl.indexOf("?") < 0 ? "?" : "&") + "bbox=" + map.getBounds().toBBoxString();
+      // Zoomed far out, Leaflet's bounds run past the date line: the server takes degrees as they are.
+      var view = map.getBounds();
+      var box = [
+        Math.max(-180, view.getWest()), Math.max(-90, view.getSouth()),
+        Math.min(180, view.getEast()), Math.min(90, view.getNorth()),
+      ].map(function (value) { return value.toFixed(6); }).join(",");
+      var url = config.pointsUrl + (config.pointsUrl.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box;
       loadPoints(url, MAX_PAGES, asked).catch(function () {});
     }
 
