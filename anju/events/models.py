@@ -290,7 +290,8 @@ class Event(models.Model):
                 name="event_open_time",
             ),
             # The dispatch board's lists in their order, urgent first (queries.board): the overdue
-            # (and the map's points), what waits at a centre, what waits for verification.
+            # (and the map's points), what waits at a centre, what waits for verification, what is
+            # being handled, by unit.
             models.Index(
                 fields=["-urgent", "due_at", "id"],
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
@@ -305,6 +306,11 @@ class Event(models.Model):
                 fields=["-urgent", "due_at", "id"],
                 condition=models.Q(status=Status.HANDLED),
                 name="event_handled_urgent_due",
+            ),
+            models.Index(
+                fields=["handling_unit", "-urgent", "due_at", "id"],
+                condition=models.Q(status=Status.DISPATCHED),
+                name="event_dispatched_urgent_due",
             ),
         ]
 

@@ -125,13 +125,17 @@ def board(user) -> dict[str, list[Event]]:
     list reads only the columns its rows show, in the order of an index (migration 0004)."""
     events = visible(user).select_related("event_type").only(*BOARD_COLUMNS, "event_type__name")
     units = units_for(user, "case.dispatch")
-    waiting = events.filter(status__in=[Status.REPORTED, Status.FILED])
+    urgent_first = ("-urgent", "due_at", "id")
+    # What waits at the person's centres, first picked in the order of event_waiting_urgent_due and
+    # then kept only where visible: with the scoping prefix in the same query, PostgreSQL misjudged
+    # how many rows a centre has and read all its waiting events to sort them (bench/events_board.py).
+    waiting = Event.objects.filter(status__in=[Status.REPORTED, Status.FILED])
     if units is not None:
         waiting = waiting.filter(handling_unit_id__in=units)
-    urgent_first = ("-urgent", "due_at", "id")
+    first = waiting.order_by(*urgent_first).values("pk")[:BOARD_SIZE]
     now = timezone.now()
     lists = {
-        "new": list(waiting.order_by(*urgent_first)[:BOARD_SIZE]),
+        "new": list(events.filter(pk__in=first).order_by(*urgent_first)),
         "overdue": list(events.filter(deadlines.overdue(now)).order_by(*urgent_first)[:BOARD_SIZE]),
         "to_verify": list(events.filter(status=Status.HANDLED).order_by(*urgent_first)[:BOARD_SIZE]),
         "dispatched": list(
