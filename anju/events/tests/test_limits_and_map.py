@@ -155,3 +155,25 @@ def test_the_map_asks_for_the_box_in_view_a_page_at_a_time(client_for, cast):
         assert officer.get("/events/map.json", bad).status_code == 400
     assert client_for("officer_b").get("/events/map.json").json()["points"] == []
     assert client_for("norole").get("/events/map.json", {"bbox": "101,36,102,37"}).status_code == 403
+
+
+def test_the_badge_counts_what_waits_at_the_person_units_and_no_one_elses(client_for, cast):
+    from anju.events.queries import waiting_count
+
+    event = cast.event()  # dispatched to village A1
+    assert waiting_count(cast.user("mediator_a1"), 100) == 1
+    grid = EventType.objects.get(code="illegal-dumping")
+    actions.report_event(
+        cast.user("grid_a1"),
+        region=cast.region(testing.GRID_A1),
+        event_type=grid,
+        title="甲一网格垃圾待立案",
+        description="路边垃圾",
+        extra={"waste": "生活垃圾"},
+        photos=[_png()],
+    )
+    assert waiting_count(cast.user("officer_a"), 100) >= 1  # waits at township A's centre to be filed
+    assert waiting_count(cast.user("officer_b"), 100) == 0
+    assert waiting_count(cast.user("officer_a"), 1) <= 2  # each part capped
+    page = client_for("mediator_a1").get("/events/queue/").content.decode()
+    assert event.number in page and 'class="nav-count"' in page
