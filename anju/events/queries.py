@@ -113,7 +113,7 @@ def page(
 
 # Each list shows its most pressing rows; the events list, filtered, has the rest. Four lists of 100
 # rows took the page 200 ms to render on a loaded 2-core machine (bench/events_board.py).
-BOARD_SIZE = 30
+BOARD_SIZE = 25
 # What a row of the board shows: the names of its place and handling unit are read afterwards for
 # the rows shown, not joined for every event that matches (bench/events_board.py).
 BOARD_COLUMNS = ("id", "number", "title", "urgent", "status", "due_at", "region_id", "handling_unit_id")
