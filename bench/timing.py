@@ -18,6 +18,22 @@ def timed(fn, runs: int) -> list[float]:
     return samples
 
 
+def timed_together(fns, runs: int) -> list[list[float]]:
+    """Time several callables in turns (each once a round, the order turning round by round), so a
+    change in the machine's load falls on all of them alike: on a shared machine a figure and its
+    floor timed one after the other can see different minutes."""
+    for fn in fns:
+        fn()
+    samples: list[list[float]] = [[] for _ in fns]
+    for round_ in range(runs):
+        shift = round_ % len(fns)
+        for index in [*range(shift, len(fns)), *range(shift)]:
+            started = time.perf_counter()
+            fns[index]()
+            samples[index].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def summary(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[int(len(ordered) * 0.95) - 1]

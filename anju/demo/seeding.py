@@ -1070,13 +1070,22 @@ EVENT_TITLES = {
 }
 
 
-def seed_events(*, events: int = DEMO_EVENTS, seed: int = 2026, county_code: str = DEMO_COUNTY_CODE) -> int:
+def seed_events(
+    *,
+    events: int = DEMO_EVENTS,
+    seed: int = 2026,
+    county_code: str = DEMO_COUNTY_CODE,
+    batch: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Generate `events` synthetic grid events over the last 90 days in the seeded county, across
     every stage, with each passed stage's time and limit filled so the figures have content. Bulk,
-    like seed_disputes: it fills the pages and the figures, it does not replay the workflow."""
+    like seed_disputes: it fills the pages and the figures, it does not replay the workflow. Written
+    `batch` at a time, each batch in its own transaction, so a million events need no more memory
+    than one batch; the routing rules are read once, not once per event."""
     from django.utils import timezone
 
-    from anju.events.catalogue import dispatcher_for, route
+    from anju.events.catalogue import dispatcher_for, route, routing_rules
     from anju.events.models import Event, EventCounter, EventType
     from anju.events.models import TimelineEntry as EventTimelineEntry
 
@@ -1093,84 +1102,90 @@ def seed_events(*, events: int = DEMO_EVENTS, seed: int = 2026, county_code: str
         next(iter(reporters.values()), None) or RoleAssignment.objects.values_list("user_id", flat=True)[0]
     )
     types = [t for t in EventType.objects.filter(code__in=EVENT_TITLES)]
+    rules = routing_rules()
     statuses, weights = zip(*EVENT_STATUS_WEIGHTS.items(), strict=True)
+    order = list(EVENT_STATUS_WEIGHTS)
+    hour = dt.timedelta(hours=1)
     now = timezone.now()
     counter, _made = EventCounter.objects.get_or_create(
         county_code=county_code, year=timezone.localdate().year
     )
-    rows = []
-    for _ in range(events):
-        grid = rng.choice(grids)
-        event_type = rng.choice(types)
-        reported = now - dt.timedelta(days=90 * rng.random())
-        status = rng.choices(statuses, weights)[0]
-        counter.last += 1
-        hour = dt.timedelta(hours=1)
-        event = Event(
-            number=f"SJ{county_code}-{counter.year}-{counter.last:06d}",
-            event_type=event_type,
-            region=grid,
-            dispatcher_unit_id=dispatcher_for(grid),
-            handling_unit_id=dispatcher_for(grid),
-            status=status,
-            urgent=event_type.urgent,
-            title=rng.choice(EVENT_TITLES[event_type.code]),
-            description="合成数据，用于演示。",
-            latitude=round(36 + rng.random(), 6),
-            longitude=round(101 + rng.random(), 6),
-            reported_by_id=reporters.get(grid.code, fallback),
-            reported_at=reported,
-            file_due_at=reported + hour,
-        )
-        order = list(EVENT_STATUS_WEIGHTS)
-        at = reported
-        if status != "reported" and status != "voided":
-            at += hour * rng.uniform(0.1, 1.5)
-            event.filed_at = at
-            event.dispatch_due_at = at + hour
-        if status in ("dispatched", "handled", "closed", "evaluated"):
-            at += hour * rng.uniform(0.1, 1.5)
-            event.dispatched_at = at
-            event.handling_unit_id = route(event_type, grid)
-            event.handle_due_at = at + hour * 16
-        if order.index(status) >= order.index("handled") and status in ("handled", "closed", "evaluated"):
-            at += hour * rng.uniform(2, 24)
-            event.handled_at = at
-            event.handling_report = "已处置。"
-            event.verify_due_at = at + hour * 2
-            event.returned = rng.choices([0, 1], [9, 1])[0]
-        if status in ("closed", "evaluated"):
-            at += hour * rng.uniform(0.5, 3)
-            event.verified_at = event.closed_at = at
-        if status == "evaluated":
-            event.evaluated_at = at + hour
-            event.satisfaction = rng.choices([5, 4, 3, 2], [50, 35, 10, 5])[0]
-            event.centre_score = rng.randint(70, 100)
-        if status == "voided":
-            event.void_reason = "不属于网格事件"
-        if status in ("reported", "filed", "dispatched", "handled"):
-            due = {"reported": event.file_due_at, "filed": event.dispatch_due_at}
-            event.due_at = due.get(status) or (
-                event.handle_due_at if status == "dispatched" else event.verify_due_at
+    done = 0
+    while done < events:
+        rows = []
+        for _ in range(min(batch, events - done)):
+            grid = rng.choice(grids)
+            event_type = rng.choice(types)
+            reported = now - dt.timedelta(days=90 * rng.random())
+            status = rng.choices(statuses, weights)[0]
+            counter.last += 1
+            event = Event(
+                number=f"SJ{county_code}-{counter.year}-{counter.last:06d}",
+                event_type=event_type,
+                region=grid,
+                dispatcher_unit_id=dispatcher_for(grid),
+                handling_unit_id=dispatcher_for(grid),
+                status=status,
+                urgent=event_type.urgent,
+                title=rng.choice(EVENT_TITLES[event_type.code]),
+                description="合成数据，用于演示。",
+                latitude=round(36 + rng.random(), 6),
+                longitude=round(101 + rng.random(), 6),
+                reported_by_id=reporters.get(grid.code, fallback),
+                reported_at=reported,
+                file_due_at=reported + hour,
             )
-        rows.append(event)
-    with transaction.atomic():
-        Event.objects.bulk_create(rows, batch_size=1000)
-        counter.save()
-        EventTimelineEntry.objects.bulk_create(
-            [
-                EventTimelineEntry(
-                    event=e,
-                    transition="report",
-                    from_status="",
-                    to_status="reported",
-                    handling_unit_id=e.dispatcher_unit_id,
+            at = reported
+            if status != "reported" and status != "voided":
+                at += hour * rng.uniform(0.1, 1.5)
+                event.filed_at = at
+                event.dispatch_due_at = at + hour
+            if status in ("dispatched", "handled", "closed", "evaluated"):
+                at += hour * rng.uniform(0.1, 1.5)
+                event.dispatched_at = at
+                event.handling_unit_id = route(event_type, grid, rules=rules)
+                event.handle_due_at = at + hour * 16
+            if order.index(status) >= order.index("handled") and status in ("handled", "closed", "evaluated"):
+                at += hour * rng.uniform(2, 24)
+                event.handled_at = at
+                event.handling_report = "已处置。"
+                event.verify_due_at = at + hour * 2
+                event.returned = rng.choices([0, 1], [9, 1])[0]
+            if status in ("closed", "evaluated"):
+                at += hour * rng.uniform(0.5, 3)
+                event.verified_at = event.closed_at = at
+            if status == "evaluated":
+                event.evaluated_at = at + hour
+                event.satisfaction = rng.choices([5, 4, 3, 2], [50, 35, 10, 5])[0]
+                event.centre_score = rng.randint(70, 100)
+            if status == "voided":
+                event.void_reason = "不属于网格事件"
+            if status in ("reported", "filed", "dispatched", "handled"):
+                due = {"reported": event.file_due_at, "filed": event.dispatch_due_at}
+                event.due_at = due.get(status) or (
+                    event.handle_due_at if status == "dispatched" else event.verify_due_at
                 )
-                for e in rows
-            ],
-            batch_size=1000,
-        )
-    return len(rows)
+            rows.append(event)
+        with transaction.atomic():
+            Event.objects.bulk_create(rows, batch_size=batch)
+            EventCounter.objects.filter(pk=counter.pk).update(last=counter.last)
+            EventTimelineEntry.objects.bulk_create(
+                [
+                    EventTimelineEntry(
+                        event=e,
+                        transition="report",
+                        from_status="",
+                        to_status="reported",
+                        handling_unit_id=e.dispatcher_unit_id,
+                    )
+                    for e in rows
+                ],
+                batch_size=batch,
+            )
+        done += len(rows)
+        if progress:
+            progress(done, events)
+    return done
 
 
 def _staff_by_place(county_code: str) -> dict[tuple[str, str], int]:

@@ -348,7 +348,8 @@ def register_cast_event():
     event = actions.dispatch(officer, event)
     ExtensionRequest.objects.create(
         event=event,
-        working_days=2,
+        working_days=0,
+        working_hours=4,  # its category counts working hours
         reason="甲一村等待机械",
         requested_by=User.objects.get(username="mediator_a1"),
         approver_unit_id=TOWNSHIP_A,

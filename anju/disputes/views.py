@@ -508,7 +508,7 @@ def alerts_read(request, topic: str):
 
 
 extension_request = pages.extension_request_view(
-    PAGES, perm="case.handle", make_form=lambda data: forms.ExtensionForm(data, prefix="extension")
+    PAGES, perm="case.handle", make_form=lambda data, _case: forms.ExtensionForm(data, prefix="extension")
 )
 extension_decide = pages.extension_decide_view(PAGES, perm="case.dispatch", id_kwarg="extension_id")
 attachment_add = pages.attachment_add_view(

@@ -6,30 +6,37 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import enum
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja import Query as QueryParam
 from ninja.responses import Status, codes_4xx
 from pydantic import Field
 
 from anju.accounts.idempotency import idempotent
+from anju.audit.actions import record_access
 from anju.core.api import perm_auth
 from anju.core.openapi import honours_idempotency_key
 from anju.core.scoping import get_scoped_or_404
 from anju.disputes.choices import Category as DisputeCategory
 from anju.regions.models import Region
 from anju.workflow import api as workflow_api
-from anju.workflow import personal
+from anju.workflow import attachments, personal
 from anju.workflow.api import fields as _fields
+from anju.workflow.extensions import MAX_WORKING_DAYS, MAX_WORKING_HOURS
 
 from . import actions, deadlines, queries
 from .choices import DESCRIPTION_MAX, REASON_MAX, Channel
 from .choices import Status as EventStatus
 from .kind import EVENT
-from .models import Event, EventType
+from .models import Event, EventType, Photo
 
 router = Router(tags=["events"])
 VIEW = perm_auth("case.view")
@@ -102,6 +109,21 @@ class EventPhotoOut(Out):
     content_type: str
     purpose: str
     uploaded_at: dt.datetime
+    url: str = Field(
+        ..., description="the file as sent; for a photo whose original you may not see, its display copy"
+    )
+    display_url: str | None = Field(None, description="resized, upright, no EXIF; None for a scan")
+    thumbnail_url: str | None = Field(None, description="small, no EXIF; None for a scan")
+
+
+def photo_urls(event: Event) -> None:
+    """Give each photo of the event its addresses on this API (scoped like the event, each view an
+    access record)."""
+    for photo in event.photos.all():
+        base = reverse("api:get_event_photo", args=[event.pk, photo.pk])
+        photo.url = base
+        photo.display_url = f"{base}?copy=display" if photo.is_image else None
+        photo.thumbnail_url = f"{base}?copy=thumbnail" if photo.is_image else None
 
 
 class GridEventOut(GridEventRow):
@@ -136,6 +158,7 @@ def event_file(event: Event, user) -> GridEventOut:
     )
     event.deadline_colour = deadlines.colour(event)
     event.allowed_actions = actions.allowed_transitions(event, user)
+    photo_urls(event)
     return GridEventOut.from_orm(event)
 
 
@@ -269,6 +292,37 @@ def get_grid_event(request, event_id: int):
     return event_file(get_scoped_or_404(Event, request.auth, "view", pk=event_id), request.auth)
 
 
+class PhotoCopy(enum.StrEnum):
+    ORIGINAL = "original"
+    DISPLAY = "display"
+    THUMBNAIL = "thumbnail"
+
+
+# `?copy=`, as the pages have it (a parameter named `copy` would shadow pydantic's own).
+COPY_PARAM = QueryParam(PhotoCopy.ORIGINAL, alias="copy")
+
+
+@router.get("/{event_id}/photos/{photo_id}", auth=VIEW)
+def get_event_photo(request, event_id: int, photo_id: int, asked: PhotoCopy = COPY_PARAM):
+    """A photo of the event: `copy=display` or `thumbnail` (no EXIF) to anyone who may see the
+    event; the original, EXIF and all, to those who may see originals (actions.may_see_original),
+    else its display copy (403 for a scan). Every view is an access record."""
+    event = get_scoped_or_404(Event, request.auth, "view", pk=event_id)
+    photo = get_object_or_404(Photo, pk=photo_id, event=event)
+    which = "" if asked == PhotoCopy.ORIGINAL else asked.value
+    if not which and not actions.may_see_original(request.auth, event, photo):
+        if not photo.is_image:
+            raise PermissionDenied(_("Only the copy of this photo is shown to you; its original is kept."))
+        which = "display"
+    with transaction.atomic():
+        record_access(
+            request.auth, photo, "file", region_code=event.region_id, purpose="view" if which else "download"
+        )
+    if which:
+        return attachments.serve_photo_copy(photo, which)
+    return attachments.download(photo, photo.original_name)
+
+
 class EventJoinIn(Schema):
     description: str = Field(..., min_length=1, max_length=DESCRIPTION_MAX)
     photos: list[EventPhotoIn] = Field(default_factory=list, max_length=9)
@@ -372,7 +426,11 @@ workflow_api.add_transitions(
 
 
 class EventExtensionIn(Schema):
-    working_days: int = Field(..., ge=1, le=30)
+    """More time in the unit the category counts its limits in (its `limit_unit`): working_hours
+    for a category counted in hours, working_days otherwise."""
+
+    working_days: int = Field(0, ge=0, le=MAX_WORKING_DAYS)
+    working_hours: int = Field(0, ge=0, le=MAX_WORKING_HOURS)
     reason: str = Field(..., min_length=1, max_length=REASON_MAX)
 
 
@@ -385,6 +443,7 @@ class EventExtensionOut(Schema):
     id: int
     event: int = Field(..., alias="event_id")
     working_days: int
+    working_hours: int
     reason: str
     approver_unit: str = Field(..., alias="approver_unit_id")
     decision: str

@@ -35,11 +35,21 @@ LEVEL_FIELD = {
 }
 
 
-def rule_for(event_type: EventType, region: Region) -> RoutingRule | None:
-    """The routing rule that applies: the township's over the county's."""
+def routing_rules() -> dict[tuple[int, str], RoutingRule]:
+    """Every routing rule by (minor class, region): for routing many events at once (the seed)."""
+    return {(r.event_type_id, r.region_id): r for r in RoutingRule.objects.all()}
+
+
+def rule_for(
+    event_type: EventType, region: Region, *, rules: dict[tuple[int, str], RoutingRule] | None = None
+) -> RoutingRule | None:
+    """The routing rule that applies: the township's over the county's. `rules`: read beforehand by
+    routing_rules(), else the two candidates are read now."""
     codes = [region.code[:n] for n in (9, 6) if len(region.code) >= n]
-    rules = {r.region_id: r for r in RoutingRule.objects.filter(event_type=event_type, region_id__in=codes)}
-    return next((rules[c] for c in codes if c in rules), None)
+    if rules is None:
+        found = RoutingRule.objects.filter(event_type=event_type, region_id__in=codes)
+        rules = {(r.event_type_id, r.region_id): r for r in found}
+    return next((rules[k] for k in ((event_type.pk, c) for c in codes) if k in rules), None)
 
 
 def level_unit(region: Region, level: str) -> str:
@@ -47,9 +57,11 @@ def level_unit(region: Region, level: str) -> str:
     return region.code[: min(LEVEL_CODE_LENGTH[level], len(region.code))]
 
 
-def route(event_type: EventType, region: Region) -> str:
+def route(
+    event_type: EventType, region: Region, *, rules: dict[tuple[int, str], RoutingRule] | None = None
+) -> str:
     """The code of the unit that handles an event of this class reported in `region`."""
-    rule = rule_for(event_type, region)
+    rule = rule_for(event_type, region, rules=rules)
     if rule is not None:
         return rule.unit_id if rule.unit_id else level_unit(region, rule.level)
     field = LEVEL_FIELD.get(region.level)

@@ -9,7 +9,10 @@ from django.utils.translation import pgettext_lazy
 
 from anju.core.forms import DateInput, MultipleFileField, MultipleFileInput, TelInput
 from anju.disputes.choices import Category as DisputeCategory
-from anju.disputes.forms import AttachmentForm, ExtensionForm, NoteForm, ReasonForm, Versioned
+from anju.disputes.forms import AttachmentForm, NoteForm, ReasonForm, Versioned
+from anju.disputes.forms import ExtensionForm as DaysExtensionForm
+from anju.workflow import limits
+from anju.workflow.extensions import MAX_WORKING_HOURS
 
 from .choices import DESCRIPTION_MAX, REASON_MAX, SATISFACTION, Channel, FieldKind, Status
 from .models import EventClass, EventType
@@ -166,3 +169,16 @@ class JoinForm(forms.Form):
     description = forms.CharField(
         label=_("what you saw"), max_length=DESCRIPTION_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ExtensionForm(DaysExtensionForm):
+    """More time, asked in the unit the event's minor class counts its limits in."""
+
+    working_hours = forms.IntegerField(
+        label=_("extra working hours"), min_value=1, max_value=MAX_WORKING_HOURS
+    )
+    field_order = ["working_days", "working_hours", "reason"]
+
+    def __init__(self, *args, unit: str = limits.DAYS, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["working_days" if unit == limits.HOURS else "working_hours"]

@@ -290,6 +290,29 @@ class Event(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="event_open_time",
             ),
+            # The dispatch board's lists in their order, urgent first (queries.board): the overdue
+            # (and the map's points), what waits at a centre, what waits for verification, what is
+            # being handled, by unit.
+            models.Index(
+                fields=["-urgent", "due_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="event_open_urgent_due",
+            ),
+            models.Index(
+                fields=["handling_unit", "-urgent", "due_at", "id"],
+                condition=models.Q(status__in=[Status.REPORTED, Status.FILED]),
+                name="event_waiting_urgent_due",
+            ),
+            models.Index(
+                fields=["-urgent", "due_at", "id"],
+                condition=models.Q(status=Status.HANDLED),
+                name="event_handled_urgent_due",
+            ),
+            models.Index(
+                fields=["handling_unit", "-urgent", "due_at", "id"],
+                condition=models.Q(status=Status.DISPATCHED),
+                name="event_dispatched_urgent_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -341,13 +364,15 @@ class ExtensionRequest(ExtensionRequestBase):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("event")
     )
+    # A stage counted in working hours is extended in working hours (working_days is then 0).
+    working_hours = models.PositiveSmallIntegerField(_("extra working hours"), default=0)
 
     class Meta(ExtensionRequestBase.Meta):
         verbose_name = _("event extension request")
         verbose_name_plural = _("event extension requests")
 
     def __str__(self) -> str:
-        return f"{self.event_id} +{self.working_days}"
+        return f"{self.event_id} +{self.asked}"
 
 
 def photo_path(instance: Photo, filename: str) -> str:

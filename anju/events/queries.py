@@ -14,6 +14,7 @@ from anju.core import keyset
 from anju.core.dates import after_day, local_midnight
 from anju.core.keyset import Cursor, Page, decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
 from anju.core.scoping import units_for
+from anju.regions.models import Region
 
 from . import deadlines
 from .choices import OPEN_STATUSES, Status
@@ -120,27 +121,48 @@ def page(
     return keyset.page(events, "reported_at", after=after, before=before, size=size)
 
 
-BOARD_SIZE = 100
+# Each list shows its most pressing rows; the events list, filtered, has the rest. Four lists of 100
+# rows took the page 200 ms to render on a loaded 2-core machine (bench/events_board.py).
+BOARD_SIZE = 25
+# What a row of the board shows: the names of its place and handling unit are read afterwards for
+# the rows shown, not joined for every event that matches (bench/events_board.py).
+BOARD_COLUMNS = ("id", "number", "title", "urgent", "status", "due_at", "region_id", "handling_unit_id")
 
 
 def board(user) -> dict[str, list[Event]]:
     """The centre's dispatch board: what waits for filing or dispatch at the centres this person
-    dispatches for, the overdue open events, and the dispatched ones by unit; urgent first."""
-    events = visible(user).select_related("region", "handling_unit", "event_type")
+    dispatches for, the overdue open events, and the dispatched ones by unit; urgent first. Each
+    list reads only the columns its rows show, in the order of an index (migration 0004)."""
+    events = visible(user).select_related("event_type").only(*BOARD_COLUMNS, "event_type__name")
     units = units_for(user, "case.dispatch")
-    waiting = events.filter(status__in=[Status.REPORTED, Status.FILED])
+    urgent_first = ("-urgent", "due_at", "id")
+    # What waits at the person's centres, first picked in the order of event_waiting_urgent_due and
+    # then kept only where visible: with the scoping prefix in the same query, PostgreSQL misjudged
+    # how many rows a centre has and read all its waiting events to sort them (bench/events_board.py).
+    waiting = Event.objects.filter(status__in=[Status.REPORTED, Status.FILED])
     if units is not None:
         waiting = waiting.filter(handling_unit_id__in=units)
-    urgent_first = ("-urgent", "due_at", "id")
+    first = waiting.order_by(*urgent_first).values("pk")[:BOARD_SIZE]
     now = timezone.now()
-    return {
-        "new": list(waiting.order_by(*urgent_first)[:BOARD_SIZE]),
+    lists = {
+        "new": list(events.filter(pk__in=first).order_by(*urgent_first)),
         "overdue": list(events.filter(deadlines.overdue(now)).order_by(*urgent_first)[:BOARD_SIZE]),
         "to_verify": list(events.filter(status=Status.HANDLED).order_by(*urgent_first)[:BOARD_SIZE]),
         "dispatched": list(
             events.filter(status=Status.DISPATCHED).order_by("handling_unit_id", *urgent_first)[:BOARD_SIZE]
         ),
     }
+    with_place_names([e for rows in lists.values() for e in rows])
+    return lists
+
+
+def with_place_names(events: list[Event]) -> None:
+    """Give the rows their place and handling unit (code and name only), with one query for all."""
+    codes = {e.region_id for e in events} | {e.handling_unit_id for e in events}
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes).only("code", "name", "level")}
+    for event in events:
+        event.region = regions[event.region_id]
+        event.handling_unit = regions[event.handling_unit_id]
 
 
 def handler_queue(user) -> QuerySet[Event]:
@@ -155,14 +177,24 @@ def handler_queue(user) -> QuerySet[Event]:
 
 def waiting_count(user, cap: int) -> int:
     """For the navigation badge: events dispatched to the person's units plus those to file or
-    dispatch at their centres."""
-    count = handler_queue(user)[:cap].count()
+    dispatch at their centres, each counted up to `cap`. Like the board's "new" list, the events
+    are first picked by unit and status (an index each) and then scoped: with the scoping prefix in
+    the same query PostgreSQL read a township's 125,000 events to count 100 (bench/events_board.py)."""
+
+    def capped(rows) -> int:
+        return visible(user).filter(pk__in=rows.order_by().values("pk")[:cap]).count()
+
+    handle_units = units_for(user, "case.handle")
+    dispatched = Event.objects.filter(status=Status.DISPATCHED)
+    if handle_units is not None:
+        dispatched = dispatched.filter(handling_unit_id__in=handle_units)
+    count = capped(dispatched)
     units = units_for(user, "case.dispatch")
     if units is None or units:
-        waiting = visible(user).filter(status__in=[Status.REPORTED, Status.FILED])
+        waiting = Event.objects.filter(status__in=[Status.REPORTED, Status.FILED])
         if units is not None:
             waiting = waiting.filter(handling_unit_id__in=units)
-        count += waiting[:cap].count()
+        count += capped(waiting)
     return count
 
 
@@ -172,26 +204,106 @@ def open_alerts(user):
     return alerts.open_for(EVENT, user)
 
 
-MAP_SIZE = 1000
+MAP_SIZE = 500
+MAP_SIZE_MAX = 1000
+# A map page's place in the order (urgent first, then nearest the limit): urgent, due_at, id.
+MapCursor = tuple[bool, dt.datetime, int]
 
 
-def map_points(user, *, now=None) -> list[dict]:
-    """The open events this person may see that have coordinates, as the map component's points:
-    where, what (number and summary), the stage, the deadline colour and whether urgent, urgent and
-    nearest the limit first. Nothing personal: no reporter, no one who entered it."""
+@dataclass(frozen=True)
+class Box:
+    """The part of the map in view: west, south, east, north in decimal degrees."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, text: str) -> Box:
+        """`west,south,east,north` as Leaflet's toBBoxString gives it; ValueError otherwise."""
+        parts = text.split(",")
+        if len(parts) != 4:
+            raise ValueError("bbox")
+        west, south, east, north = (float(p) for p in parts)
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise ValueError("bbox")
+        return cls(west, south, east, north)
+
+
+def encode_map_cursor(cursor: MapCursor | None) -> str | None:
+    if cursor is None:
+        return None
+    return f"{int(cursor[0])}_{cursor[1].timestamp():.6f}_{cursor[2]}"
+
+
+def decode_map_cursor(raw: str | None) -> MapCursor | None:
+    if not raw:
+        return None
+    try:
+        urgent, stamp, pk = raw.split("_")
+        if urgent not in ("0", "1"):
+            raise ValueError("bad cursor")
+        return urgent == "1", dt.datetime.fromtimestamp(float(stamp), tz=dt.UTC), int(pk)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError("bad cursor") from None
+
+
+def _after_on_map(cursor: MapCursor) -> Q:
+    urgent, due, pk = cursor
+    later = Q(due_at__gt=due) | Q(due_at=due, id__gt=pk)
+    return (
+        Q(urgent=False, due_at__isnull=False) & later
+        if not urgent
+        else Q(urgent=False) | Q(urgent=True) & later
+    )
+
+
+def map_points(
+    user, *, box: Box | None = None, after: MapCursor | None = None, size: int = MAP_SIZE, now=None
+) -> tuple[list[dict], MapCursor | None]:
+    """The open events this person may see that have coordinates (inside `box` when given), as the
+    map component's points: where, what (number and summary), the stage, the deadline colour and
+    whether urgent, urgent and nearest the limit first, `size` at a time from `after`; and the
+    cursor of the next page. Nothing personal: no reporter, no one who entered it. Read as plain
+    rows in the order of an index (event_open_urgent_due)."""
     from django.urls import reverse
 
-    events = list(
-        visible(user)
-        .filter(status__in=sorted(OPEN_STATUSES), latitude__isnull=False, longitude__isnull=False)
-        .select_related("event_type")
-        .only(
-            "id", "number", "title", "status", "urgent", "due_at", "latitude", "longitude", "event_type__name"
-        )
-        .order_by("-urgent", "due_at", "id")[:MAP_SIZE]
+    events = visible(user).filter(
+        status__in=sorted(OPEN_STATUSES),
+        latitude__isnull=False,
+        longitude__isnull=False,
+        due_at__isnull=False,
     )
-    deadlines.colour_rows(events)
-    return [point(e) | {"url": reverse("events:detail", args=[e.pk])} for e in events]
+    if box is not None:
+        events = events.filter(
+            latitude__gte=box.south, latitude__lte=box.north, longitude__gte=box.west, longitude__lte=box.east
+        )
+    if after is not None:
+        events = events.filter(_after_on_map(after))
+    rows = list(
+        events.order_by("-urgent", "due_at", "id").values_list(
+            "id", "number", "title", "status", "urgent", "due_at", "latitude", "longitude", "event_type__name"
+        )[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    now = now or timezone.now()
+    labels = dict(Status.choices)
+    path = reverse("events:detail", args=[0]).rsplit("0/", 1)[0]
+    points = [
+        {
+            "lat": float(lat),
+            "lon": float(lon),
+            "label": f"{number} {title} · {category} · {labels[status]}",
+            "state": "overdue" if due < now else STATE_ON_MAP.get(status, "closed"),
+            "urgent": urgent,
+            "url": f"{path}{pk}/",
+        }
+        for pk, number, title, status, urgent, due, lat, lon, category in rows
+    ]
+    last = rows[-1] if rows else None
+    return points, ((last[4], last[5], last[0]) if more and last else None)
 
 
 def point(event: Event) -> dict:

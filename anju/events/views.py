@@ -17,7 +17,7 @@ from anju.core.scoping import get_scoped_or_404, holds_top_level, prefixes_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions import queries as region_queries
 from anju.regions.models import Region
-from anju.workflow import pages, personal
+from anju.workflow import extensions, pages, personal
 
 from . import actions, catalogue, deadlines, forms, queries
 from .kind import EVENT
@@ -58,8 +58,7 @@ def event_list(request):
 @role_required("case.dispatch")
 def dispatch_board(request):
     lists = queries.board(request.user)
-    for rows in lists.values():
-        deadlines.colour_rows(rows)
+    deadlines.colour_rows([e for rows in lists.values() for e in rows])  # the calendar read once
     area = _jurisdiction(request.user)
     return render(
         request,
@@ -70,8 +69,27 @@ def dispatch_board(request):
 
 @role_required("case.view")
 def map_points(request):
-    """The open events the person may see, as the map's points (JSON): no personal data."""
-    return JsonResponse(queries.map_points(request.user), safe=False)
+    """The open events the person may see, as the map's points (JSON): no personal data. `bbox`
+    (west,south,east,north) keeps those in view; a page holds `limit` points (500, at most 1,000),
+    and `next` is the address of the next page, or null."""
+    try:
+        box = queries.Box.parse(request.GET["bbox"]) if request.GET.get("bbox") else None
+        after = queries.decode_map_cursor(request.GET.get("after"))
+        size = int(request.GET.get("limit") or queries.MAP_SIZE)
+        if not 1 <= size <= queries.MAP_SIZE_MAX:
+            raise ValueError("limit")
+    except ValueError:
+        message = _(
+            "bbox is west,south,east,north in degrees; limit is 1 to 1000; after is a cursor it gave."
+        )
+        return JsonResponse({"detail": message}, status=400)
+    points, following = queries.map_points(request.user, box=box, after=after, size=size)
+    next_url = None
+    if following is not None:
+        query = request.GET.copy()
+        query["after"] = queries.encode_map_cursor(following)
+        next_url = f"{request.path}?{query.urlencode()}"
+    return JsonResponse({"points": points, "next": next_url})
 
 
 def _jurisdiction(user) -> Region | None:
@@ -243,7 +261,9 @@ def _detail(request, event: Event, *, bound: dict | None = None, status: int = 2
                 request,
                 event,
                 attachment_form=forms.AttachmentForm(),
-                extension_form=forms.ExtensionForm(prefix="extension"),
+                extension_form=forms.ExtensionForm(
+                    prefix="extension", unit=extensions.unit_for(EVENT, event)
+                ),
             ),
         },
         status=status,
@@ -322,7 +342,9 @@ def photo_download(request, event_id: int, photo_id: int):
 extension_request = pages.extension_request_view(
     PAGES,
     perm="case.handle",
-    make_form=lambda data: forms.ExtensionForm(data, prefix="extension"),
+    make_form=lambda data, event: forms.ExtensionForm(
+        data, prefix="extension", unit=extensions.unit_for(EVENT, event)
+    ),
     form_kwarg=None,
 )
 extension_decide = pages.extension_decide_view(PAGES, perm="case.dispatch", id_kwarg="event_extension_id")

@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.accounts.models import RoleAssignment, User
 from anju.audit.actions import record
 from anju.audit.models import Result
+from anju.core import rows
+from anju.core.scoping import remember_assignments
 
 from .models import ApiKey
 
@@ -96,35 +100,67 @@ def _refuse(status: int, message: str, key: ApiKey | None = None, prefix: str = 
     return KeyRefused(status, message)
 
 
+@cache
+def _count_sql() -> str:
+    """One use counted against the key's minute, in one statement: the window starts again once a
+    minute has passed, and a key over its limit, revoked or unknown changes no row."""
+    table = connection.ops.quote_name(ApiKey._meta.db_table)
+    fresh = "(window_start IS NULL OR window_start <= %(since)s)"
+    return (
+        f"UPDATE {table} SET"  # noqa: S608
+        f" window_start = CASE WHEN {fresh} THEN %(now)s ELSE window_start END,"
+        f" window_count = CASE WHEN {fresh} THEN 1 ELSE window_count + 1 END,"
+        " last_used_at = %(now)s"
+        f" WHERE key_hash = %(hash)s AND revoked_at IS NULL AND ({fresh} OR window_count < posts_per_minute)"
+        " RETURNING id"
+    )
+
+
+@cache
+def _key_sql() -> str:
+    """The key, the account it reports as and the account's roles, in one query."""
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT r.role, r.region_id, {rows.columns(ApiKey, 'k')}, {rows.columns(User, 'u')}"  # noqa: S608
+        f" FROM {quote(ApiKey._meta.db_table)} k"
+        f" JOIN {quote(User._meta.db_table)} u ON u.id = k.account_id"
+        f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = u.id"
+        " WHERE k.id = %s ORDER BY r.region_id, r.role"
+    )
+
+
 def use_key(secret: str, *, now=None) -> ApiKey:
-    """The key a POST came with, counted against its limit; KeyRefused when it is missing, unknown,
-    revoked or over its limit for the minute."""
+    """The key a POST came with, counted against its limit, with its account (and the account's
+    roles) loaded; KeyRefused when it is missing, unknown, revoked or over its limit for the minute.
+    The count is one statement in autocommit: concurrent requests on one key wait for each other
+    only while it runs, not while their reports are written."""
     if not secret:
         raise _refuse(403, _("api_key is required to post a request."))
-    key = ApiKey.objects.filter(key_hash=hash_key(secret)).select_related("account").first()
-    if key is None:
-        raise _refuse(403, _("The api_key is not valid."), prefix=secret[:PREFIX_LENGTH])
-    if key.revoked_at is not None:
-        raise _refuse(403, _("The api_key has been revoked."), key)
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = ApiKey.objects.select_for_update().get(pk=key.pk)
-        if locked.window_start is None or now - locked.window_start >= WINDOW:
-            locked.window_start, locked.window_count = now, 0
-        over = locked.window_count >= locked.posts_per_minute
-        if not over:
-            locked.window_count += 1
-            locked.last_used_at = now
-        ApiKey.objects.filter(pk=key.pk).update(
-            window_start=locked.window_start,
-            window_count=locked.window_count,
-            last_used_at=locked.last_used_at,
+    adapt = connection.ops.adapt_datetimefield_value
+    with rows.cursor() as cursor:
+        cursor.execute(
+            _count_sql(), {"since": adapt(now - WINDOW), "now": adapt(now), "hash": hash_key(secret)}
         )
-    if over:
+        counted = cursor.fetchone()
+    if counted is None:
+        key = ApiKey.objects.filter(key_hash=hash_key(secret)).first()
+        if key is None:
+            raise _refuse(403, _("The api_key is not valid."), prefix=secret[:PREFIX_LENGTH])
+        if key.revoked_at is not None:
+            raise _refuse(403, _("The api_key has been revoked."), key)
         raise _refuse(
             429,
             _("This api_key may post %(count)d requests a minute; try again later.")
             % {"count": key.posts_per_minute},
             key,
         )
-    return locked
+    with rows.cursor() as cursor:
+        cursor.execute(_key_sql(), [counted[0]])
+        found = cursor.fetchall()
+    width = len(ApiKey._meta.concrete_fields)
+    key = rows.load(ApiKey, found[0][2 : 2 + width])
+    account = rows.load(User, found[0][2 + width :])
+    remember_assignments(account, [(row[0], row[1]) for row in found if row[0] is not None])
+    key.account = account
+    return key

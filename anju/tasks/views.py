@@ -323,7 +323,7 @@ task_act = pages.act_view(
     default_field="file",
 )
 task_extension_request = pages.extension_request_view(
-    PAGES, perm="case.handle", make_form=lambda data: forms.ExtensionForm(data, prefix="extension")
+    PAGES, perm="case.handle", make_form=lambda data, _case: forms.ExtensionForm(data, prefix="extension")
 )
 task_extension_decide = pages.extension_decide_view(PAGES, perm=DISPATCH, id_kwarg="task_extension_id")
 task_attachment_add = pages.attachment_add_view(

@@ -161,7 +161,7 @@ def _detail(request, tip: Tip, *, bound: dict | None = None, extension_form=None
     )
 
 
-def forms_extension(data=None):
+def forms_extension(data=None, _case=None):
     return forms.ExtensionForm(data, prefix="extension")
 
 

@@ -22,6 +22,7 @@ FIELDS = {
     "file": pgettext_lazy("audit field", "file"),
     "size": pgettext_lazy("audit field", "size (bytes)"),
     "working_days": pgettext_lazy("audit field", "working days"),
+    "working_hours": pgettext_lazy("audit field", "working hours"),
     "approved": pgettext_lazy("audit field", "approved"),
     "acknowledged": pgettext_lazy("audit field", "marked as read"),
 }

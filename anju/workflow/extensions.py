@@ -17,6 +17,8 @@ from .engine import note_row
 from .kinds import Kind
 
 MAX_WORKING_DAYS = 30
+# As much as 30 working days of 8 hours, for a stage that counts hours.
+MAX_WORKING_HOURS = 240
 
 
 def may_ask(kind: Kind, user, case) -> bool:
@@ -33,14 +35,27 @@ def may_decide(kind: Kind, user, request) -> bool:
     return covers(user, kind.decide_perm, request.approver_unit_id)
 
 
-def request(kind: Kind, actor, case, *, working_days: int, reason: str):
-    """Ask the deciding unit for more time; only the case's handlers may ask, while it has a limit."""
+def unit_for(kind: Kind, case) -> str:
+    """What more time on this case is asked in: working days, or working hours where its stage's
+    limit counts hours (the kind's policy says)."""
+    return kind.limits.extension_unit(case) if kind.limits is not None else limits.DAYS
+
+
+def request(kind: Kind, actor, case, *, working_days: int = 0, working_hours: int = 0, reason: str):
+    """Ask the deciding unit for more time; only the case's handlers may ask, while it has a limit.
+    The request is in the stage's own unit (unit_for): working hours go in `working_hours`, on the
+    kinds whose extension rows keep them."""
     action = f"{kind.name}.extension.request"
     Decision = kind.extension_model.Decision
     with refusals_recorded(actor, action, case, region_code=kind.region_code(case)):
         if not covers(actor, kind.handle_perm, case.handling_unit_id):
             raise PermissionDenied(_("This case is handled by %(unit)s.") % {"unit": case.handling_unit})
-        if not 1 <= working_days <= MAX_WORKING_DAYS:
+        in_hours = unit_for(kind, case) == limits.HOURS
+        if in_hours and not 1 <= working_hours <= MAX_WORKING_HOURS:
+            raise ValidationError(
+                {"working_hours": _("This time limit counts working hours: ask for 1 to 240 working hours.")}
+            )
+        if not in_hours and not 1 <= working_days <= MAX_WORKING_DAYS:
             raise ValidationError({"working_days": _("Ask for 1 to 30 working days.")})
         if not reason.strip():
             raise ValidationError({"reason": _("Say why more time is needed.")})
@@ -49,24 +64,30 @@ def request(kind: Kind, actor, case, *, working_days: int, reason: str):
         if kind.rows_of(kind.extension_model, case).filter(decision=Decision.PENDING).exists():
             raise ValidationError(_("A request for more time is already waiting for a decision."))
         approver = kind.decides_extensions(case)
+        asked = (
+            {"working_days": 0, "working_hours": working_hours}
+            if in_hours
+            else {"working_days": working_days}
+        )
         with transaction.atomic():
             ask = kind.extension_model.objects.create(
                 **{kind.case_field: case},
-                working_days=working_days,
+                **asked,
                 reason=reason.strip(),
                 requested_by=actor,
                 approver_unit_id=approver,
             )
             with alerts.county_language():
-                asks = _("Asks for %(days)d more working days: %(reason)s") % {
-                    "days": working_days,
-                    "reason": reason[:150],
-                }
+                asks = (
+                    _("Asks for %(hours)d more working hours: %(reason)s")
+                    % {"hours": working_hours, "reason": reason[:150]}
+                    if in_hours
+                    else _("Asks for %(days)d more working days: %(reason)s")
+                    % {"days": working_days, "reason": reason[:150]}
+                )
             alerts.raise_alert(kind, case, approver, asks, topic=alerts.Topic.EXTENSION, extension=ask)
             note_row(kind, case, actor, "extension_request", reason)
-            record(
-                actor, action, case, region_code=kind.region_code(case), after={"working_days": working_days}
-            )
+            record(actor, action, case, region_code=kind.region_code(case), after=asked)
     return ask
 
 
@@ -91,14 +112,22 @@ def decide(kind: Kind, actor, ask, *, approve: bool, note: str = ""):
             alerts.clear(kind.alert_model.objects.filter(extension=locked), actor, locked.decided_at)
             current = kind.model.objects.select_for_update().get(pk=case.pk)
             if approve and current.due_at is not None:
-                limits.extend_limit(kind, current, locked.working_days)
+                hours = getattr(locked, "working_hours", 0)
+                if hours:
+                    limits.extend_limit(kind, current, hours, unit=limits.HOURS)
+                else:
+                    limits.extend_limit(kind, current, locked.working_days)
                 current.version += 1
                 current.save()
             note_row(kind, current, actor, "extension_approved" if approve else "extension_rejected", note)
             # The handlers hear of the decision: it moves their limit, or leaves it where it was.
             with alerts.county_language():
                 said = (
-                    _("%(days)d more working days approved.") % {"days": locked.working_days}
+                    (
+                        _("%(days)d more working days approved.") % {"days": locked.working_days}
+                        if not getattr(locked, "working_hours", 0)
+                        else _("%(hours)d more working hours approved.") % {"hours": locked.working_hours}
+                    )
                     if approve
                     else _("The request for more time was rejected.")
                 )

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from .kinds import Kind
 
 
+# What a request for more time counts: working days, or working hours where a stage's limit is
+# hours long (grid events).
+DAYS, HOURS = "days", "hours"
+
+
 class LimitPolicy:
     """How long a case has, and how early its yellow card comes."""
 
@@ -34,6 +39,17 @@ class LimitPolicy:
     ) -> dt.datetime:
         """The limit after an approved extension of `amount` (the policy's unit)."""
         raise NotImplementedError
+
+    def extension_unit(self, case) -> str:
+        """What a request for more time on this case is asked in: DAYS, or HOURS where the stage it
+        is in counts working hours."""
+        return DAYS
+
+    def extend_hours(
+        self, due: dt.datetime, hours: int, *, calendar: WorkingCalendar | None = None
+    ) -> dt.datetime:
+        """The limit after an approved extension of `hours` working hours."""
+        return (calendar or WorkingCalendar.from_database()).add_working_hours(due, hours)
 
     def warning_threshold(self, now: dt.datetime, *, calendar: WorkingCalendar | None = None) -> dt.datetime:
         """Limits ending before this instant are in their yellow-card days."""
@@ -79,9 +95,13 @@ def start_limit(kind: Kind, case, at: dt.datetime) -> None:
     case.warned_at = case.overdue_at = None
 
 
-def extend_limit(kind: Kind, case, amount: int) -> None:
-    """Move an approved extension onto the limit; the cards of the old limit no longer stand."""
-    case.due_at = kind.limits.extend(case.due_at, amount)
+def extend_limit(kind: Kind, case, amount: int, *, unit: str = DAYS) -> None:
+    """Move an approved extension (`amount` working days, or hours) onto the limit; the cards of the
+    old limit no longer stand."""
+    if unit == HOURS:
+        case.due_at = kind.limits.extend_hours(case.due_at, amount)
+    else:
+        case.due_at = kind.limits.extend(case.due_at, amount)
     case.warned_at = case.overdue_at = None
 
 

@@ -117,7 +117,16 @@ class ExtensionRequestBase(models.Model):
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
-        return f"+{self.working_days} ({self.decision})"
+        return f"+{self.asked} ({self.decision})"
+
+    @property
+    def asked(self) -> str:
+        """The time asked for, in its unit: working days, or working hours on the kinds whose rows
+        keep them (grid events, whose stages may count hours)."""
+        hours = getattr(self, "working_hours", 0)
+        if hours:
+            return _("%(hours)d working hours") % {"hours": hours}
+        return _("%(days)d working days") % {"days": self.working_days}
 
 
 class StoredFileBase(models.Model):

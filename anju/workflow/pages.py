@@ -136,13 +136,15 @@ def act_view(
 def extension_request_view(
     pages: CasePages, *, perm: str, make_form: Callable[[Any], Any], form_kwarg: str | None = "extension_form"
 ):
-    """Ask for more time: the kind's request_extension, then word of the unit that decides."""
+    """Ask for more time: the kind's request_extension, then word of the unit that decides.
+    `make_form(data, case)`: the case says the unit the time is asked in (days, or hours where the
+    stage counts working hours)."""
 
     @post_only
     @role_required(perm)
     def view(request, **kwargs):
         case = pages.case(request, kwargs)
-        form = make_form(request.POST)
+        form = make_form(request.POST, case)
         if form.is_valid():
             try:
                 ask = pages.actions.request_extension(request.user, case, **form.cleaned_data)

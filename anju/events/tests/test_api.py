@@ -177,7 +177,7 @@ def test_extension_requests_are_decided_one_level_up(client_for, cast):
     assert event.due_at > before
     asked = client_for("mediator_a1").post(
         f"/api/events/{event.pk}/extensions",
-        {"working_days": 1, "reason": "等待"},
+        {"working_hours": 4, "reason": "等待"},  # the category counts its limits in working hours
         content_type="application/json",
     )
     assert asked.status_code == 201 and asked.json()["approver_unit"] == testing.TOWNSHIP_A

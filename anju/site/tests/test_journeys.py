@@ -13,7 +13,7 @@ import pytest
 from anju.demo import testing
 from anju.disputes.models import Dispute
 
-from .browsing import DESKTOP, PHONE, _page, skip_without_browser
+from .browsing import DESKTOP, PHONE, SCREENSHOTS, _page, skip_without_browser
 
 pytestmark = skip_without_browser
 
@@ -185,3 +185,74 @@ def test_an_administrator_signs_in_with_the_second_factor(browser, site, cast, j
     assert page.url == site + "/staff/"
     assert "县管理员" in page.locator("main").inner_text()
     page.context.close()
+
+
+def test_a_grid_event_travels_the_whole_loop_on_phones(browser, site, cast):
+    """Reported by a grid worker with a photo, filed and dispatched by the township's centre from its
+    board, handled by the village with a photo of the result, verified on site and evaluated: every
+    step on a phone's screen, the page never wider than the phone."""
+    from anju.events.models import Event
+
+    def on_phone(user):
+        return _page(browser, site, user, PHONE)
+
+    def fits(page):
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (640, 480), (122, 150, 96)).save(picture, "PNG")
+    photo = {"name": "现场.png", "mimeType": "image/png", "buffer": picture.getvalue()}
+    worker = on_phone(cast.grid_a1)
+    worker.goto(site + "/events/new/")
+    worker.get_by_role("link", name="乱倒垃圾").click()
+    worker.select_option("#id_region", testing.GRID_A1)
+    worker.fill("#id_title", "村口路边倾倒建筑垃圾")
+    worker.fill("#id_description", "村口路边被倒了一车建筑垃圾，占了半幅路面。")
+    worker.select_option("#id_extra_waste", "建筑垃圾")
+    worker.set_input_files("#id_photos", files=[photo])
+    _submit(worker, worker.locator("form.stacked").filter(has=worker.locator("#id_title")))
+    event = Event.objects.get(title="村口路边倾倒建筑垃圾")
+    assert worker.url == f"{site}/events/{event.pk}/" and event.status == "reported"
+    assert worker.locator("ul.photos img").count() == 1
+    fits(worker)
+    worker.locator("ul.photos").evaluate("e => e.scrollIntoView({block: 'center'})")
+    worker.wait_for_function("[...document.querySelectorAll('ul.photos img')].every(i => i.complete)")
+    worker.screenshot(path=str(SCREENSHOTS / "event-journey-reported-phone.png"))
+    worker.context.close()
+
+    centre = on_phone(cast.officer_a)
+    centre.goto(site + "/events/board/")
+    assert event.number in centre.locator("main").inner_text()
+    fits(centre)
+    centre.get_by_role("link", name=event.number).first.click()
+    _act(centre, "file")
+    _act(centre, "dispatch")
+    event.refresh_from_db()
+    assert event.status == "dispatched" and event.handling_unit_id == testing.VILLAGE_A1
+
+    village = on_phone(cast.mediator_a1)
+    village.goto(f"{site}/events/{event.pk}/")
+    section = village.locator("#act-handle")
+    section.locator("summary").click()
+    section.locator('[name="handle-report"]').fill("已联系铲车清运，路面恢复通行。")
+    section.locator('[name="handle-photos"]').set_input_files(files=[{**photo, "name": "清运后.png"}])
+    _submit(village, section.locator("form"))
+    fits(village)
+    village.context.close()
+
+    centre.goto(f"{site}/events/{event.pk}/")
+    _act(centre, "verify_pass", {"note": "现场核查，已清理干净"})
+    _act(centre, "evaluate", {"satisfaction": "5", "centre_score": "95"})
+    event.refresh_from_db()
+    assert event.status == "evaluated" and event.satisfaction == 5 and event.photos.count() == 2
+    shown = centre.locator("main").inner_text()
+    for words in ("已评价", "已联系铲车清运", "现场核查，已清理干净"):
+        assert words in shown
+    fits(centre)
+    centre.locator("ol.timeline").scroll_into_view_if_needed()
+    centre.screenshot(path=str(SCREENSHOTS / "event-journey-evaluated-phone.png"))
+    centre.context.close()

@@ -1,6 +1,9 @@
 /* The map component (templates/core/map.html): <div data-map="ID"> names the JSON element holding
    its configuration: {tiles: [{url, attribution, subdomains, maxZoom}], boundaries: URL of GeoJSON,
-   points: [{lat, lon, label, url, state, urgent}], pointsUrl: URL of such a list}. A point's `state`
+   points: [{lat, lon, label, url, state, urgent}], pointsUrl: URL of such points}. The points URL
+   answers {points, next} (or a bare list): the map follows `next` for a few pages, and once it has
+   been fitted asks again for the box in view (`bbox=west,south,east,north`) after each move. A
+   point's `state`
    picks its colour from STATES (the grid events' stages; anju.css's .map-legend shows the same) and
    `urgent` draws it larger with a black ring. Leaflet (vendor/leaflet/) draws
    it; with no tiles the boundaries and points sit on the page's plain background. Names from the
@@ -60,6 +63,8 @@
     });
 
     var bounds = L.latLngBounds([]);
+    var markers = L.layerGroup().addTo(map);
+    var fitted = false;
     function fit() {
       if (bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
     }
@@ -67,12 +72,33 @@
       (points || []).forEach(function (point) {
         var lat = Number(point.lat), lon = Number(point.lon);
         if (!isFinite(lat) || !isFinite(lon)) return;
-        var marker = L.circleMarker([lat, lon], pointStyle(point)).addTo(map);
+        var marker = L.circleMarker([lat, lon], pointStyle(point)).addTo(markers);
         if (point.label) marker.bindPopup(textNode(point.label, point.url));
-        bounds.extend([lat, lon]);
+        if (!fitted) bounds.extend([lat, lon]);
       });
-      fit();
-      element.dataset.points = String((points || []).length);
+      if (!fitted) fit();
+      element.dataset.points = String(markers.getLayers().length);
+    }
+    // Pages of points, at most MAX_PAGES of them; `asked` drops the answers of a move since overtaken.
+    var MAX_PAGES = 4, asked = 0;
+    function loadPoints(url, pages, ask) {
+      return getJson(url).then(function (answer) {
+        if (ask !== asked) return;
+        addPoints(Array.isArray(answer) ? answer : answer.points);
+        if (answer.next && pages > 1) return loadPoints(answer.next, pages - 1, ask);
+      });
+    }
+    function inView() {
+      asked += 1;
+      markers.clearLayers();
+      // Zoomed far out, Leaflet's bounds run past the date line: the server takes degrees as they are.
+      var view = map.getBounds();
+      var box = [
+        Math.max(-180, view.getWest()), Math.max(-90, view.getSouth()),
+        Math.min(180, view.getEast()), Math.min(90, view.getNorth()),
+      ].map(function (value) { return value.toFixed(6); }).join(",");
+      var url = config.pointsUrl + (config.pointsUrl.indexOf("?") < 0 ? "?" : "&") + "bbox=" + box;
+      loadPoints(url, MAX_PAGES, asked).catch(function () {});
     }
 
     if (config.boundaries) {
@@ -91,7 +117,14 @@
       }).catch(function () { element.dataset.boundaries = "failed"; });
     }
     addPoints(config.points);
-    if (config.pointsUrl) getJson(config.pointsUrl).then(addPoints).catch(function () {});
+    if (config.pointsUrl) {
+      asked += 1;
+      loadPoints(config.pointsUrl, MAX_PAGES, asked).catch(function () {}).then(function () {
+        // From here on the map shows what lies in view: a county has more open events than one answer.
+        fitted = true;
+        map.on("moveend", inView);
+      });
+    }
   }
 
   document.querySelectorAll("[data-map]").forEach(draw);

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from anju.core.rows import analyze
 from anju.demo.seeding import DEMO_COUNTY_CODE, county_codes, seed_county, seed_disputes, seed_events
 from anju.disputes.models import Alert, Dispute, Party, TimelineEntry
+from anju.events.models import Event
+from anju.events.models import TimelineEntry as EventTimelineEntry
 from anju.regions import codes
 from anju.reports import rollup
 
@@ -39,8 +41,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 1 <= options["townships"] <= 599:
             raise CommandError("--townships must be between 1 and 599")
-        if options["cases"] < 0:
-            raise CommandError("--cases cannot be negative")
+        if options["cases"] < 0 or options["events"] < 0:
+            raise CommandError("--cases and --events cannot be negative")
         try:
             codes.validate_code(options["county"], "county")
         except Exception as error:
@@ -93,6 +95,24 @@ class Command(BaseCommand):
             )
             self.stderr.write("")
         if options["events"]:
-            events = seed_events(events=options["events"], seed=options["seed"] + index, county_code=county)
-            self.stdout.write(self.style.SUCCESS(f"{county} grid events: {events:,}"))
+            started = time.monotonic()
+
+            def progress(done, total):
+                rate = done / max(time.monotonic() - started, 1e-6)
+                self.stderr.write(
+                    f"\r  {county} grid events {done:,}/{total:,} ({100 * done // total}%) {rate:,.0f}/s",
+                    ending="",
+                )
+
+            events = seed_events(
+                events=options["events"],
+                seed=options["seed"] + index,
+                county_code=county,
+                progress=progress,
+            )
+            self.stderr.write("")
+            analyze(Event, EventTimelineEntry, vacuum=True)
+            self.stdout.write(
+                self.style.SUCCESS(f"{county} grid events: {events:,} in {time.monotonic() - started:.0f} s")
+            )
         return made
