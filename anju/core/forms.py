@@ -16,6 +16,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DayRange:
+    """For a filter form with `date_from` and `date_to` fields (both days included): an end before
+    the start is refused in words on the end's field, rather than showing an empty list."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
 class TelInput(forms.TextInput):
     """A phone number: phones open the number keypad."""
 

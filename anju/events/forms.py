@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anju.core.forms import DateInput, MultipleFileField, MultipleFileInput, TelInput
+from anju.core.forms import DateInput, DayRange, MultipleFileField, MultipleFileInput, TelInput
 from anju.disputes.choices import Category as DisputeCategory
 from anju.disputes.forms import AttachmentForm, NoteForm, ReasonForm, Versioned
 from anju.disputes.forms import ExtensionForm as DaysExtensionForm
@@ -29,7 +29,7 @@ FIGURE_LABELS = {
 }
 
 
-class FilterForm(forms.Form):
+class FilterForm(DayRange, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=[("", "—"), *Status.choices], required=False)
     event_class = forms.ChoiceField(label=_("major class"), required=False)
     event_type = forms.ChoiceField(label=_("minor class"), required=False)
@@ -48,12 +48,6 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["event_class"].choices = [("", "—"), *EventClass.objects.values_list("code", "name")]
         self.fields["event_type"].choices = [("", "—"), *EventType.objects.values_list("code", "name")]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
 
 
 def extra_form_field(field) -> forms.Field:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anju.core.forms import DateInput
+from anju.core.forms import DateInput, DayRange
 
 from .choices import (
     REASON_MAX,
@@ -111,7 +111,7 @@ def _blank(choices) -> list:
     return [("", "—"), *choices]
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(DayRange, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=_blank(TaskStatus.choices), required=False)
     origin = forms.ChoiceField(label=_("origin"), choices=_blank(Origin.choices), required=False)
     supervision = forms.ChoiceField(
@@ -134,24 +134,12 @@ class TaskFilterForm(forms.Form):
         required=False,
     )
 
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
 
-
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(DayRange, forms.Form):
     kind = forms.ChoiceField(label=_("kind of meeting"), choices=_blank(MeetingKind.choices), required=False)
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
     date_from = forms.DateField(label=_("held from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("held to"), required=False, widget=DateInput)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
 
 
 class UnitChoiceForm(forms.Form):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from anju.core.forms import DateInput
+from anju.core.forms import DateInput, DayRange
 
 from .choices import (
     CONTENT_MAX,
@@ -102,7 +102,7 @@ class BatchForm(forms.Form):
         self.fields["region"].choices = [(r.code, f"{r.name} {r.code}") for r in regions]
 
 
-class FilterForm(forms.Form):
+class FilterForm(DayRange, forms.Form):
     status = forms.ChoiceField(
         label=_("status"), choices=[("", pgettext_lazy("filter", "All")), *Status.choices], required=False
     )
@@ -125,12 +125,6 @@ class FilterForm(forms.Form):
         ],
         required=False,
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end date is before the start date."))
-        return data
 
 
 class RevealForm(forms.Form):
