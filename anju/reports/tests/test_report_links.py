@@ -62,6 +62,16 @@ def test_an_issued_report_downloads_as_issued_with_its_number(client_for, quarte
     assert book.status_code == 200 and book["Content-Type"] == officialdoc.CONTENT_TYPES["xlsx"]
 
 
+@pytest.mark.skipif(officialdoc.soffice() is None, reason="LibreOffice is not installed")
+def test_an_issued_report_as_pdf(client_for, quarter, immediate):  # noqa: F811
+    report = issued_in(testing.TOWNSHIP_A)
+    officer = client_for("officer_a")
+    assert 'value="pdf"' in officer.get(reverse("reports:issued_detail", args=[report.pk])).content.decode()
+    got = download(officer, region=testing.TOWNSHIP_A, issued=report.pk, format="pdf")
+    assert got.status_code == 200 and got["Content-Type"] == "application/pdf"
+    assert got.content.startswith(b"%PDF")
+
+
 def test_an_issued_pdf_or_a_clear_message_without_libreoffice(client_for, quarter, immediate, monkeypatch):  # noqa: F811
     report = issued_in(testing.TOWNSHIP_A)
     officer = client_for("officer_a")
