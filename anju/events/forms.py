@@ -34,6 +34,7 @@ class FilterForm(DayRange, forms.Form):
     event_class = forms.ChoiceField(label=_("major class"), required=False)
     event_type = forms.ChoiceField(label=_("minor class"), required=False)
     urgent = forms.BooleanField(label=_("urgent only"), required=False)
+    open = forms.BooleanField(label=_("open cases only"), required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     region = forms.CharField(label=_("region code"), max_length=17, required=False)
     date_from = forms.DateField(label=_("reported from"), required=False, widget=DateInput)

@@ -15,6 +15,7 @@ from anju.core.dates import after_day, local_midnight
 from anju.core.keyset import Cursor, Page, decode_cursors, encode_cursor  # noqa: F401 (the lists' cursors)
 from anju.core.scoping import units_for
 from anju.regions.models import Region
+from anju.workflow import limits
 
 from . import deadlines
 from .choices import OPEN_STATUSES, Status
@@ -29,6 +30,7 @@ class Filters:
     event_class: str = ""
     event_type: str = ""
     urgent: bool = False
+    open: bool = False
     overdue: bool = False
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -57,6 +59,8 @@ def filtered(user, f: Filters) -> QuerySet[Event]:
         events = events.filter(event_type__code=f.event_type)
     if f.urgent:
         events = events.filter(urgent=True)
+    if f.open:
+        events = events.filter(limits.still_open(EVENT))
     if f.overdue:
         events = events.filter(deadlines.overdue())
     if f.date_from:

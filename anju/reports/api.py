@@ -412,7 +412,7 @@ def reports_preview(request, q: Query[PreviewQuery]):
         "template": template.pk,
         "template_version": version.number,
         "computed_at": draft.computed_at,
-        "blocks": _blocks_out(generator.linked(draft.blocks, period, region.code)),
+        "blocks": _blocks_out(generator.linked(draft.blocks, period, region.code, user=user)),
         "figures": draft.figures,
     }
 
@@ -470,7 +470,7 @@ def reports_issued_one(request, issued_id: int):
     period = report.period_object
     return {
         **_issued_out(report),
-        "blocks": _blocks_out(generator.linked(report.blocks, period, report.region_id)),
+        "blocks": _blocks_out(generator.linked(report.blocks, period, report.region_id, user=request.auth)),
         "figures": report.figures,
         "differences": differences(request.auth, report),
     }

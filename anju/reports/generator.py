@@ -492,14 +492,15 @@ def _fill(parts: tuple, c: Context, figures: dict[str, dict]) -> list[dict]:
 # --- showing and laying out --------------------------------------------------------------------
 
 
-def linked(blocks: list[dict], period: Period, region: str | None) -> list[dict]:
+def linked(blocks: list[dict], period: Period, region: str | None, *, user) -> list[dict]:
     """The blocks with the address of each figure's and each table row's cases, where a list of
-    cases shows what was counted; None where none does (the figure is stated without a link)."""
+    cases shows what was counted and `user` may open it; None otherwise (the figure is stated
+    without a link, never as a link to a page that refuses its reader)."""
     out = []
     for block in blocks:
         if block["type"] == "paragraph":
             parts = [
-                {**part, "url": _figure_url(part, period, region), "definition": _definition(part)}
+                {**part, "url": _figure_url(user, part, period, region), "definition": _definition(part)}
                 for part in block["parts"]
             ]
             out.append({**block, "parts": parts})
@@ -524,9 +525,9 @@ def _definition(part: dict) -> str:
     return str(figure.definition) if figure else ""
 
 
-def _figure_url(part: dict, period: Period, region: str | None) -> str | None:
+def _figure_url(user, part: dict, period: Period, region: str | None) -> str | None:
     figure = catalogue.BY_NAME.get(part.get("figure", ""))
-    if figure is None:
+    if figure is None or not drill.may_open(user, figure):
         return None
     chosen = part.get("filter", "")
     if chosen == "previous":

@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
-from anju.core.scoping import covers, perm_for
+from anju.core.scoping import covers, has_perm_anywhere, perm_for
 from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
 from anju.disputes.choices import Category, Channel, HandlingLevel
@@ -500,16 +500,47 @@ class Watch:
     open: int
     overdue: int
     red_card: int
+    # The grid events, tips (for those who may see tips) and supervised tasks alike, each kind's
+    # lists filtering `open` and overdue with the same conditions (anju.workflow.limits).
+    kinds: tuple[KindWatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class KindWatch:
+    key: str  # events, tips or tasks
+    open: int
+    overdue: int
 
 
 def watch(user, *, now: dt.datetime | None = None) -> Watch:
-    """One conditional-count query over the user's jurisdiction."""
+    """One conditional-count query over the user's jurisdiction for each kind."""
+    from anju.events.kind import EVENT
+    from anju.events.models import Event
+    from anju.tasks.kind import TASK
+    from anju.tasks.models import Task
+    from anju.tips.kind import TIP
+    from anju.workflow import limits
+
+    now = now or timezone.now()
     counts = disputes_in_scope(user).aggregate(
         open=Count("pk", filter=deadlines.still_open()),
-        overdue=Count("pk", filter=deadlines.overdue(now or timezone.now())),
+        overdue=Count("pk", filter=deadlines.overdue(now)),
         red_card=Count("pk", filter=deadlines.red_carded()),
     )
-    return Watch(**counts)
+    kinds = []
+    for key, model, kind in (("events", Event, EVENT), ("tips", Tip, TIP), ("tasks", Task, TASK)):
+        if key == "tips" and not has_perm_anywhere(user, "tip.view"):
+            continue
+        kinds.append(
+            KindWatch(
+                key,
+                **model.objects.visible_to(user, "view").aggregate(
+                    open=Count("pk", filter=limits.still_open(kind)),
+                    overdue=Count("pk", filter=limits.overdue(kind, now)),
+                ),
+            )
+        )
+    return Watch(**counts, kinds=tuple(kinds))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,8 @@ from anju.regions import codes
 from anju.regions.models import Region
 
 from . import officialdoc, periods, reportjobs
+from .models import TemplateVersion
+from .queries import issued_reports, templates_for
 
 
 class ReportForm(forms.Form):
@@ -45,6 +47,10 @@ class ReportForm(forms.Form):
         initial="docx",
         widget=forms.RadioSelect,
     )
+    # From the work report page: the template version the person read; from an issued report's
+    # page: that report, downloaded as it was issued.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    issued = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, regions: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,10 +102,27 @@ def _queue(request):
         return _form_page(request, form, status=400)
     # Outside the jurisdiction (or unknown) is a 404, so nobody learns which codes exist.
     region = get_scoped_or_404(Region, request.user, "case.view", code=code)
+    issued = version = None
+    if data["issued"]:
+        # An issued report keeps its own region and period, whatever the form says.
+        issued = get_scoped_or_404(issued_reports(request.user), request.user, "case.view", pk=data["issued"])
+        region, period = issued.region, issued.period_object
+    elif data["version"]:
+        version = get_object_or_404(
+            TemplateVersion, pk=data["version"], template__in=templates_for(request.user)
+        )
     if data["format"] == "pdf" and officialdoc.soffice() is None:
         form.add_error("format", officialdoc.pdf_missing_message())
         return _form_page(request, form, status=400)
-    job = reportjobs.start(request.user, period, region, data["format"], translation.get_language())
+    job = reportjobs.start(
+        request.user,
+        period,
+        region,
+        data["format"],
+        translation.get_language(),
+        version=version,
+        issued=issued,
+    )
     return redirect(f"{reverse('reports:report')}?job={job.token}")
 
 
@@ -137,7 +160,13 @@ def _download(request, job: ImportJob):
         request.user,
         "report.download",
         region_code=job.mapping["region"],
-        after={"format": fmt, "period": job.mapping["period"], "file": job.filename, "bytes": len(data)},
+        after={
+            "format": fmt,
+            "period": job.mapping["period"],
+            "file": job.filename,
+            "bytes": len(data),
+            **{key: job.mapping[key] for key in ("issued", "number", "version") if key in job.mapping},
+        },
     )
     response = HttpResponse(data, content_type=officialdoc.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'

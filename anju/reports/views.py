@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anju.core import export
 from anju.core.scoping import get_scoped_or_404
@@ -98,6 +99,7 @@ def dashboard(request):
         }
         for value in sheet.values
     ]
+    groups = headline_groups(headline)
     base_query = {"period": period.text, **({"region": region} if region else {})}
     return render(
         request,
@@ -108,6 +110,7 @@ def dashboard(request):
             "sheet": sheet,
             "figures": sheet.disputes,
             "headline": headline,
+            "headline_groups": groups,
             "tables": tables,
             "ranking": ranking,
             "minimum_cases": minimum,
@@ -191,3 +194,28 @@ def assessment(request):
             "z": metrics.Z_95,
         },
     )
+
+
+# The headline figures fold by kind, so a phone shows the disputes' figures and the titles of the
+# others (26 cards made the page three screens long); the kinds not named here fold together.
+HEADLINE_KINDS = {
+    "disputes": gettext_lazy("Disputes"),
+    "events": gettext_lazy("Grid events"),
+    "tips": gettext_lazy("Tips"),
+    "meetings": gettext_lazy("Meetings and decisions"),
+    "tasks": gettext_lazy("Supervised tasks"),
+}
+OPEN_KINDS = {"disputes"}
+
+
+def headline_groups(headline: list[dict]) -> list[dict]:
+    """The headline figures by kind, in the catalogue's order, each kind's figures together."""
+    groups: dict[str, dict] = {}
+    for item in headline:
+        kind = item["value"].figure.name.split(".", 1)[0]
+        key = kind if kind in HEADLINE_KINDS else "other"
+        title = HEADLINE_KINDS.get(key, gettext_lazy("Other figures"))
+        groups.setdefault(key, {"key": key, "title": title, "open": key in OPEN_KINDS, "items": []})
+        groups[key]["items"].append(item)
+    other = groups.pop("other", None)
+    return [*groups.values(), *([other] if other else [])]

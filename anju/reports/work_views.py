@@ -16,7 +16,7 @@ from anju.core.scoping import covers, get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions.models import Region
 
-from . import actions, catalogue, generator
+from . import actions, catalogue, generator, officialdoc
 from .document import chinese_date
 from .forms import IssueForm, PeriodRegionForm, ReportForm, TemplateForm
 from .models import TemplateVersion
@@ -145,7 +145,7 @@ def _preview(request, body: str, where: PeriodRegionForm):
     )
     return {
         "draft": draft,
-        "blocks": generator.linked(draft.blocks, period, region.code),
+        "blocks": generator.linked(draft.blocks, period, region.code, user=request.user),
         "names_only": names_only,
         "period": period,
         "region": region,
@@ -200,11 +200,12 @@ def _report_page(request, data, issue_form=None, status=200):
     context.update(
         {
             "draft": draft,
-            "blocks": generator.linked(draft.blocks, period, region.code),
+            "blocks": generator.linked(draft.blocks, period, region.code, user=request.user),
             "version": version,
             "period": period,
             "region": region,
             "issue_form": issue_form if may_issue else None,
+            "pdf_missing": officialdoc.pdf_missing_message() if officialdoc.soffice() is None else "",
         }
     )
     return render(request, "reports/report_make.html", context, status=status)
@@ -279,10 +280,11 @@ def issued_detail(request, issued_id: int):
         {
             "report": report,
             "period": period,
-            "blocks": generator.linked(report.blocks, period, report.region_id),
+            "blocks": generator.linked(report.blocks, period, report.region_id, user=request.user),
             "appendix": report.appendix,
             "date_text": chinese_date(report.issued_on),
             "differences": differences(request.user, report),
+            "pdf_missing": officialdoc.pdf_missing_message() if officialdoc.soffice() is None else "",
         },
     )
 

@@ -117,6 +117,7 @@ class TaskFilterForm(DayRange, forms.Form):
     supervision = forms.ChoiceField(
         label=_("supervision"), choices=_blank(Supervision.choices), required=False
     )
+    open = forms.BooleanField(label=_("open cases only"), required=False)
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
     q = forms.CharField(label=_("task"), max_length=50, required=False)
     date_from = forms.DateField(label=_("from"), required=False, widget=DateInput)

@@ -23,6 +23,7 @@ class TaskFilters:
     status: str = ""
     origin: str = ""
     supervision: str = ""
+    open: bool = False
     region: str = ""
     q: str = ""
     unit: str = ""  # exactly this handling unit: a unit's own task list
@@ -57,6 +58,8 @@ def filtered_tasks(user, f: TaskFilters) -> QuerySet[Task]:
     for name in ("status", "origin"):
         if getattr(f, name):
             tasks = tasks.filter(**{name: getattr(f, name)})
+    if f.open:
+        tasks = tasks.filter(limits.still_open(TASK))
     if f.supervision:
         tasks = tasks.filter(supervision_q(f.supervision))
     if f.q:

@@ -109,6 +109,7 @@ class FilterForm(DayRange, forms.Form):
     source = forms.ChoiceField(
         label=_("source"), choices=[("", pgettext_lazy("filter", "All")), *SourceKind.choices], required=False
     )
+    open = forms.BooleanField(label=_("open cases only"), required=False)
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     date_from = forms.DateField(label=_("registered from"), widget=DateInput, required=False)
     date_to = forms.DateField(label=_("registered to"), widget=DateInput, required=False)

@@ -60,6 +60,7 @@ class Filters:
     status: str = ""
     source: str = ""
     batch: int | None = None
+    open: bool = False
     overdue: bool = False
     date_from: dt.date | None = None
     date_to: dt.date | None = None
@@ -82,6 +83,8 @@ def filtered(user, f: Filters) -> QuerySet[Tip]:
         tips = tips.filter(source__kind=f.source)
     if f.batch:
         tips = tips.filter(batch_id=f.batch)
+    if f.open:
+        tips = tips.filter(limits.still_open(TIP))
     if f.overdue:
         tips = tips.filter(limits.overdue(TIP, timezone.now()))
     if f.region:

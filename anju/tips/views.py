@@ -49,6 +49,7 @@ def tip_list(request):
         filters = queries.Filters(
             status=data["status"],
             source=data["source"],
+            open=data["open"],
             overdue=data["overdue"],
             date_from=data["date_from"],
             date_to=data["date_to"],

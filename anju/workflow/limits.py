@@ -111,9 +111,14 @@ def clear_limit(case) -> None:
     case.warned_at = case.overdue_at = None
 
 
+def still_open(kind: Kind) -> Q:
+    """Cases not yet finished: for lists and the figures alike."""
+    return Q(status__in=kind.open_statuses)
+
+
 def overdue(kind: Kind, now: dt.datetime | None = None) -> Q:
     """Open cases past their limit (red card): for lists, the sweep and the figures alike."""
-    return Q(status__in=kind.open_statuses, due_at__lt=now or timezone.now())
+    return still_open(kind) & Q(due_at__lt=now or timezone.now())
 
 
 def due_soon(kind: Kind, now: dt.datetime | None = None, *, threshold: dt.datetime | None = None) -> Q:

@@ -170,3 +170,12 @@ def test_the_ranking_puts_many_cases_before_few_and_drills_down(client_for, quar
         io.BytesIO(b"".join(client.get(URL, {**Q1, "download": "ranking"}).streaming_content))
     )
     assert [c.value for c in next(book.active.iter_rows(min_row=2))][:3] == ["甲镇", "1", "7"]
+
+
+def test_the_headline_folds_by_kind_with_the_disputes_open(client_for, quarter):
+    page = client_for("leader").get("/reports/", {"period": "2024-Q1"}).content.decode()
+    folds = re.findall(r'<details class="fold figures-group" id="figures-(\w+)"( open)?>', page)
+    assert folds[:5] == [("disputes", " open"), ("events", ""), ("tips", ""), ("meetings", ""), ("tasks", "")]
+    # The large screen has no one to tap: every kind is open there.
+    screen = client_for("leader").get("/reports/", {"period": "2024-Q1", "screen": "1"}).content.decode()
+    assert 'id="figures-events" open' in screen
