@@ -753,11 +753,12 @@ def tip_figures(
         **{f"measure_{m}": Sum(m, filter=verified_q) for m in tip_choices.MEASURES},
     }
     counted = tips.aggregate(**aggregates)
-    cleared_q = Q(cleared_on__gte=start, cleared_on__lt=end)
+    # The batch list's `figure` filter uses the same conditions.
+    cleared_q = tip_queries.cleared_between(start, end)
     batch_counts = batches.aggregate(
         received=Count("pk", filter=Q(received_on__gte=start, received_on__lt=end)),
         cleared=Count("pk", filter=cleared_q),
-        on_time=Count("pk", filter=cleared_q & Q(cleared_on__lte=F("deadline"))),
+        on_time=Count("pk", filter=cleared_q & tip_queries.cleared_on_time()),
     )
     return TipFigures(
         region_code=region,
@@ -838,8 +839,8 @@ def supervision_figures(
       tasks_late: the rest. on_time_rate: on time / accepted.
     - overdue_now: unfinished tasks still with their handlers whose limit has passed at `now`.
     - reports: major-matter reports made in the period; reports_acknowledged / _instructed: of
-      those, acknowledged / given instructions before the end; reports_made_tasks: of those, made
-      supervised tasks.
+      those, acknowledged / given instructions before the end; reports_made_tasks: of those,
+      made supervised tasks.
     - activities: held in the period, by kind, with their participants added up.
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
@@ -854,10 +855,11 @@ def supervision_figures(
     start_at, end_at = period_bounds(start, end)
     meetings = Meeting.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
     tasks = Task.objects.visible_to(user, "view")
+    # The report and activity lists' filters use the same conditions: each figure links to its rows.
     reports = MatterReport.objects.visible_to(user, "view").filter(
-        submitted_at__gte=start_at, submitted_at__lt=end_at
+        task_queries.submitted_between(start_at, end_at)
     )
-    activities = Activity.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    activities = Activity.objects.visible_to(user, "view").filter(task_queries.held_between(start, end))
     villages = Rectification.objects.visible_to(user, "view").filter(listed_on__gte=start, listed_on__lt=end)
     if region:
         meetings = meetings.in_subtree(region)
@@ -865,9 +867,10 @@ def supervision_figures(
         reports = reports.in_subtree(region)
         activities = activities.in_subtree(region)
         villages = villages.in_subtree(region)
+    acknowledged = task_queries.acknowledged_before(end_at)
     answered = reports.aggregate(
         all=Count("pk"),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__lt=end_at)),
+        acknowledged=Count("pk", filter=acknowledged),
         instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
         made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
     )

@@ -211,6 +211,38 @@ class ActivityFilterForm(forms.Form):
         label=_("kind of activity"), choices=_blank(ActivityKind.choices), required=False
     )
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    date_from = forms.DateField(label=_("held from"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("held to"), widget=DateInput, required=False)
+
+    def clean(self):
+        return _days_in_order(self, super().clean())
+
+
+class ReportFilterForm(forms.Form):
+    """The major-matter report list's filters; a figure of the statistics opens here as its reports."""
+
+    region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    date_from = forms.DateField(label=_("reported from"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("reported to"), widget=DateInput, required=False)
+    figure = forms.ChoiceField(
+        label=_("counted as"),
+        choices=[
+            ("", "—"),
+            ("submitted", _("reported in the period")),
+            ("acknowledged", _("acknowledged by the end of the period")),
+        ],
+        required=False,
+    )
+    waiting = forms.BooleanField(label=_("waiting for acknowledgement"), required=False)
+
+    def clean(self):
+        return _days_in_order(self, super().clean())
+
+
+def _days_in_order(form, data: dict) -> dict:
+    if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+        form.add_error("date_to", _("The end date is before the start date."))
+    return data
 
 
 class SheetForm(forms.Form):
