@@ -24,6 +24,7 @@ from anju.audit.actions import record
 from anju.core.scoping import SYSTEM
 from anju.regions import geo
 from anju.regions.choices import GridType, Level
+from anju.regions.codes import department_q
 from anju.regions.models import Region, RegionBorder
 
 DEMO_COUNTY_CODE = "629901"
@@ -926,6 +927,64 @@ def seed_tips(*, county_code: str = DEMO_COUNTY_CODE, seed: int = 2026) -> int:
     return len(DEMO_TIPS)
 
 
+DEMO_DEPARTMENTS = ("县公安局", "县司法局", "县信访局")
+
+
+def _seed_departments_and_reports(centre, county: Region, townships: list[Region]) -> int:
+    """The county's departments, the police given a task; and the townships' major-matter reports in
+    each state the committee's list shows: waiting, acknowledged, instructed and made a task.
+    Returns the tasks made."""
+    from django.utils import timezone
+
+    from anju.tasks import actions
+    from anju.tasks.departments import add_department
+
+    police = None
+    for name in DEMO_DEPARTMENTS:
+        department = add_department(SYSTEM, county=county, name=name)
+        police = police or department.unit
+    made = 1
+    actions.assign_task(
+        centre,
+        assigner_unit=county,
+        unit=police,
+        title="重点时段社会面巡逻防控",
+        description="县公安局牵头，节假日期间加强社会面巡逻防控，每周报送情况。",
+        deadline=timezone.localdate() + dt.timedelta(days=20),
+        origin="instruction",
+    )
+    matters = [
+        ("ordinary", "关于辖区征地补偿矛盾的情况报告", "征地补偿款发放进度滞后，群众意见较大。"),
+        ("urgent", "关于边界草场纠纷的请示", "两村边界草场纠纷有激化苗头，请求县里协调。"),
+        ("very_urgent", "关于群体性上访苗头的紧急报告", "部分群众拟集体上访，已稳控，请求指示。"),
+    ]
+    for (urgency, title, content), township in zip(matters, townships, strict=False):
+        officer = User.objects.filter(
+            role_assignments__role=Role.TOWNSHIP_OFFICER, role_assignments__region=township
+        ).first()
+        if officer is None:
+            continue
+        report = actions.submit_report(
+            officer, region=township, title=title, content=content, urgency=urgency
+        )
+        if urgency == "urgent":
+            actions.acknowledge_report(centre, report)
+        elif urgency == "very_urgent":
+            report = actions.instruct_report(centre, report, instruction="请县信访局会同乡镇做好稳控化解。")
+            actions.assign_task(
+                centre,
+                assigner_unit=county,
+                unit=township,
+                title="群体性上访苗头稳控化解",
+                description=report.instruction,
+                deadline=timezone.localdate() + dt.timedelta(days=7),
+                origin="major_report",
+                report=report,
+            )
+            made += 1
+    return made
+
+
 def seed_supervision(*, county_code: str = DEMO_COUNTY_CODE) -> int:
     """A few county meetings with decisions made supervised tasks in every stage (assigned, in
     progress, reported done, accepted, one sent back, one past its deadline), through the actions
@@ -941,7 +1000,11 @@ def seed_supervision(*, county_code: str = DEMO_COUNTY_CODE) -> int:
     if centre is None or Meeting.objects.filter(region_id=county_code).exists():
         return 0
     county = Region.objects.get(code=county_code)
-    townships = list(Region.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("code")[:4])
+    townships = list(
+        Region.objects.filter(parent=county, level=Level.TOWNSHIP)
+        .exclude(department_q())
+        .order_by("code")[:4]
+    )
     today = timezone.localdate()
     plan = [
         (
@@ -996,6 +1059,7 @@ def seed_supervision(*, county_code: str = DEMO_COUNTY_CODE) -> int:
                 if stage == 1 and n == 0:
                     # One task of the demo is already past its deadline, so its red card shows.
                     Task.objects.filter(pk=task.pk).update(due_at=timezone.now() - dt.timedelta(days=2))
+    made += _seed_departments_and_reports(centre, county, townships)
     activities = [
         ("training", "全县人民调解员业务培训", "县司法局", 120),
         ("competition", "平安建设知识竞赛", "县委政法委", 60),

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from anju.core import keyset
 from anju.core.scoping import get_scoped_or_404
 from anju.core.views import post_only, role_required, show_errors
+from anju.regions.codes import department_q
 from anju.regions.models import Region
 from anju.workflow import alerts, pages, personal
 from anju.workflow.personal import TooManySearches
@@ -127,9 +128,12 @@ def dispute_list(request):
 
 
 def _register_regions(user):
-    return Region.objects.visible_to(user, "case.handle").filter(
-        level__in=["village", "grid", "township"], retired_on__isnull=True
-    )[:2000]
+    # A dispute arises in a place: a county department is a unit tasks go to, not a place.
+    return (
+        Region.objects.visible_to(user, "case.handle")
+        .filter(level__in=["village", "grid", "township"], retired_on__isnull=True)
+        .exclude(department_q())[:2000]
+    )
 
 
 @role_required("case.handle")

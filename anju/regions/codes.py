@@ -6,6 +6,7 @@ county and township with zeros; it is accepted on input and stored without the p
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .choices import CODE_LENGTH, LEVEL_BY_LENGTH, Level, TownshipKind, VillageKind
@@ -47,6 +48,24 @@ PROVINCES = {
     "81",
     "82",
 }
+
+
+# County departments (县直部门: 县公安局, 县司法局) are units under their county with township-level codes
+# in the range GB/T 10114 leaves to units other than townships; a county gives them 501-599
+# (development zones and farms take the 400s). They are where tasks are addressed, not places:
+# never counted, ranked or picked as townships. The one rule every app asks.
+DEPARTMENT_FIRST, DEPARTMENT_LAST = 501, 599
+_DEPARTMENT_CODE = r"^[0-9]{6}5(0[1-9]|[1-9][0-9])$"
+
+
+def is_department(code: str) -> bool:
+    """Whether `code` is a county department's."""
+    return len(code) == 9 and code.isdigit() and DEPARTMENT_FIRST <= int(code[6:]) <= DEPARTMENT_LAST
+
+
+def department_q(field: str = "code") -> Q:
+    """The rows whose region code in `field` is a county department's (is_department, in the database)."""
+    return Q(**{f"{field}__regex": _DEPARTMENT_CODE})
 
 
 def normalise(raw: str) -> str:

@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
+
+from anju.tasks.choices import ActivityKind
+from anju.tips import choices as tip_choices
 
 from . import metrics
 from .periods import Period
@@ -59,8 +63,79 @@ def _stage(stage: str) -> Callable:
     return lambda f: next(row.rate for row in f.on_time_by_stage if row.stage == stage)
 
 
+def _activities_of(kind: str) -> Callable:
+    return lambda f: next(row.count for row in f.activities_by_kind if row.key == kind)
+
+
+def _tip_results() -> tuple[Figure, ...]:
+    """Tips verified in the period by result, then by outcome: each lists as the verified tips
+    with that result or outcome."""
+    by_result = tuple(
+        Figure(
+            f"tips.result_{result.value}",
+            format_lazy(gettext_lazy("Tips verified: {result}"), result=result.label),
+            PIECES,
+            gettext_lazy("Of the tips verified in the period, those with this result."),
+            "tips",
+            lambda f, key=result.value: f.by_result[key],
+            drill_list="tips:list",
+            drill={"figure": "verified", "result": result.value},
+        )
+        for result in tip_choices.Result
+    )
+    by_outcome = tuple(
+        Figure(
+            f"tips.outcome_{outcome.value}",
+            format_lazy(gettext_lazy("Tips verified: {outcome}"), outcome=outcome.label),
+            PIECES,
+            gettext_lazy("Of the tips verified in the period, those with this outcome."),
+            "tips",
+            lambda f, key=outcome.value: f.by_outcome[key],
+            drill_list="tips:list",
+            drill={"figure": "verified", "outcome": outcome.value},
+        )
+        for outcome in tip_choices.Outcome
+    )
+    return by_result + by_outcome
+
+
+def _tip_measures() -> tuple[Figure, ...]:
+    """The outcome counts summed over the tips verified in the period: their link lists those tips
+    (a sum, not a count of rows)."""
+    return tuple(
+        Figure(
+            f"tips.measure_{name}",
+            label,
+            PIECES if name == "criminal_cases" else PERSONS,
+            gettext_lazy("Summed over the tips verified in the period, as their handlers recorded it."),
+            "tips",
+            lambda f, key=name: f.measures[key],
+            drill_list="tips:list",
+            drill={"figure": "verified"},
+        )
+        for name, label in tip_choices.MEASURES.items()
+    )
+
+
+def _activity_kinds() -> tuple[Figure, ...]:
+    return tuple(
+        Figure(
+            f"activities.{kind.value}",
+            format_lazy(gettext_lazy("Activities: {kind}"), kind=kind.label),
+            TIMES,
+            gettext_lazy("Activities of this kind held in the period."),
+            "supervision",
+            _activities_of(kind.value),
+            drill_list="tasks:activities",
+            drill={"kind": kind.value},
+        )
+        for kind in ActivityKind
+    )
+
+
 _ = gettext_lazy
 PIECES, PERCENT, DAY_UNIT, POINTS, TIMES = _("cases"), _("per cent"), _("days"), _("points"), _("times")
+PERSONS = _("persons")
 FIGURES: tuple[Figure, ...] = (
     Figure(
         "disputes.found",
@@ -266,6 +341,28 @@ FIGURES: tuple[Figure, ...] = (
         drill_list="tips:list",
         drill={"overdue": "on"},
     ),
+    *_tip_results(),
+    *_tip_measures(),
+    Figure(
+        "tips.batches_cleared",
+        _("Tip batches cleared"),
+        PIECES,
+        _("Transferred batches of tips cleared (清零, every tip closed) in the period."),
+        "tips",
+        lambda f: f.batches_cleared,
+        drill_list="tips:batches",
+        drill={"figure": "cleared"},
+    ),
+    Figure(
+        "tips.batches_cleared_on_time",
+        _("Tip batches cleared on time"),
+        PIECES,
+        _("Of the batches cleared in the period, those cleared by the batch's deadline."),
+        "tips",
+        lambda f: f.batches_cleared_on_time,
+        drill_list="tips:batches",
+        drill={"figure": "cleared_on_time"},
+    ),
     Figure(
         "meetings.held",
         _("Meetings held"),
@@ -327,6 +424,36 @@ FIGURES: tuple[Figure, ...] = (
         drill_list="tasks:list",
         drill={"supervision": "red"},
     ),
+    Figure(
+        "reports.submitted",
+        _("Major-matter reports made"),
+        PIECES,
+        _("Major-matter reports (请示报告) made to the county committee in the period."),
+        "supervision",
+        lambda f: f.reports,
+        drill_list="tasks:reports",
+        drill={"figure": "submitted"},
+    ),
+    Figure(
+        "reports.acknowledged",
+        _("Major-matter reports acknowledged"),
+        PIECES,
+        _("Of the reports made in the period, those the committee acknowledged before it ends."),
+        "supervision",
+        lambda f: f.reports_acknowledged,
+        drill_list="tasks:reports",
+        drill={"figure": "acknowledged"},
+    ),
+    Figure(
+        "activities.held",
+        _("Activities held"),
+        TIMES,
+        _("Trainings, competitions, awards won, publicity events and inspections in the period."),
+        "supervision",
+        lambda f: f.activities,
+        drill_list="tasks:activities",
+    ),
+    *_activity_kinds(),
     Figure(
         "joint.cases",
         _("Joint cases with neighbouring counties"),

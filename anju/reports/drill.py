@@ -45,7 +45,7 @@ def cases_url(figure: Figure, period: Period, region: str | None, **filters: str
 
 
 # The permission each list asks beyond seeing cases: a figure links only to a list its reader may open.
-LIST_PERMS = {"tips:list": "tip.view"}
+LIST_PERMS = {"tips:list": "tip.view", "tips:batches": "tip.view"}
 
 
 def may_open(user, figure: Figure) -> bool:

@@ -52,6 +52,7 @@ from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
 from anju.disputes.choices import Category, Channel, HandlingLevel
 from anju.disputes.models import Dispute, TimelineEntry
+from anju.regions.codes import department_q, is_department
 from anju.regions.models import Region
 from anju.regions.queries import roots_for
 from anju.tips import choices as tip_choices
@@ -616,7 +617,9 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
             return None, tops
         region = tops[0].code
     root = regions.filter(code=region).first()
-    return root, list(regions.filter(parent_id=region).order_by("code"))
+    # County departments are not places: a case registered at one (rare) gets its own row in
+    # _by_region, never a township's place in the breakdown or the ranking.
+    return root, list(regions.filter(parent_id=region).exclude(department_q()).order_by("code"))
 
 
 def _unit_expression(codes: list[str], field: str = "region_id", path: str = "region__code"):
@@ -646,9 +649,15 @@ def _by_region(counts: _Counts, root: Region | None, units: list[Region]) -> tup
         rows.append(Row.of(unit.code, unit.name, found.get(unit.code, 0), resolved[f"unit_{unit.code}"]))
     # Cases registered at the region itself (a township-level case), or under a code that is not
     # in the tree as expected: listed on their own, so the rows always add up to the headline.
-    for code in sorted(code for code, n in found.items() if n and code not in known):
+    others = sorted(code for code, n in found.items() if n and code not in known)
+    departments = dict(
+        Region.objects.filter(code__in=[c for c in others if is_department(c)]).values_list("code", "name")
+    )
+    for code in others:
         if root is not None and code == root.code:
             label = _("%(name)s, registered at this level") % {"name": root.name}
+        elif code in departments:
+            label = _("%(name)s (county department)") % {"name": departments[code]}
         else:
             label = code or _("Elsewhere")
         rows.append(Row.of(code, label, found[code], resolved[f"unit_{code}"]))
@@ -784,11 +793,12 @@ def tip_figures(
         **{f"measure_{m}": Sum(m, filter=verified_q) for m in tip_choices.MEASURES},
     }
     counted = tips.aggregate(**aggregates)
-    cleared_q = Q(cleared_on__gte=start, cleared_on__lt=end)
+    # The batch list's `figure` filter uses the same conditions.
+    cleared_q = tip_queries.cleared_between(start, end)
     batch_counts = batches.aggregate(
         received=Count("pk", filter=Q(received_on__gte=start, received_on__lt=end)),
         cleared=Count("pk", filter=cleared_q),
-        on_time=Count("pk", filter=cleared_q & Q(cleared_on__lte=F("deadline"))),
+        on_time=Count("pk", filter=cleared_q & tip_queries.cleared_on_time()),
     )
     return TipFigures(
         region_code=region,
@@ -869,8 +879,8 @@ def supervision_figures(
       tasks_late: the rest. on_time_rate: on time / accepted.
     - overdue_now: unfinished tasks still with their handlers whose limit has passed at `now`.
     - reports: major-matter reports made in the period; reports_acknowledged / _instructed: of
-      those, acknowledged / given instructions before the end; reports_made_tasks: of those, made
-      supervised tasks.
+      those, acknowledged / given instructions before the end; reports_made_tasks: of those,
+      made supervised tasks.
     - activities: held in the period, by kind, with their participants added up.
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
@@ -885,10 +895,11 @@ def supervision_figures(
     start_at, end_at = period_bounds(start, end)
     meetings = Meeting.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
     tasks = Task.objects.visible_to(user, "view")
+    # The report and activity lists' filters use the same conditions: each figure links to its rows.
     reports = MatterReport.objects.visible_to(user, "view").filter(
-        submitted_at__gte=start_at, submitted_at__lt=end_at
+        task_queries.submitted_between(start_at, end_at)
     )
-    activities = Activity.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    activities = Activity.objects.visible_to(user, "view").filter(task_queries.held_between(start, end))
     villages = Rectification.objects.visible_to(user, "view").filter(listed_on__gte=start, listed_on__lt=end)
     if region:
         meetings = meetings.in_subtree(region)
@@ -896,9 +907,10 @@ def supervision_figures(
         reports = reports.in_subtree(region)
         activities = activities.in_subtree(region)
         villages = villages.in_subtree(region)
+    acknowledged = task_queries.acknowledged_before(end_at)
     answered = reports.aggregate(
         all=Count("pk"),
-        acknowledged=Count("pk", filter=Q(acknowledged_at__lt=end_at)),
+        acknowledged=Count("pk", filter=acknowledged),
         instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
         made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
     )
@@ -1202,7 +1214,7 @@ def township_assessment(
         marked = found.filter(dispute_queries.noted_before(name, end_at))
         for unit, n in marked.values_list("unit").annotate(n=Count("pk")).order_by():
             counts.setdefault(unit, {})[key] = n
-    townships = Region.objects.visible_to(user, "case.view").filter(level="township")
+    townships = Region.objects.visible_to(user, "case.view").filter(level="township").exclude(department_q())
     if region:
         townships = townships.filter(code__startswith=region[:TOWNSHIP_CODE_LENGTH])
     weights = scheme.weights()
@@ -1213,7 +1225,12 @@ def township_assessment(
     )
     ranked = [dataclasses.replace(r, rank=i) for i, r in enumerate(ranked, start=1)]
     others = [r for r in rows if r.code not in {x.code for x in ranked}]
-    above = sum(c.get("found", 0) for unit, c in counts.items() if len(unit) < TOWNSHIP_CODE_LENGTH)
+    # A county department's cases were registered at the county's own level, above the townships.
+    above = sum(
+        c.get("found", 0)
+        for unit, c in counts.items()
+        if len(unit) < TOWNSHIP_CODE_LENGTH or is_department(unit)
+    )
     return Assessment(
         region_code=region,
         start=start,
@@ -1278,7 +1295,11 @@ class RankedRow:
 def rank_by_resolution(rows: tuple[Row, ...], minimum_cases: int) -> tuple[RankedRow, ...]:
     """The regions of a breakdown (dispute_figures' by_region), best first by the lower bound of
     their resolution rate; those with too few disputes after them, unranked."""
-    bounded = [(row, wilson_bounds(row.resolved, row.found)[0]) for row in rows if row.key]
+    bounded = [
+        (row, wilson_bounds(row.resolved, row.found)[0])
+        for row in rows
+        if row.key and not is_department(row.key)
+    ]
     ranked = sorted(
         (pair for pair in bounded if pair[0].found >= minimum_cases), key=lambda p: (-p[1], -p[0].found)
     )

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 
 from anju.audit.actions import record, refusals_recorded
 from anju.regions.actions import create_region
+from anju.regions.codes import DEPARTMENT_FIRST, DEPARTMENT_LAST
 from anju.regions.models import Region
 
 from .choices import OPEN_STATUSES, UNFINISHED
 from .models import Department, Task
 
-# The township-level segments a county keeps for its departments (GB/T 10114: 400-599 are units
-# other than townships; development zones and farms take the 400s).
-FIRST_SEGMENT, LAST_SEGMENT = 501, 599
+# The township-level segments a county keeps for its departments (anju.regions.codes.is_department).
+FIRST_SEGMENT, LAST_SEGMENT = DEPARTMENT_FIRST, DEPARTMENT_LAST
 
 
 def next_code(county: Region) -> str:

@@ -195,11 +195,31 @@ class ActivityForm(UnitChoiceForm):
     )
 
 
-class ActivityFilterForm(forms.Form):
+class ActivityFilterForm(DayRange, forms.Form):
     kind = forms.ChoiceField(
         label=_("kind of activity"), choices=_blank(ActivityKind.choices), required=False
     )
     region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    date_from = forms.DateField(label=_("held from"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("held to"), widget=DateInput, required=False)
+
+
+class ReportFilterForm(DayRange, forms.Form):
+    """The major-matter report list's filters; a figure of the statistics opens here as its reports."""
+
+    region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)
+    date_from = forms.DateField(label=_("reported from"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("reported to"), widget=DateInput, required=False)
+    figure = forms.ChoiceField(
+        label=_("counted as"),
+        choices=[
+            ("", "—"),
+            ("submitted", _("reported in the period")),
+            ("acknowledged", _("acknowledged by the end of the period")),
+        ],
+        required=False,
+    )
+    waiting = forms.BooleanField(label=_("waiting for acknowledgement"), required=False)
 
 
 class SheetForm(forms.Form):

@@ -15,7 +15,7 @@ from anju.workflow import alerts, limits
 
 from .choices import DISPATCH, OPEN_STATUSES, UNFINISHED, Supervision, TaskStatus
 from .kind import TASK
-from .models import Meeting, Task
+from .models import Activity, MatterReport, Meeting, Task
 
 
 @dataclass
@@ -104,6 +104,78 @@ def accepted_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -
 def done_on_time() -> Q:
     """Reported done (the report that was accepted) within the limit, extensions included."""
     return Q(reported_done_at__lte=F("due_at"))
+
+
+# --- major-matter reports and activities, as the statistics count them ---------------------------
+
+# The figures of supervision_figures the major-matter report list can show.
+SUBMITTED, ACKNOWLEDGED = "submitted", "acknowledged"
+REPORT_FIGURES = (SUBMITTED, ACKNOWLEDGED)
+
+
+def submitted_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -> Q:
+    return _between("submitted_at", start_at, end_at)
+
+
+def acknowledged_before(end_at: dt.datetime | None) -> Q:
+    """Acknowledged, and before `end_at` when given: a report of the period answered after it ends
+    was not acknowledged in that period's figures."""
+    q = Q(acknowledged_at__isnull=False)
+    return q & Q(acknowledged_at__lt=end_at) if end_at else q
+
+
+def filtered_reports(
+    user,
+    *,
+    region: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    figure: str = "",
+    waiting: bool = False,
+) -> QuerySet[MatterReport]:
+    """The major-matter reports a user sees, made in the days [date_from, date_to] (both included);
+    `figure` keeps those a figure counts (REPORT_FIGURES)."""
+    reports = MatterReport.objects.visible_to(user, "view")
+    if region:
+        reports = reports.in_subtree(region)
+    if waiting:
+        reports = reports.filter(acknowledged_at__isnull=True)
+    start_at = local_midnight(date_from) if date_from else None
+    end_at = local_midnight(date_to + dt.timedelta(days=1)) if date_to else None
+    reports = reports.filter(submitted_between(start_at, end_at))
+    if figure == ACKNOWLEDGED:
+        reports = reports.filter(acknowledged_before(end_at))
+    return reports
+
+
+def held_between(start: dt.date | None, end: dt.date | None) -> Q:
+    """Held in the days [start, end)."""
+    q = Q()
+    if start:
+        q &= Q(held_on__gte=start)
+    if end:
+        q &= Q(held_on__lt=end)
+    return q
+
+
+def filtered_activities(
+    user,
+    *,
+    kind: str = "",
+    region: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Activity]:
+    """Activities a user sees, held in the days [date_from, date_to] (both included), as the
+    activities figures count them."""
+    found = Activity.objects.visible_to(user, "view").filter(
+        held_between(date_from, date_to + dt.timedelta(days=1) if date_to else None)
+    )
+    if kind:
+        found = found.filter(kind=kind)
+    if region:
+        found = found.in_subtree(region)
+    return found
 
 
 def my_tasks(user) -> dict[str, QuerySet]:

@@ -495,9 +495,11 @@ def report_list(request):
     except ValueError:
         messages.error(request, _(CURSOR_REFUSED))
         return render(request, "tasks/reports.html", {"rows": [], "reviews": []}, status=400)
-    reports = MatterReport.objects.visible_to(request.user, "view").select_related("region")
-    if request.GET.get("waiting"):
-        reports = reports.filter(acknowledged_at__isnull=True)
+    form = forms.ReportFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "tasks/reports.html", {"form": form, "rows": [], "reviews": []}, status=400)
+    filters = {k: v for k, v in (form.cleaned_data if request.GET else {}).items() if v not in (None, "")}
+    reports = queries.filtered_reports(request.user, **filters).select_related("region")
     page = queries.page(reports, "submitted_at", after=after, before=before, size=PAGE_SIZE)
     limits.colour_rows(REPORT, page.rows)  # the card of the acknowledgement while it waits
     reviews = DocumentReview.objects.visible_to(request.user, "view").select_related("region")[:20]
@@ -505,6 +507,7 @@ def report_list(request):
         request,
         "tasks/reports.html",
         {
+            "form": form,
             "rows": page.rows,
             "next_cursor": page.next,
             "prev_cursor": page.prev,
@@ -624,13 +627,10 @@ def review_create(request):
 
 
 def _activities(request, form):
-    found = Activity.objects.visible_to(request.user, "view").select_related("region")
-    if request.GET and form.is_valid():
-        if form.cleaned_data["kind"]:
-            found = found.filter(kind=form.cleaned_data["kind"])
-        if form.cleaned_data["region"]:
-            found = found.in_subtree(form.cleaned_data["region"])
-    return found
+    filters = form.cleaned_data if request.GET and form.is_valid() else {}
+    return queries.filtered_activities(
+        request.user, **{k: v for k, v in filters.items() if v not in (None, "")}
+    ).select_related("region")
 
 
 @role_required("case.view")

@@ -127,6 +127,13 @@ class FilterForm(DayRange, forms.Form):
         required=False,
     )
 
+    result = forms.ChoiceField(
+        label=_("result"), choices=[("", pgettext_lazy("filter", "All")), *Result.choices], required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("outcome"), choices=[("", pgettext_lazy("filter", "All")), *Outcome.choices], required=False
+    )
+
 
 class RevealForm(forms.Form):
     purpose = forms.CharField(label=_("why you need it"), min_length=2, max_length=200)
@@ -146,3 +153,20 @@ class AttachmentForm(forms.Form):
         label=_("file"), widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"})
     )
     description = forms.CharField(label=pgettext_lazy("attachment", "note"), max_length=200, required=False)
+
+
+class BatchFilterForm(DayRange, forms.Form):
+    """The batch list's filters: a figure of the statistics opens here as its batches."""
+
+    figure = forms.ChoiceField(
+        label=_("counted as"),
+        choices=[
+            ("", "—"),
+            ("cleared", _("cleared in the period")),
+            ("cleared_on_time", _("cleared on time")),
+        ],
+        required=False,
+    )
+    date_from = forms.DateField(label=_("cleared from"), widget=DateInput, required=False)
+    date_to = forms.DateField(label=_("cleared to"), widget=DateInput, required=False)
+    region = forms.RegexField(label=_("region code"), regex=r"^\d{6,17}$", required=False, max_length=17)

@@ -69,6 +69,9 @@ class Filters:
     # A figure of the statistics (see FIGURES); for the verified ones the days are when
     # verification ended, not when the tip was registered.
     figure: str = ""
+    # The verification's result and outcome (Result, Outcome), as the figures by result count them.
+    result: str = ""
+    outcome: str = ""
 
 
 def visible(user) -> QuerySet[Tip]:
@@ -100,6 +103,10 @@ def filtered(user, f: Filters) -> QuerySet[Tip]:
             tips = tips.filter(registered_at__gte=start_at)
         if end_at:
             tips = tips.filter(registered_at__lt=end_at)
+    if f.result:
+        tips = tips.filter(result=f.result)
+    if f.outcome:
+        tips = tips.filter(outcome=f.outcome)
     if f.q:
         tips = tips.filter(number__startswith=f.q.strip())
     return tips.select_related("source", "batch").only(*LIST_COLUMNS)
@@ -129,6 +136,46 @@ def verified_between(start_at: dt.datetime | None, end_at: dt.datetime | None) -
 def verified_on_time() -> Q:
     """Verified by the tip's deadline."""
     return Q(verified_at__lte=F("due_at"))
+
+
+CLEARED, CLEARED_ON_TIME = "cleared", "cleared_on_time"
+BATCH_FIGURES = (CLEARED, CLEARED_ON_TIME)
+
+
+def cleared_between(start: dt.date | None, end: dt.date | None) -> Q:
+    """Batches cleared (清零) in the days [start, end)."""
+    q = Q(cleared_on__isnull=False)
+    if start:
+        q &= Q(cleared_on__gte=start)
+    if end:
+        q &= Q(cleared_on__lt=end)
+    return q
+
+
+def cleared_on_time() -> Q:
+    """Cleared by the batch's own deadline."""
+    return Q(cleared_on__lte=F("deadline"))
+
+
+def filtered_batches(
+    user,
+    *,
+    figure: str = "",
+    region: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+) -> QuerySet[Batch]:
+    """The batches a user sees; with a figure, those it counts, cleared in [date_from, date_to]."""
+    batches = Batch.objects.visible_to(user, "view")
+    if region:
+        batches = batches.filter(region__code__startswith=region)
+    if figure in BATCH_FIGURES:
+        batches = batches.filter(
+            cleared_between(date_from, date_to + dt.timedelta(days=1) if date_to else None)
+        )
+        if figure == CLEARED_ON_TIME:
+            batches = batches.filter(cleared_on_time())
+    return batches
 
 
 def batch_progress(batch: Batch) -> dict:

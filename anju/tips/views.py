@@ -56,6 +56,8 @@ def tip_list(request):
             q=data["q"],
             region=data["region"],
             figure=data["figure"],
+            result=data["result"],
+            outcome=data["outcome"],
         )
     after, before = keyset.cursors_from(request, form)
     page = queries.Page(rows=[], next=None, prev=None)
@@ -233,9 +235,13 @@ alert_acknowledge = pages.alert_acknowledge_view(
 
 @role_required(VIEW)
 def batch_list(request):
-    batches = Batch.objects.visible_to(request.user, "view").select_related("source", "region")[:200]
+    form = forms.BatchFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return render(request, "tips/batches.html", {"form": form, "rows": []}, status=400)
+    filters = {k: v for k, v in (form.cleaned_data if request.GET else {}).items() if v not in (None, "")}
+    batches = queries.filtered_batches(request.user, **filters).select_related("source", "region")[:200]
     rows = [(b, queries.batch_progress(b)) for b in batches]
-    return render(request, "tips/batches.html", {"rows": rows})
+    return render(request, "tips/batches.html", {"form": form, "rows": rows})
 
 
 def _receiving_units(user):

@@ -40,7 +40,9 @@ def test_demo_county_has_the_promised_shape_and_valid_codes():
     levels = {
         level: Region.objects.filter(code__startswith="629901", level=level).count() for level in Level.values
     }
-    assert levels["county"] == 1 and levels["township"] == 8
+    # Eight townships, and three county departments kept at the township level of the tree.
+    departments = Region.objects.filter(codes.department_q(), code__startswith="629901").count()
+    assert levels["county"] == 1 and levels["township"] == 8 + departments and departments == 3
     assert 50 <= levels["village"] <= 75 and 200 <= levels["grid"] <= 400 and levels["group"] > levels["grid"]
     for region in Region.objects.filter(code__startswith="629901"):
         codes.validate_code(region.code, region.level, region.parent_id)

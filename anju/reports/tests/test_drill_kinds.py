@@ -12,7 +12,7 @@ from anju.demo import testing
 pytestmark = pytest.mark.django_db
 
 URL = "/reports/"
-KINDS = ("events.", "tips.", "meetings.", "tasks.")
+KINDS = ("events.", "tips.", "meetings.", "tasks.", "reports.", "activities.")
 
 
 def linked(response) -> dict[str, tuple[int, str | None]]:
@@ -33,8 +33,10 @@ def test_each_count_lists_exactly_what_it_counted(client_for, member):
             "events.average_satisfaction",
             "tasks.on_time_rate",
             "meetings.decisions",
-        ):
-            continue  # rates, means and decisions: their link lists the cases or meetings behind them
+        ) or name.startswith("tips.measure_"):
+            # Rates, means, decisions and the outcome counts (sums): their link lists the cases,
+            # meetings or tips behind them.
+            continue
         if url is None:
             # Tips are the committee's own work: no link for those who may not open the list.
             assert member == "mediator_a1" and name.startswith("tips."), name
@@ -60,6 +62,39 @@ def test_the_hand_counts_of_the_cast(client_for):
     for name in ("events.reported", "tips.received", "meetings.held", "tasks.assigned"):
         response = other.get(a[name][1])
         assert response.context["rows"] == [] and not testing.a_markers_in(response.content), name
+
+
+def test_the_hand_counts_of_reports_and_activities(client_for, cast):
+    # The cast's village A1 reports one major matter and holds one training today; the county
+    # committee acknowledges the report at once, well within its limit.
+    from anju.tasks import actions
+
+    year = {"period": str(timezone.localdate().year)}
+    a = linked(client_for("officer_a").get(URL, year))
+    b = linked(client_for("officer_b").get(URL, year))
+    assert a["reports.submitted"][0] == 1 and b["reports.submitted"][0] == 0
+    assert a["reports.acknowledged"][0] == 0
+    assert (a["activities.held"][0], a["activities.training"][0], a["activities.award"][0]) == (1, 1, 0)
+    client = client_for("officer_a")
+    assert "甲一村调解员培训" in client.get(a["activities.training"][1]).content.decode()
+    assert client.get(a["activities.award"][1]).context["rows"] == []
+    centre = testing.add_staff("centre", "县中心", "centre_operator", testing.COUNTY)
+    actions.answer_report(centre, cast.report())
+    a = linked(client.get(URL, year))
+    assert a["reports.acknowledged"][0] == 1
+    listed = client.get(a["reports.acknowledged"][1])
+    assert [r.title for r in listed.context["rows"]] == ["甲一村重大事项"]
+    # 乙镇's officer following the link sees nothing of 甲镇.
+    assert client_for("officer_b").get(a["reports.acknowledged"][1]).context["rows"] == []
+
+
+def test_the_report_list_refuses_a_bad_filter(client_for):
+    client = client_for("officer_a")
+    assert client.get("/tasks/reports/", {"figure": "nonsense"}).status_code == 400
+    backwards = {"date_from": "2024-03-01", "date_to": "2024-02-01"}
+    assert client.get("/tasks/reports/", backwards).status_code == 400
+    assert client.get("/tasks/activities/", backwards).status_code == 400
+    assert client.get("/tasks/reports/", {"waiting": "1"}).status_code == 200
 
 
 def test_a_region_outside_the_jurisdiction_is_refused_by_the_lists(client_for):

@@ -79,9 +79,20 @@ def test_the_demo_county_has_meetings_and_tasks_in_every_stage(cast):
 
     seed_county(county_code="629904", townships=4)
     made = seed_supervision(county_code="629904")
-    assert made == 14  # twelve from the meetings, two measures of the rectification village
+    # Twelve from the meetings, one for the police, one from a report, two rectification measures.
+    assert made == 16
     stages = set(Task.objects.filter(region__code__startswith="629904").values_list("status", flat=True))
     assert stages == {"assigned", "in_progress", "reported", "accepted"}
+    from anju.tasks.models import Department, MatterReport
+
+    assert set(Department.objects.filter(unit__parent_id="629904").values_list("unit__name", flat=True)) == {
+        "县公安局",
+        "县司法局",
+        "县信访局",
+    }
+    assert Task.objects.filter(region_id="629904501").count() == 1
+    reports = MatterReport.objects.filter(region__code__startswith="629904")
+    assert sorted(reports.values_list("status", flat=True)) == ["acknowledged", "submitted", "tasked"]
     assert seed_supervision(county_code="629904") == 0  # once only
     from anju.tasks.models import Activity, Rectification
 
