@@ -306,14 +306,16 @@ def dispute_figures(
 def _overdue_now(user, region: str | None, category: str | None, now: dt.datetime) -> int:
     """Open cases past their limit at `now`, in the user's jurisdiction, region and category.
 
-    Read through the (status, due_at) index alone and counted by region code, the jurisdiction
-    applied to the few hundred codes: with the region's condition in the query, PostgreSQL read
-    every open case, or every case of the region, to find the overdue few (181 ms against 36 ms
-    on 200,000 cases, bench/README.md)."""
+    Read from the open cases' (due_at, region) index alone and counted by region code, the
+    jurisdiction applied to the few hundred codes: with the region's condition in the query,
+    PostgreSQL read every open case, or every case of the region, to find the overdue few (181 ms
+    against 36 ms on 200,000 cases, bench/README.md), and through (status, due_at) it still read
+    each open case's row for its region (44 ms against 6)."""
     overdue = Dispute.objects.filter(deadlines.overdue(now))
     if category:
         overdue = overdue.filter(category=category)
-    by_code = overdue.values_list("region_id").annotate(n=Count("pk")).order_by()
+    # COUNT(*), not of the key: the count then reads only the index's columns (dispute_open_due).
+    by_code = overdue.values_list("region_id").annotate(n=Count("*")).order_by()
     return sum(
         n
         for code, n in by_code
