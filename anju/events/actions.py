@@ -39,14 +39,29 @@ from .models import Event, EventCounter, EventType, ExtensionRequest, Photo
 StaleVersion = engine.StaleVersion
 
 
+def unflushed() -> str:
+    """A condition for the WHERE of a counter's UPDATE run in autocommit: on PostgreSQL it lets that
+    statement's commit return without waiting for the log to reach the disk (4 ms of a report's 18
+    on the bench's machine, twice: the event number and the Open311 key's count). Nothing is lost
+    that anyone relies on: the report's own transaction commits later and waits for the log up to
+    its own commit, which holds the counter's commit before it; a crash between the two loses only
+    a number no event was given, or one use of a key's minute."""
+    if connection.vendor != "postgresql":
+        return ""
+    return " AND set_config('synchronous_commit', 'off', true) = 'off'"
+
+
 def next_number(county_code: str, year: int) -> str:
     """SJ620123-2026-000123: the county, the year and the count within them, never reused. Taken with
     one statement, as disputes.actions.next_numbers takes a case number: called outside the report's
     transaction it runs in autocommit and holds the counter row for that statement only, so reports
-    in a county do not queue behind each other's transactions. A report that fails after it leaves a
-    gap."""
+    in a county do not queue behind each other's transactions; its commit does not wait for the disk
+    (`unflushed`). A report that fails after it leaves a gap."""
     table = connection.ops.quote_name(EventCounter._meta.db_table)
-    sql = f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s RETURNING last"  # noqa: S608
+    sql = (
+        f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s{unflushed()}"  # noqa: S608
+        " RETURNING last"
+    )
     with rows.cursor() as cursor:
         cursor.execute(sql, [county_code, year])
         row = cursor.fetchone()

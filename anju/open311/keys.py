@@ -17,6 +17,7 @@ from anju.audit.actions import record
 from anju.audit.models import Result
 from anju.core import rows
 from anju.core.scoping import remember_assignments
+from anju.events import actions as event_actions
 
 from .models import ApiKey
 
@@ -103,7 +104,8 @@ def _refuse(status: int, message: str, key: ApiKey | None = None, prefix: str = 
 @cache
 def _count_sql() -> str:
     """One use counted against the key's minute, in one statement: the window starts again once a
-    minute has passed, and a key over its limit, revoked or unknown changes no row."""
+    minute has passed, and a key over its limit, revoked or unknown changes no row. Its commit does
+    not wait for the disk (anju.events.actions.unflushed): a crash may forget a use, never a report."""
     table = connection.ops.quote_name(ApiKey._meta.db_table)
     fresh = "(window_start IS NULL OR window_start <= %(since)s)"
     return (
@@ -112,7 +114,7 @@ def _count_sql() -> str:
         f" window_count = CASE WHEN {fresh} THEN 1 ELSE window_count + 1 END,"
         " last_used_at = %(now)s"
         f" WHERE key_hash = %(hash)s AND revoked_at IS NULL AND ({fresh} OR window_count < posts_per_minute)"
-        " RETURNING id"
+        f"{event_actions.unflushed()} RETURNING id"
     )
 
 
