@@ -387,6 +387,7 @@ def report_event(
     photos: Sequence = (),
     check_duplicates: bool = False,
     with_event: Callable[[Event], object] | None = None,
+    calendar=None,
     **fields,
 ) -> Event:
     """Report an event where it was seen. Grid workers, mediators and centre staff may, for places in
@@ -395,14 +396,15 @@ def report_event(
     refused with PossibleDuplicates, after every other check has passed. Where the report gives no
     coordinates, a photo's EXIF location gives them; where an imported grid boundary holds the point,
     the event is that grid's. `with_event` writes what another app keeps about the report (the
-    Open311 request) in the same transaction."""
+    Open311 request) in the same transaction; `calendar`, the working calendar the caller already
+    holds (worktime.calendar.shared)."""
     with refusals_recorded(actor, "event.report", region_code=region.code):
         event = check_report(actor, region=region, event_type=event_type, photos=photos, **fields)
         if check_duplicates:
             found = possible_duplicates(actor, event_type, event.latitude, event.longitude)
             if found:
                 raise PossibleDuplicates(found)
-        limits.start_limit(EVENT, event, event.reported_at)
+        limits.start_limit(EVENT, event, event.reported_at, calendar=calendar)
         event.file_due_at = event.due_at
         event.number = next_number(region.code[:6], timezone.localdate(event.reported_at).year)
         with transaction.atomic():

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from anju.events import actions as event_actions
 from anju.events.choices import FieldKind, PhotoPurpose
 from anju.events.models import Event, EventType, Photo
 from anju.workflow import attachments
+from anju.worktime import calendar
 
 from . import georeport, keys
 from .models import ServiceRequest
@@ -334,7 +336,15 @@ def post_request(request, fmt):
     code = _param(request, "service_code")
     if not code:
         raise Problem(400, _("service_code is required."))
-    event_type = georeport.services().prefetch_related("extra_fields").filter(code=code).first()
+    # The calendar's fingerprint comes with the category: the limits need no query of their own.
+    days, changed = calendar.fingerprint_sql()
+    event_type = (
+        georeport.services()
+        .prefetch_related("extra_fields")
+        .annotate(calendar_days=RawSQL(days, ()), calendar_changed=RawSQL(changed, ()))  # noqa: S611
+        .filter(code=code)
+        .first()
+    )
     if event_type is None:
         raise Problem(400, _("service_code %(code)s was not found.") % {"code": code[:50]})
     latitude, longitude = _coordinate(request, "lat"), _coordinate(request, "long")
@@ -374,6 +384,7 @@ def post_request(request, fmt):
             reporter_phone=_param(request, "phone"),
             extra=_attributes(request, event_type),
             with_event=keep_request,
+            calendar=calendar.shared((event_type.calendar_days, event_type.calendar_changed)),
         )
     except OutOfScope:
         raise Problem(403, _("The api_key's account may not report events there.")) from None
