@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Subquery
-from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -337,14 +336,7 @@ def post_request(request, fmt):
     if not code:
         raise Problem(400, _("service_code is required."))
     # The calendar's fingerprint comes with the category: the limits need no query of their own.
-    days, changed = calendar.fingerprint_sql()
-    event_type = (
-        georeport.services()
-        .prefetch_related("extra_fields")
-        .annotate(calendar_days=RawSQL(days, ()), calendar_changed=RawSQL(changed, ()))  # noqa: S611
-        .filter(code=code)
-        .first()
-    )
+    event_type, fingerprint = georeport.service_for_posting(code)
     if event_type is None:
         raise Problem(400, _("service_code %(code)s was not found.") % {"code": code[:50]})
     latitude, longitude = _coordinate(request, "lat"), _coordinate(request, "long")
@@ -384,7 +376,7 @@ def post_request(request, fmt):
             reporter_phone=_param(request, "phone"),
             extra=_attributes(request, event_type),
             with_event=keep_request,
-            calendar=calendar.shared((event_type.calendar_days, event_type.calendar_changed)),
+            calendar=calendar.shared(fingerprint),
         )
     except OutOfScope:
         raise Problem(403, _("The api_key's account may not report events there.")) from None
