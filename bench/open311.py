@@ -15,6 +15,7 @@ Usage (PostgreSQL with the seeded county and its events; wrk from Debian's packa
     ANJU_DATABASE_URL=postgres://postgres@127.0.0.1:5432/anju_bench anju migrate
     ANJU_DATABASE_URL=... anju seed --events 1000000
     ANJU_DATABASE_URL=... python bench/open311.py [--runs 50] [--published 1000000] [--seconds 15]
+        [--no-get | --no-post]
 
 Targets (issue 12): GET within 2x its floor at the median; POST at least 0.5x the bare endpoint's rate."""
 
@@ -250,6 +251,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-post", action="store_true", help="time the list only")
+    parser.add_argument("--no-get", action="store_true", help="time the POSTs only")
     args = parser.parse_args()
     total = Event.objects.count()
     print(f"database: {connection.vendor}, events: {total:,}")
@@ -268,7 +270,8 @@ def main() -> int:
     try:
         made = publish(key, args.published)
         print(f"published for the bench: {made:,}")
-        time_list(args)
+        if not args.no_get:
+            time_list(args)
         if not args.no_post:
             time_posts(args, secret, event_type, assignment.region_id)
     finally:

@@ -1123,6 +1123,20 @@ EVENT_STATUS_WEIGHTS = {
     "voided": 6,
     "converted": 3,
 }
+# The seeded stages' limits in hours (file, dispatch, handle, verify), how many stages each status has
+# passed, and the share of stages done late (or, for the stage an open event is in, overdue now).
+EVENT_STAGE_HOURS = {"file": 1, "dispatch": 1, "handle": 16, "verify": 2}
+EVENT_STAGES_PASSED = {"reported": 0, "filed": 1, "dispatched": 2, "handled": 3, "closed": 4, "evaluated": 4}
+EVENT_LATE_SHARE = 0.04
+
+
+def _stage_hours(rng: random.Random, limit: float) -> float:
+    """How long a stage took: within its limit, or for a few, up to twice over it."""
+    if rng.random() < EVENT_LATE_SHARE:
+        return limit * rng.uniform(1.05, 2)
+    return limit * rng.uniform(0.05, 0.95)
+
+
 EVENT_TITLES = {
     "road-damage": ["村道路面塌陷", "乡道坑洼积水"],
     "illegal-dumping": ["河边倾倒垃圾", "路旁堆放建筑垃圾"],
@@ -1168,7 +1182,6 @@ def seed_events(
     types = [t for t in EventType.objects.filter(code__in=EVENT_TITLES)]
     rules = routing_rules()
     statuses, weights = zip(*EVENT_STATUS_WEIGHTS.items(), strict=True)
-    order = list(EVENT_STATUS_WEIGHTS)
     hour = dt.timedelta(hours=1)
     now = timezone.now()
     counter, _made = EventCounter.objects.get_or_create(
@@ -1180,8 +1193,17 @@ def seed_events(
         for _ in range(min(batch, events - done)):
             grid = rng.choice(grids)
             event_type = rng.choice(types)
-            reported = now - dt.timedelta(days=90 * rng.random())
             status = rng.choices(statuses, weights)[0]
+            # How long each stage took (or has taken so far): in time for most events, late for a
+            # few, the same share for the stage an open event is in now, which therefore falls
+            # due in the coming hours for most and is overdue for a few (EVENT_LATE_SHARE).
+            took = {stage: hour * _stage_hours(rng, limit) for stage, limit in EVENT_STAGE_HOURS.items()}
+            passed = EVENT_STAGES_PASSED.get(status, 0)
+            spent = sum((took[stage] for stage in list(EVENT_STAGE_HOURS)[: passed + 1]), dt.timedelta())
+            if status in EVENT_STAGES_PASSED and passed < len(EVENT_STAGE_HOURS):
+                reported = now - spent  # still open: reported as long ago as its stages have taken
+            else:
+                reported = now - spent - dt.timedelta(days=90 * rng.random())
             counter.last += 1
             event = Event(
                 number=f"SJ{county_code}-{counter.year}-{counter.last:06d}",
@@ -1197,26 +1219,26 @@ def seed_events(
                 longitude=round(101 + rng.random(), 6),
                 reported_by_id=reporters.get(grid.code, fallback),
                 reported_at=reported,
-                file_due_at=reported + hour,
+                file_due_at=reported + hour * EVENT_STAGE_HOURS["file"],
             )
             at = reported
-            if status != "reported" and status != "voided":
-                at += hour * rng.uniform(0.1, 1.5)
+            if passed >= 1:
+                at += took["file"]
                 event.filed_at = at
-                event.dispatch_due_at = at + hour
-            if status in ("dispatched", "handled", "closed", "evaluated"):
-                at += hour * rng.uniform(0.1, 1.5)
+                event.dispatch_due_at = at + hour * EVENT_STAGE_HOURS["dispatch"]
+            if passed >= 2:
+                at += took["dispatch"]
                 event.dispatched_at = at
                 event.handling_unit_id = route(event_type, grid, rules=rules)
-                event.handle_due_at = at + hour * 16
-            if order.index(status) >= order.index("handled") and status in ("handled", "closed", "evaluated"):
-                at += hour * rng.uniform(2, 24)
+                event.handle_due_at = at + hour * EVENT_STAGE_HOURS["handle"]
+            if passed >= 3:
+                at += took["handle"]
                 event.handled_at = at
                 event.handling_report = "已处置。"
-                event.verify_due_at = at + hour * 2
+                event.verify_due_at = at + hour * EVENT_STAGE_HOURS["verify"]
                 event.returned = rng.choices([0, 1], [9, 1])[0]
-            if status in ("closed", "evaluated"):
-                at += hour * rng.uniform(0.5, 3)
+            if passed >= 4:
+                at += took["verify"]
                 event.verified_at = event.closed_at = at
             if status == "evaluated":
                 event.evaluated_at = at + hour
@@ -1225,10 +1247,12 @@ def seed_events(
             if status == "voided":
                 event.void_reason = "不属于网格事件"
             if status in ("reported", "filed", "dispatched", "handled"):
-                due = {"reported": event.file_due_at, "filed": event.dispatch_due_at}
-                event.due_at = due.get(status) or (
-                    event.handle_due_at if status == "dispatched" else event.verify_due_at
-                )
+                event.due_at = [
+                    event.file_due_at,
+                    event.dispatch_due_at,
+                    event.handle_due_at,
+                    event.verify_due_at,
+                ][passed]
             rows.append(event)
         with transaction.atomic():
             Event.objects.bulk_create(rows, batch_size=batch)

@@ -6,14 +6,18 @@ read here, so no answer can carry them."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anju.core import rows
 from anju.events.choices import FieldKind, Status
-from anju.events.models import EventType
+from anju.events.models import EventClass, EventType, ExtraField
 from anju.regions.models import Region
+from anju.worktime import calendar
 
 PREFIX = "/open311/v2/"
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -56,6 +60,47 @@ def county_code() -> str:
 
 def services():
     return EventType.objects.filter(active=True, event_class__active=True).select_related("event_class")
+
+
+@cache
+def _posting_sql() -> str:
+    """An active minor class by its code, with its major class, its extra fields (one row each, or
+    one row of NULLs) and the working calendar's fingerprint: what a POST reads before it writes."""
+    quote = connection.ops.quote_name
+    days, changed = calendar.fingerprint_sql()
+    return (
+        f"SELECT ({days}), ({changed}), {rows.columns(EventType, 't')}, {rows.columns(EventClass, 'c')},"  # noqa: S608
+        f" {rows.columns(ExtraField, 'f')}"
+        f" FROM {quote(EventType._meta.db_table)} t"
+        f" JOIN {quote(EventClass._meta.db_table)} c ON c.id = t.event_class_id"
+        f" LEFT JOIN {quote(ExtraField._meta.db_table)} f ON f.event_type_id = t.id"
+        f" WHERE t.code = %s AND t.active = %s AND c.active = %s"
+        f" ORDER BY f.{quote('order')}, f.id"
+    )
+
+
+def service_for_posting(code: str) -> tuple[EventType | None, tuple]:
+    """The service a POST names (as `services()` has it, its extra fields loaded) and the working
+    calendar's fingerprint (worktime.calendar.shared), in one query: a POST is a registration, and
+    its reads before the transaction are what it costs beyond the INSERTs."""
+    with rows.cursor() as cursor:
+        cursor.execute(_posting_sql(), [code, True, True])
+        found = cursor.fetchall()
+    if not found:
+        return None, ()
+    type_end = 2 + len(EventType._meta.concrete_fields)
+    class_end = type_end + len(EventClass._meta.concrete_fields)
+    event_type = rows.load(EventType, found[0][2:type_end])
+    event_type.event_class = rows.load(EventClass, found[0][type_end:class_end])
+    fields = [rows.load(ExtraField, row[class_end:]) for row in found if row[class_end] is not None]
+    for field in fields:
+        field.event_type = event_type
+    # Handed over as prefetch_related("extra_fields") leaves them, so `extra_fields.all()` reads no
+    # more rows.
+    kept = event_type.extra_fields.all()
+    kept._result_cache, kept._prefetch_done = fields, True
+    event_type._prefetched_objects_cache = {"extra_fields": kept}
+    return event_type, found[0][:2]
 
 
 def service(event_type: EventType, has_fields: bool) -> dict:

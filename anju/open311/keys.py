@@ -17,6 +17,8 @@ from anju.audit.actions import record
 from anju.audit.models import Result
 from anju.core import rows
 from anju.core.scoping import remember_assignments
+from anju.events import actions as event_actions
+from anju.regions.models import Region
 
 from .models import ApiKey
 
@@ -103,7 +105,8 @@ def _refuse(status: int, message: str, key: ApiKey | None = None, prefix: str = 
 @cache
 def _count_sql() -> str:
     """One use counted against the key's minute, in one statement: the window starts again once a
-    minute has passed, and a key over its limit, revoked or unknown changes no row."""
+    minute has passed, and a key over its limit, revoked or unknown changes no row. Its commit does
+    not wait for the disk (anju.events.actions.unflushed): a crash may forget a use, never a report."""
     table = connection.ops.quote_name(ApiKey._meta.db_table)
     fresh = "(window_start IS NULL OR window_start <= %(since)s)"
     return (
@@ -112,28 +115,31 @@ def _count_sql() -> str:
         f" window_count = CASE WHEN {fresh} THEN 1 ELSE window_count + 1 END,"
         " last_used_at = %(now)s"
         f" WHERE key_hash = %(hash)s AND revoked_at IS NULL AND ({fresh} OR window_count < posts_per_minute)"
-        " RETURNING id"
+        f"{event_actions.unflushed()} RETURNING id"
     )
 
 
 @cache
 def _key_sql() -> str:
-    """The key, the account it reports as and the account's roles, in one query."""
+    """The key, the account it reports as, the account's roles and their places, in one query."""
     quote = connection.ops.quote_name
     return (
-        f"SELECT r.role, r.region_id, {rows.columns(ApiKey, 'k')}, {rows.columns(User, 'u')}"  # noqa: S608
+        f"SELECT r.role, r.region_id, {rows.columns(ApiKey, 'k')}, {rows.columns(User, 'u')},"  # noqa: S608
+        f" {rows.columns(Region, 'g')}"
         f" FROM {quote(ApiKey._meta.db_table)} k"
         f" JOIN {quote(User._meta.db_table)} u ON u.id = k.account_id"
         f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = u.id"
+        f" LEFT JOIN {quote(Region._meta.db_table)} g ON g.code = r.region_id"
         " WHERE k.id = %s ORDER BY r.region_id, r.role"
     )
 
 
 def use_key(secret: str, *, now=None) -> ApiKey:
     """The key a POST came with, counted against its limit, with its account (and the account's
-    roles) loaded; KeyRefused when it is missing, unknown, revoked or over its limit for the minute.
-    The count is one statement in autocommit: concurrent requests on one key wait for each other
-    only while it runs, not while their reports are written."""
+    roles) loaded and the most local place the account reports for as `home_region`; KeyRefused
+    when it is missing, unknown, revoked or over its limit for the minute. The count is one
+    statement in autocommit: concurrent requests on one key wait for each other only while it runs,
+    not while their reports are written."""
     if not secret:
         raise _refuse(403, _("api_key is required to post a request."))
     now = now or timezone.now()
@@ -159,8 +165,11 @@ def use_key(secret: str, *, now=None) -> ApiKey:
         cursor.execute(_key_sql(), [counted[0]])
         found = cursor.fetchall()
     width = len(ApiKey._meta.concrete_fields)
+    user_end = 2 + width + len(User._meta.concrete_fields)
     key = rows.load(ApiKey, found[0][2 : 2 + width])
-    account = rows.load(User, found[0][2 + width :])
+    account = rows.load(User, found[0][2 + width : user_end])
     remember_assignments(account, [(row[0], row[1]) for row in found if row[0] is not None])
     key.account = account
+    # The most local place the account reports for (rows come in the order of their codes).
+    key.home_region = rows.load(Region, found[-1][user_end:]) if found[-1][0] is not None else None
     return key

@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from anju.accounts.models import RoleAssignment
 from anju.core.scoping import OutOfScope
 from anju.core.views import public
 from anju.events import actions as event_actions
 from anju.events.choices import FieldKind, PhotoPurpose
 from anju.events.models import Event, EventType, Photo
 from anju.workflow import attachments
+from anju.worktime import calendar
 
 from . import georeport, keys
 from .models import ServiceRequest
@@ -308,19 +308,16 @@ def _coordinate(request, name: str):
     return value.quantize(Decimal("0.000001"))
 
 
-def _region_of(account, latitude, longitude):
+def _region_of(key, latitude, longitude):
     """Where a request is reported: the grid its point falls in when grid boundaries are known,
-    else the most local place the key's account reports for."""
-    assignment = (
-        RoleAssignment.objects.filter(user=account).select_related("region").order_by("-region__code").first()
-    )
-    if assignment is None:
+    else the most local place the key's account reports for (read with the key)."""
+    if key.home_region is None:
         raise Problem(403, _("The api_key's account may not report events."))
     if latitude is not None and longitude is not None:
-        grid = event_actions.grid_for(latitude, longitude, region=assignment.region, actor=account)
+        grid = event_actions.grid_for(latitude, longitude, region=key.home_region, actor=key.account)
         if grid is not None:
             return grid
-    return assignment.region
+    return key.home_region
 
 
 def _messages(error: ValidationError) -> str:
@@ -338,7 +335,8 @@ def post_request(request, fmt):
     code = _param(request, "service_code")
     if not code:
         raise Problem(400, _("service_code is required."))
-    event_type = georeport.services().prefetch_related("extra_fields").filter(code=code).first()
+    # The calendar's fingerprint comes with the category: the limits need no query of their own.
+    event_type, fingerprint = georeport.service_for_posting(code)
     if event_type is None:
         raise Problem(400, _("service_code %(code)s was not found.") % {"code": code[:50]})
     latitude, longitude = _coordinate(request, "lat"), _coordinate(request, "long")
@@ -348,7 +346,7 @@ def post_request(request, fmt):
     description = _param(request, "description")
     name = " ".join(p for p in (_param(request, "first_name"), _param(request, "last_name")) if p)
     email = _param(request, "email")
-    region = _region_of(key.account, latitude, longitude)
+    region = _region_of(key, latitude, longitude)
     photos = request.FILES.getlist("media")
     token = secrets.token_hex(16)
 
@@ -378,6 +376,7 @@ def post_request(request, fmt):
             reporter_phone=_param(request, "phone"),
             extra=_attributes(request, event_type),
             with_event=keep_request,
+            calendar=calendar.shared(fingerprint),
         )
     except OutOfScope:
         raise Problem(403, _("The api_key's account may not report events there.")) from None

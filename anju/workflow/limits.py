@@ -88,10 +88,11 @@ class WorkingDays(LimitPolicy):
         return calendar.working_days_between(start, self.due_for(case, start, calendar=calendar))
 
 
-def start_limit(kind: Kind, case, at: dt.datetime) -> None:
+def start_limit(kind: Kind, case, at: dt.datetime, *, calendar=None) -> None:
     """Give the case a new time limit from `at` (acceptance, reopening): due by the kind's policy,
-    with its own yellow and red card still to come. The caller saves the case."""
-    case.due_at = kind.limits.due_for(case, at)
+    with its own yellow and red card still to come. The caller saves the case; it may hand over the
+    working calendar it already holds."""
+    case.due_at = kind.limits.due_for(case, at, calendar=calendar)
     case.warned_at = case.overdue_at = None
 
 

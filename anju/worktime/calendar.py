@@ -305,3 +305,30 @@ def add_working_days(start: DateLike, days: int, *, calendar: WorkingCalendar | 
     if calendar is None:
         calendar = WorkingCalendar.from_database()
     return calendar.add_working_days(start, days)
+
+
+def fingerprint_sql() -> tuple[str, str]:
+    """Two scalar subqueries whose answers change with every change to the county's calendar (a day
+    set, changed or cleared: the count and the latest `updated_at`), for a caller to read in a query
+    it runs anyway and hand to `shared`."""
+    from django.db import connection
+
+    from .models import CalendarDay
+
+    table = connection.ops.quote_name(CalendarDay._meta.db_table)
+    return f"SELECT count(*) FROM {table}", f"SELECT max(updated_at) FROM {table}"  # noqa: S608
+
+
+_shared: dict[str, tuple[tuple, WorkingCalendar]] = {}
+
+
+def shared(fingerprint) -> WorkingCalendar:
+    """The calendar kept by this process for as long as the table's fingerprint (`fingerprint_sql`)
+    and the office hours stay as they were: a registration then computes its limits without reading
+    the holidays again. A change anywhere gives another fingerprint, so the next caller reads anew."""
+    key = (tuple(str(part) for part in fingerprint), working_hours())
+    kept = _shared.get("calendar")
+    if kept is None or kept[0] != key:
+        kept = (key, WorkingCalendar.from_database())
+        _shared["calendar"] = kept
+    return kept[1]

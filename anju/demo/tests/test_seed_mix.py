@@ -54,3 +54,25 @@ def test_seed_spreads_the_cases_over_counties_each_with_its_own_tree():
     assert {row.key for row in rolled.by_region if row.found} >= {"629905", "629906"}
     RollupState.objects.all().delete()
     assert metrics.dispute_figures(SYSTEM, **period) == rolled
+
+
+@pytest.mark.django_db
+def test_seeded_events_are_mostly_in_time_and_a_few_overdue():
+    """A demo board looks like a working centre's: open events were reported recently and most are
+    within their stage's limit, a few are overdue; most closed events went through every stage in
+    time."""
+    from django.utils import timezone
+
+    from anju.events.models import Event
+
+    call_command("seed", "--county", "629904", "--townships", "1", "--events", "400", stdout=io.StringIO())
+    events = Event.objects.filter(region__code__startswith="629904")
+    now = timezone.now()
+    still_open = events.filter(status__in=["reported", "filed", "dispatched", "handled"])
+    assert still_open.count() >= 40
+    overdue = still_open.filter(due_at__lt=now).count()
+    assert 0 < overdue <= still_open.count() * 0.15
+    assert not still_open.filter(reported_at__lt=now - dt.timedelta(days=3)).exists()
+    closed = events.filter(status__in=["closed", "evaluated"])
+    filed_late = sum(1 for filed, due in closed.values_list("filed_at", "file_due_at") if filed > due)
+    assert closed.count() >= 200 and filed_late <= closed.count() * 0.15

@@ -511,3 +511,23 @@ def test_an_administrator_makes_a_key_sees_it_once_and_revokes_it(client_for, ca
     assert key.revoked_at is not None
     assert client_for("admin_b").get("/admin/open311/apikey/").status_code in {302, 403}
     assert client_for("officer_a").get("/admin/open311/apikey/").status_code in {302, 403}
+
+
+def test_post_limits_follow_a_holiday_set_between_two_requests(client, cast, key, no_photo_needed):
+    """The working calendar is kept between requests, never past a change to it: the filing limit
+    of a request posted after the next two weeks became holidays falls after them."""
+    from anju.worktime import actions as worktime_actions
+
+    before = Event.objects.get(number=posted_number(post(client, key)))
+    today = timezone.localdate()
+    holidays = [today + dt.timedelta(days=n) for n in range(15)]
+    for day in holidays:
+        worktime_actions.set_day(cast.user("admin"), day, "holiday", "测试假日")
+    after = Event.objects.get(number=posted_number(post(client, key)))
+    assert timezone.localdate(before.file_due_at) <= holidays[-1]
+    assert timezone.localdate(after.file_due_at) > holidays[-1]
+    # Cleared again, the next request's limit is as short as the first one's.
+    for day in holidays:
+        worktime_actions.clear_day(cast.user("admin"), day)
+    again = Event.objects.get(number=posted_number(post(client, key)))
+    assert timezone.localdate(again.file_due_at) <= holidays[-1]
