@@ -29,10 +29,14 @@ def dispute_list_url(
     return f"{reverse('disputes:list')}?{urlencode(query)}"
 
 
+def traceable(figure: Figure) -> bool:
+    """Whether a list shows the cases the figure counts (not counts of reminders, nor kinds not built yet)."""
+    return figure.drill_list is not None or (figure.source == "disputes" and bool(figure.drill))
+
+
 def cases_url(figure: Figure, period: Period, region: str | None, **filters: str) -> str | None:
-    """Where the figure opens as its cases; None where no list shows them (counts of reminders,
-    kinds not built yet)."""
-    if figure.drill_list is None and (figure.source != "disputes" or not figure.drill):
+    """Where the figure opens as its cases; None where no list shows them."""
+    if not traceable(figure):
         return None
     query = {}
     if not figure.moment:

@@ -500,7 +500,12 @@ def linked(blocks: list[dict], period: Period, region: str | None, *, user) -> l
     for block in blocks:
         if block["type"] == "paragraph":
             parts = [
-                {**part, "url": _figure_url(user, part, period, region), "definition": _definition(part)}
+                {
+                    **part,
+                    "url": _figure_url(user, part, period, region),
+                    "definition": _definition(part),
+                    "restricted": _restricted(user, part),
+                }
                 for part in block["parts"]
             ]
             out.append({**block, "parts": parts})
@@ -523,6 +528,12 @@ def linked(blocks: list[dict], period: Period, region: str | None, *, user) -> l
 def _definition(part: dict) -> str:
     figure = catalogue.BY_NAME.get(part.get("figure", ""))
     return str(figure.definition) if figure else ""
+
+
+def _restricted(user, part: dict) -> bool:
+    """A figure whose cases a list shows, but a list this reader's role may not open (tips)."""
+    figure = catalogue.BY_NAME.get(part.get("figure", ""))
+    return bool(figure and drill.traceable(figure) and not drill.may_open(user, figure))
 
 
 def _figure_url(user, part: dict, period: Period, region: str | None) -> str | None:

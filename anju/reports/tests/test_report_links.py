@@ -118,5 +118,8 @@ def test_tip_figures_link_only_for_readers_who_may_open_tips(client_for, quarter
     assert tip_link.search(leader)
     assert not tip_link.search(mediator) and "/tips/" not in mediator
     assert 'class="figure untraced" data-figure="tips.received"' in mediator
+    # The hover says why there is no link: the list exists but is not the mediator's to open.
+    untraced = re.search(r'data-figure="tips\.received" title="([^"]*)"', mediator).group(1)
+    assert "您的角色无权查看这些案件的清单" in untraced and "暂无案件清单" not in untraced
     # Disputes the mediator sees still link.
     assert 'class="figure" data-figure="disputes.found"' in mediator
