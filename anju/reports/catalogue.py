@@ -548,7 +548,7 @@ def values(user, period: Period, *, region: str | None = None, now: dt.datetime 
     """Every figure of the catalogue for `period`, its previous period and the same period last
     year, in the user's jurisdiction narrowed to `region` (the caller checks the region is theirs)."""
     previous, last_year = period.previous(), period.last_year()
-    computed = {p: _compute(user, p, region, now) for p in {period, previous, last_year}}
+    computed = _compute(user, list(dict.fromkeys((period, previous, last_year))), region, now)
     rows = []
     for figure in FIGURES:
         if figure.source is None:
@@ -571,13 +571,21 @@ def values(user, period: Period, *, region: str | None = None, now: dt.datetime 
     )
 
 
-def _compute(user, period: Period, region: str | None, now: dt.datetime | None) -> dict:
-    out = {}
+def _compute(user, periods: list[Period], region: str | None, now: dt.datetime | None) -> dict:
+    """Each source's figures for each period: {period: {source: figures}}. The disputes' figures of
+    all the periods are read together (what they share is read once)."""
+    out: dict = {p: {} for p in periods}
+    disputes = metrics.dispute_figures_for(user, [(p.start, p.end) for p in periods], region=region, now=now)
+    for p, figures in zip(periods, disputes, strict=True):
+        out[p]["disputes"] = figures
     for name, function in SOURCES.items():
-        kwargs = {"start": period.start, "end": period.end, "region": region}
-        if name != "events":
-            kwargs["now"] = now
-        out[name] = function(user, **kwargs)
+        if name == "disputes":
+            continue
+        for p in periods:
+            kwargs = {"start": p.start, "end": p.end, "region": region}
+            if name != "events":
+                kwargs["now"] = now
+            out[p][name] = function(user, **kwargs)
     return out
 
 

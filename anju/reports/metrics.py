@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
-from anju.core.scoping import covers, has_perm_anywhere, perm_for
+from anju.core.scoping import coverage, has_perm_anywhere, perm_for
 from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
 from anju.disputes.choices import Category, Channel, HandlingLevel
@@ -60,6 +60,7 @@ from anju.tips.models import Batch as TipBatch
 from anju.tips.models import Tip
 
 from . import rollup
+from .models import DisputeTally, ResolutionTally
 
 # Longest period a figure is computed for: the month table stays a readable size.
 MAX_PERIOD_DAYS = 3700  # ten years and change
@@ -239,27 +240,70 @@ def dispute_figures(
     The whole months of the period are read from the rollup (anju.reports.rollup) once it is
     built, the days before and after them from the disputes; both count with the conditions
     above, so the answer is the same either way (docs/statistics.md)."""
-    check_period(start, end)
-    start_at, end_at = period_bounds(start, end)
+    return dispute_figures_for(user, [(start, end)], region=region, category=category, now=now)[0]
+
+
+def dispute_figures_for(
+    user,
+    periods: list[tuple[dt.date, dt.date]],
+    *,
+    region: str | None = None,
+    category: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[DisputeFigures]:
+    """`dispute_figures` for several periods [start, end) at once, in their order: a dashboard's
+    period, the one before and the same one last year. What does not depend on the period (the
+    units of the breakdown, the overdue count) is read once, the rollup's cells of every period in
+    one pass, the reminders sent of every period in one count."""
+    for start, end in periods:
+        check_period(start, end)
     now = now or timezone.now()
     scope = disputes_in_scope(user, region=region, category=category)
     root, units = _units(user, region)
     codes = [u.code for u in units]
-    counts = _Counts()
-    parts = rollup.split(start, end) if rollup.serves(user, region, codes) and rollup.usable() else None
-    if parts is None or parts.months is None:
-        counts.add(_raw_counts(scope, start_at, end_at, end_at, codes, start, end))
-    else:
+    counts = [_Counts() for _ in periods]
+    by_rollup = rollup.serves(user, region, codes) and rollup.usable()
+    rolled: list[tuple[int, tuple[dt.date, dt.date], dt.date]] = []
+    for index, (start, end) in enumerate(periods):
+        start_at, end_at = period_bounds(start, end)
+        parts = rollup.split(start, end) if by_rollup else None
+        if parts is None or parts.months is None:
+            counts[index].add(_raw_counts(scope, start_at, end_at, end_at, codes, start, end))
+            continue
         for edge in (parts.head, parts.tail):
             if edge is not None:
-                counts.add(_raw_counts(scope, *period_bounds(*edge), end_at, codes, *edge, few=True))
-        counts.add(_rolled_counts(user, region, category, parts.months, end, end_at, now, codes))
-    # A query of its own, whenever the case was registered: the urgings done in the period.
+                counts[index].add(_raw_counts(scope, *period_bounds(*edge), end_at, codes, *edge, few=True))
+        rolled.append((index, parts.months, end))
+    if rolled:
+        from_cells = _rolled_counts(user, region, category, [(m, e) for _, m, e in rolled], now, codes)
+        for (index, _months, _end), found in zip(rolled, from_cells, strict=True):
+            counts[index].add(found)
+    # A query of its own, whenever the case was registered: the urgings done in each period.
+    bounds = [period_bounds(start, end) for start, end in periods]
     urged = TimelineEntry.objects.filter(
-        dispute__in=scope.values("pk"), transition="urge", at__gte=start_at, at__lt=end_at
-    ).count()
+        dispute__in=scope.values("pk"),
+        transition="urge",
+        at__gte=min(b[0] for b in bounds),
+        at__lt=max(b[1] for b in bounds),
+    ).aggregate(**{f"p{i}": Count("pk", filter=Q(at__gte=b[0], at__lt=b[1])) for i, b in enumerate(bounds)})
     overdue_now = _overdue_now(user, region, category, now)
+    return [
+        _figures(counts[i], start, end, root, units, region, category, urged[f"p{i}"], overdue_now)
+        for i, (start, end) in enumerate(periods)
+    ]
 
+
+def _figures(
+    counts: _Counts,
+    start: dt.date,
+    end: dt.date,
+    root: Region | None,
+    units: list[Region],
+    region: str | None,
+    category: str | None,
+    urged: int,
+    overdue_now: int,
+) -> DisputeFigures:
     found_, resolved_ = counts.found, counts.resolved
     resolved = resolved_["all"]
     by_level = tuple(
@@ -323,11 +367,8 @@ def _overdue_by_code(user, region: str | None, category: str | None, now: dt.dat
         overdue = overdue.filter(category=category)
     # COUNT(*), not of the key: the count then reads only the index's columns (dispute_open_due).
     by_code = overdue.values_list("region_id").annotate(n=Count("*")).order_by()
-    return {
-        code: n
-        for code, n in by_code
-        if (not region or code.startswith(region)) and covers(user, perm_for(Dispute, "view"), code)
-    }
+    covered = coverage(user, perm_for(Dispute, "view"))
+    return {code: n for code, n in by_code if (not region or code.startswith(region)) and covered(code)}
 
 
 @dataclass
@@ -438,66 +479,147 @@ def _rolled_counts(
     user,
     region: str | None,
     category: str | None,
-    months: tuple[dt.date, dt.date],
-    end: dt.date,
-    end_at: dt.datetime,
+    periods: list[tuple[tuple[dt.date, dt.date], dt.date]],
     now: dt.datetime,
     codes: list[str],
-) -> _Counts:
-    """The counts of the disputes registered in the whole months [first, last), from the rollup.
+) -> list[_Counts]:
+    """The counts of the disputes registered in whole months [first, last), from the rollup, for
+    each of several periods ((first, last), end) at once.
 
-    A case resolved (or first escalated) before the end counts. When the period ends on a month's
-    first day, that is a cell's month before the end's; when it ends later in a month and that
+    A case resolved (or first escalated) before the period's end counts. When the period ends on a
+    month's first day, that is a month before the end's; when it ends later in a month and that
     end is still to come, every resolution so far (nothing is resolved or escalated in the
     future); when it ended within a past month, the months before the end's, and the cases
-    resolved or first escalated in the end's month before the end are counted from the disputes."""
-    first, last = months
-    cells = rollup.cells_in_scope(user, region=region, category=category).filter(
-        month__gte=rollup.month_key(first), month__lt=rollup.month_key(last)
-    )
-    mid_month = end.day != 1
-    before = NEVER if mid_month and end_at > now else rollup.month_key(end)
-    resolved_q = Q(resolved_month__gt=0, resolved_month__lt=before)
-    escalated_q = Q(escalated_month__gt=0, escalated_month__lt=before)
+    resolved or first escalated in the end's month before the end are counted from the disputes.
 
-    # Two GROUP BY queries of a few hundred groups each, added up here: cheaper for the database
-    # than sixty conditional sums over every cell.
-    counted = Case(When(resolved_q, then=Value(True)), default=Value(False))
-    escalated = Case(When(escalated_q, then=Value(True)), default=Value(False))
-    outcomes = cells.values(
-        "category", "channel", "origin_level", "resolved_level", is_resolved=counted, is_escalated=escalated
-    ).annotate(n=Sum("cases"), seconds=Sum("seconds_to_resolve"))
-    counts = _Counts()
-    for row in outcomes.order_by():
-        n = row["n"]
-        found_keys = ("all", f"category_{row['category']}", f"channel_{row['channel']}")
-        for key in found_keys:
-            counts.found[key] += n
-        if row["is_escalated"]:
-            counts.escalated += n
-        if row["is_resolved"]:
-            for key in found_keys:
-                counts.resolved[key] += n
-            counts.resolved[f"level_{row['resolved_level']}"] += n
-            counts.resolved["seconds"] += row["seconds"]
-            if row["resolved_level"] == row["origin_level"]:
-                counts.resolved["not_passed_upward"] += n
-    grouped = cells.values("month", is_resolved=counted, unit=_unit_expression(codes, "region", "region"))
-    for row in grouped.annotate(n=Sum("cases")).order_by():
+    The tallies hold the cases as they stand, so they answer a period still running as they are;
+    a period that has ended takes off the cells resolved or first escalated from its end's month
+    on, a few thousand found through their own indexes. Three GROUP BY queries over the tallies
+    serve every period: the periods' months are cut into segments that each period holds whole or
+    not at all (a year and the year before: two; three years, the three before and the three a
+    year earlier: four), added up here (docs/statistics.md)."""
+    months = [(rollup.month_key(first), rollup.month_key(last)) for (first, last), _end in periods]
+    # Nothing is resolved or escalated in the future: a period whose end's month is still to come
+    # counts every resolution so far, as the tallies do.
+    this_month = rollup.month_key(timezone.localdate(now))
+    befores = []
+    for _months, end in periods:
+        before = rollup.month_key(end)
+        befores.append(
+            NEVER if before > this_month or (end.day != 1 and local_midnight(end) > now) else before
+        )
+    edges = sorted({edge for pair in months for edge in pair})
+    spans = [(edges[k], edges[k + 1]) for k in range(len(edges) - 1)]
+    # The segments each period covers; months between two periods that neither holds are left out.
+    covered = [{k for k, (a, b) in enumerate(spans) if first <= a and b <= last} for first, last in months]
+    wanted = sorted(set().union(*covered))
+    inside = Q()
+    for k in wanted:
+        inside |= Q(month__gte=spans[k][0], month__lt=spans[k][1])
+    if len(wanted) == 1:
+        segment = Value(wanted[0])
+    else:
+        segment = Case(
+            *(When(month__lt=spans[k][1], then=Value(k)) for k in wanted[:-1]), default=Value(wanted[-1])
+        )
+    counts = [_Counts() for _ in periods]
+
+    def holding(segment_or_month: int, by_month: bool = False):
+        for index, period_counts in enumerate(counts):
+            first, last = months[index]
+            if (first <= segment_or_month < last) if by_month else segment_or_month in covered[index]:
+                yield period_counts
+
+    tallies = rollup.in_scope(DisputeTally.objects.filter(inside), user, region=region, category=category)
+    found = tallies.values("category", "channel", segment=segment).annotate(
+        n=Sum("cases"), resolved=Sum("resolved"), escalated=Sum("escalated")
+    )
+    for row in found.order_by():
+        keys = ("all", f"category_{row['category']}", f"channel_{row['channel']}")
+        for period_counts in holding(row["segment"]):
+            for key in keys:
+                period_counts.found[key] += row["n"]
+                period_counts.resolved[key] += row["resolved"]
+            period_counts.escalated += row["escalated"]
+    by_unit = tallies.values("month", unit=_unit_expression(codes, "region", "region"))
+    for row in by_unit.annotate(n=Sum("cases"), resolved=Sum("resolved")).order_by():
         month = row["month"]
-        for name in (f"unit_{row['unit']}", f"month_{month // 100:04d}-{month % 100:02d}"):
-            counts.found[name] += row["n"]
-            if row["is_resolved"]:
-                counts.resolved[name] += row["n"]
-    if mid_month and end_at <= now:
-        # The period ended within a past month: the whole months' cases resolved or first
-        # escalated in that month, before the end, are counted from the disputes.
-        scope = disputes_in_scope(user, region=region, category=category)
-        first_at, last_at = period_bounds(first, last)
-        end_month_at = local_midnight(end.replace(day=1))
-        for late in ({"resolved_from": end_month_at}, {"escalated_from": end_month_at}):
-            counts.add(_raw_counts(scope, first_at, last_at, end_at, codes, first, last, **late))
+        names = (f"unit_{row['unit']}", f"month_{month // 100:04d}-{month % 100:02d}")
+        for period_counts in holding(month, by_month=True):
+            for name in names:
+                period_counts.found[name] += row["n"]
+                period_counts.resolved[name] += row["resolved"]
+    resolutions = rollup.in_scope(
+        ResolutionTally.objects.filter(inside), user, region=region, category=category
+    )
+    levels = resolutions.values("origin_level", "resolved_level", segment=segment).annotate(
+        n=Sum("cases"), seconds=Sum("seconds_to_resolve")
+    )
+    for row in levels.order_by():
+        for period_counts in holding(row["segment"]):
+            period_counts.resolved[f"level_{row['resolved_level']}"] += row["n"]
+            period_counts.resolved["seconds"] += row["seconds"]
+            if row["resolved_level"] == row["origin_level"]:
+                period_counts.resolved["not_passed_upward"] += row["n"]
+    for index, ((first, last), end) in enumerate(periods):
+        if befores[index] != NEVER:
+            _take_off_later(counts[index], user, region, category, months[index], befores[index], codes)
+        end_at = local_midnight(end)
+        if end.day != 1 and end_at <= now:
+            # The period ended within a past month: the whole months' cases resolved or first
+            # escalated in that month, before the end, are counted from the disputes.
+            scope = disputes_in_scope(user, region=region, category=category)
+            first_at, last_at = period_bounds(first, last)
+            end_month_at = local_midnight(end.replace(day=1))
+            for late in ({"resolved_from": end_month_at}, {"escalated_from": end_month_at}):
+                counts[index].add(_raw_counts(scope, first_at, last_at, end_at, codes, first, last, **late))
     return counts
+
+
+def _take_off_later(
+    counts: _Counts,
+    user,
+    region: str | None,
+    category: str | None,
+    months: tuple[int, int],
+    before: int,
+    codes: list[str],
+) -> None:
+    """Take off a period's tallies the cases resolved, or first escalated, in `before`'s month or
+    later: the tallies count them, the period's end came first. Read from the cells through their
+    resolution and escalation indexes."""
+    first, last = months
+    later = rollup.cells_in_scope(user, region=region, category=category).filter(
+        Q(resolved_month__gte=before) | Q(escalated_month__gte=before), month__gte=first, month__lt=last
+    )
+    flagged = later.values(
+        "category",
+        "channel",
+        "origin_level",
+        "resolved_level",
+        "month",
+        unit=_unit_expression(codes, "region", "region"),
+        resolved_later=Case(When(resolved_month__gte=before, then=Value(True)), default=Value(False)),
+        escalated_later=Case(When(escalated_month__gte=before, then=Value(True)), default=Value(False)),
+    ).annotate(n=Sum("cases"), seconds=Sum("seconds_to_resolve"))
+    for row in flagged.order_by():
+        n, month = row["n"], row["month"]
+        if row["escalated_later"]:
+            counts.escalated -= n
+        if not row["resolved_later"]:
+            continue
+        for key in (
+            "all",
+            f"category_{row['category']}",
+            f"channel_{row['channel']}",
+            f"level_{row['resolved_level']}",
+            f"unit_{row['unit']}",
+            f"month_{month // 100:04d}-{month % 100:02d}",
+        ):
+            counts.resolved[key] -= n
+        counts.resolved["seconds"] -= row["seconds"]
+        if row["resolved_level"] == row["origin_level"]:
+            counts.resolved["not_passed_upward"] -= n
 
 
 @dataclass(frozen=True)
@@ -927,7 +1049,11 @@ def supervision_figures(
         instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
         made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
     )
-    activity_kinds = dict(activities.values_list("kind").annotate(n=Count("pk")).order_by())
+    by_activity = list(
+        activities.values_list("kind").annotate(n=Count("pk"), people=Sum("participants")).order_by()
+    )
+    activity_kinds = {kind: n for kind, n, _people in by_activity}
+    participants = sum(people or 0 for _kind, _n, people in by_activity)
     rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
     by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
     # The task list's `figure` filter uses the same conditions: each figure links to its tasks.
@@ -962,7 +1088,7 @@ def supervision_figures(
         activities_by_kind=tuple(
             KindCount(kind.value, str(kind.label), activity_kinds.get(kind.value, 0)) for kind in ActivityKind
         ),
-        activity_participants=activities.aggregate(n=Sum("participants"))["n"] or 0,
+        activity_participants=participants,
         villages_listed=rectified["all"],
         villages_accepted=rectified["accepted"],
     )

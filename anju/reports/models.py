@@ -214,9 +214,63 @@ class DisputeCell(models.Model):
                 name="dispute_cell_key",
             )
         ]
+        indexes = [
+            # The few cells of a past period resolved, or first escalated, after its end: taken off
+            # the tallies, which count them as they stand today.
+            models.Index(fields=["resolved_month", "month"], name="dispute_cell_resolved"),
+            models.Index(fields=["escalated_month", "month"], name="dispute_cell_escalated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.region} {self.category}: {self.cases}"
+
+
+class DisputeTally(models.Model):
+    """The cells summed over their resolution and escalation months: the disputes found in a month,
+    township, category and channel, and how many of them are resolved, and escalated, as things
+    stand. A year's figures read a fifth of the rows the cells hold (docs/statistics.md); a period
+    that has ended takes off the few cells resolved or first escalated after its end."""
+
+    region = models.CharField(max_length=9)
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=30)
+    channel = models.CharField(max_length=20)
+    cases = models.IntegerField()
+    resolved = models.IntegerField()
+    escalated = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "region", "category", "channel"], name="dispute_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.category} {self.channel}: {self.cases}"
+
+
+class ResolutionTally(models.Model):
+    """The resolved cells summed over their resolution months: by the level where the disputes arose
+    and the level that resolved them, with the seconds it took (resolved where they arose, by
+    level, the average days)."""
+
+    region = models.CharField(max_length=9)
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=30)
+    origin_level = models.CharField(max_length=10)
+    resolved_level = models.CharField(max_length=10)
+    cases = models.IntegerField()
+    seconds_to_resolve = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "category", "origin_level", "resolved_level"],
+                name="resolution_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.origin_level}>{self.resolved_level}: {self.cases}"
 
 
 class RollupState(models.Model):

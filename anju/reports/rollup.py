@@ -28,7 +28,7 @@ from anju.core.scoping import ALL, prefixes_for
 from anju.disputes.choices import Status
 from anju.disputes.models import Dispute, TimelineEntry
 
-from .models import DisputeCell, RollupState
+from .models import DisputeCell, DisputeTally, ResolutionTally, RollupState
 
 NAME = "disputes"
 # What a case's cell depends on, read from the row; its first escalation is read from the timeline.
@@ -55,6 +55,8 @@ KEY = (
 # Cases count under the township they arose in (or the county, for one registered there): the
 # grain that answers a county's and a province's figures; below it the rollup would be as fine as
 # the data (docs/statistics.md).
+TALLY_KEY = ("month", "region", "category", "channel")
+RESOLUTION_KEY = ("month", "region", "category", "origin_level", "resolved_level")
 TOWNSHIP_DIGITS = 9
 CHUNK = 50_000
 INSERT_ROWS = 500
@@ -110,24 +112,46 @@ def _change(changes: dict[Key, list[int]], found: tuple[Key, int] | None, sign: 
 
 
 def add(changes: dict[Key, list[int]]) -> None:
-    """Add counts to cells, creating the ones not there: one INSERT ... ON CONFLICT a few hundred
-    cells at a time. A cell that falls to zero stays (a later case may land in it again)."""
-    rows = [(*key, cases, seconds) for key, (cases, seconds) in changes.items() if cases or seconds]
+    """Add counts to cells, and to the tallies summed from them, creating the rows not there: one
+    INSERT ... ON CONFLICT a few hundred rows at a time for each table, in key order (two
+    transactions touching the same rows take their locks in one order). A row that falls to zero
+    stays (a later case may land in it again)."""
+    tallies: dict[tuple, list[int]] = {}
+    resolutions: dict[tuple, list[int]] = {}
+    for key, (cases, seconds) in changes.items():
+        month, region, category, channel, origin_level, escalated_month, resolved_month, resolved_level = key
+        tally = tallies.setdefault((month, region, category, channel), [0, 0, 0])
+        tally[0] += cases
+        if resolved_month:
+            tally[1] += cases
+            resolution = resolutions.setdefault(
+                (month, region, category, origin_level, resolved_level), [0, 0]
+            )
+            resolution[0] += cases
+            resolution[1] += seconds
+        if escalated_month:
+            tally[2] += cases
+    _upsert(DisputeCell, KEY, ("cases", "seconds_to_resolve"), changes)
+    _upsert(DisputeTally, TALLY_KEY, ("cases", "resolved", "escalated"), tallies)
+    _upsert(ResolutionTally, RESOLUTION_KEY, ("cases", "seconds_to_resolve"), resolutions)
+
+
+def _upsert(model, key: tuple[str, ...], measures: tuple[str, ...], changes: dict[tuple, list[int]]) -> None:
+    rows = [(*k, *counts) for k, counts in sorted(changes.items()) if any(counts)]
     if not rows:
         return
     quote = connection.ops.quote_name
-    table = quote(DisputeCell._meta.db_table)
-    keys = ", ".join(quote(k) for k in KEY)
-    columns = f"{keys}, {quote('cases')}, {quote('seconds_to_resolve')}"
-    placeholders = "(" + ", ".join(["%s"] * (len(KEY) + 2)) + ")"
+    table = quote(model._meta.db_table)
+    keys = ", ".join(quote(k) for k in key)
+    columns = ", ".join([keys, *(quote(m) for m in measures)])
+    placeholders = "(" + ", ".join(["%s"] * (len(key) + len(measures))) + ")"
+    added = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
     with connection.cursor() as cursor:
         for first in range(0, len(rows), INSERT_ROWS):
             chunk = rows[first : first + INSERT_ROWS]
             sql = (
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({keys}) DO UPDATE SET "
-                f"cases = {table}.cases + excluded.cases, "
-                f"seconds_to_resolve = {table}.seconds_to_resolve + excluded.seconds_to_resolve"
+                f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
             )
             cursor.execute(sql, [value for row in chunk for value in row])
 
@@ -183,7 +207,8 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
                 cursor.execute(
                     f"LOCK TABLE {connection.ops.quote_name(Dispute._meta.db_table)} IN SHARE MODE"
                 )
-        DisputeCell.objects.all().delete()
+        for model in (DisputeCell, DisputeTally, ResolutionTally):
+            model.objects.all().delete()
         total = Dispute.objects.count()
         changes: dict[Key, list[int]] = {}
         done, last = 0, 0
@@ -211,7 +236,7 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
         )
     # The planner's statistics of a table just refilled: without them PostgreSQL takes the cells
     # for a handful and sorts them to group them instead of hashing (bench/README.md).
-    analyze(DisputeCell)
+    analyze(DisputeCell, DisputeTally, ResolutionTally)
     say(f"  {len(changes):,} cells written")
     return len(changes)
 
@@ -236,20 +261,24 @@ def serves(user, region: str | None, units: list[str]) -> bool:
 def cells_in_scope(user, *, region: str | None = None, category: str | None = None) -> QuerySet:
     """The cells of the disputes the user may see (the same region prefixes as Dispute.visible_to),
     narrowed to a region's subtree and a category."""
+    return in_scope(DisputeCell.objects.all(), user, region=region, category=category)
+
+
+def in_scope(rows: QuerySet, user, *, region: str | None = None, category: str | None = None) -> QuerySet:
+    """Rows of the rollup (cells or tallies) narrowed as cells_in_scope narrows the cells."""
     prefixes = prefixes_for(user, "case.view")
-    cells = DisputeCell.objects.all()
     if prefixes is not ALL:
         if not prefixes:
-            return cells.none()
+            return rows.none()
         scope = Q()
         for prefix in prefixes:
             scope |= Q(region__startswith=prefix)
-        cells = cells.filter(scope)
+        rows = rows.filter(scope)
     if region:
-        cells = cells.filter(region__startswith=region)
+        rows = rows.filter(region__startswith=region)
     if category:
-        cells = cells.filter(category=category)
-    return cells
+        rows = rows.filter(category=category)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import transaction
@@ -24,7 +26,7 @@ from anju.disputes.choices import TRANSITIONS, Category
 from anju.disputes.models import Dispute
 from anju.regions.models import Region
 from anju.reports import metrics, rollup
-from anju.reports.models import DisputeCell, RollupState
+from anju.reports.models import DisputeCell, DisputeTally, ResolutionTally, RollupState
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +44,31 @@ def both_ways(user, **period) -> tuple[metrics.DisputeFigures, metrics.DisputeFi
     return rolled, raw
 
 
-def cells() -> dict[tuple, tuple[int, int]]:
-    rows = DisputeCell.objects.exclude(cases=0, seconds_to_resolve=0).values_list(
-        *rollup.KEY, "cases", "seconds_to_resolve"
-    )
-    return {tuple(row[:-2]): tuple(row[-2:]) for row in rows}
+def together_and_apart(user, periods, **narrowed) -> tuple[list, list]:
+    """Several periods read together through the rollup (as a dashboard reads its period, the one
+    before and last year's), then each counted alone from the disputes."""
+    together = metrics.dispute_figures_for(user, periods, **narrowed)
+    state = RollupState.objects.get()
+    state.delete()
+    try:
+        apart = [metrics.dispute_figures(user, start=start, end=end, **narrowed) for start, end in periods]
+    finally:
+        state.save()
+    return together, apart
+
+
+def cells() -> dict[tuple, tuple[int, ...]]:
+    """The rollup's rows that count something, each table's by its key."""
+    held = {}
+    for model, key, measures in (
+        (DisputeCell, rollup.KEY, ("cases", "seconds_to_resolve")),
+        (DisputeTally, rollup.TALLY_KEY, ("cases", "resolved", "escalated")),
+        (ResolutionTally, rollup.RESOLUTION_KEY, ("cases", "seconds_to_resolve")),
+    ):
+        for row in model.objects.values_list(*key, *measures):
+            if any(row[len(key) :]):
+                held[(model.__name__, *row[: len(key)])] = tuple(row[len(key) :])
+    return held
 
 
 def test_the_quarter_reads_the_same_through_the_rollup(cast, quarter):
@@ -64,12 +86,32 @@ def test_the_quarter_reads_the_same_through_the_rollup(cast, quarter):
         for start, end in periods:
             rolled, raw = both_ways(cast.user(member), start=start, end=end)
             assert rolled == raw, (member, start, end)
+        # All at once: a quarter with the one before and last year's (three segments of months), and
+        # every period above together (overlapping, with gaps between them).
+        quarters = [
+            (dt.date(2024, 1, 1), dt.date(2024, 4, 1)),
+            (dt.date(2023, 10, 1), dt.date(2024, 1, 1)),
+            (dt.date(2023, 1, 1), dt.date(2023, 4, 1)),
+        ]
+        for together in (quarters, periods):
+            read, counted = together_and_apart(cast.user(member), together)
+            assert read == counted, (member, together)
     rolled, raw = both_ways(
         cast.leader, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1), category="neighbour"
     )
     assert rolled == raw
     # The hand count itself (test_metrics.test_a_category), now from the rollup.
     assert (rolled.found, rolled.resolved, rolled.escalated) == (4, 2, 1)
+
+
+def test_a_rollup_built_before_the_tallies_is_summed_into_them_by_its_migration(cast, quarter):
+    rollup.rebuild()
+    built = cells()
+    assert any(key[0] == "DisputeTally" for key in built)
+    DisputeTally.objects.all().delete()
+    ResolutionTally.objects.all().delete()
+    importlib.import_module("anju.reports.migrations.0004_dispute_tallies").tally_the_cells(django_apps, None)
+    assert cells() == built
 
 
 def test_the_rollup_is_read_once_built_and_in_its_own_time_zone(cast, settings):
@@ -180,6 +222,9 @@ def test_random_transitions_keep_the_rollup_equal_to_the_disputes(cast, monkeypa
             if start < end:
                 rolled, raw = both_ways(cast.user(member), start=start, end=end)
                 assert rolled == raw, (member, start, end)
+        together = [(start, end) for _member, start, end in periods if start < end]
+        read, counted = together_and_apart(cast.leader, together)
+        assert read == counted, together
         # Kept in step transition by transition, the rollup holds what a rebuild counts.
         rollup.rebuild()
         assert cells() == kept
