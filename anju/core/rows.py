@@ -163,8 +163,8 @@ def together() -> Iterator[None]:
     row, its audit row and what another app keeps about it with one round trip instead of three.
     The objects get their primary keys when the block ends, so nothing inside may read them back
     or point at them; a model inserted twice sends what is held first, so each table's keys keep
-    the order the rows came in. If the block raises, nothing held is sent (the transaction it is in
-    rolls back)."""
+    the order the rows came in; a block inside another adds to the outer one's. If the block
+    raises, nothing held is sent (the transaction it is in rolls back)."""
     conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor != "postgresql" or not conn.in_atomic_block or _held.get() is not None:
         yield
