@@ -396,8 +396,9 @@ def report_event(
     refused with PossibleDuplicates, after every other check has passed. Where the report gives no
     coordinates, a photo's EXIF location gives them; where an imported grid boundary holds the point,
     the event is that grid's. `with_event` writes what another app keeps about the report (the
-    Open311 request) in the same transaction; `calendar`, the working calendar the caller already
-    holds (worktime.calendar.shared)."""
+    Open311 request) in the same transaction, with `rows.insert` in the statement of the timeline
+    and audit rows (`rows.together`: it may not read those back); `calendar`, the working calendar
+    the caller already holds (worktime.calendar.shared)."""
     with refusals_recorded(actor, "event.report", region_code=region.code):
         event = check_report(actor, region=region, event_type=event_type, photos=photos, **fields)
         if check_duplicates:
@@ -409,15 +410,21 @@ def report_event(
         event.number = next_number(region.code[:6], timezone.localdate(event.reported_at).year)
         with transaction.atomic():
             insert(event)
-            engine.add_timeline(EVENT, event, actor, "report", "", Status.REPORTED, event.title)
             require_in_scope(event, actor, "case.view")
-            record(
-                actor, "event.report", event, region_code=event.region_id, after=engine.snapshot(EVENT, event)
-            )
+            # The rows that follow from the event's, sent to the database as one statement.
+            with rows.together():
+                engine.add_timeline(EVENT, event, actor, "report", "", Status.REPORTED, event.title)
+                record(
+                    actor,
+                    "event.report",
+                    event,
+                    region_code=event.region_id,
+                    after=engine.snapshot(EVENT, event),
+                )
+                if with_event is not None:
+                    with_event(event)
             for upload, copies in zip(photos, event.photo_copies, strict=True):
                 store_photo(actor, event, upload, copies=copies)
-            if with_event is not None:
-                with_event(event)
     return event
 
 

@@ -103,7 +103,7 @@ def _refuse(status: int, message: str, key: ApiKey | None = None, prefix: str = 
 
 
 @cache
-def _count_sql() -> str:
+def _count_sql(returning: str = "id") -> str:
     """One use counted against the key's minute, in one statement: the window starts again once a
     minute has passed, and a key over its limit, revoked or unknown changes no row. Its commit does
     not wait for the disk (anju.events.actions.unflushed): a crash may forget a use, never a report."""
@@ -115,23 +115,54 @@ def _count_sql() -> str:
         f" window_count = CASE WHEN {fresh} THEN 1 ELSE window_count + 1 END,"
         " last_used_at = %(now)s"
         f" WHERE key_hash = %(hash)s AND revoked_at IS NULL AND ({fresh} OR window_count < posts_per_minute)"
-        f"{event_actions.unflushed()} RETURNING id"
+        f"{event_actions.unflushed()} RETURNING {returning}"
     )
 
 
-@cache
-def _key_sql() -> str:
-    """The key, the account it reports as, the account's roles and their places, in one query."""
+def _key_sql(counted: str) -> str:
+    """The key, the account it reports as, the account's roles and their places, in one query;
+    `counted` is where the key's row comes from."""
     quote = connection.ops.quote_name
     return (
         f"SELECT r.role, r.region_id, {rows.columns(ApiKey, 'k')}, {rows.columns(User, 'u')},"  # noqa: S608
         f" {rows.columns(Region, 'g')}"
-        f" FROM {quote(ApiKey._meta.db_table)} k"
+        f" FROM {counted} k"
         f" JOIN {quote(User._meta.db_table)} u ON u.id = k.account_id"
         f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = u.id"
         f" LEFT JOIN {quote(Region._meta.db_table)} g ON g.code = r.region_id"
-        " WHERE k.id = %s ORDER BY r.region_id, r.role"
+        " ORDER BY r.region_id, r.role"
     )
+
+
+@cache
+def _read_sql() -> str:
+    """The counted key read after its count (the databases without UPDATE in WITH)."""
+    table = connection.ops.quote_name(ApiKey._meta.db_table)
+    return _key_sql(f"(SELECT * FROM {table} WHERE id = %s)")  # noqa: S608
+
+
+@cache
+def _count_and_read_sql() -> str:
+    """On PostgreSQL the count and the read in one statement, still in autocommit: the UPDATE hands
+    the counted row, as it now is, to the read (one statement a POST fewer)."""
+    return f"WITH counted AS ({_count_sql(rows.columns(ApiKey))}) {_key_sql('counted')}"
+
+
+def _counted(secret: str, now) -> list[tuple]:
+    """Count one use of the key, and read it with its account, roles and places; no rows when the
+    key may not be used (unknown, revoked or over its limit), and then nothing was counted."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"since": adapt(now - WINDOW), "now": adapt(now), "hash": hash_key(secret)}
+    with rows.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_count_and_read_sql(), params)
+            return cursor.fetchall()
+        cursor.execute(_count_sql(), params)
+        counted = cursor.fetchone()
+        if counted is None:
+            return []
+        cursor.execute(_read_sql(), [counted[0]])
+        return cursor.fetchall()
 
 
 def use_key(secret: str, *, now=None) -> ApiKey:
@@ -142,14 +173,8 @@ def use_key(secret: str, *, now=None) -> ApiKey:
     not while their reports are written."""
     if not secret:
         raise _refuse(403, _("api_key is required to post a request."))
-    now = now or timezone.now()
-    adapt = connection.ops.adapt_datetimefield_value
-    with rows.cursor() as cursor:
-        cursor.execute(
-            _count_sql(), {"since": adapt(now - WINDOW), "now": adapt(now), "hash": hash_key(secret)}
-        )
-        counted = cursor.fetchone()
-    if counted is None:
+    found = _counted(secret, now or timezone.now())
+    if not found:
         key = ApiKey.objects.filter(key_hash=hash_key(secret)).first()
         if key is None:
             raise _refuse(403, _("The api_key is not valid."), prefix=secret[:PREFIX_LENGTH])
@@ -161,9 +186,6 @@ def use_key(secret: str, *, now=None) -> ApiKey:
             % {"count": key.posts_per_minute},
             key,
         )
-    with rows.cursor() as cursor:
-        cursor.execute(_key_sql(), [counted[0]])
-        found = cursor.fetchall()
     width = len(ApiKey._meta.concrete_fields)
     user_end = 2 + width + len(User._meta.concrete_fields)
     key = rows.load(ApiKey, found[0][2 : 2 + width])

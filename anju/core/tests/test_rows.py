@@ -155,3 +155,36 @@ def test_more_parameters_than_a_prepared_statement_may_carry_still_insert(cast):
     insert(*parties)  # 7 columns each: 70,000 parameters
     assert Party.objects.filter(dispute=case).count() == 10_000
     assert [p.pk for p in parties] == sorted(p.pk for p in parties)
+
+
+def test_rows_sent_together_are_stored_with_their_keys_in_order(cast):
+    from django.db import transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.core.rows import together
+
+    case = Dispute.objects.get(title=testing.DISPUTE_TITLE)
+    people = [Party(dispute=case, role="applicant", name=f"同{i}") for i in range(2)]
+    later = Party(dispute=case, role="respondent", name="后")
+    audit = AuditEvent(actor_username="t", action="test.together", after={"n": 1})
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries, together():
+        insert(*people)
+        insert(audit)
+        insert(later)  # a model held already: what is held goes first, so the keys keep the order
+    assert [Party.objects.get(pk=p.pk).name for p in [*people, later]] == ["同0", "同1", "后"]
+    assert people[1].pk < later.pk and not later._state.adding
+    assert AuditEvent.objects.get(pk=audit.pk).after == {"n": 1}
+    # PostgreSQL: the parties and the audit row in one statement, then the last party.
+    assert len(queries) == (2 if connection.vendor == "postgresql" else 3)
+
+
+def test_nothing_held_together_is_written_when_the_block_fails(cast):
+    from django.db import transaction
+
+    from anju.core.rows import together
+
+    case = Dispute.objects.get(title=testing.DISPUTE_TITLE)
+    with pytest.raises(RuntimeError), transaction.atomic(), together():
+        insert(Party(dispute=case, role="applicant", name="不留"))
+        raise RuntimeError
+    assert not Party.objects.filter(name="不留").exists()
