@@ -241,7 +241,9 @@ class DisputeTally(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["month", "region", "category", "channel"], name="dispute_tally_key")
+            models.UniqueConstraint(
+                fields=["month", "region", "category", "channel"], name="dispute_tally_key"
+            )
         ]
 
     def __str__(self) -> str:
