@@ -40,14 +40,15 @@ def summary(samples: list[float]) -> str:
     return f"median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms"
 
 
-def seeded_runs(default_runs: int = 50) -> int | None:
+def seeded_runs(default_runs: int = 50, parser: argparse.ArgumentParser | None = None) -> int | None:
     """The --runs the script was given, after saying which database it reads; None (and a word on
-    stderr) when the database has not been seeded with a county's cases."""
+    stderr) when the database has not been seeded with a county's cases. A script with options of
+    its own passes its parser and reads them from it afterwards."""
     from django.db import connection
 
     from anju.disputes.models import Dispute
 
-    parser = argparse.ArgumentParser()
+    parser = parser or argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=default_runs)
     args = parser.parse_args()
     total = Dispute.objects.count()

@@ -203,6 +203,13 @@ class Dispute(models.Model):
                 condition=models.Q(status__in=sorted(OPEN_STATUSES)),
                 name="dispute_open_due",
             ),
+            # The same by region prefix first: one county's overdue among a province's open cases.
+            models.Index(
+                fields=["region", "due_at"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="dispute_open_region_due",
+                opclasses=["varchar_pattern_ops", "timestamptz_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -219,6 +219,13 @@ class DisputeCell(models.Model):
             # the tallies, which count them as they stand today.
             models.Index(fields=["resolved_month", "month"], name="dispute_cell_resolved"),
             models.Index(fields=["escalated_month", "month"], name="dispute_cell_escalated"),
+            # The same for one county among a province's: its cells by region prefix, the months
+            # read from the index.
+            models.Index(
+                fields=["region", "month", "resolved_month", "escalated_month"],
+                name="dispute_cell_region",
+                opclasses=["varchar_pattern_ops", "int4_ops", "int4_ops", "int4_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,6 +252,15 @@ class DisputeTally(models.Model):
                 fields=["month", "region", "category", "channel"], name="dispute_tally_key"
             )
         ]
+        # One county's rows among a province's: the region prefix (LIKE '629901%') as the index's
+        # range on PostgreSQL, whatever the database's collation (varchar_pattern_ops).
+        indexes = [
+            models.Index(
+                fields=["region", "month"],
+                name="dispute_tally_region",
+                opclasses=["varchar_pattern_ops", "int4_ops"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month} {self.region} {self.category} {self.channel}: {self.cases}"
@@ -268,6 +284,13 @@ class ResolutionTally(models.Model):
             models.UniqueConstraint(
                 fields=["month", "region", "category", "origin_level", "resolved_level"],
                 name="resolution_tally_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["region", "month"],
+                name="resolution_tally_region",
+                opclasses=["varchar_pattern_ops", "int4_ops"],
             )
         ]
 
