@@ -52,6 +52,29 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+# The server and the test share one connection: a page's late requests (an attachment's picture
+# still loading) must not run while the test thread signs the next user in on it (a savepoint of
+# one was released by the other: "savepoint does not exist").
+DATABASE = threading.Lock()
+
+
+class _OneAtATime:
+    """The site, each request answered whole (its body read out and closed) under DATABASE."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        with DATABASE:
+            result = self.app(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        return [body]
+
+
 class _Server(threading.Thread):
     """One request at a time, on the test's connection: the browser waits for each page, and the
     test does not touch the database while it does."""
@@ -64,7 +87,7 @@ class _Server(threading.Thread):
     def run(self):
         connections["default"] = self.connection
         self.httpd = WSGIServer(("127.0.0.1", 0), _QuietHandler, ipv6=False)
-        self.httpd.set_app(StaticFilesHandler(WSGIHandler()))
+        self.httpd.set_app(_OneAtATime(StaticFilesHandler(WSGIHandler())))
         self.url = f"http://127.0.0.1:{self.httpd.server_port}"
         self.ready.set()
         self.httpd.serve_forever(poll_interval=0.1)
@@ -122,7 +145,8 @@ def _page(browser, site, user, viewport, *, bypass_csp: bool = True, javascript:
     )
     if user is not None:
         client = Client()
-        client.force_login(user)
+        with DATABASE:
+            client.force_login(user)
         context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}])
     return context.new_page()
 
