@@ -16,6 +16,7 @@ Target (issue 3): at least 500 requests/s with 2 workers on 2 cores."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -228,6 +229,49 @@ def wrk_figures(out: str) -> tuple[float, str, str, int]:
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
 
+@contextlib.contextmanager
+def bare_server(*options: str):
+    """The product's site with the bare endpoint (bench/bare_app.py) under gunicorn on PORT, answering
+    once this returns, its table made before and dropped after; `options` go to gunicorn."""
+    with connection.cursor() as cursor:
+        cursor.execute(DROP_BARE_TABLE)
+        cursor.execute(CREATE_BARE_TABLE)
+    env = {
+        **os.environ,
+        "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SETTINGS_MODULE": "bare_settings",
+    }
+    server = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--pythonpath",
+            str(Path(__file__).resolve().parent),
+            "bare_app:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            *options,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        with connection.cursor() as cursor:
+            cursor.execute(DROP_BARE_TABLE)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
@@ -264,103 +308,72 @@ def main() -> int:
             {"role": "respondent", "name": "乙"},
         ],
     }
-    with connection.cursor() as cursor:
-        cursor.execute(DROP_BARE_TABLE)
-        cursor.execute(CREATE_BARE_TABLE)
-    env = {
-        **os.environ,
-        "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "bare_settings",
-    }
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--pythonpath",
-            str(Path(__file__).resolve().parent),
-            "bare_app:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
+    with (
+        bare_server(
             "--workers",
             str(args.workers),
             "--worker-class",
             args.worker_class,
             "--threads",
             str(args.server_threads),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        with tempfile.TemporaryDirectory() as folder:
-            script = Path(folder) / "post.lua"
-            script.write_text(
-                LUA % {"token": token, "body": json.dumps(body, ensure_ascii=False).replace("'", "\\'")}
-                + ("" if args.no_key else LUA_KEYS % {"run": int(time.time())})
-            )
+        ),
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        script = Path(folder) / "post.lua"
+        script.write_text(
+            LUA % {"token": token, "body": json.dumps(body, ensure_ascii=False).replace("'", "\\'")}
+            + ("" if args.no_key else LUA_KEYS % {"run": int(time.time())})
+        )
 
-            def is_server(cmdline: str) -> bool:
-                return "gunicorn" in cmdline and f"127.0.0.1:{PORT}" in cmdline
+        def is_server(cmdline: str) -> bool:
+            return "gunicorn" in cmdline and f"127.0.0.1:{PORT}" in cmdline
 
-            def is_database(cmdline: str) -> bool:
-                # Its connections and helpers ("postgres: ..."), and the postmaster itself.
-                return cmdline.startswith("postgres:") or cmdline.split(" ", 1)[0].endswith("/bin/postgres")
+        def is_database(cmdline: str) -> bool:
+            # Its connections and helpers ("postgres: ..."), and the postmaster itself.
+            return cmdline.startswith("postgres:") or cmdline.split(" ", 1)[0].endswith("/bin/postgres")
 
-            def readings():
-                children = resource.getrusage(resource.RUSAGE_CHILDREN)
-                return cpu_seconds(is_server), cpu_seconds(is_database), children.ru_utime + children.ru_stime
+        def readings():
+            children = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return cpu_seconds(is_server), cpu_seconds(is_database), children.ru_utime + children.ru_stime
 
-            def load(path: str) -> str:
-                return subprocess.run(  # noqa: S603
-                    [
-                        shutil.which("wrk"),
-                        f"-t{args.threads}",
-                        f"-c{args.connections}",
-                        f"-d{args.seconds}s",
-                        "--latency",
-                        "-s",
-                        str(script),
-                        f"http://127.0.0.1:{PORT}{path}",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
+        def load(path: str) -> str:
+            return subprocess.run(  # noqa: S603
+                [
+                    shutil.which("wrk"),
+                    f"-t{args.threads}",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    f"http://127.0.0.1:{PORT}{path}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
 
-            # The bare endpoint on either side of the registrations, so a change in the machine's
-            # load during the run shows as two different bare rates rather than in the ratio.
-            bare_before = load(BARE_PATH)
-            before = readings()
-            out = load("/api/disputes")
-            after = readings()
-            bare_after = load(BARE_PATH)
-            ceiling, ceiling_cpu = pgbench_ceiling(
-                Path(folder),
-                {
-                    "key_hash": hashlib.sha256(token.encode()).hexdigest(),
-                    "user": worker.pk,
-                    "grid": grid,
-                    "unit": grid[:12],
-                    "county": grid[:6],
-                    "year": timezone.localdate().year,
-                },
-                min(args.seconds, 10),
-                args.connections,
-                lambda: cpu_seconds(is_database),
-            )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute(DROP_BARE_TABLE)
+        # The bare endpoint on either side of the registrations, so a change in the machine's
+        # load during the run shows as two different bare rates rather than in the ratio.
+        bare_before = load(BARE_PATH)
+        before = readings()
+        out = load("/api/disputes")
+        after = readings()
+        bare_after = load(BARE_PATH)
+        ceiling, ceiling_cpu = pgbench_ceiling(
+            Path(folder),
+            {
+                "key_hash": hashlib.sha256(token.encode()).hexdigest(),
+                "user": worker.pk,
+                "grid": grid,
+                "unit": grid[:12],
+                "county": grid[:6],
+                "year": timezone.localdate().year,
+            },
+            min(args.seconds, 10),
+            args.connections,
+            lambda: cpu_seconds(is_database),
+        )
     rps, p50, p99, failed = wrk_figures(out)
     bare = [wrk_figures(bare_before), wrk_figures(bare_after)]
     bare_rps = (bare[0][0] + bare[1][0]) / 2

@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -42,8 +41,7 @@ import django
 
 django.setup()
 
-from bare_settings import CREATE_BARE_TABLE, DROP_BARE_TABLE  # noqa: E402
-from create_api import BARE_PATH, PORT, wrk_figures  # noqa: E402
+from create_api import BARE_PATH, PORT, bare_server, wrk_figures  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -162,72 +160,35 @@ def time_posts(args, secret: str, event_type: EventType, grid: str) -> None:
         "check_duplicates": False,
         "parties": [{"role": "applicant", "name": "甲", "phone": "13900000001"}],
     }
-    env = {
-        **os.environ,
-        "ANJU_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SETTINGS_MODULE": "bare_settings",
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(DROP_BARE_TABLE)
-        cursor.execute(CREATE_BARE_TABLE)
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--pythonpath",
-            str(Path(__file__).resolve().parent),
-            "bare_app:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        with tempfile.TemporaryDirectory() as folder:
-            bare_script, post_script = Path(folder) / "bare.lua", Path(folder) / "post.lua"
-            bare_script.write_text(BARE_LUA % {"body": json.dumps(bare, ensure_ascii=False)})
-            post_script.write_text(POST_LUA % {"body": form})
+    with bare_server("--workers", "2"), tempfile.TemporaryDirectory() as folder:
+        bare_script, post_script = Path(folder) / "bare.lua", Path(folder) / "post.lua"
+        bare_script.write_text(BARE_LUA % {"body": json.dumps(bare, ensure_ascii=False)})
+        post_script.write_text(POST_LUA % {"body": form})
 
-            def load(script: Path, path: str) -> str:
-                return subprocess.run(  # noqa: S603
-                    [
-                        shutil.which("wrk"),
-                        "-t1",
-                        f"-c{args.connections}",
-                        f"-d{args.seconds}s",
-                        "--latency",
-                        "-s",
-                        str(script),
-                        f"http://127.0.0.1:{PORT}{path}",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
+        def load(script: Path, path: str) -> str:
+            return subprocess.run(  # noqa: S603
+                [
+                    shutil.which("wrk"),
+                    "-t1",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    f"http://127.0.0.1:{PORT}{path}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
 
-            loads = [load_average()]
-            bare_before = wrk_figures(load(bare_script, BARE_PATH))
-            loads.append(load_average())
-            posts = wrk_figures(load(post_script, "/open311/v2/requests.json"))
-            loads.append(load_average())
-            bare_after = wrk_figures(load(bare_script, BARE_PATH))
-            loads.append(load_average())
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        with connection.cursor() as cursor:
-            cursor.execute(DROP_BARE_TABLE)
+        loads = [load_average()]
+        bare_before = wrk_figures(load(bare_script, BARE_PATH))
+        loads.append(load_average())
+        posts = wrk_figures(load(post_script, "/open311/v2/requests.json"))
+        loads.append(load_average())
+        bare_after = wrk_figures(load(bare_script, BARE_PATH))
+        loads.append(load_average())
     bare_rps = (bare_before[0] + bare_after[0]) / 2
     setup = f"gunicorn 2 workers, wrk {args.connections} connections, {args.seconds} s each"
     print(f"POST requests.json, urlencoded, no photo ({setup})")
