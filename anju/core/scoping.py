@@ -11,7 +11,7 @@ which accounts provides when the app registry is ready (AccountsConfig.ready).""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Protocol
 
@@ -143,16 +143,8 @@ def has_perm_anywhere(user, perm: str) -> bool:
 
 def covers(user, perm: str, code: str) -> bool:
     """Does the user hold `perm` on the region with this code (through it or an ancestor)?"""
-    return coverage(user, perm)(code)
-
-
-def coverage(user, perm: str) -> Callable[[str], bool]:
-    """`covers` for many codes: the user's jurisdiction read once, a test of a code returned."""
     prefixes = prefixes_for(user, perm)
-    if prefixes is ALL:
-        return lambda _code: True
-    starts = tuple(prefixes)
-    return lambda code: code.startswith(starts)
+    return prefixes is ALL or any(code.startswith(p) for p in prefixes)
 
 
 def holds_top_level(user, perm: str) -> bool:

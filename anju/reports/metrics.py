@@ -545,7 +545,7 @@ def _rolled_counts(
     by_unit = tallies.values("month", unit=_unit_expression(codes, "region", "region"))
     for row in by_unit.annotate(n=Sum("cases"), resolved=Sum("resolved")).order_by():
         month = row["month"]
-        names = (f"unit_{row['unit']}", f"month_{month // 100:04d}-{month % 100:02d}")
+        names = (f"unit_{row['unit']}", f"month_{_month_key(month)}")
         for period_counts in holding(month, by_month=True):
             for name in names:
                 period_counts.found[name] += row["n"]
@@ -625,7 +625,7 @@ def _take_off_later(
     )
     for row in by_unit.annotate(n=Sum("cases")).order_by():
         month = row["month"]
-        for key in (f"unit_{row['unit']}", f"month_{month // 100:04d}-{month % 100:02d}"):
+        for key in (f"unit_{row['unit']}", f"month_{_month_key(month)}"):
             counts.resolved[key] -= row["n"]
 
 
@@ -849,8 +849,11 @@ def _local_month(found: QuerySet, start: dt.date, end: dt.date):
 
 
 def _month_key(value) -> str:
+    """ "2026-03" for the month the database or the rollup gives (a string, a datetime, 202603)."""
     if isinstance(value, str):
         return value
+    if isinstance(value, int):
+        return f"{value // 100:04d}-{value % 100:02d}"
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value, timezone.get_default_timezone())
