@@ -60,7 +60,6 @@ from anju.tips.models import Batch as TipBatch
 from anju.tips.models import Tip
 
 from . import rollup
-from .models import DisputeTally, ResolutionTally
 
 # Longest period a figure is computed for: the month table stays a readable size.
 MAX_PERIOD_DAYS = 3700  # ten years and change
@@ -262,11 +261,11 @@ def dispute_figures_for(
     root, units = _units(user, region)
     codes = [u.code for u in units]
     counts = [_Counts() for _ in periods]
-    by_rollup = rollup.serves(user, region, codes) and rollup.usable()
+    grain = rollup.grain_for(user, region, codes) if rollup.usable() else None
     rolled: list[tuple[int, tuple[dt.date, dt.date], dt.date]] = []
     for index, (start, end) in enumerate(periods):
         start_at, end_at = period_bounds(start, end)
-        parts = rollup.split(start, end) if by_rollup else None
+        parts = rollup.split(start, end) if grain else None
         if parts is None or parts.months is None:
             counts[index].add(_raw_counts(scope, start_at, end_at, end_at, codes, start, end))
             continue
@@ -275,7 +274,7 @@ def dispute_figures_for(
                 counts[index].add(_raw_counts(scope, *period_bounds(*edge), end_at, codes, *edge, few=True))
         rolled.append((index, parts.months, end))
     if rolled:
-        from_cells = _rolled_counts(user, region, category, [(m, e) for _, m, e in rolled], now, codes)
+        from_cells = _rolled_counts(user, region, category, [(m, e) for _, m, e in rolled], now, codes, grain)
         for (index, _months, _end), found in zip(rolled, from_cells, strict=True):
             counts[index].add(found)
     # A query of its own, whenever the case was registered: the urgings done in each period.
@@ -349,27 +348,32 @@ def _figures(
 
 
 def _overdue_now(user, region: str | None, category: str | None, now: dt.datetime) -> int:
-    """Open cases past their limit at `now`, in the user's jurisdiction, region and category."""
-    return sum(_overdue_by_code(user, region, category, now).values())
+    """Open cases past their limit at `now`, in the user's jurisdiction, region and category.
+    COUNT(*), not of the key, nor grouped: the count then reads only the index's columns, and a
+    province's overdue cases are not grouped by their villages and grids to be summed here."""
+    return _overdue(user, region, category, now).order_by().count()
 
 
 def _overdue_by_code(user, region: str | None, category: str | None, now: dt.datetime) -> dict[str, int]:
     """Open cases past their limit at `now` by region code, in the user's jurisdiction, region and
-    category.
+    category."""
+    overdue = _overdue(user, region, category, now)
+    return dict(overdue.values_list("region_id").annotate(n=Count("*")).order_by())
 
-    Read from the open cases' indexes alone and counted by region code. The jurisdiction and the
-    region are in the query (Dispute.visible_to), read through the open cases' (region, due_at)
-    index: among a province's hundred counties, reading every overdue case and keeping one
-    county's codes took 819 ms (bench/README.md). Before that index, the region's condition made
-    PostgreSQL read every open case of the region to find the overdue few (181 ms against 36 ms
-    through (due_at, region) on 200,000 cases)."""
+
+def _overdue(user, region: str | None, category: str | None, now: dt.datetime) -> QuerySet:
+    """Read from the open cases' indexes alone. The jurisdiction and the region are in the query
+    (Dispute.visible_to), read through the open cases' (region, due_at) index: among a province's
+    hundred counties, reading every overdue case and keeping one county's codes took 819 ms
+    (bench/README.md). Before that index, the region's condition made PostgreSQL read every open
+    case of the region to find the overdue few (181 ms against 36 ms through (due_at, region) on
+    200,000 cases)."""
     overdue = Dispute.objects.visible_to(user, "view").filter(deadlines.overdue(now))
     if region:
         overdue = overdue.in_subtree(region)
     if category:
         overdue = overdue.filter(category=category)
-    # COUNT(*), not of the key: the count then reads only the index's columns.
-    return dict(overdue.values_list("region_id").annotate(n=Count("*")).order_by())
+    return overdue
 
 
 @dataclass
@@ -483,6 +487,7 @@ def _rolled_counts(
     periods: list[tuple[tuple[dt.date, dt.date], dt.date]],
     now: dt.datetime,
     codes: list[str],
+    grain: rollup.Grain,
 ) -> list[_Counts]:
     """The counts of the disputes registered in whole months [first, last), from the rollup, for
     each of several periods ((first, last), end) at once.
@@ -531,7 +536,7 @@ def _rolled_counts(
             if (first <= segment_or_month < last) if by_month else segment_or_month in covered[index]:
                 yield period_counts
 
-    tallies = rollup.in_scope(DisputeTally.objects.filter(inside), user, region=region, category=category)
+    tallies = rollup.in_scope(grain.tallies.objects.filter(inside), user, region=region, category=category)
     found = tallies.values("category", "channel", segment=segment).annotate(
         n=Sum("cases"), resolved=Sum("resolved"), escalated=Sum("escalated")
     )
@@ -551,7 +556,7 @@ def _rolled_counts(
                 period_counts.found[name] += row["n"]
                 period_counts.resolved[name] += row["resolved"]
     resolutions = rollup.in_scope(
-        ResolutionTally.objects.filter(inside), user, region=region, category=category
+        grain.resolutions.objects.filter(inside), user, region=region, category=category
     )
     levels = resolutions.values("origin_level", "resolved_level", segment=segment).annotate(
         n=Sum("cases"), seconds=Sum("seconds_to_resolve")
@@ -564,7 +569,9 @@ def _rolled_counts(
                 period_counts.resolved["not_passed_upward"] += row["n"]
     for index, ((first, last), end) in enumerate(periods):
         if befores[index] != NEVER:
-            _take_off_later(counts[index], user, region, category, months[index], befores[index], codes)
+            _take_off_later(
+                counts[index], user, region, category, months[index], befores[index], codes, grain
+            )
         end_at = local_midnight(end)
         if end.day != 1 and end_at <= now:
             # The period ended within a past month: the whole months' cases resolved or first
@@ -585,12 +592,13 @@ def _take_off_later(
     months: tuple[int, int],
     before: int,
     codes: list[str],
+    grain: rollup.Grain,
 ) -> None:
     """Take off a period's tallies the cases resolved, or first escalated, in `before`'s month or
     later: the tallies count them, the period's end came first. Read from the cells through their
     resolution and escalation indexes."""
     first, last = months
-    cells = rollup.cells_in_scope(user, region=region, category=category).filter(
+    cells = rollup.cells_in_scope(user, region=region, category=category, grain=grain).filter(
         month__gte=first, month__lt=last
     )
     # Two GROUP BYs of a few hundred rows each: as one, by month and unit too, a year's ended

@@ -179,15 +179,13 @@ class AssessmentScheme(models.Model):
         return {name: getattr(self, name) for name in INDICATORS}
 
 
-class DisputeCell(models.Model):
+class CellColumns(models.Model):
     """How many disputes share one combination of what the figures count by, and the whole
     seconds from registration to resolution summed over the resolved ones. Merged cases are left
     out (no figure counts them). Months are year * 100 + month (202603) in the county's time zone;
     0 in `resolved_month` or `escalated_month` means not resolved, never escalated: a key with
     no NULL, so one INSERT ... ON CONFLICT adds to a cell on PostgreSQL and SQLite alike."""
 
-    # The township the cases arose in (9 digits), or the county for cases registered there.
-    region = models.CharField(max_length=9)
     month = models.PositiveIntegerField()
     category = models.CharField(max_length=30)
     channel = models.CharField(max_length=20)
@@ -199,21 +197,74 @@ class DisputeCell(models.Model):
     seconds_to_resolve = models.BigIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=[
-                    "month",
-                    "region",
-                    "category",
-                    "channel",
-                    "origin_level",
-                    "escalated_month",
-                    "resolved_month",
-                    "resolved_level",
-                ],
-                name="dispute_cell_key",
-            )
-        ]
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.category}: {self.cases}"
+
+
+class TallyColumns(models.Model):
+    """The cells summed over their resolution and escalation months: the disputes found in a month,
+    region, category and channel, and how many of them are resolved, and escalated, as things
+    stand. A year's figures read a fifth of the rows the cells hold (docs/statistics.md); a period
+    that has ended takes off the few cells resolved or first escalated after its end."""
+
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=30)
+    channel = models.CharField(max_length=20)
+    cases = models.IntegerField()
+    resolved = models.IntegerField()
+    escalated = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.category} {self.channel}: {self.cases}"
+
+
+class ResolutionColumns(models.Model):
+    """The resolved cells summed over their resolution months: by the level where the disputes arose
+    and the level that resolved them, with the seconds it took (resolved where they arose, by
+    level, the average days)."""
+
+    month = models.PositiveIntegerField()
+    category = models.CharField(max_length=30)
+    origin_level = models.CharField(max_length=10)
+    resolved_level = models.CharField(max_length=10)
+    cases = models.IntegerField()
+    seconds_to_resolve = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region} {self.origin_level}>{self.resolved_level}: {self.cases}"
+
+
+CELL_KEY = (
+    "month",
+    "region",
+    "category",
+    "channel",
+    "origin_level",
+    "escalated_month",
+    "resolved_month",
+    "resolved_level",
+)
+TALLY_KEY = ("month", "region", "category", "channel")
+RESOLUTION_KEY = ("month", "region", "category", "origin_level", "resolved_level")
+# One county's rows among a province's: the region prefix (LIKE '629901%') as the index's range on
+# PostgreSQL, whatever the database's collation (varchar_pattern_ops).
+BY_REGION = ["varchar_pattern_ops", "int4_ops"]
+
+
+class DisputeCell(CellColumns):
+    # The township the cases arose in (9 digits), or the county for cases registered there.
+    region = models.CharField(max_length=9)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=CELL_KEY, name="dispute_cell_key")]
         indexes = [
             # The few cells of a past period resolved, or first escalated, after its end: taken off
             # the tallies, which count them as they stand today.
@@ -224,78 +275,66 @@ class DisputeCell(models.Model):
             models.Index(
                 fields=["region", "month", "resolved_month", "escalated_month"],
                 name="dispute_cell_region",
-                opclasses=["varchar_pattern_ops", "int4_ops", "int4_ops", "int4_ops"],
+                opclasses=[*BY_REGION, "int4_ops", "int4_ops"],
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.month} {self.region} {self.category}: {self.cases}"
 
-
-class DisputeTally(models.Model):
-    """The cells summed over their resolution and escalation months: the disputes found in a month,
-    township, category and channel, and how many of them are resolved, and escalated, as things
-    stand. A year's figures read a fifth of the rows the cells hold (docs/statistics.md); a period
-    that has ended takes off the few cells resolved or first escalated after its end."""
-
+class DisputeTally(TallyColumns):
     region = models.CharField(max_length=9)
-    month = models.PositiveIntegerField()
-    category = models.CharField(max_length=30)
-    channel = models.CharField(max_length=20)
-    cases = models.IntegerField()
-    resolved = models.IntegerField()
-    escalated = models.IntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "region", "category", "channel"], name="dispute_tally_key"
-            )
-        ]
-        # One county's rows among a province's: the region prefix (LIKE '629901%') as the index's
-        # range on PostgreSQL, whatever the database's collation (varchar_pattern_ops).
-        indexes = [
-            models.Index(
-                fields=["region", "month"],
-                name="dispute_tally_region",
-                opclasses=["varchar_pattern_ops", "int4_ops"],
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.month} {self.region} {self.category} {self.channel}: {self.cases}"
+        constraints = [models.UniqueConstraint(fields=TALLY_KEY, name="dispute_tally_key")]
+        indexes = [models.Index(fields=["region", "month"], name="dispute_tally_region", opclasses=BY_REGION)]
 
 
-class ResolutionTally(models.Model):
-    """The resolved cells summed over their resolution months: by the level where the disputes arose
-    and the level that resolved them, with the seconds it took (resolved where they arose, by
-    level, the average days)."""
-
+class ResolutionTally(ResolutionColumns):
     region = models.CharField(max_length=9)
-    month = models.PositiveIntegerField()
-    category = models.CharField(max_length=30)
-    origin_level = models.CharField(max_length=10)
-    resolved_level = models.CharField(max_length=10)
-    cases = models.IntegerField()
-    seconds_to_resolve = models.BigIntegerField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "region", "category", "origin_level", "resolved_level"],
-                name="resolution_tally_key",
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=RESOLUTION_KEY, name="resolution_tally_key")]
         indexes = [
-            models.Index(
-                fields=["region", "month"],
-                name="resolution_tally_region",
-                opclasses=["varchar_pattern_ops", "int4_ops"],
-            )
+            models.Index(fields=["region", "month"], name="resolution_tally_region", opclasses=BY_REGION)
         ]
 
-    def __str__(self) -> str:
-        return f"{self.month} {self.region} {self.origin_level}>{self.resolved_level}: {self.cases}"
+
+# The same three summed over each county's townships, for a prefecture's or a province's figures,
+# broken down by county: at 100,000 disputes a county, a sixth of the tallies' rows and a third of
+# the cells' (docs/statistics.md).
+
+
+class CountyCell(CellColumns):
+    region = models.CharField(max_length=6)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=CELL_KEY, name="county_cell_key")]
+        indexes = [
+            models.Index(fields=["resolved_month", "month"], name="county_cell_resolved"),
+            models.Index(fields=["escalated_month", "month"], name="county_cell_escalated"),
+            models.Index(
+                fields=["region", "month", "resolved_month", "escalated_month"],
+                name="county_cell_region",
+                opclasses=[*BY_REGION, "int4_ops", "int4_ops"],
+            ),
+        ]
+
+
+class CountyTally(TallyColumns):
+    region = models.CharField(max_length=6)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=TALLY_KEY, name="county_tally_key")]
+        indexes = [models.Index(fields=["region", "month"], name="county_tally_region", opclasses=BY_REGION)]
+
+
+class CountyResolutionTally(ResolutionColumns):
+    region = models.CharField(max_length=6)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=RESOLUTION_KEY, name="county_resolution_key")]
+        indexes = [
+            models.Index(fields=["region", "month"], name="county_resolution_region", opclasses=BY_REGION)
+        ]
 
 
 class RollupState(models.Model):

@@ -28,7 +28,18 @@ from anju.core.scoping import ALL, prefixes_for
 from anju.disputes.choices import Status
 from anju.disputes.models import Dispute, TimelineEntry
 
-from .models import DisputeCell, DisputeTally, ResolutionTally, RollupState
+from .models import (
+    CELL_KEY,
+    RESOLUTION_KEY,
+    TALLY_KEY,
+    CountyCell,
+    CountyResolutionTally,
+    CountyTally,
+    DisputeCell,
+    DisputeTally,
+    ResolutionTally,
+    RollupState,
+)
 
 NAME = "disputes"
 # What a case's cell depends on, read from the row; its first escalation is read from the timeline.
@@ -42,24 +53,34 @@ FIELDS = (
     "category",
     "channel",
 )
-KEY = (
-    "month",
-    "region",
-    "category",
-    "channel",
-    "origin_level",
-    "escalated_month",
-    "resolved_month",
-    "resolved_level",
-)
+
+
+@dataclass(frozen=True)
+class Grain:
+    """The rollup's three tables at one grain of region: the cells, the tallies of cases found,
+    resolved and escalated, and of resolutions by level."""
+
+    cells: type
+    tallies: type
+    resolutions: type
+
+
 # Cases count under the township they arose in (or the county, for one registered there): the
-# grain that answers a county's and a province's figures; below it the rollup would be as fine as
-# the data (docs/statistics.md).
-TALLY_KEY = ("month", "region", "category", "channel")
-RESOLUTION_KEY = ("month", "region", "category", "origin_level", "resolved_level")
+# grain that answers a county's figures; below it the rollup would be as fine as the data
+# (docs/statistics.md). A prefecture's or province's figures, broken down by county, read the same
+# rows summed over each county's townships.
+TOWNSHIP = Grain(DisputeCell, DisputeTally, ResolutionTally)
+COUNTY = Grain(CountyCell, CountyTally, CountyResolutionTally)
+GRAINS = (TOWNSHIP, COUNTY)
+
+# The rollup's keys, in its unique constraints' order (anju.reports.models).
+KEY = CELL_KEY
 TOWNSHIP_DIGITS = 9
+COUNTY_DIGITS = 6
 CHUNK = 50_000
 INSERT_ROWS = 500
+# At most this many upserts go as one statement: a transition's six; a rebuild's run one by one.
+TOGETHER = 6
 
 Key = tuple
 
@@ -112,48 +133,75 @@ def _change(changes: dict[Key, list[int]], found: tuple[Key, int] | None, sign: 
 
 
 def add(changes: dict[Key, list[int]]) -> None:
-    """Add counts to cells, and to the tallies summed from them, creating the rows not there: one
-    INSERT ... ON CONFLICT a few hundred rows at a time for each table, in key order (two
-    transactions touching the same rows take their locks in one order). A row that falls to zero
-    stays (a later case may land in it again)."""
+    """Add counts to cells, and to the tallies summed from them, at the township's grain and at the
+    county's, creating the rows not there: INSERT ... ON CONFLICT a few hundred rows at a time for
+    each table, in key order (two transactions touching the same rows take their locks in one
+    order). A row that falls to zero stays (a later case may land in it again)."""
+    by_county: dict[Key, list[int]] = {}
+    for key, (cases, seconds) in changes.items():
+        summed = by_county.setdefault((key[0], key[1][:COUNTY_DIGITS], *key[2:]), [0, 0])
+        summed[0] += cases
+        summed[1] += seconds
+    statements: list[tuple[str, list]] = []
+    for grain, cells in ((TOWNSHIP, changes), (COUNTY, by_county)):
+        tallies, resolutions = _summed(cells)
+        statements += _upserts(grain.cells, KEY, ("cases", "seconds_to_resolve"), cells)
+        statements += _upserts(grain.tallies, TALLY_KEY, ("cases", "resolved", "escalated"), tallies)
+        statements += _upserts(
+            grain.resolutions, RESOLUTION_KEY, ("cases", "seconds_to_resolve"), resolutions
+        )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1 and len(statements) <= TOGETHER:
+            # A transition's six small upserts as one statement (the first five as data-modifying
+            # WITHs), one round trip to the database where there were six.
+            heads = ", ".join(f"rollup_{index} AS ({sql})" for index, (sql, _) in enumerate(statements[:-1]))
+            cursor.execute(
+                f"WITH {heads} {statements[-1][0]}", [v for _, params in statements for v in params]
+            )
+            return
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
+def _summed(cells: dict[Key, list[int]]) -> tuple[dict[tuple, list[int]], dict[tuple, list[int]]]:
+    """The tallies' rows the cells' counts add up to: cases found, resolved and escalated by month,
+    region, category and channel; resolutions and their seconds by origin and resolution level."""
     tallies: dict[tuple, list[int]] = {}
     resolutions: dict[tuple, list[int]] = {}
-    for key, (cases, seconds) in changes.items():
-        month, region, category, channel, origin_level, escalated_month, resolved_month, resolved_level = key
+    for key, (cases, seconds) in cells.items():
+        month, region, category, channel, origin_level, escalated_month, resolved_month, level = key
         tally = tallies.setdefault((month, region, category, channel), [0, 0, 0])
         tally[0] += cases
         if resolved_month:
             tally[1] += cases
-            resolution = resolutions.setdefault(
-                (month, region, category, origin_level, resolved_level), [0, 0]
-            )
+            resolution = resolutions.setdefault((month, region, category, origin_level, level), [0, 0])
             resolution[0] += cases
             resolution[1] += seconds
         if escalated_month:
             tally[2] += cases
-    _upsert(DisputeCell, KEY, ("cases", "seconds_to_resolve"), changes)
-    _upsert(DisputeTally, TALLY_KEY, ("cases", "resolved", "escalated"), tallies)
-    _upsert(ResolutionTally, RESOLUTION_KEY, ("cases", "seconds_to_resolve"), resolutions)
+    return tallies, resolutions
 
 
-def _upsert(model, key: tuple[str, ...], measures: tuple[str, ...], changes: dict[tuple, list[int]]) -> None:
+def _upserts(
+    model, key: tuple[str, ...], measures: tuple[str, ...], changes: dict[tuple, list[int]]
+) -> list[tuple[str, list]]:
+    """The INSERT ... ON CONFLICT statements that add `changes` to a table, a few hundred rows each."""
     rows = [(*k, *counts) for k, counts in sorted(changes.items()) if any(counts)]
-    if not rows:
-        return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     keys = ", ".join(quote(k) for k in key)
     columns = ", ".join([keys, *(quote(m) for m in measures)])
     placeholders = "(" + ", ".join(["%s"] * (len(key) + len(measures))) + ")"
     added = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}" for m in measures)
-    with connection.cursor() as cursor:
-        for first in range(0, len(rows), INSERT_ROWS):
-            chunk = rows[first : first + INSERT_ROWS]
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
-                f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
-            )
-            cursor.execute(sql, [value for row in chunk for value in row])
+    statements = []
+    for first in range(0, len(rows), INSERT_ROWS):
+        chunk = rows[first : first + INSERT_ROWS]
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
+            f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
+        )
+        statements.append((sql, [value for row in chunk for value in row]))
+    return statements
 
 
 class _Watcher:
@@ -207,8 +255,9 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
                 cursor.execute(
                     f"LOCK TABLE {connection.ops.quote_name(Dispute._meta.db_table)} IN SHARE MODE"
                 )
-        for model in (DisputeCell, DisputeTally, ResolutionTally):
-            model.objects.all().delete()
+        for grain in GRAINS:
+            for model in (grain.cells, grain.tallies, grain.resolutions):
+                model.objects.all().delete()
         total = Dispute.objects.count()
         changes: dict[Key, list[int]] = {}
         done, last = 0, 0
@@ -236,7 +285,7 @@ def rebuild(progress: Callable[[str], None] | None = None) -> int:
         )
     # The planner's statistics of a table just refilled: without them PostgreSQL takes the cells
     # for a handful and sorts them to group them instead of hashing (bench/README.md).
-    analyze(DisputeCell, DisputeTally, ResolutionTally)
+    analyze(*(model for grain in GRAINS for model in (grain.cells, grain.tallies, grain.resolutions)))
     say(f"  {len(changes):,} cells written")
     return len(changes)
 
@@ -249,19 +298,27 @@ def usable() -> bool:
 # --- reading it ------------------------------------------------------------------------------------
 
 
-def serves(user, region: str | None, units: list[str]) -> bool:
-    """Whether the rollup can answer for this user, region and breakdown: a jurisdiction and a
-    region of whole townships or more, broken down into townships or counties. A township's or a
-    village's figures are counted from their own disputes."""
+def grain_for(user, region: str | None, units: list[str]) -> Grain | None:
+    """The rollup's grain that answers for this user, region and breakdown, or None when it cannot:
+    a jurisdiction and a region of whole counties or more, broken down into counties or wider, read
+    the county's grain; of whole townships or more, into townships or counties, the township's. A
+    township's or a village's figures are counted from their own disputes."""
     prefixes = prefixes_for(user, "case.view")
     codes = [*(prefixes or []), *([region] if region else []), *units]
-    return bool(units) and all(len(code) <= TOWNSHIP_DIGITS for code in codes)
+    if not units:
+        return None
+    longest = max(len(code) for code in codes)
+    if longest <= COUNTY_DIGITS:
+        return COUNTY
+    return TOWNSHIP if longest <= TOWNSHIP_DIGITS else None
 
 
-def cells_in_scope(user, *, region: str | None = None, category: str | None = None) -> QuerySet:
+def cells_in_scope(
+    user, *, region: str | None = None, category: str | None = None, grain: Grain = TOWNSHIP
+) -> QuerySet:
     """The cells of the disputes the user may see (the same region prefixes as Dispute.visible_to),
     narrowed to a region's subtree and a category."""
-    return in_scope(DisputeCell.objects.all(), user, region=region, category=category)
+    return in_scope(grain.cells.objects.all(), user, region=region, category=category)
 
 
 def in_scope(rows: QuerySet, user, *, region: str | None = None, category: str | None = None) -> QuerySet:

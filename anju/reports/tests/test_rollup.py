@@ -26,7 +26,16 @@ from anju.disputes.choices import TRANSITIONS, Category
 from anju.disputes.models import Dispute
 from anju.regions.models import Region
 from anju.reports import metrics, rollup
-from anju.reports.models import DisputeCell, DisputeTally, ResolutionTally, RollupState
+from anju.reports.models import (
+    CountyCell,
+    CountyResolutionTally,
+    CountyTally,
+    DisputeCell,
+    DisputeTally,
+    ResolutionTally,
+    RollupState,
+)
+from anju.reports.tests.factories import make_dispute
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +73,9 @@ def cells() -> dict[tuple, tuple[int, ...]]:
         (DisputeCell, rollup.KEY, ("cases", "seconds_to_resolve")),
         (DisputeTally, rollup.TALLY_KEY, ("cases", "resolved", "escalated")),
         (ResolutionTally, rollup.RESOLUTION_KEY, ("cases", "seconds_to_resolve")),
+        (CountyCell, rollup.KEY, ("cases", "seconds_to_resolve")),
+        (CountyTally, rollup.TALLY_KEY, ("cases", "resolved", "escalated")),
+        (CountyResolutionTally, rollup.RESOLUTION_KEY, ("cases", "seconds_to_resolve")),
     ):
         for row in model.objects.values_list(*key, *measures):
             if any(row[len(key) :]):
@@ -112,6 +124,90 @@ def test_a_rollup_built_before_the_tallies_is_summed_into_them_by_its_migration(
     ResolutionTally.objects.all().delete()
     importlib.import_module("anju.reports.migrations.0004_dispute_tallies").tally_the_cells(django_apps, None)
     assert cells() == built
+
+
+def test_a_rollup_built_before_the_county_tables_is_summed_into_them_by_its_migration(cast, quarter):
+    rollup.rebuild()
+    built = cells()
+    assert any(key[0] == "CountyTally" for key in built)
+    for model in (CountyCell, CountyTally, CountyResolutionTally):
+        model.objects.all().delete()
+    importlib.import_module("anju.reports.migrations.0006_county_rollup").sum_by_county(django_apps, None)
+    assert cells() == built
+
+
+def _second_county() -> dict[str, Dispute]:
+    """A neighbouring county in the same database, with three disputes in the hand-counted quarter."""
+    county = Region.objects.create(code="629903", name="邻县", level="county")
+    township = Region.objects.create(code="629903100", name="邻镇", level="township", parent=county)
+    village = Region.objects.create(code="629903100201", name="邻村", level="village", parent=township)
+    return {
+        # resolved in the village within the quarter
+        "n1": make_dispute(
+            village.code,
+            category="neighbour",
+            origin="village",
+            status="resolved",
+            registered=local(2024, 1, 5),
+            resolved=local(2024, 1, 9),
+            resolved_level="village",
+        ),
+        # escalated in February, resolved by the township after the quarter's end
+        "n2": make_dispute(
+            village.code,
+            category="land",
+            origin="village",
+            handling="township",
+            status="resolved",
+            registered=local(2024, 2, 10),
+            resolved=local(2024, 4, 3),
+            resolved_level="township",
+            escalated_at=(local(2024, 2, 12),),
+        ),
+        # registered at the township, still open
+        "n3": make_dispute(
+            township.code,
+            category="neighbour",
+            origin="township",
+            status="mediating",
+            registered=local(2024, 3, 20),
+        ),
+    }
+
+
+def test_two_counties_read_the_rollup_summed_by_county(cast, quarter):
+    """A prefecture's or a province's figures, broken down by county, read the county tables: the
+    same answers the disputes give, each county's own in its row."""
+    _second_county()
+    root = User.objects.create(username="province-root", is_superuser=True)
+    rollup.rebuild()
+    codes = [unit.code for unit in metrics._units(root, None)[1]]
+    assert codes == [testing.COUNTY, "629903"]
+    assert rollup.grain_for(root, None, codes) is rollup.COUNTY
+    # A county's own leader still reads the townships' rows.
+    leader_units = [unit.code for unit in metrics._units(cast.leader, None)[1]]
+    assert rollup.grain_for(cast.leader, None, leader_units) is rollup.TOWNSHIP
+    today = timezone.localdate()
+    periods = [
+        (dt.date(2024, 1, 1), dt.date(2024, 4, 1)),  # whole months, ended
+        (dt.date(2024, 1, 10), dt.date(2024, 3, 20)),  # ends within a past month
+        (dt.date(2023, 12, 15), dt.date(2024, 4, 2)),  # days on both sides of the months
+        (dt.date(2022, 1, 1), today + dt.timedelta(days=1)),  # up to today
+    ]
+    for start, end in periods:
+        rolled, raw = both_ways(root, start=start, end=end)
+        assert rolled == raw, (start, end)
+    read, counted = together_and_apart(root, periods)
+    assert read == counted
+    # The hand count of the neighbouring county's row in the quarter: three found; one resolved
+    # within it (the other after its end); one escalated.
+    quarter_figures = metrics.dispute_figures(root, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1))
+    neighbour = next(row for row in quarter_figures.by_region if row.key == "629903")
+    assert (neighbour.found, neighbour.resolved) == (3, 1)
+    county = next(row for row in quarter_figures.by_region if row.key == testing.COUNTY)
+    alone = metrics.dispute_figures(cast.leader, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1))
+    assert (county.found, county.resolved) == (alone.found, alone.resolved)
+    assert quarter_figures.escalated == alone.escalated + 1
 
 
 def test_the_rollup_is_read_once_built_and_in_its_own_time_zone(cast, settings):
