@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -886,11 +885,11 @@ class _Pieces:
     the fields that hold one; without it, as days."""
 
     def __init__(self, periods: list[tuple[dt.date, dt.date]]):
+        from itertools import pairwise
+
         cuts = sorted({day for period in periods for day in period})
         self.ranges = [
-            (a, b)
-            for a, b in itertools.pairwise(cuts)
-            if any(start <= a and b <= end for start, end in periods)
+            (a, b) for a, b in pairwise(cuts) if any(start <= a and b <= end for start, end in periods)
         ]
         self._periods = {
             piece: [i for i, (start, end) in enumerate(periods) if start <= a and b <= end]
