@@ -6,7 +6,8 @@ A figure of a kind not built yet (joint cases) is listed with `source=None`: it 
 yet" (尚未统计), never 0, so a report never states a count nobody made.
 
 `values()` computes every figure for a period, the previous period and the same period last year,
-each figure function once per period. A figure about "now" (overdue cases) has no earlier value."""
+each source's figures of all three read together. A figure about "now" (overdue cases) has no
+earlier value."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ from .periods import Period
 COUNT, RATE, DAYS, SCORE = "count", "rate", "days", "score"
 NOT_COUNTED = gettext_lazy("not counted yet")
 
-# The figure functions, by source name: each is called once per period with the same arguments.
+# The figure functions, by source name: each is called once with every period, [(start, end), ...],
+# and gives its figures in their order.
 SOURCES: dict[str, Callable] = {
-    "disputes": metrics.dispute_figures,
-    "events": metrics.event_figures,
-    "tips": metrics.tip_figures,
-    "supervision": metrics.supervision_figures,
+    "disputes": metrics.dispute_figures_for,
+    "events": metrics.event_figures_for,
+    "tips": metrics.tip_figures_for,
+    "supervision": metrics.supervision_figures_for,
 }
 
 
@@ -572,20 +574,15 @@ def values(user, period: Period, *, region: str | None = None, now: dt.datetime 
 
 
 def _compute(user, periods: list[Period], region: str | None, now: dt.datetime | None) -> dict:
-    """Each source's figures for each period: {period: {source: figures}}. The disputes' figures of
-    all the periods are read together (what they share is read once)."""
+    """Each source's figures for each period: {period: {source: figures}}. Each source reads all
+    the periods together (what they share is read once, each table in one pass)."""
     out: dict = {p: {} for p in periods}
-    disputes = metrics.dispute_figures_for(user, [(p.start, p.end) for p in periods], region=region, now=now)
-    for p, figures in zip(periods, disputes, strict=True):
-        out[p]["disputes"] = figures
+    bounds = [(p.start, p.end) for p in periods]
     for name, function in SOURCES.items():
-        if name == "disputes":
-            continue
-        for p in periods:
-            kwargs = {"start": p.start, "end": p.end, "region": region}
-            if name != "events":
-                kwargs["now"] = now
-            out[p][name] = function(user, **kwargs)
+        # Grid events have no figure about the moment they are asked.
+        kwargs = {"region": region} if name == "events" else {"region": region, "now": now}
+        for p, figures in zip(periods, function(user, bounds, **kwargs), strict=True):
+            out[p][name] = figures
     return out
 
 

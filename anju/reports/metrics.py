@@ -878,6 +878,88 @@ def _by_month(counts: _Counts, start: dt.date, end: dt.date) -> tuple[Row, ...]:
     return tuple(rows)
 
 
+# --- several periods at once: the figures of tips and supervision -------------------------------
+
+
+class _Pieces:
+    """Several periods [start, end) cut at every start and end into pieces, each wholly inside or
+    wholly outside each period. A query groups its rows by the piece they fall in, so each
+    aggregate is written once for all the periods rather than once per period, and a period's
+    figure is the sum of its pieces'; a count "before the end" is written once per distinct end.
+    For tables of a county's few tips, tasks and meetings, where compiling the aggregates costs
+    more than the database's work (grid events are counted per period: event_figures_for).
+
+    `moments=True` states the pieces and ends as instants (local midnight, as period_bounds), for
+    the fields that hold one; without it, as days."""
+
+    def __init__(self, periods: list[tuple[dt.date, dt.date]]):
+        from itertools import pairwise
+
+        cuts = sorted({day for period in periods for day in period})
+        self.ranges = [
+            (a, b) for a, b in pairwise(cuts) if any(start <= a and b <= end for start, end in periods)
+        ]
+        self._periods = {
+            piece: [i for i, (start, end) in enumerate(periods) if start <= a and b <= end]
+            for piece, (a, b) in enumerate(self.ranges)
+        }
+        self.ends = sorted({end for _start, end in periods})
+        self._end = [self.ends.index(end) for _start, end in periods]
+
+    def which(self, between, *, moments: bool = False) -> Case:
+        """The number of the piece a row falls in by `between(start, end)` (the condition the lists'
+        filters use), None outside every period."""
+        return Case(
+            *(
+                When(between(*(period_bounds(a, b) if moments else (a, b))), then=Value(piece))
+                for piece, (a, b) in enumerate(self.ranges)
+            )
+        )
+
+    def any(self, between, *, moments: bool = False) -> Q:
+        """`between` for any of the periods (adjacent pieces read as one range): the rows a query
+        reads."""
+        merged: list[tuple] = []
+        for a, b in self.ranges:
+            if merged and merged[-1][1] == a:
+                merged[-1] = (merged[-1][0], b)
+            else:
+                merged.append((a, b))
+        q = Q()
+        for a, b in merged:
+            q |= between(*(period_bounds(a, b) if moments else (a, b)))
+        return q
+
+    def periods_of(self, piece: int | None) -> list[int]:
+        """The periods (their indexes) a piece lies in; none for rows outside every period."""
+        return self._periods.get(piece, [])
+
+    def at_ends(self, aggregates, *, moments: bool = False) -> dict:
+        """`aggregates(end)`, a dict of aggregates counted before `end`, for each distinct end."""
+        return {
+            f"{name}_end{j}": aggregate
+            for j, end in enumerate(self.ends)
+            for name, aggregate in aggregates(local_midnight(end) if moments else end).items()
+        }
+
+    def add_up(self, rows: list[dict], piece: str, sums: tuple = (), at_ends: tuple = ()) -> list[dict]:
+        """For each period, the sums over `rows` whose piece (`row[piece]`) lies in it of the
+        aggregates `sums`, and of those of `at_ends` as counted before the period's end."""
+        totals = [dict.fromkeys((*sums, *at_ends), 0) for _ in self._end]
+        for row in rows:
+            for i in self.periods_of(row[piece]):
+                for name in sums:
+                    totals[i][name] += row[name] or 0
+                for name in at_ends:
+                    totals[i][name] += row[f"{name}_end{self._end[i]}"] or 0
+        return totals
+
+
+def _field_within(field: str):
+    """A `between` for `_Pieces`: the field in [start, end)."""
+    return lambda start, end: Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
 # --- tips (线索) ---------------------------------------------------------------------------------
 
 
@@ -924,49 +1006,109 @@ def tip_figures(
       batches received, and cleared, in the period.
     The same jurisdiction and region rules as the disputes' figures: only tips the user may see,
     narrowed to those about a region's subtree."""
+    return tip_figures_for(user, [(start, end)], region=region, now=now)[0]
+
+
+def tip_figures_for(
+    user,
+    periods: list[tuple[dt.date, dt.date]],
+    *,
+    region: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[TipFigures]:
+    """`tip_figures` for several periods [start, end) at once, in their order: one query over the
+    tips, grouped by the pieces of the periods they were received and verified in (_Pieces), and
+    one over the batches, by those they were received and cleared in."""
     from anju.tips import queries as tip_queries
 
-    check_period(start, end)
-    start_at, end_at = period_bounds(start, end)
+    for start, end in periods:
+        check_period(start, end)
     now = now or timezone.now()
     tips = Tip.objects.visible_to(user, "view")
     batches = TipBatch.objects.visible_to(user, "view")
     if region:
         tips = tips.filter(tip_queries.in_region(region))
         batches = batches.filter(region__code__startswith=region)
+    pieces = _Pieces(periods)
     # The tip list's `figure` filter uses the same conditions: each figure links to its tips.
-    verified_q = tip_queries.verified_between(start_at, end_at)
-    aggregates = {
-        "received": Count("pk", filter=Q(registered_at__gte=start_at, registered_at__lt=end_at)),
-        "verified": Count("pk", filter=verified_q),
-        "verified_on_time": Count("pk", filter=verified_q & tip_queries.verified_on_time()),
-        "overdue_now": Count("pk", filter=Q(status__in=tip_choices.OPEN_STATUSES, due_at__lt=now)),
-        **{f"result_{r}": Count("pk", filter=verified_q & Q(result=r)) for r in tip_choices.Result.values},
-        **{f"outcome_{o}": Count("pk", filter=verified_q & Q(outcome=o)) for o in tip_choices.Outcome.values},
-        **{f"measure_{m}": Sum(m, filter=verified_q) for m in tip_choices.MEASURES},
-    }
-    counted = tips.aggregate(**aggregates)
-    # The batch list's `figure` filter uses the same conditions.
-    cleared_q = tip_queries.cleared_between(start, end)
-    batch_counts = batches.aggregate(
-        received=Count("pk", filter=Q(received_on__gte=start, received_on__lt=end)),
-        cleared=Count("pk", filter=cleared_q),
-        on_time=Count("pk", filter=cleared_q & tip_queries.cleared_on_time()),
+    rows = list(
+        tips.values(
+            received_in=pieces.which(_field_within("registered_at"), moments=True),
+            verified_in=pieces.which(tip_queries.verified_between, moments=True),
+        )
+        .annotate(
+            tips=Count("pk"),
+            verified_on_time=Count("pk", filter=tip_queries.verified_on_time()),
+            overdue_now=Count("pk", filter=Q(status__in=tip_choices.OPEN_STATUSES, due_at__lt=now)),
+            **{f"result_{r}": Count("pk", filter=Q(result=r)) for r in tip_choices.Result.values},
+            **{f"outcome_{o}": Count("pk", filter=Q(outcome=o)) for o in tip_choices.Outcome.values},
+            **{f"measure_{m}": Sum(m) for m in tip_choices.MEASURES},
+        )
+        .order_by()
     )
+    received = pieces.add_up(rows, "received_in", ("tips",))
+    verified = pieces.add_up(
+        rows,
+        "verified_in",
+        (
+            "tips",
+            "verified_on_time",
+            *(f"result_{r}" for r in tip_choices.Result.values),
+            *(f"outcome_{o}" for o in tip_choices.Outcome.values),
+            *(f"measure_{m}" for m in tip_choices.MEASURES),
+        ),
+    )
+    overdue_now = sum(row["overdue_now"] for row in rows)
+    # The batch list's `figure` filter uses the same conditions.
+    batch_rows = list(
+        batches.values(
+            received_in=pieces.which(_field_within("received_on")),
+            cleared_in=pieces.which(tip_queries.cleared_between),
+        )
+        .annotate(batches=Count("pk"), on_time=Count("pk", filter=tip_queries.cleared_on_time()))
+        .order_by()
+    )
+    batches_received = pieces.add_up(batch_rows, "received_in", ("batches",))
+    cleared = pieces.add_up(batch_rows, "cleared_in", ("batches", "on_time"))
+    return [
+        _tip_figures(
+            received[i]["tips"],
+            verified[i],
+            batches_received[i]["batches"],
+            cleared[i],
+            start,
+            end,
+            region,
+            overdue_now,
+        )
+        for i, (start, end) in enumerate(periods)
+    ]
+
+
+def _tip_figures(
+    received: int,
+    verified: dict,
+    batches_received: int,
+    cleared: dict,
+    start: dt.date,
+    end: dt.date,
+    region: str | None,
+    overdue_now: int,
+) -> TipFigures:
     return TipFigures(
         region_code=region,
         start=start,
         end=end,
-        received=counted["received"],
-        verified=counted["verified"],
-        verified_on_time=counted["verified_on_time"],
-        by_result={r: counted[f"result_{r}"] for r in tip_choices.Result.values},
-        by_outcome={o: counted[f"outcome_{o}"] for o in tip_choices.Outcome.values},
-        measures={m: counted[f"measure_{m}"] or 0 for m in tip_choices.MEASURES},
-        overdue_now=counted["overdue_now"],
-        batches_received=batch_counts["received"],
-        batches_cleared=batch_counts["cleared"],
-        batches_cleared_on_time=batch_counts["on_time"],
+        received=received,
+        verified=verified["tips"],
+        verified_on_time=verified["verified_on_time"],
+        by_result={r: verified[f"result_{r}"] for r in tip_choices.Result.values},
+        by_outcome={o: verified[f"outcome_{o}"] for o in tip_choices.Outcome.values},
+        measures={m: verified[f"measure_{m}"] for m in tip_choices.MEASURES},
+        overdue_now=overdue_now,
+        batches_received=batches_received,
+        batches_cleared=cleared["batches"],
+        batches_cleared_on_time=cleared["on_time"],
     )
 
 
@@ -1038,77 +1180,169 @@ def supervision_figures(
     - villages_listed: listed for rectification in the period; villages_accepted: of those,
       accepted before the end.
     """
+    return supervision_figures_for(user, [(start, end)], region=region, now=now)[0]
+
+
+def supervision_figures_for(
+    user,
+    periods: list[tuple[dt.date, dt.date]],
+    *,
+    region: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[SupervisionFigures]:
+    """`supervision_figures` for several periods [start, end) at once, in their order: one query
+    per table, grouped by the piece of the periods its rows fall in (_Pieces)."""
     from anju.tasks import queries as task_queries
-    from anju.tasks.choices import ActivityKind, MeetingKind, Origin
+    from anju.tasks.choices import Origin
     from anju.tasks.kind import TASK
-    from anju.tasks.models import Activity, Decision, MatterReport, Meeting, Rectification, Task
+    from anju.tasks.models import Activity, MatterReport, Meeting, Rectification, Task
     from anju.workflow import limits
 
-    check_period(start, end)
-    start_at, end_at = period_bounds(start, end)
-    meetings = Meeting.objects.visible_to(user, "view").filter(held_on__gte=start, held_on__lt=end)
+    for start, end in periods:
+        check_period(start, end)
+    pieces = _Pieces(periods)
+    held_on = _field_within("held_on")
+    meetings = Meeting.objects.visible_to(user, "view").filter(pieces.any(held_on))
     tasks = Task.objects.visible_to(user, "view")
     # The report and activity lists' filters use the same conditions: each figure links to its rows.
     reports = MatterReport.objects.visible_to(user, "view").filter(
-        task_queries.submitted_between(start_at, end_at)
+        pieces.any(task_queries.submitted_between, moments=True)
     )
-    activities = Activity.objects.visible_to(user, "view").filter(task_queries.held_between(start, end))
-    villages = Rectification.objects.visible_to(user, "view").filter(listed_on__gte=start, listed_on__lt=end)
+    activities = Activity.objects.visible_to(user, "view").filter(pieces.any(task_queries.held_between))
+    villages = Rectification.objects.visible_to(user, "view").filter(pieces.any(_field_within("listed_on")))
     if region:
         meetings = meetings.in_subtree(region)
         tasks = tasks.in_subtree(region)
         reports = reports.in_subtree(region)
         activities = activities.in_subtree(region)
         villages = villages.in_subtree(region)
-    acknowledged = task_queries.acknowledged_before(end_at)
-    answered = reports.aggregate(
-        all=Count("pk"),
-        acknowledged=Count("pk", filter=acknowledged),
-        instructed=Count("pk", filter=Q(instructed_at__lt=end_at)),
-        made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
+    report_rows = list(
+        reports.values(submitted_in=pieces.which(task_queries.submitted_between, moments=True))
+        .annotate(
+            reports=Count("pk"),
+            made_tasks=Count("pk", filter=Exists(Task.objects.filter(report=OuterRef("pk")))),
+            **pieces.at_ends(
+                lambda end_at: {
+                    "acknowledged": Count("pk", filter=task_queries.acknowledged_before(end_at)),
+                    "instructed": Count("pk", filter=Q(instructed_at__lt=end_at)),
+                },
+                moments=True,
+            ),
+        )
+        .order_by()
     )
-    by_activity = list(
-        activities.values_list("kind").annotate(n=Count("pk"), people=Sum("participants")).order_by()
+    answered = pieces.add_up(
+        report_rows, "submitted_in", ("reports", "made_tasks"), ("acknowledged", "instructed")
     )
-    activity_kinds = {kind: n for kind, n, _people in by_activity}
-    participants = sum(people or 0 for _kind, _n, people in by_activity)
-    rectified = villages.aggregate(all=Count("pk"), accepted=Count("pk", filter=Q(accepted_at__lt=end_at)))
-    by_kind = dict(meetings.values_list("kind").annotate(n=Count("pk")).order_by())
+    village_rows = list(
+        villages.values(listed_in=pieces.which(_field_within("listed_on")))
+        .annotate(
+            villages=Count("pk"),
+            **pieces.at_ends(
+                lambda end_at: {"accepted": Count("pk", filter=Q(accepted_at__lt=end_at))}, moments=True
+            ),
+        )
+        .order_by()
+    )
+    rectified = pieces.add_up(village_rows, "listed_in", ("villages",), ("accepted",))
+    meeting_kinds: list[Counter] = [Counter() for _ in periods]
+    decisions = [0] * len(periods)
+    for row in (
+        meetings.values("kind", held_in=pieces.which(held_on))
+        .annotate(n=Count("pk", distinct=True), decisions=Count("decisions"))
+        .order_by()
+    ):
+        for i in pieces.periods_of(row["held_in"]):
+            meeting_kinds[i][row["kind"]] += row["n"]
+            decisions[i] += row["decisions"]
+    activity_kinds: list[Counter] = [Counter() for _ in periods]
+    participants = [0] * len(periods)
+    for row in (
+        activities.values("kind", held_in=pieces.which(task_queries.held_between))
+        .annotate(n=Count("pk"), people=Sum("participants"))
+        .order_by()
+    ):
+        for i in pieces.periods_of(row["held_in"]):
+            activity_kinds[i][row["kind"]] += row["n"]
+            participants[i] += row["people"] or 0
     # The task list's `figure` filter uses the same conditions: each figure links to its tasks.
-    assigned = tasks.filter(task_queries.assigned_between(start_at, end_at)).aggregate(
-        all=Count("pk"),
-        from_decisions=Count("pk", filter=Q(origin__in=[Origin.DECISION, Origin.JOINT_MEETING])),
+    task_rows = list(
+        tasks.values(
+            assigned_in=pieces.which(task_queries.assigned_between, moments=True),
+            accepted_in=pieces.which(task_queries.accepted_between, moments=True),
+        )
+        .annotate(
+            tasks=Count("pk"),
+            from_decisions=Count("pk", filter=Q(origin__in=[Origin.DECISION, Origin.JOINT_MEETING])),
+            on_time=Count("pk", filter=task_queries.done_on_time()),
+            overdue_now=Count("pk", filter=limits.overdue(TASK, now or timezone.now())),
+        )
+        .order_by()
     )
-    accepted = tasks.filter(task_queries.accepted_between(start_at, end_at))
-    done = accepted.aggregate(all=Count("pk"), on_time=Count("pk", filter=task_queries.done_on_time()))
+    assigned = pieces.add_up(task_rows, "assigned_in", ("tasks", "from_decisions"))
+    accepted = pieces.add_up(task_rows, "accepted_in", ("tasks", "on_time"))
+    overdue_now = sum(row["overdue_now"] for row in task_rows)
+    return [
+        _supervision_figures(
+            start,
+            end,
+            region,
+            meeting_kinds[i],
+            decisions[i],
+            assigned[i],
+            accepted[i],
+            overdue_now,
+            answered[i],
+            activity_kinds[i],
+            participants[i],
+            rectified[i],
+        )
+        for i, (start, end) in enumerate(periods)
+    ]
+
+
+def _supervision_figures(
+    start: dt.date,
+    end: dt.date,
+    region: str | None,
+    by_kind: Counter,
+    decisions: int,
+    assigned: dict,
+    accepted: dict,
+    overdue_now: int,
+    reports: dict,
+    activity_kinds: Counter,
+    participants: int,
+    villages: dict,
+) -> SupervisionFigures:
+    from anju.tasks.choices import ActivityKind, MeetingKind
+
     return SupervisionFigures(
         region_code=region,
         start=start,
         end=end,
         meetings=sum(by_kind.values()),
-        meetings_by_kind=tuple(
-            KindCount(k.value, str(k.label), by_kind.get(k.value, 0)) for k in MeetingKind
-        ),
-        decisions=Decision.objects.filter(meeting__in=meetings.values("pk")).count(),
-        tasks_assigned=assigned["all"],
+        meetings_by_kind=tuple(KindCount(k.value, str(k.label), by_kind[k.value]) for k in MeetingKind),
+        decisions=decisions,
+        tasks_assigned=assigned["tasks"],
         tasks_from_decisions=assigned["from_decisions"],
-        tasks_accepted=done["all"],
-        tasks_on_time=done["on_time"],
-        tasks_late=done["all"] - done["on_time"],
-        on_time_rate=share(done["on_time"], done["all"]),
-        on_time_rate_display=percent(done["on_time"], done["all"]),
-        overdue_now=tasks.filter(limits.overdue(TASK, now or timezone.now())).count(),
-        reports=answered["all"],
-        reports_acknowledged=answered["acknowledged"],
-        reports_instructed=answered["instructed"],
-        reports_made_tasks=answered["made_tasks"],
+        tasks_accepted=accepted["tasks"],
+        tasks_on_time=accepted["on_time"],
+        tasks_late=accepted["tasks"] - accepted["on_time"],
+        on_time_rate=share(accepted["on_time"], accepted["tasks"]),
+        on_time_rate_display=percent(accepted["on_time"], accepted["tasks"]),
+        overdue_now=overdue_now,
+        reports=reports["reports"],
+        reports_acknowledged=reports["acknowledged"],
+        reports_instructed=reports["instructed"],
+        reports_made_tasks=reports["made_tasks"],
         activities=sum(activity_kinds.values()),
         activities_by_kind=tuple(
-            KindCount(kind.value, str(kind.label), activity_kinds.get(kind.value, 0)) for kind in ActivityKind
+            KindCount(kind.value, str(kind.label), activity_kinds[kind.value]) for kind in ActivityKind
         ),
         activity_participants=participants,
-        villages_listed=rectified["all"],
-        villages_accepted=rectified["accepted"],
+        villages_listed=villages["villages"],
+        villages_accepted=villages["accepted"],
     )
 
 
@@ -1187,32 +1421,55 @@ def event_figures(
     - on_time_by_stage: per stage, of those whose stage ended before the end of the period, the
       share that ended by its limit (the limit in force then, extensions included).
     - evaluated, average_satisfaction (1-5), satisfied_share (4 or 5 of the evaluated)."""
+    return event_figures_for(user, [(start, end)], region=region, category=category)[0]
+
+
+def event_figures_for(
+    user, periods: list[tuple[dt.date, dt.date]], *, region: str | None = None, category: str | None = None
+) -> list[EventFigures]:
+    """`event_figures` for several periods [start, end) at once, in their order: one aggregate per
+    period over the events reported in it. Unlike tips and supervision (few rows), grid events
+    are not read in one pass grouped by period (_Pieces): that pass tests every period's
+    conditions on every event, and at a county's volume (50,000 events in a year) it cost the
+    database more than it saved Python (bench/README.md, 2026-12-06)."""
     from django.db.models import Avg
 
     from anju.events import queries as event_queries
-    from anju.events.choices import Stage
     from anju.events.choices import Status as EventStatus
 
-    check_period(start, end)
-    start_at, end_at = period_bounds(start, end)
-    found = events_in_scope(user, region=region, category=category).filter(
-        reported_at__gte=start_at, reported_at__lt=end_at
-    )
-    aggregates = {
-        "reported": Count("pk"),
-        "filed": Count("pk", filter=event_queries.filed_before(end_at)),
-        "voided": Count("pk", filter=Q(status=EventStatus.VOIDED)),
-        "closed": Count("pk", filter=event_queries.closed_before(end_at)),
-        "returned": Sum("returned"),
-        "evaluated": Count("pk", filter=event_queries.evaluated_before(end_at)),
-        "satisfied": Count("pk", filter=event_queries.evaluated_before(end_at) & Q(satisfaction__gte=4)),
-        "satisfaction": Avg("satisfaction", filter=event_queries.evaluated_before(end_at)),
-    }
-    # The event list's `figure` filter uses the same conditions: each figure links to its events.
-    for stage, done, due in EVENT_STAGES:
-        aggregates[f"{stage}_done"] = Count("pk", filter=event_queries.stage_ended(done, due, end_at))
-        aggregates[f"{stage}_on_time"] = Count("pk", filter=event_queries.stage_on_time(done, due, end_at))
-    counts = found.aggregate(**aggregates)
+    for start, end in periods:
+        check_period(start, end)
+    events = events_in_scope(user, region=region, category=category)
+    out = []
+    for start, end in periods:
+        start_at, end_at = period_bounds(start, end)
+        evaluated = event_queries.evaluated_before(end_at)
+        aggregates = {
+            "reported": Count("pk"),
+            "filed": Count("pk", filter=event_queries.filed_before(end_at)),
+            "voided": Count("pk", filter=Q(status=EventStatus.VOIDED)),
+            "closed": Count("pk", filter=event_queries.closed_before(end_at)),
+            "returned": Sum("returned"),
+            "evaluated": Count("pk", filter=evaluated),
+            "satisfied": Count("pk", filter=evaluated & Q(satisfaction__gte=4)),
+            "satisfaction": Avg("satisfaction", filter=evaluated),
+        }
+        # The event list's `figure` filter uses the same conditions: each figure links to its events.
+        for stage, done, due in EVENT_STAGES:
+            aggregates[f"{stage}_done"] = Count("pk", filter=event_queries.stage_ended(done, due, end_at))
+            aggregates[f"{stage}_on_time"] = Count(
+                "pk", filter=event_queries.stage_on_time(done, due, end_at)
+            )
+        counts = events.filter(reported_at__gte=start_at, reported_at__lt=end_at).aggregate(**aggregates)
+        out.append(_event_figures(counts, start, end, region, category))
+    return out
+
+
+def _event_figures(
+    counts: dict, start: dt.date, end: dt.date, region: str | None, category: str | None
+) -> EventFigures:
+    from anju.events.choices import Stage
+
     stages = tuple(
         StageRate(
             stage=stage,
