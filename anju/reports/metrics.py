@@ -519,15 +519,15 @@ def _rolled_counts(
     # The segments each period covers; months between two periods that neither holds are left out.
     covered = [{k for k, (a, b) in enumerate(spans) if first <= a and b <= last} for first, last in months]
     wanted = sorted(set().union(*covered))
-    inside = Q()
-    for k in wanted:
-        inside |= Q(month__gte=spans[k][0], month__lt=spans[k][1])
+    inside = (
+        " OR ".join("(month >= %s AND month < %s)" for _ in wanted),
+        [bound for k in wanted for bound in spans[k]],
+    )
     if len(wanted) == 1:
-        segment = Value(wanted[0])
+        segment = (str(wanted[0]), [])
     else:
-        segment = Case(
-            *(When(month__lt=spans[k][1], then=Value(k)) for k in wanted[:-1]), default=Value(wanted[-1])
-        )
+        whens = " ".join(f"WHEN month < %s THEN {k}" for k in wanted[:-1])
+        segment = (f"CASE {whens} ELSE {wanted[-1]} END", [spans[k][1] for k in wanted[:-1]])
     counts = [_Counts() for _ in periods]
 
     def holding(segment_or_month: int, by_month: bool = False):
@@ -536,37 +536,40 @@ def _rolled_counts(
             if (first <= segment_or_month < last) if by_month else segment_or_month in covered[index]:
                 yield period_counts
 
-    tallies = rollup.in_scope(grain.tallies.objects.filter(inside), user, region=region, category=category)
-    found = tallies.values("category", "channel", segment=segment).annotate(
-        n=Sum("cases"), resolved=Sum("resolved"), escalated=Sum("escalated")
-    )
-    for row in found.order_by():
-        keys = ("all", f"category_{row['category']}", f"channel_{row['channel']}")
-        for period_counts in holding(row["segment"]):
+    scope = {"region": region, "category": category, "where": inside}
+    for category_value, channel, segment_value, n, resolved, escalated in rollup.summed(
+        grain.tallies,
+        user,
+        keys=[("category", []), ("channel", []), segment],
+        sums=("cases", "resolved", "escalated"),
+        **scope,
+    ):
+        keys = ("all", f"category_{category_value}", f"channel_{channel}")
+        for period_counts in holding(segment_value):
             for key in keys:
-                period_counts.found[key] += row["n"]
-                period_counts.resolved[key] += row["resolved"]
-            period_counts.escalated += row["escalated"]
-    by_unit = tallies.values("month", unit=_unit_expression(codes, "region", "region"))
-    for row in by_unit.annotate(n=Sum("cases"), resolved=Sum("resolved")).order_by():
-        month = row["month"]
-        names = (f"unit_{row['unit']}", f"month_{_month_key(month)}")
+                period_counts.found[key] += n
+                period_counts.resolved[key] += resolved
+            period_counts.escalated += escalated
+    for month, unit, n, resolved in rollup.summed(
+        grain.tallies, user, keys=[("month", []), _unit_sql(codes)], sums=("cases", "resolved"), **scope
+    ):
+        names = (f"unit_{unit}", f"month_{_month_key(month)}")
         for period_counts in holding(month, by_month=True):
             for name in names:
-                period_counts.found[name] += row["n"]
-                period_counts.resolved[name] += row["resolved"]
-    resolutions = rollup.in_scope(
-        grain.resolutions.objects.filter(inside), user, region=region, category=category
-    )
-    levels = resolutions.values("origin_level", "resolved_level", segment=segment).annotate(
-        n=Sum("cases"), seconds=Sum("seconds_to_resolve")
-    )
-    for row in levels.order_by():
-        for period_counts in holding(row["segment"]):
-            period_counts.resolved[f"level_{row['resolved_level']}"] += row["n"]
-            period_counts.resolved["seconds"] += row["seconds"]
-            if row["resolved_level"] == row["origin_level"]:
-                period_counts.resolved["not_passed_upward"] += row["n"]
+                period_counts.found[name] += n
+                period_counts.resolved[name] += resolved
+    for origin_level, resolved_level, segment_value, n, seconds in rollup.summed(
+        grain.resolutions,
+        user,
+        keys=[("origin_level", []), ("resolved_level", []), segment],
+        sums=("cases", "seconds_to_resolve"),
+        **scope,
+    ):
+        for period_counts in holding(segment_value):
+            period_counts.resolved[f"level_{resolved_level}"] += n
+            period_counts.resolved["seconds"] += seconds
+            if resolved_level == origin_level:
+                period_counts.resolved["not_passed_upward"] += n
     for index, ((first, last), end) in enumerate(periods):
         if befores[index] != NEVER:
             _take_off_later(
@@ -598,43 +601,58 @@ def _take_off_later(
     later: the tallies count them, the period's end came first. Read from the cells through their
     resolution and escalation indexes."""
     first, last = months
-    cells = rollup.cells_in_scope(user, region=region, category=category, grain=grain).filter(
-        month__gte=first, month__lt=last
-    )
+    scope = {"region": region, "category": category}
+    within = "month >= %s AND month < %s"
     # Two GROUP BYs of a few hundred rows each: as one, by month and unit too, a year's ended
     # period gave some 2,700 rows to add up here.
-    later = cells.filter(Q(resolved_month__gte=before) | Q(escalated_month__gte=before))
-    flagged = later.values(
-        "category",
-        "channel",
-        "origin_level",
-        "resolved_level",
-        resolved_later=Case(When(resolved_month__gte=before, then=Value(True)), default=Value(False)),
-        escalated_later=Case(When(escalated_month__gte=before, then=Value(True)), default=Value(False)),
-    ).annotate(n=Sum("cases"), seconds=Sum("seconds_to_resolve"))
-    for row in flagged.order_by():
-        n = row["n"]
-        if row["escalated_later"]:
-            counts.escalated -= n
-        if not row["resolved_later"]:
-            continue
-        for key in (
-            "all",
-            f"category_{row['category']}",
-            f"channel_{row['channel']}",
-            f"level_{row['resolved_level']}",
-        ):
-            counts.resolved[key] -= n
-        counts.resolved["seconds"] -= row["seconds"]
-        if row["resolved_level"] == row["origin_level"]:
-            counts.resolved["not_passed_upward"] -= n
-    by_unit = cells.filter(resolved_month__gte=before).values(
-        "month", unit=_unit_expression(codes, "region", "region")
+    flagged = rollup.summed(
+        grain.cells,
+        user,
+        keys=[
+            ("category", []),
+            ("channel", []),
+            ("origin_level", []),
+            ("resolved_level", []),
+            ("CASE WHEN resolved_month >= %s THEN 1 ELSE 0 END", [before]),
+            ("CASE WHEN escalated_month >= %s THEN 1 ELSE 0 END", [before]),
+        ],
+        sums=("cases", "seconds_to_resolve"),
+        where=(
+            f"{within} AND (resolved_month >= %s OR escalated_month >= %s)",
+            [first, last, before, before],
+        ),
+        **scope,
     )
-    for row in by_unit.annotate(n=Sum("cases")).order_by():
-        month = row["month"]
-        for key in (f"unit_{row['unit']}", f"month_{_month_key(month)}"):
-            counts.resolved[key] -= row["n"]
+    for (
+        category_value,
+        channel,
+        origin_level,
+        resolved_level,
+        resolved_later,
+        escalated_later,
+        n,
+        seconds,
+    ) in flagged:
+        if escalated_later:
+            counts.escalated -= n
+        if not resolved_later:
+            continue
+        for key in ("all", f"category_{category_value}", f"channel_{channel}", f"level_{resolved_level}"):
+            counts.resolved[key] -= n
+        counts.resolved["seconds"] -= seconds
+        if resolved_level == origin_level:
+            counts.resolved["not_passed_upward"] -= n
+    by_unit = rollup.summed(
+        grain.cells,
+        user,
+        keys=[("month", []), _unit_sql(codes)],
+        sums=("cases",),
+        where=(f"{within} AND resolved_month >= %s", [first, last, before]),
+        **scope,
+    )
+    for month, unit, n in by_unit:
+        for key in (f"unit_{unit}", f"month_{_month_key(month)}"):
+            counts.resolved[key] -= n
 
 
 @dataclass(frozen=True)
@@ -766,10 +784,12 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
         if len(tops) != 1:
             return None, tops
         region = tops[0].code
-    root = regions.filter(code=region).first()
-    # County departments are not places: a case registered at one (rare) gets its own row in
-    # _by_region, never a township's place in the breakdown or the ranking.
-    return root, list(regions.filter(parent_id=region).exclude(department_q()).order_by("code"))
+    # The region and its children in one query. County departments are not places: a case
+    # registered at one (rare) gets its own row in _by_region, never a township's place in the
+    # breakdown or the ranking.
+    found = list(regions.filter(Q(code=region) | (Q(parent_id=region) & ~department_q())).order_by("code"))
+    root = next((r for r in found if r.code == region), None)
+    return root, [r for r in found if r.code != region]
 
 
 def _unit_expression(codes: list[str], field: str = "region_id", path: str = "region__code"):
@@ -787,6 +807,19 @@ def _unit_expression(codes: list[str], field: str = "region_id", path: str = "re
         for code in sorted(codes, key=len, reverse=True)
     ]
     return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def _unit_sql(codes: list[str]) -> tuple[str, list]:
+    """`_unit_expression` over a rollup table's `region` column, as SQL with its parameters, for
+    `rollup.summed`: the same units by the same rule."""
+    lengths = {len(code) for code in codes}
+    if len(lengths) == 1:
+        return f"SUBSTR(region, 1, {lengths.pop()})", []
+    if not codes:
+        return "region", []
+    ordered = sorted(codes, key=len, reverse=True)
+    whens = " ".join("WHEN region LIKE %s THEN %s" for _ in ordered)
+    return f"CASE {whens} ELSE '' END", [v for code in ordered for v in (f"{code}%", code)]
 
 
 def _by_region(counts: _Counts, root: Region | None, units: list[Region]) -> tuple[Row, ...]:

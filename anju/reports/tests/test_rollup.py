@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anju.accounts.models import User
+from anju.accounts.models import RoleAssignment, User
 from anju.demo import testing
 from anju.demo.testing import local
 from anju.disputes import actions
@@ -199,6 +199,15 @@ def test_two_counties_read_the_rollup_summed_by_county(cast, quarter):
         assert rolled == raw, (start, end)
     read, counted = together_and_apart(root, periods)
     assert read == counted
+    # One county and a township of the other: units of two lengths, each case under the unit
+    # whose code begins its region's.
+    both = User.objects.create(username="two-places")
+    RoleAssignment.objects.create(user=both, role="leader", region_id=testing.COUNTY)
+    RoleAssignment.objects.create(user=both, role="leader", region_id="629903100")
+    assert [unit.code for unit in metrics._units(both, None)[1]] == [testing.COUNTY, "629903100"]
+    read, counted = together_and_apart(both, periods)
+    assert read == counted
+    assert next(row for row in read[0].by_region if row.key == "629903100").found == 3
     # The hand count of the neighbouring county's row in the quarter: three found; one resolved
     # within it (the other after its end); one escalated.
     quarter_figures = metrics.dispute_figures(root, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1))
