@@ -25,6 +25,7 @@ from anju.core.personal import validate_id_number, validate_phone
 from anju.core.rows import insert
 from anju.core.scoping import OutOfScope, covers, require_in_scope
 from anju.regions.choices import CODE_LENGTH
+from anju.regions.codes import not_a_place
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits, personal
 from anju.worktime.calendar import deadline_text
@@ -159,6 +160,8 @@ def check_registration(
         raise OutOfScope(_("You may not register disputes in %(region)s.") % {"region": region})
     if region.is_retired:
         raise ValidationError({"region": _("%(region)s is retired.") % {"region": region}})
+    if refusal := not_a_place(region):
+        raise ValidationError({"region": refusal})
     parties = clean_parties(parties)
     check_subtype(fields.get("subtype"), fields.get("category"))
     # Before a number is taken: a file the case cannot take leaves no gap in the numbers.

@@ -28,6 +28,7 @@ from anju.disputes import actions as dispute_actions
 from anju.disputes.choices import Category as DisputeCategory
 from anju.disputes.models import TimelineEntry as DisputeTimelineEntry
 from anju.regions import geo
+from anju.regions.codes import not_a_place
 from anju.regions.models import Region
 from anju.workflow import alerts, attachments, engine, extensions, limits
 
@@ -306,6 +307,8 @@ def check_report(
     errors: dict[str, list[str]] = {}
     if region.is_retired:
         errors["region"] = [_("%(region)s is retired.") % {"region": region}]
+    elif refusal := not_a_place(region):
+        errors["region"] = [refusal]
     if not event_type.active or not event_type.event_class.active:
         errors["event_type"] = [_("%(category)s is no longer in use.") % {"category": event_type.name}]
     try:

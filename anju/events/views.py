@@ -16,6 +16,7 @@ from anju.core.forms import ImportForm
 from anju.core.scoping import get_scoped_or_404, holds_top_level, prefixes_for
 from anju.core.views import post_only, role_required, show_errors
 from anju.regions import queries as region_queries
+from anju.regions.codes import department_q
 from anju.regions.models import Region
 from anju.workflow import extensions, pages, personal
 
@@ -131,9 +132,12 @@ alert_acknowledge = pages.alert_acknowledge_view(
 
 
 def _report_regions(user):
-    return Region.objects.visible_to(user, "case.handle").filter(
-        level__in=["grid", "village", "township"], retired_on__isnull=True
-    )[:2000]
+    # An event happens in a place: a county department is a unit events go to, not a place.
+    return (
+        Region.objects.visible_to(user, "case.handle")
+        .filter(level__in=["grid", "village", "township"], retired_on__isnull=True)
+        .exclude(department_q())[:2000]
+    )
 
 
 @role_required("case.handle")

@@ -63,6 +63,16 @@ def is_department(code: str) -> bool:
     return len(code) == 9 and code.isdigit() and DEPARTMENT_FIRST <= int(code[6:]) <= DEPARTMENT_LAST
 
 
+def not_a_place(region) -> str | None:
+    """Why a case cannot arise at `region`, or None when it can: a county department is a unit
+    that cases are sent to, not a place where a dispute or an event happens."""
+    if is_department(region.code):
+        return _("%(region)s is a county department, not a place: choose where it happened.") % {
+            "region": region
+        }
+    return None
+
+
 def department_q(field: str = "code") -> Q:
     """The rows whose region code in `field` is a county department's (is_department, in the database)."""
     return Q(**{f"{field}__regex": _DEPARTMENT_CODE})

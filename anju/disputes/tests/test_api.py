@@ -400,3 +400,22 @@ def test_the_schema_documents_every_transition(client_for):
     for _name, path, *_rest in TRANSITION_ENDPOINTS:
         operation = schema["paths"][f"/api/disputes/{{dispute_id}}/{path}"]["post"]
         assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_a_county_department_is_not_a_place_to_register_a_dispute(client, cast):
+    """Departments (县直部门) are units that cases are sent to: a dispute registered at one, through
+    the API as through the form, is refused with a reason, and nothing is written."""
+    from anju.accounts.choices import Role
+    from anju.regions.models import Region
+
+    Region.objects.create(code="629902501", name="县自然资源局", level="township", parent_id=testing.COUNTY)
+    testing.add_staff("centre_county", "县中心值班员", Role.CENTRE_OPERATOR, testing.COUNTY)
+    client.force_login(testing.User.objects.get(username="centre_county"))
+    refused = post(client, "/api/disputes", new_case(region="629902501"))
+    assert refused.status_code == 400
+    reason = "县自然资源局 (629902501) 是县直部门，不是地点：请选择事情发生的地方。"
+    assert refused.json()["errors"]["region"] == [reason]
+    assert not Dispute.objects.filter(region_id="629902501").exists()
+    form = client.get("/disputes/new/")
+    assert form.status_code == 200 and "629902501" not in form.content.decode()
+    assert post(client, "/api/disputes", new_case(region=testing.TOWNSHIP_A)).status_code == 201

@@ -246,3 +246,22 @@ def test_the_list_pages_by_keyset_both_ways(client_for):
     back = grid.get(f"/api/events?limit=2&before={second['prev_cursor']}").json()
     assert [e["number"] for e in back["items"]] == [e["number"] for e in last["items"]]
     assert not testing.a_markers_in(client_for("officer_b").get("/api/events").content)
+
+
+def test_a_county_department_is_not_a_place_to_report_an_event(client, cast):
+    """An event happens in a place: reported at a county department (县直部门), through the API as
+    through the form, it is refused with a reason and nothing is written."""
+    from anju.accounts.choices import Role
+    from anju.regions.models import Region
+
+    Region.objects.create(code="629902502", name="县住建局", level="township", parent_id=testing.COUNTY)
+    testing.add_staff("centre_county", "县中心值班员", Role.CENTRE_OPERATOR, testing.COUNTY)
+    client.force_login(testing.User.objects.get(username="centre_county"))
+    refused = report(client, region="629902502")
+    assert refused.status_code == 400
+    reason = "县住建局 (629902502) 是县直部门，不是地点：请选择事情发生的地方。"
+    assert refused.json()["errors"]["region"] == [reason]
+    assert not Event.objects.filter(region_id="629902502").exists()
+    form = client.get("/events/new/?type=illegal-dumping")
+    assert form.status_code == 200 and "629902502" not in form.content.decode()
+    assert report(client).status_code == 201
