@@ -412,9 +412,9 @@ def report_event(
     refused with PossibleDuplicates, after every other check has passed. Where the report gives no
     coordinates, a photo's EXIF location gives them; where an imported grid boundary holds the point,
     the event is that grid's. `with_event` writes what another app keeps about the report (the
-    Open311 request) in the same transaction, with `rows.insert` in the statement of the timeline
-    and audit rows (`rows.together`: it may not read those back); `calendar`, the working calendar
-    the caller already holds (worktime.calendar.shared)."""
+    Open311 request) with the event's rows, with `rows.insert` in their statement (`rows.at_once`:
+    it may not read them back); `calendar`, the working calendar the caller already holds
+    (worktime.calendar.shared)."""
     with refusals_recorded(actor, "event.report", region_code=region.code):
         event = check_report(actor, region=region, event_type=event_type, photos=photos, **fields)
         if check_duplicates:
