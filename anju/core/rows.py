@@ -19,21 +19,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 # PostgreSQL's limit on the parameters of one bound statement.
 MAX_BOUND_PARAMETERS = 65_535
 
 
-def cursor(parameters: int = 0):
+def cursor(parameters: int = 0, *, numbered: bool = False):
     """A cursor for a statement whose SQL is fixed: on PostgreSQL, unless `?prepared=off` (for a
     pooler that cannot keep them), bound on the server so that psycopg prepares it after its second
     use on a connection; elsewhere, or with more parameters than a bound statement may carry, the
-    usual cursor."""
+    usual cursor. `numbered`: the statement's only placeholders are `%s` (the INSERTs built here),
+    so they may be turned into PostgreSQL's `$1, $2…` once per statement (`_numbered`)."""
     conn = connections[DEFAULT_DB_ALIAS]
     if (
         conn.vendor != "postgresql"
@@ -47,7 +48,36 @@ def cursor(parameters: int = 0):
     conn.close_if_health_check_failed()
     conn.ensure_connection()
     with conn.wrap_database_errors:
-        return conn._prepare_cursor(ServerBindingCursor(conn.connection))
+        return conn._prepare_cursor(
+            (_numbered_cursor() if numbered else ServerBindingCursor)(conn.connection)
+        )
+
+
+@cache
+def _numbered_cursor() -> type:
+    """A server-binding cursor for statements written with `%s` only. psycopg turns a statement's
+    placeholders into `$1, $2…` with a regular expression each time it runs when it has more than
+    50 parameters (it keeps only short statements' conversions, for ORMs' statements of every
+    length); an event's report (its row and three more in one statement, about 75 values) spent
+    about as much in that as in sending it. This cursor takes the converted statement from
+    `_numbered` and hands it to psycopg's RawCursor, which converts nothing. Django's cursor wrapper
+    still sees, logs and counts the statement as written."""
+    import psycopg
+    from django.db.backends.postgresql.base import CursorMixin
+
+    class NumberedCursor(CursorMixin, psycopg.RawCursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(_numbered(query), params, **kwargs)
+
+    return NumberedCursor
+
+
+@lru_cache(maxsize=256)
+def _numbered(sql: str) -> str:
+    parts = sql.split("%s")
+    if any("%" in part for part in parts):
+        raise ValueError("a numbered statement has no placeholder but %s")
+    return "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], start=1)) + parts[-1]
 
 
 def analyze(*tables: type[models.Model], vacuum: bool = False) -> None:
@@ -66,9 +96,12 @@ def analyze(*tables: type[models.Model], vacuum: bool = False) -> None:
 
 
 @cache
-def _statement(model: type[models.Model], rows: int, returns: bool) -> tuple[str, tuple[models.Field, ...]]:
+def _statement(
+    model: type[models.Model], rows: int, returns: bool, keyed: bool = False
+) -> tuple[str, tuple[models.Field, ...]]:
+    """The INSERT of `rows` rows; `keyed`: the objects come with their automatic keys."""
     meta = model._meta
-    fields = tuple(f for f in meta.local_concrete_fields if not (f.primary_key and f.db_returning))
+    fields = tuple(f for f in meta.local_concrete_fields if keyed or not (f.primary_key and f.db_returning))
     if any(hasattr(f, "get_placeholder") or f.generated for f in fields):
         raise TypeError(f"{meta.label} has fields that need Django's own INSERT")
     quote = connection.ops.quote_name
@@ -129,16 +162,18 @@ def _kept_types(field: models.Field) -> tuple[type, ...]:
 
 
 @cache
-def _preparation(model: type[models.Model], returns: bool) -> tuple[tuple[models.Field, str, tuple], ...]:
-    return tuple((f, f.attname, _kept_types(f)) for f in _statement(model, 1, returns)[1])
+def _preparation(
+    model: type[models.Model], returns: bool, keyed: bool
+) -> tuple[tuple[models.Field, str, tuple], ...]:
+    return tuple((f, f.attname, _kept_types(f)) for f in _statement(model, 1, returns, keyed)[1])
 
 
-def _prepared(model: type[models.Model], objs, returns: bool, conn) -> list:
+def _prepared(model: type[models.Model], objs, returns: bool, keyed: bool, conn) -> list:
     """The statement's parameters, as Model.save prepares them (`pre_save`, then
     `get_db_prep_save`)."""
     params = []
     for obj in objs:
-        for field, attname, kept in _preparation(model, returns):
+        for field, attname, kept in _preparation(model, returns, keyed):
             if kept:
                 value = getattr(obj, attname)
                 if value is None or type(value) in kept:
@@ -152,8 +187,12 @@ def _returns_key(model: type[models.Model]) -> bool:
     return model._meta.pk.db_returning and connection.features.can_return_columns_from_insert
 
 
-# The INSERTs `together` holds back: (model, objects, SQL, parameters), in the order they came.
+# The INSERTs `together` holds back: (model, objects, SQL, parameters, keys read back, keys given),
+# in the order they came.
 _held: ContextVar[list | None] = ContextVar("rows_held", default=None)
+# Set while `at_once` holds the inserts of a block outside a transaction: they must all go in one
+# statement, which is then the only thing that makes them all or none.
+_one_statement: ContextVar[bool] = ContextVar("rows_one_statement", default=False)
 
 
 @contextmanager
@@ -162,13 +201,18 @@ def together() -> Iterator[None]:
     transaction; elsewhere each is sent at once, as outside the block): a report writes its timeline
     row, its audit row and what another app keeps about it with one round trip instead of three.
     The objects get their primary keys when the block ends, so nothing inside may read them back
-    or point at them; a model inserted twice sends what is held first, so each table's keys keep
-    the order the rows came in; a block inside another adds to the outer one's. If the block
-    raises, nothing held is sent (the transaction it is in rolls back)."""
+    or point at them (unless they were given their keys beforehand: `insert` keeps a key it is
+    given); a model inserted twice sends what is held first, so each table's keys keep the order
+    the rows came in; a block inside another adds to the outer one's. If the block raises, nothing
+    held is sent (the transaction it is in rolls back)."""
     conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor != "postgresql" or not conn.in_atomic_block or _held.get() is not None:
         yield
         return
+    yield from _holding()
+
+
+def _holding() -> Iterator[None]:
     held: list = []
     token = _held.set(held)
     try:
@@ -178,14 +222,35 @@ def together() -> Iterator[None]:
     _send(held)
 
 
+@contextmanager
+def at_once() -> Iterator[None]:
+    """The `insert`s of the block written all or none, with as few round trips as may be. On
+    PostgreSQL outside a transaction they go as one statement in autocommit: a statement is atomic
+    by itself, so no BEGIN and COMMIT of their own (two round trips and Django's transaction
+    handling fewer); each model may then come once, and rows that name another row of the block
+    need its key given beforehand. Elsewhere, and inside a transaction, a transaction (a savepoint)
+    around `together`. Nothing in the block may read the rows back; if it raises, nothing is
+    written."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor != "postgresql" or conn.in_atomic_block or _held.get() is not None:
+        with transaction.atomic(), together():
+            yield
+        return
+    token = _one_statement.set(True)
+    try:
+        yield from _holding()
+    finally:
+        _one_statement.reset(token)
+
+
 @cache
-def _together_statement(parts: tuple[tuple[type[models.Model], int, bool], ...]) -> str:
+def _together_statement(parts: tuple[tuple[type[models.Model], int, bool, bool], ...]) -> str:
     """One statement for several INSERTs: each a data-modifying WITH, their keys read back as one
     array each (in the order of the rows, as `insert` reads a multi-row statement's)."""
     quote = connection.ops.quote_name
     withs, keys = [], []
-    for number, (model, rows, returns) in enumerate(parts):
-        withs.append(f"i{number} AS ({_statement(model, rows, returns)[0]})")
+    for number, (model, rows, returns, keyed) in enumerate(parts):
+        withs.append(f"i{number} AS ({_statement(model, rows, returns, keyed)[0]})")
         if returns:
             keys.append(f"ARRAY(SELECT {quote(model._meta.pk.column)} FROM i{number})")  # noqa: S608
     return f"WITH {', '.join(withs)} SELECT {', '.join(keys) or '1'}"
@@ -195,17 +260,17 @@ def _send(held: list) -> None:
     if not held:
         return
     if len(held) == 1:
-        model, objs, sql, params = held[0]
-        _execute(model, objs, sql, params, _returns_key(model))
+        model, objs, sql, params, returns, keyed = held[0]
+        _execute(model, objs, sql, params, returns, keyed)
         return
-    parts = tuple((model, len(objs), _returns_key(model)) for model, objs, _, _ in held)
-    params = [value for _, _, _, values in held for value in values]
+    parts = tuple((model, len(objs), returns, keyed) for model, objs, _, _, returns, keyed in held)
+    params = [value for _, _, _, values, _, _ in held for value in values]
     conn = connections[DEFAULT_DB_ALIAS]
-    with cursor(len(params)) as c:
+    with cursor(len(params), numbered=True) as c:
         c.execute(_together_statement(parts), params)
         keys = iter(c.fetchone())
-    for model, objs, _, _ in held:
-        if _returns_key(model):
+    for model, objs, _, _, returns, _ in held:
+        if returns:
             for obj, key in zip(objs, next(keys), strict=True):
                 setattr(obj, model._meta.pk.attname, key)
         for obj in objs:
@@ -215,40 +280,49 @@ def _send(held: list) -> None:
 
 def insert(*objs: models.Model) -> None:
     """Add new objects of one model as rows, in one statement, and give them their primary keys,
-    like `obj.save()` for each (inside `together`, when the block ends)."""
+    like `obj.save()` for each (inside `together`, when the block ends). Objects given their
+    automatic keys beforehand (all of them or none) keep them."""
     if not objs:
         return
     model = type(objs[0])
     if any(type(obj) is not model or not obj._state.adding for obj in objs):
         raise ValueError("insert() adds new objects of one model")
-    returns = _returns_key(model)
-    if not returns and model._meta.pk.db_returning and len(objs) > 1:
+    automatic = model._meta.pk.db_returning
+    keyed = automatic and objs[0].pk is not None
+    if keyed and any(obj.pk is None for obj in objs[1:]):
+        raise ValueError("insert() adds objects all given their keys or none")
+    returns = not keyed and _returns_key(model)
+    if not returns and automatic and not keyed and len(objs) > 1:
         for obj in objs:  # without RETURNING only the last key of a statement can be read
             insert(obj)
         return
-    sql = _statement(model, len(objs), returns)[0]
+    sql = _statement(model, len(objs), returns, keyed)[0]
     # The connection itself, not the `connection` proxy: each attribute read through the proxy
     # looks the connection up again, and the fields read it many times per row.
     conn = connections[DEFAULT_DB_ALIAS]
-    params = _prepared(model, objs, returns, conn)
+    params = _prepared(model, objs, returns, keyed, conn)
     held = _held.get()
     if held is not None:
-        if any(queued is model for queued, _, _, _ in held):
+        if any(entry[0] is model for entry in held):
+            if _one_statement.get():
+                raise ValueError(f"at_once() writes {model._meta.label} once: it has one statement")
             _send(held)  # the rows held of this model first: its keys follow the order of the rows
             held.clear()
-        held.append((model, objs, sql, params))
+        held.append((model, objs, sql, params, returns, keyed))
         return
-    _execute(model, objs, sql, params, returns)
+    _execute(model, objs, sql, params, returns, keyed)
 
 
-def _execute(model: type[models.Model], objs, sql: str, params: list, returns: bool) -> None:
+def _execute(
+    model: type[models.Model], objs, sql: str, params: list, returns: bool, keyed: bool = False
+) -> None:
     conn = connections[DEFAULT_DB_ALIAS]
-    with cursor(len(params)) as c:
+    with cursor(len(params), numbered=True) as c:
         c.execute(sql, params)
         if returns:
             for obj, (key,) in zip(objs, c.fetchall(), strict=True):
                 setattr(obj, model._meta.pk.attname, key)
-        elif model._meta.pk.db_returning:
+        elif model._meta.pk.db_returning and not keyed:
             key = conn.ops.last_insert_id(c, model._meta.db_table, model._meta.pk.column)
             setattr(objs[0], model._meta.pk.attname, key)
     for obj in objs:

@@ -52,16 +52,22 @@ def unflushed() -> str:
     return " AND set_config('synchronous_commit', 'off', true) = 'off'"
 
 
-def next_number(county_code: str, year: int) -> str:
+def next_number(county_code: str, year: int) -> tuple[str, int | None]:
     """SJ620123-2026-000123: the county, the year and the count within them, never reused. Taken with
     one statement, as disputes.actions.next_numbers takes a case number: called outside the report's
     transaction it runs in autocommit and holds the counter row for that statement only, so reports
     in a county do not queue behind each other's transactions; its commit does not wait for the disk
-    (`unflushed`). A report that fails after it leaves a gap."""
-    table = connection.ops.quote_name(EventCounter._meta.db_table)
+    (`unflushed`). A report that fails after it leaves a gap. On PostgreSQL the same statement takes
+    the event's key from the table's sequence (else None: the INSERT gives it), so that the rows
+    naming the event can go with it in one statement (`rows.at_once`)."""
+    quote = connection.ops.quote_name
+    table = quote(EventCounter._meta.db_table)
+    key = ""
+    if connection.vendor == "postgresql":
+        key = f", nextval(pg_get_serial_sequence('{quote(Event._meta.db_table)}', '{Event._meta.pk.column}'))"
     sql = (
         f"UPDATE {table} SET last = last + 1 WHERE county_code = %s AND year = %s{unflushed()}"  # noqa: S608
-        " RETURNING last"
+        f" RETURNING last{key}"
     )
     with rows.cursor() as cursor:
         cursor.execute(sql, [county_code, year])
@@ -69,13 +75,13 @@ def next_number(county_code: str, year: int) -> str:
     if row is None:  # the first event of this county and year
         try:
             with transaction.atomic():
-                EventCounter.objects.create(county_code=county_code, year=year, last=1)
-            row = (1,)
+                EventCounter.objects.create(county_code=county_code, year=year, last=0)
         except IntegrityError:  # another report created it first
-            with rows.cursor() as cursor:
-                cursor.execute(sql, [county_code, year])
-                row = cursor.fetchone()
-    return f"SJ{county_code}-{year}-{row[0]:06d}"
+            pass
+        with rows.cursor() as cursor:
+            cursor.execute(sql, [county_code, year])
+            row = cursor.fetchone()
+    return f"SJ{county_code}-{year}-{row[0]:06d}", (row[1] if key else None)
 
 
 def allowed_transitions(event: Event, user) -> list[str]:
@@ -291,6 +297,28 @@ def store_photo(
     return photo
 
 
+# What a report's input fills (besides the place, the class, the extra fields and the photos, which
+# check_report checks itself): full_clean checks these, and any other field a caller gives.
+REPORTED_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "location",
+        "latitude",
+        "longitude",
+        "channel",
+        "reporter_name",
+        "reporter_phone",
+    }
+)
+
+
+def _set_on_report(given) -> set[str]:
+    """The fields of a new event that full_clean need not check: those check_report sets itself
+    from the catalogue, the places and the clock, and the defaults of the stages to come."""
+    return {f.name for f in Event._meta.fields if f.name not in REPORTED_FIELDS and f.name not in given}
+
+
 def check_report(
     actor,
     *,
@@ -360,19 +388,7 @@ def check_report(
         **fields,
     )
     try:
-        event.full_clean(
-            exclude=[
-                "number",
-                "region",
-                "event_type",
-                "dispatcher_unit",
-                "handling_unit",
-                "reported_by",
-                "dispute",
-            ],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        event.full_clean(exclude=_set_on_report(fields), validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for key, messages in error.message_dict.items():
             errors.setdefault(key, []).extend(messages)
@@ -399,9 +415,9 @@ def report_event(
     refused with PossibleDuplicates, after every other check has passed. Where the report gives no
     coordinates, a photo's EXIF location gives them; where an imported grid boundary holds the point,
     the event is that grid's. `with_event` writes what another app keeps about the report (the
-    Open311 request) in the same transaction, with `rows.insert` in the statement of the timeline
-    and audit rows (`rows.together`: it may not read those back); `calendar`, the working calendar
-    the caller already holds (worktime.calendar.shared)."""
+    Open311 request) with the event's rows, with `rows.insert` in their statement (`rows.at_once`:
+    it may not read them back); `calendar`, the working calendar the caller already holds
+    (worktime.calendar.shared)."""
     with refusals_recorded(actor, "event.report", region_code=region.code):
         event = check_report(actor, region=region, event_type=event_type, photos=photos, **fields)
         if check_duplicates:
@@ -410,22 +426,27 @@ def report_event(
                 raise PossibleDuplicates(found)
         limits.start_limit(EVENT, event, event.reported_at, calendar=calendar)
         event.file_due_at = event.due_at
-        event.number = next_number(region.code[:6], timezone.localdate(event.reported_at).year)
-        with transaction.atomic():
+        event.number, event.pk = next_number(region.code[:6], timezone.localdate(event.reported_at).year)
+
+        def write() -> None:
             insert(event)
             require_in_scope(event, actor, "case.view")
-            # The rows that follow from the event's, sent to the database as one statement.
+            engine.add_timeline(EVENT, event, actor, "report", "", Status.REPORTED, event.title)
+            record(
+                actor, "event.report", event, region_code=event.region_id, after=engine.snapshot(EVENT, event)
+            )
+            if with_event is not None:
+                with_event(event)
+
+        if not photos:
+            # The event and the rows that follow from it in one statement, which on PostgreSQL needs
+            # no transaction of its own; the rows name the event by the key it was given above.
+            with rows.at_once():
+                write()
+            return event
+        with transaction.atomic():
             with rows.together():
-                engine.add_timeline(EVENT, event, actor, "report", "", Status.REPORTED, event.title)
-                record(
-                    actor,
-                    "event.report",
-                    event,
-                    region_code=event.region_id,
-                    after=engine.snapshot(EVENT, event),
-                )
-                if with_event is not None:
-                    with_event(event)
+                write()
             for upload, copies in zip(photos, event.photo_copies, strict=True):
                 store_photo(actor, event, upload, copies=copies)
     return event

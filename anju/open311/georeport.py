@@ -63,13 +63,35 @@ def services():
 
 
 @cache
-def _posting_sql() -> str:
-    """An active minor class by its code, with its major class, its extra fields (one row each, or
-    one row of NULLs) and the working calendar's fingerprint: what a POST reads before it writes."""
-    quote = connection.ops.quote_name
+def fingerprint_sql() -> tuple[str, ...]:
+    """Scalar subqueries, for a POST to read with its key (keys.use_key), whose answers change with
+    every change to what it reads besides the key: the working calendar's two
+    (worktime.calendar.fingerprint_sql), then the service catalogue's. On PostgreSQL the catalogue's
+    is a digest of where each row of the minor and major classes and the extra fields is stored and
+    which transaction wrote it (`ctid`, `xmin`): an UPDATE writes a new version of the row in
+    another place, so an insert, change or removal shows however it was made (the admin,
+    `import-catalogue`, an UPDATE by hand), within one transaction too. Elsewhere NULL: no
+    catalogue is kept."""
     days, changed = calendar.fingerprint_sql()
+    if connection.vendor != "postgresql":
+        return days, changed, "SELECT NULL"
+    quote = connection.ops.quote_name
+    versions = " UNION ALL ".join(
+        f"SELECT '{model._meta.model_name}' || ctid::text || xmin::text AS v"  # noqa: S608
+        f" FROM {quote(model._meta.db_table)}"
+        for model in (EventType, EventClass, ExtraField)
+    )
+    # In the order the tables are read, unsorted: an order that differs only reads the services anew.
+    return days, changed, f"SELECT md5(string_agg(v, ',')) FROM ({versions}) AS versions"  # noqa: S608
+
+
+@cache
+def _posting_sql() -> str:
+    """An active minor class by its code, with its major class and its extra fields (one row each,
+    or one row of NULLs): what a POST reads before it writes."""
+    quote = connection.ops.quote_name
     return (
-        f"SELECT ({days}), ({changed}), {rows.columns(EventType, 't')}, {rows.columns(EventClass, 'c')},"  # noqa: S608
+        f"SELECT {rows.columns(EventType, 't')}, {rows.columns(EventClass, 'c')},"  # noqa: S608
         f" {rows.columns(ExtraField, 'f')}"
         f" FROM {quote(EventType._meta.db_table)} t"
         f" JOIN {quote(EventClass._meta.db_table)} c ON c.id = t.event_class_id"
@@ -79,18 +101,15 @@ def _posting_sql() -> str:
     )
 
 
-def service_for_posting(code: str) -> tuple[EventType | None, tuple]:
-    """The service a POST names (as `services()` has it, its extra fields loaded) and the working
-    calendar's fingerprint (worktime.calendar.shared), in one query: a POST is a registration, and
-    its reads before the transaction are what it costs beyond the INSERTs."""
+def _read_service(code: str) -> EventType | None:
     with rows.cursor() as cursor:
         cursor.execute(_posting_sql(), [code, True, True])
         found = cursor.fetchall()
     if not found:
-        return None, ()
-    type_end = 2 + len(EventType._meta.concrete_fields)
+        return None
+    type_end = len(EventType._meta.concrete_fields)
     class_end = type_end + len(EventClass._meta.concrete_fields)
-    event_type = rows.load(EventType, found[0][2:type_end])
+    event_type = rows.load(EventType, found[0][:type_end])
     event_type.event_class = rows.load(EventClass, found[0][type_end:class_end])
     fields = [rows.load(ExtraField, row[class_end:]) for row in found if row[class_end] is not None]
     for field in fields:
@@ -100,7 +119,32 @@ def service_for_posting(code: str) -> tuple[EventType | None, tuple]:
     kept = event_type.extra_fields.all()
     kept._result_cache, kept._prefetch_done = fields, True
     event_type._prefetched_objects_cache = {"extra_fields": kept}
-    return event_type, found[0][:2]
+    return event_type
+
+
+# The services this process has read, by code, and the catalogue's fingerprint they were read under.
+_services: dict[str, tuple[object, dict[str, EventType]]] = {}
+
+
+def service_for_posting(code: str, fingerprint) -> EventType | None:
+    """The active service a POST names, as `services()` has it, its extra fields loaded. Kept by
+    this process while the catalogue's fingerprint (the last of `fingerprint_sql`, read with the
+    key) stays the same: a POST then reads no row of the catalogue. Where there is no fingerprint
+    (not PostgreSQL) it is read each time. The objects kept are shared by the POSTs that follow:
+    nothing may change them."""
+    catalogue = fingerprint[-1] if fingerprint else None
+    if catalogue is None:
+        return _read_service(code)
+    kept = _services.get("services")
+    if kept is None or kept[0] != catalogue:
+        kept = (catalogue, {})
+        _services["services"] = kept
+    event_type = kept[1].get(code)
+    if event_type is None:
+        event_type = _read_service(code)
+        if event_type is not None:  # an unknown code is not kept: the codes kept stay the catalogue's
+            kept[1][code] = event_type
+    return event_type
 
 
 def service(event_type: EventType, has_fields: bool) -> dict:

@@ -119,13 +119,14 @@ def _count_sql(returning: str = "id") -> str:
     )
 
 
-def _key_sql(counted: str) -> str:
+def _key_sql(counted: str, also: tuple[str, ...]) -> str:
     """The key, the account it reports as, the account's roles and their places, in one query;
-    `counted` is where the key's row comes from."""
+    `counted` is where the key's row comes from; `also`, scalar subqueries read with it."""
     quote = connection.ops.quote_name
+    extra = "".join(f", ({query})" for query in also)
     return (
         f"SELECT r.role, r.region_id, {rows.columns(ApiKey, 'k')}, {rows.columns(User, 'u')},"  # noqa: S608
-        f" {rows.columns(Region, 'g')}"
+        f" {rows.columns(Region, 'g')}{extra}"
         f" FROM {counted} k"
         f" JOIN {quote(User._meta.db_table)} u ON u.id = k.account_id"
         f" LEFT JOIN {quote(RoleAssignment._meta.db_table)} r ON r.user_id = u.id"
@@ -135,45 +136,46 @@ def _key_sql(counted: str) -> str:
 
 
 @cache
-def _read_sql() -> str:
+def _read_sql(also: tuple[str, ...]) -> str:
     """The counted key read after its count (the databases without UPDATE in WITH)."""
     table = connection.ops.quote_name(ApiKey._meta.db_table)
-    return _key_sql(f"(SELECT * FROM {table} WHERE id = %s)")  # noqa: S608
+    return _key_sql(f"(SELECT * FROM {table} WHERE id = %s)", also)  # noqa: S608
 
 
 @cache
-def _count_and_read_sql() -> str:
+def _count_and_read_sql(also: tuple[str, ...]) -> str:
     """On PostgreSQL the count and the read in one statement, still in autocommit: the UPDATE hands
     the counted row, as it now is, to the read (one statement a POST fewer)."""
-    return f"WITH counted AS ({_count_sql(rows.columns(ApiKey))}) {_key_sql('counted')}"
+    return f"WITH counted AS ({_count_sql(rows.columns(ApiKey))}) {_key_sql('counted', also)}"
 
 
-def _counted(secret: str, now) -> list[tuple]:
+def _counted(secret: str, now, also: tuple[str, ...]) -> list[tuple]:
     """Count one use of the key, and read it with its account, roles and places; no rows when the
     key may not be used (unknown, revoked or over its limit), and then nothing was counted."""
     adapt = connection.ops.adapt_datetimefield_value
     params = {"since": adapt(now - WINDOW), "now": adapt(now), "hash": hash_key(secret)}
     with rows.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_count_and_read_sql(), params)
+            cursor.execute(_count_and_read_sql(also), params)
             return cursor.fetchall()
         cursor.execute(_count_sql(), params)
         counted = cursor.fetchone()
         if counted is None:
             return []
-        cursor.execute(_read_sql(), [counted[0]])
+        cursor.execute(_read_sql(also), [counted[0]])
         return cursor.fetchall()
 
 
-def use_key(secret: str, *, now=None) -> ApiKey:
+def use_key(secret: str, *, now=None, also: tuple[str, ...] = ()) -> ApiKey:
     """The key a POST came with, counted against its limit, with its account (and the account's
     roles) loaded and the most local place the account reports for as `home_region`; KeyRefused
     when it is missing, unknown, revoked or over its limit for the minute. The count is one
     statement in autocommit: concurrent requests on one key wait for each other only while it runs,
-    not while their reports are written."""
+    not while their reports are written. `also`: scalar subqueries (SQL without parameters) read
+    in the same statement, their answers given as the key's `also`."""
     if not secret:
         raise _refuse(403, _("api_key is required to post a request."))
-    found = _counted(secret, now or timezone.now())
+    found = _counted(secret, now or timezone.now(), also)
     if not found:
         key = ApiKey.objects.filter(key_hash=hash_key(secret)).first()
         if key is None:
@@ -188,10 +190,12 @@ def use_key(secret: str, *, now=None) -> ApiKey:
         )
     width = len(ApiKey._meta.concrete_fields)
     user_end = 2 + width + len(User._meta.concrete_fields)
+    region_end = user_end + len(Region._meta.concrete_fields)
     key = rows.load(ApiKey, found[0][2 : 2 + width])
     account = rows.load(User, found[0][2 + width : user_end])
     remember_assignments(account, [(row[0], row[1]) for row in found if row[0] is not None])
     key.account = account
     # The most local place the account reports for (rows come in the order of their codes).
-    key.home_region = rows.load(Region, found[-1][user_end:]) if found[-1][0] is not None else None
+    key.home_region = rows.load(Region, found[-1][user_end:region_end]) if found[-1][0] is not None else None
+    key.also = found[0][region_end:]
     return key

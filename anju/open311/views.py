@@ -329,15 +329,16 @@ def _messages(error: ValidationError) -> str:
 
 def post_request(request, fmt):
     try:
-        key = keys.use_key(_param(request, "api_key"))
+        # The calendar's and the catalogue's fingerprints come with the key: the service and the
+        # limits need no query of their own while neither changes.
+        key = keys.use_key(_param(request, "api_key"), also=georeport.fingerprint_sql())
     except keys.KeyRefused as refused:
         raise Problem(refused.status, refused.message) from None
     check_jurisdiction(request)
     code = _param(request, "service_code")
     if not code:
         raise Problem(400, _("service_code is required."))
-    # The calendar's fingerprint comes with the category: the limits need no query of their own.
-    event_type, fingerprint = georeport.service_for_posting(code)
+    event_type = georeport.service_for_posting(code, key.also)
     if event_type is None:
         raise Problem(400, _("service_code %(code)s was not found.") % {"code": code[:50]})
     latitude, longitude = _coordinate(request, "lat"), _coordinate(request, "long")
@@ -381,7 +382,7 @@ def post_request(request, fmt):
             reporter_phone=_param(request, "phone"),
             extra=_attributes(request, event_type),
             with_event=keep_request,
-            calendar=calendar.shared(fingerprint),
+            calendar=calendar.shared(key.also[:2]),
         )
     except OutOfScope:
         raise Problem(403, _("The api_key's account may not report events there.")) from None

@@ -188,3 +188,93 @@ def test_nothing_held_together_is_written_when_the_block_fails(cast):
         insert(Party(dispute=case, role="applicant", name="不留"))
         raise RuntimeError
     assert not Party.objects.filter(name="不留").exists()
+
+
+def test_rows_given_their_keys_go_at_once_with_the_rows_that_name_them(cast):
+    """Inside a transaction (as every test is) `at_once` holds the rows as `together` does; a row
+    given its key beforehand keeps it, and the rows after it may name it."""
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.core.rows import at_once
+
+    case = a_case("T-keyed", cast.grid_a1)
+    case.pk = Dispute.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
+    party = Party(dispute=case, role="applicant", name="甲")
+    with CaptureQueriesContext(connection) as queries, at_once():
+        insert(case)
+        insert(party)
+    assert Party.objects.get(pk=party.pk).dispute_id == case.pk == Dispute.objects.get(number="T-keyed").pk
+    # PostgreSQL: a savepoint, both rows in one statement, its release.
+    assert len(queries) == (3 if connection.vendor == "postgresql" else 4)
+    with pytest.raises(ValueError, match="keys or none"):
+        insert(
+            Party(dispute=case, role="applicant", name="乙", pk=10**9), Party(dispute=case, role="applicant")
+        )
+
+
+def _in_autocommit(work):
+    """`work()` on a connection of its own (another thread's), outside any transaction, as a
+    request runs; what it raises is raised here. Rows it commits stay: it removes them itself."""
+    import threading
+
+    from django.db import connections
+
+    failure = []
+
+    def run():
+        try:
+            work()
+        except BaseException as error:  # handed to the test's thread
+            failure.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+@postgres_only
+def test_rows_at_once_outside_a_transaction_are_one_statement_all_or_none(db):
+    """A request's report runs in autocommit: `at_once` sends its rows as one statement, with no
+    BEGIN and COMMIT of its own, and a statement that fails stores none of them. The rows name the
+    catalogue, which the migrations committed; the test's own rows are not visible to the other
+    connection, and what it commits it removes."""
+    from django.db import IntegrityError
+    from django.test.utils import CaptureQueriesContext
+
+    from anju.core.rows import at_once
+    from anju.events.models import EventClass, EventType
+
+    def next_key(model) -> int:
+        with connection.cursor() as c:
+            c.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [model._meta.db_table])
+            return c.fetchone()[0]
+
+    def work():
+        major = EventClass(code="t-at-once", name="一次写入", pk=next_key(EventClass))
+        minor = EventType(event_class=major, code="t-at-once-minor", name="小类")
+        try:
+            with CaptureQueriesContext(connection) as queries, at_once():
+                insert(major)
+                insert(minor)
+            assert [q["sql"] for q in queries.captured_queries if q["sql"] in ("BEGIN", "COMMIT")] == []
+            assert len(queries) == 1 and not connection.in_atomic_block
+            assert EventType.objects.get(pk=minor.pk).event_class_id == major.pk
+        finally:
+            EventType.objects.filter(code="t-at-once-minor").delete()
+            EventClass.objects.filter(code="t-at-once").delete()
+        # The second row names a major class that does not exist: the statement fails whole.
+        kept = EventClass(code="t-at-once-lost", name="不留", pk=next_key(EventClass))
+        with pytest.raises(IntegrityError), at_once():
+            insert(kept)
+            insert(EventType(event_class_id=10**12, code="t-at-once-orphan", name="孤儿"))
+        assert not EventClass.objects.filter(code="t-at-once-lost").exists()
+        with pytest.raises(ValueError, match="once"), at_once():
+            insert(EventClass(code="t-a", name="甲"))
+            insert(EventClass(code="t-b", name="乙"))
+        assert not EventClass.objects.filter(code__in=["t-a", "t-b"]).exists()
+
+    _in_autocommit(work)

@@ -531,3 +531,36 @@ def test_post_limits_follow_a_holiday_set_between_two_requests(client, cast, key
         worktime_actions.clear_day(cast.user("admin"), day)
     again = Event.objects.get(number=posted_number(post(client, key)))
     assert timezone.localdate(again.file_due_at) <= holidays[-1]
+
+
+def test_post_follows_changes_to_the_catalogue_made_between_two_requests(client, cast, key, no_photo_needed):
+    """The services are kept between requests, never past a change to the catalogue, however it
+    was made (here by UPDATE and DELETE, which no model's save sees): a renamed class names the next
+    event, a field it now requires is asked for, a class or major class switched off is not found,
+    and switched on again it is."""
+    from anju.events.models import EventClass, ExtraField
+
+    first = Event.objects.get(number=posted_number(post(client, key)))
+    assert first.title.startswith("乱倒垃圾：") and not first.urgent
+    EventType.objects.filter(code="illegal-dumping").update(name="倾倒垃圾", urgent=True)
+    renamed = Event.objects.get(number=posted_number(post(client, key)))
+    assert renamed.title.startswith("倾倒垃圾：") and renamed.urgent
+    minor = EventType.objects.get(code="illegal-dumping")
+    ExtraField.objects.create(event_type=minor, key="plate", label="车牌", required=True, order=9)
+    assert "extra.plate" in assert_error(post(client, key), 400, "json")
+    assert (
+        Event.objects.get(number=posted_number(post(client, key, **{"attribute[plate]": "青A12345"}))).extra[
+            "plate"
+        ]
+        == "青A12345"
+    )
+    ExtraField.objects.filter(key="plate").delete()
+    assert "plate" not in Event.objects.get(number=posted_number(post(client, key))).extra
+    EventType.objects.filter(pk=minor.pk).update(active=False)
+    assert "illegal-dumping" in assert_error(post(client, key), 400, "json")
+    EventType.objects.filter(pk=minor.pk).update(active=True)
+    posted_number(post(client, key))
+    EventClass.objects.filter(pk=minor.event_class_id).update(active=False)
+    assert "illegal-dumping" in assert_error(post(client, key), 400, "json")
+    EventClass.objects.filter(pk=minor.event_class_id).update(active=True)
+    posted_number(post(client, key))
