@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anju.core.dates import check_day_order, check_year, local_midnight
-from anju.core.scoping import has_perm_anywhere
+from anju.core.scoping import ALL, has_perm_anywhere, prefixes_for
 from anju.disputes import deadlines
 from anju.disputes import queries as dispute_queries
 from anju.disputes.choices import Category, Channel, HandlingLevel
@@ -780,10 +780,14 @@ def _units(user, region: str | None) -> tuple[Region | None, list[Region]]:
     region (the usual case), that region and its children, else each region the user holds."""
     regions = Region.objects.visible_to(user, "case.view")
     if not region:
-        tops = list(roots_for(user, "case.view").order_by("code"))
-        if len(tops) != 1:
-            return None, tops
-        region = tops[0].code
+        prefixes = prefixes_for(user, "case.view")
+        if prefixes is not ALL and len(prefixes) == 1:
+            region = prefixes[0]  # the one top of the jurisdiction (roots_for would read it)
+        else:
+            tops = list(roots_for(user, "case.view").order_by("code"))
+            if len(tops) != 1:
+                return None, tops
+            region = tops[0].code
     # The region and its children in one query. County departments are not places: a case
     # registered at one (rare) gets its own row in _by_region, never a township's place in the
     # breakdown or the ranking.

@@ -393,16 +393,17 @@ def summed(
     if where[0]:
         conditions.append(f"({where[0]})")
         params += where[1]
-    selected = [key_sql for key_sql, _ in keys] + [f"SUM({table}.{quote(name)})" for name in sums]
+    # The sums as whole numbers from the database: SUM of a bigint is a numeric on PostgreSQL.
+    selected = [key_sql for key_sql, _ in keys] + [
+        f"CAST(SUM({table}.{quote(name)}) AS BIGINT)" for name in sums
+    ]
     sql = f"SELECT {', '.join(selected)} FROM {table}"  # noqa: S608
     if conditions:
         sql += " WHERE " + " AND ".join(conditions)
     sql += " GROUP BY " + ", ".join(str(position) for position in range(1, len(keys) + 1))
-    width = len(keys)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        # SUM of a bigint is a numeric on PostgreSQL: whole numbers, read as int.
-        return [(*row[:width], *(int(value) for value in row[width:])) for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 @dataclass(frozen=True)
