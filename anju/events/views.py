@@ -163,19 +163,7 @@ def event_create(request):
         if form.is_valid():
             data = form.cleaned_data
             region = get_scoped_or_404(Region, request.user, "case.handle", code=data["region"])
-            fields = {
-                k: data[k]
-                for k in (
-                    "title",
-                    "description",
-                    "location",
-                    "latitude",
-                    "longitude",
-                    "channel",
-                    "reporter_name",
-                    "reporter_phone",
-                )
-            }
+            fields = {k: data[k] for k in actions.REPORTED_FIELDS}
             try:
                 event = actions.report_event(
                     request.user,
