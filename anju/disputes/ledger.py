@@ -728,6 +728,8 @@ def _parse_row(
     elif region.retired_on and (registered_on is None or registered_on >= region.retired_on):
         message = _("%(region)s was retired on %(date)s.")
         bad(place_key, message % {"region": region, "date": region.retired_on.isoformat()})
+    elif refusal := codes.not_a_place(region):
+        bad(place_key, refusal)
 
     category, subtype_id = "", None
     category_text = values.get("category", "")

@@ -881,3 +881,22 @@ AMOUNTS = [("12000", "12000.00"), ("12,000.5", "12000.50"), ("1.2万", "12000.00
 @pytest.mark.parametrize("raw, amount", AMOUNTS)
 def test_amounts(raw, amount):
     assert ledger.parse_amount(raw) == Decimal(amount)
+
+
+def test_a_row_placed_at_a_county_department_is_refused(tmp_path):
+    """A department (县直部门) is where cases are sent, not where a dispute arose: a ledger row giving
+    one as its place is refused with the reason, as registering one is."""
+    from anju.accounts.choices import Role
+    from anju.regions.models import Region
+
+    Region.objects.create(code="629902503", name="县司法局", level="township", parent_id=testing.COUNTY)
+    testing.add_staff("centre_county", "县中心值班员", Role.CENTRE_OPERATOR, testing.COUNTY)
+    path = tmp_path / "台账.csv"
+    path.write_bytes(
+        as_csv(HEADERS, [row("TZ-2025-009", "2025/3/5", "629902503", "邻里", "院墙纠纷", "张三、李四")])
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_disputes", str(path), "--as", "centre_county", stdout=io.StringIO(), stderr=err)
+    assert "县司法局 (629902503) 是县直部门，不是地点：请选择事情发生的地方。" in err.getvalue()
+    assert imported().count() == 0
