@@ -229,6 +229,26 @@ def wrk_figures(out: str) -> tuple[float, str, str, int]:
     return rps, p50, p99, int(errors.group(1)) if errors else 0
 
 
+def wrk(script, path: str, *, threads: int, connections: int, seconds: int) -> str:
+    """wrk's report of `seconds` of load on the served site's `path`, the requests made by the Lua
+    `script`."""
+    return subprocess.run(  # noqa: S603
+        [
+            shutil.which("wrk"),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{PORT}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 @contextlib.contextmanager
 def bare_server(*options: str):
     """The product's site with the bare endpoint (bench/bare_app.py) under gunicorn on PORT, answering
@@ -337,21 +357,7 @@ def main() -> int:
             return cpu_seconds(is_server), cpu_seconds(is_database), children.ru_utime + children.ru_stime
 
         def load(path: str) -> str:
-            return subprocess.run(  # noqa: S603
-                [
-                    shutil.which("wrk"),
-                    f"-t{args.threads}",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--latency",
-                    "-s",
-                    str(script),
-                    f"http://127.0.0.1:{PORT}{path}",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            return wrk(script, path, threads=args.threads, connections=args.connections, seconds=args.seconds)
 
         # The bare endpoint on either side of the registrations, so a change in the machine's
         # load during the run shows as two different bare rates rather than in the ratio.

@@ -16,7 +16,6 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
 os.environ.setdefault("ANJU_SECRET_KEY", "bench-only-secret-key-0000000000000000")
@@ -28,7 +27,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from timing import summary, timed_together  # noqa: E402
+from timing import load_average, summary, timed_together  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.demo.testing import pass_second_factor  # noqa: E402
@@ -65,7 +64,7 @@ def main() -> int:
         (f"township officer ({township.username})", township),
         ("county centre operator", User.objects.get(username="county-centre")),
     ]
-    print(f"load average before: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"load average before: {load_average()}")
     for label, user in people:
         client = Client()
         client.force_login(user)
@@ -98,7 +97,7 @@ def main() -> int:
                 f"  {all_statements} statements in all; median / floor median "
                 f"{statistics.median(through) / statistics.median(floor):.1f}"
             )
-    print(f"load average after: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    print(f"load average after: {load_average()}")
     return 0
 
 

@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -41,11 +40,11 @@ import django
 
 django.setup()
 
-from create_api import BARE_PATH, PORT, bare_server, wrk_figures  # noqa: E402
+from create_api import BARE_PATH, bare_server, wrk, wrk_figures  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Max  # noqa: E402
 from django.test import Client  # noqa: E402
-from timing import summary, timed_together  # noqa: E402
+from timing import load_average, summary, timed_together  # noqa: E402
 
 from anju.accounts.models import RoleAssignment  # noqa: E402
 from anju.core.rows import analyze  # noqa: E402
@@ -102,10 +101,6 @@ def publish(key: ApiKey, limit: int) -> int:
         made = cursor.rowcount
     analyze(ServiceRequest)
     return made
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def time_list(args) -> None:
@@ -166,21 +161,7 @@ def time_posts(args, secret: str, event_type: EventType, grid: str) -> None:
         post_script.write_text(POST_LUA % {"body": form})
 
         def load(script: Path, path: str) -> str:
-            return subprocess.run(  # noqa: S603
-                [
-                    shutil.which("wrk"),
-                    "-t1",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--latency",
-                    "-s",
-                    str(script),
-                    f"http://127.0.0.1:{PORT}{path}",
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            return wrk(script, path, threads=1, connections=args.connections, seconds=args.seconds)
 
         loads = [load_average()]
         bare_before = wrk_figures(load(bare_script, BARE_PATH))

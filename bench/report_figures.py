@@ -34,7 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from timing import seeded_runs, summary, timed_together  # noqa: E402
+from timing import load_average, seeded_runs, summary, timed_together  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.core.scoping import SYSTEM  # noqa: E402
@@ -74,10 +74,6 @@ def raw(statements: list[str]):
                 cursor.fetchall()
 
     return run
-
-
-def load() -> str:
-    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> int:
@@ -130,7 +126,7 @@ def main() -> int:
                 None,
             )
         )
-    print(f"load average at the start: {load()}")
+    print(f"load average at the start: {load_average()}")
     print(f"{'county leader':46} {'read':9} {'call':34} {'floor: its statements raw':34} x floor")
     for label, fn, tables in cases:
         for mode in ("rollup",) if rollup_only else ("rollup", "disputes"):
@@ -143,7 +139,7 @@ def main() -> int:
                 print(f"{label:46} {mode:9} {summary(call):34} {summary(floor):34} {ratio:4.1f}")
                 print(f"{'':56} {all_statements} statements, {len(statements)} of them the figures'")
                 transaction.set_rollback(True)
-    print(f"load average at the end: {load()}")
+    print(f"load average at the end: {load_average()}")
     return 0
 
 

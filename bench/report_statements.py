@@ -26,6 +26,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from timing import load_average  # noqa: E402
 
 from anju.accounts.models import User  # noqa: E402
 from anju.reports import catalogue  # noqa: E402
@@ -55,8 +56,7 @@ def main() -> int:
                 cursor.fetchall()
                 samples.append((time.perf_counter() - started) * 1000)
         rows.append((statistics.median(samples), query["sql"]))
-    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"one call {call:.0f} ms, {len(rows)} statements, load average {load}")
+    print(f"one call {call:.0f} ms, {len(rows)} statements, load average {load_average()}")
     for ms, sql in sorted(rows, reverse=True)[: options.top]:
         print(f"{ms:7.1f} ms  {sql[:300]}")
     print(f"all statements raw: {sum(ms for ms, _ in rows):.0f} ms")

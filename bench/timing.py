@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+
+
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, as /proc/loadavg gives it."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def timed(fn, runs: int) -> list[float]:

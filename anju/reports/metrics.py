@@ -551,7 +551,11 @@ def _rolled_counts(
                 period_counts.resolved[key] += resolved
             period_counts.escalated += escalated
     for month, unit, n, resolved in rollup.summed(
-        grain.tallies, user, keys=[("month", []), _unit_sql(codes)], sums=("cases", "resolved"), **scope
+        grain.tallies,
+        user,
+        keys=[("month", []), _unit_sql(codes, grain.tallies)],
+        sums=("cases", "resolved"),
+        **scope,
     ):
         names = (f"unit_{unit}", f"month_{_month_key(month)}")
         for period_counts in holding(month, by_month=True):
@@ -645,7 +649,7 @@ def _take_off_later(
     by_unit = rollup.summed(
         grain.cells,
         user,
-        keys=[("month", []), _unit_sql(codes)],
+        keys=[("month", []), _unit_sql(codes, grain.cells)],
         sums=("cases",),
         where=(f"{within} AND resolved_month >= %s", [first, last, before]),
         **scope,
@@ -813,17 +817,13 @@ def _unit_expression(codes: list[str], field: str = "region_id", path: str = "re
     return Case(*whens, default=Value(""), output_field=CharField())
 
 
-def _unit_sql(codes: list[str]) -> tuple[str, list]:
-    """`_unit_expression` over a rollup table's `region` column, as SQL with its parameters, for
-    `rollup.summed`: the same units by the same rule."""
-    lengths = {len(code) for code in codes}
-    if len(lengths) == 1:
-        return f"SUBSTR(region, 1, {lengths.pop()})", []
-    if not codes:
-        return "region", []
-    ordered = sorted(codes, key=len, reverse=True)
-    whens = " ".join("WHEN region LIKE %s THEN %s" for _ in ordered)
-    return f"CASE {whens} ELSE '' END", [v for code in ordered for v in (f"{code}%", code)]
+def _unit_sql(codes: list[str], model) -> tuple[str, list]:
+    """`_unit_expression` over a rollup table's `region` column, compiled for `rollup.summed`: the
+    same rule, written once."""
+    query = model.objects.all().query
+    resolved = _unit_expression(codes, "region", "region").resolve_expression(query)
+    sql, params = query.get_compiler(connection=connections["default"]).compile(resolved)
+    return sql, list(params)
 
 
 def _by_region(counts: _Counts, root: Region | None, units: list[Region]) -> tuple[Row, ...]:

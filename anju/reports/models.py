@@ -254,9 +254,31 @@ CELL_KEY = (
 )
 TALLY_KEY = ("month", "region", "category", "channel")
 RESOLUTION_KEY = ("month", "region", "category", "origin_level", "resolved_level")
-# One county's rows among a province's: the region prefix (LIKE '629901%') as the index's range on
-# PostgreSQL, whatever the database's collation (varchar_pattern_ops).
-BY_REGION = ["varchar_pattern_ops", "int4_ops"]
+
+
+def _keyed(key: tuple[str, ...], name: str) -> list:
+    return [models.UniqueConstraint(fields=key, name=f"{name}_key")]
+
+
+def _by_region(name: str, *also: str) -> models.Index:
+    """One county's rows among a province's: the region prefix (LIKE '629901%') as the index's
+    range on PostgreSQL, whatever the database's collation (varchar_pattern_ops), the months after
+    it read from the index."""
+    return models.Index(
+        fields=["region", "month", *also],
+        name=f"{name}_region",
+        opclasses=["varchar_pattern_ops", "int4_ops", *(["int4_ops"] * len(also))],
+    )
+
+
+def _cell_indexes(name: str) -> list[models.Index]:
+    return [
+        # The few cells of a past period resolved, or first escalated, after its end: taken off the
+        # tallies, which count them as they stand today.
+        models.Index(fields=["resolved_month", "month"], name=f"{name}_resolved"),
+        models.Index(fields=["escalated_month", "month"], name=f"{name}_escalated"),
+        _by_region(name, "resolved_month", "escalated_month"),
+    ]
 
 
 class DisputeCell(CellColumns):
@@ -264,38 +286,24 @@ class DisputeCell(CellColumns):
     region = models.CharField(max_length=9)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=CELL_KEY, name="dispute_cell_key")]
-        indexes = [
-            # The few cells of a past period resolved, or first escalated, after its end: taken off
-            # the tallies, which count them as they stand today.
-            models.Index(fields=["resolved_month", "month"], name="dispute_cell_resolved"),
-            models.Index(fields=["escalated_month", "month"], name="dispute_cell_escalated"),
-            # The same for one county among a province's: its cells by region prefix, the months
-            # read from the index.
-            models.Index(
-                fields=["region", "month", "resolved_month", "escalated_month"],
-                name="dispute_cell_region",
-                opclasses=[*BY_REGION, "int4_ops", "int4_ops"],
-            ),
-        ]
+        constraints = _keyed(CELL_KEY, "dispute_cell")
+        indexes = _cell_indexes("dispute_cell")
 
 
 class DisputeTally(TallyColumns):
     region = models.CharField(max_length=9)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=TALLY_KEY, name="dispute_tally_key")]
-        indexes = [models.Index(fields=["region", "month"], name="dispute_tally_region", opclasses=BY_REGION)]
+        constraints = _keyed(TALLY_KEY, "dispute_tally")
+        indexes = [_by_region("dispute_tally")]
 
 
 class ResolutionTally(ResolutionColumns):
     region = models.CharField(max_length=9)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=RESOLUTION_KEY, name="resolution_tally_key")]
-        indexes = [
-            models.Index(fields=["region", "month"], name="resolution_tally_region", opclasses=BY_REGION)
-        ]
+        constraints = _keyed(RESOLUTION_KEY, "resolution_tally")
+        indexes = [_by_region("resolution_tally")]
 
 
 # The same three summed over each county's townships, for a prefecture's or a province's figures,
@@ -307,34 +315,24 @@ class CountyCell(CellColumns):
     region = models.CharField(max_length=6)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=CELL_KEY, name="county_cell_key")]
-        indexes = [
-            models.Index(fields=["resolved_month", "month"], name="county_cell_resolved"),
-            models.Index(fields=["escalated_month", "month"], name="county_cell_escalated"),
-            models.Index(
-                fields=["region", "month", "resolved_month", "escalated_month"],
-                name="county_cell_region",
-                opclasses=[*BY_REGION, "int4_ops", "int4_ops"],
-            ),
-        ]
+        constraints = _keyed(CELL_KEY, "county_cell")
+        indexes = _cell_indexes("county_cell")
 
 
 class CountyTally(TallyColumns):
     region = models.CharField(max_length=6)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=TALLY_KEY, name="county_tally_key")]
-        indexes = [models.Index(fields=["region", "month"], name="county_tally_region", opclasses=BY_REGION)]
+        constraints = _keyed(TALLY_KEY, "county_tally")
+        indexes = [_by_region("county_tally")]
 
 
 class CountyResolutionTally(ResolutionColumns):
     region = models.CharField(max_length=6)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=RESOLUTION_KEY, name="county_resolution_key")]
-        indexes = [
-            models.Index(fields=["region", "month"], name="county_resolution_region", opclasses=BY_REGION)
-        ]
+        constraints = _keyed(RESOLUTION_KEY, "county_resolution")
+        indexes = [_by_region("county_resolution")]
 
 
 class RollupState(models.Model):

@@ -313,12 +313,10 @@ def grain_for(user, region: str | None, units: list[str]) -> Grain | None:
     return TOWNSHIP if longest <= TOWNSHIP_DIGITS else None
 
 
-def cells_in_scope(
-    user, *, region: str | None = None, category: str | None = None, grain: Grain = TOWNSHIP
-) -> QuerySet:
+def cells_in_scope(user, *, region: str | None = None, category: str | None = None) -> QuerySet:
     """The cells of the disputes the user may see (the same region prefixes as Dispute.visible_to),
     narrowed to a region's subtree and a category."""
-    return in_scope(grain.cells.objects.all(), user, region=region, category=category)
+    return in_scope(DisputeCell.objects.all(), user, region=region, category=category)
 
 
 def in_scope(rows: QuerySet, user, *, region: str | None = None, category: str | None = None) -> QuerySet:

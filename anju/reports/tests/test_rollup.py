@@ -175,7 +175,7 @@ def _second_county() -> dict[str, Dispute]:
     }
 
 
-def test_two_counties_read_the_rollup_summed_by_county(cast, quarter):
+def test_two_counties_read_the_rollup_summed_by_county(cast, quarter, client):
     """A prefecture's or a province's figures, broken down by county, read the county tables: the
     same answers the disputes give, each county's own in its row."""
     _second_county()
@@ -217,6 +217,16 @@ def test_two_counties_read_the_rollup_summed_by_county(cast, quarter):
     alone = metrics.dispute_figures(cast.leader, start=dt.date(2024, 1, 1), end=dt.date(2024, 4, 1))
     assert (county.found, county.resolved) == (alone.found, alone.resolved)
     assert quarter_figures.escalated == alone.escalated + 1
+    # What the province's staff read through the API: a row per county, the same once the rollup is
+    # set aside and every figure is counted from the disputes.
+    client.force_login(root)
+    quarter_days = {"date_from": "2024-01-01", "date_to": "2024-03-31"}
+    answer = client.get("/api/reports/disputes", quarter_days)
+    assert answer.status_code == 200, answer.content
+    rows = {row["key"]: (row["found"], row["resolved"]) for row in answer.json()["by_region"]}
+    assert rows == {testing.COUNTY: (alone.found, alone.resolved), "629903": (3, 1)}
+    RollupState.objects.all().delete()
+    assert client.get("/api/reports/disputes", quarter_days).json() == answer.json()
 
 
 def test_the_rollup_is_read_once_built_and_in_its_own_time_zone(cast, settings):
